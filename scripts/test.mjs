@@ -1,0 +1,18 @@
+// `npm test`: every test, from a fresh clone. Installs what is missing, type-checks, builds, runs the unit and
+// integration suites (vitest), then the samples' and the spec examples' in-file tests through the built CLI.
+import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ensureDependencies } from './ensure.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (command) => {
+  console.error(`\n$ ${command}`);
+  execSync(command, { cwd: root, stdio: 'inherit' });
+};
+
+ensureDependencies();
+run('npx tsc -p tsconfig.json --noEmit');
+run('node esbuild.mjs');
+run('npx vitest run');
+run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');

@@ -1,0 +1,60 @@
+// Loads a flow file of either kind into the one compiled model: `.flow.json` (JSONC text) or `.flow.ts`
+// (a module whose default export is `flow({...})`).
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compileFlow, type CompileResult } from '../engine/model/compileFlow';
+import type { Diagnostic } from '../engine/model/diagnostics';
+import { loadFlowModule } from '../engine/load/loadFlowModule';
+import { loadNodeTypeModules } from '../engine/load/loadNodeTypeModules';
+import type { NodeRegistry } from '../engine/nodes/registry';
+
+export interface LoadFlowOptions {
+  registry?: NodeRegistry;
+  /** The file's text, when an editor holds a newer version than the disk (.flow.json only). */
+  text?: string;
+}
+
+export function isFlowTsFile(file: string): boolean {
+  return /\.flow\.[cm]?[tj]s$/.test(file);
+}
+
+export function loadFlow(file: string, options: LoadFlowOptions = {}): CompileResult {
+  const absolute = resolve(file);
+  if (isFlowTsFile(absolute)) {
+    const loaded = loadFlowModule(absolute);
+    if (loaded.definition === undefined) return { diagnostics: withFile(loaded.diagnostics, absolute) };
+    const result = compileFlow(loaded.definition as object, {
+      file: absolute,
+      registry: options.registry,
+      locate: loaded.locate,
+      loadImports: loadNodeTypeModules,
+    });
+    return { ...result, diagnostics: withFile([...loaded.diagnostics, ...result.diagnostics], absolute) };
+  }
+  let text = options.text;
+  if (text === undefined) {
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      return {
+        diagnostics: [
+          {
+            code: 'load-error',
+            severity: 'error',
+            message: `Cannot read ${file}: ${reason}`,
+            file: absolute,
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          },
+        ],
+      };
+    }
+  }
+  const result = compileFlow(text, { file: absolute, registry: options.registry, loadImports: loadNodeTypeModules });
+  return { ...result, diagnostics: withFile(result.diagnostics, absolute) };
+}
+
+function withFile(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  return diagnostics.map((d) => (d.file ? d : { ...d, file }));
+}

@@ -1,0 +1,189 @@
+// The programmatic API's runFlow (spec section 13): compiles when given a path or a definition, validates the
+// input, wires history (checkpoints at node boundaries), the code sandbox and subflows, and resolves with the
+// run record whatever the run's status. It rejects only when the flow does not compile or the input is invalid.
+
+import { dirname, resolve } from 'node:path';
+import { WeftError } from '../engine/errors';
+import { HistoryStore } from '../engine/history/historyStore';
+import { compileFlow } from '../engine/model/compileFlow';
+import type { CompiledFlow } from '../engine/model/compiledFlow';
+import type { Diagnostic } from '../engine/model/diagnostics';
+import { hasErrors } from '../engine/model/diagnostics';
+import type { MockDefinition } from '../engine/model/flowSchema';
+import type { NodeServices } from '../engine/nodes/nodeType';
+import type { NodeRegistry } from '../engine/nodes/registry';
+import type { EngineEvent } from '../engine/run/events';
+import { executeFlow } from '../engine/run/executeFlow';
+import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
+import { sharedCodeSandbox } from './sharedSandbox';
+import { loadFlow } from './loadFlow';
+
+export interface RunFlowOptions {
+  /** The run input (the trigger payload); validated against the flow's `inputs`, defaults applied. */
+  input?: unknown;
+  /** Called synchronously for every event, in order. */
+  onEvent?: (event: EngineEvent) => void;
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** Nodes that do not execute and yield this instead (tests). */
+  mocks?: Record<string, MockDefinition>;
+  /** Secret values by name. Default: the environment variables named like the secrets the flow reads. */
+  secrets?: Record<string, string>;
+  /** A directory for run history (`.weft`), a store, or false for none. Default: `.weft` in the working directory. */
+  history?: string | HistoryStore | false;
+  mode?: RunMode;
+  trigger?: TriggerInfo;
+  /** Resume this run (a record, or its id in history): reuse its completed nodes, run the rest. */
+  resumeFrom?: RunRecord | string;
+  /** With resumeFrom: re-run from this node, reusing only nodes that are not downstream of it. */
+  rerunFrom?: string;
+  parentExecutionId?: string;
+  executionId?: string;
+  registry?: NodeRegistry;
+  /** Replace services: fetch for http and ai, the code sandbox, the default AI base URL. */
+  services?: Partial<Omit<NodeServices, 'runGraph' | 'runSubflow'>>;
+}
+
+export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
+  const flow = resolveFlow(flowOrPath, options.registry);
+  const history = openHistory(options.history);
+  const previous = await resolvePrevious(options.resumeFrom, history);
+  if (previous && previous.flowId !== flow.id) {
+    throw new WeftError('usage', `Run ${previous.id} is of flow '${previous.flowId}', not '${flow.id}'.`);
+  }
+  if (options.rerunFrom !== undefined && !flow.graph.byId.has(options.rerunFrom)) {
+    throw new WeftError('usage', `Flow '${flow.id}' has no node '${options.rerunFrom}'.`);
+  }
+
+  const rawInput = options.input !== undefined ? options.input : previous ? previous.input : undefined;
+  const validation = flow.validateInput(rawInput);
+  if (!validation.ok) {
+    const diagnostics: Diagnostic[] = validation.errors.map((e) => ({
+      code: 'invalid-schema',
+      severity: 'error',
+      message: `input${e.path}: ${e.message}`,
+      path: ['input', ...e.path.split('/').filter(Boolean)],
+    }));
+    throw new WeftError('invalid-input', `The input does not match the flow's inputs:\n${diagnostics.map((d) => `  ${d.message}`).join('\n')}`, {
+      diagnostics,
+      details: { errors: validation.errors },
+    });
+  }
+
+  const secrets = options.secrets ?? secretsFromEnvironment(secretNamesOf(flow));
+  const executionIdRef: { id?: string } = {};
+  const sandbox = options.services?.runCode ? undefined : sharedCodeSandbox();
+  const services: Omit<NodeServices, 'runGraph'> = {
+    fetch: options.services?.fetch ?? globalThis.fetch,
+    runCode: options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
+    aiBaseUrl: options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL,
+    runSubflow: (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
+  };
+
+  const record = await executeFlow(flow, {
+    input: validation.value,
+    executionId: options.executionId,
+    mode: options.mode,
+    trigger: options.trigger,
+    signal: options.signal,
+    onEvent: (event) => {
+      if (event.type === 'execution.started') executionIdRef.id = event.executionId;
+      options.onEvent?.(event);
+    },
+    mocks: options.mocks,
+    secrets,
+    services,
+    onCheckpoint: history ? (r) => history.save(r) : undefined,
+    resume: previous ? { from: previous, rerunFrom: options.rerunFrom } : undefined,
+    parentExecutionId: options.parentExecutionId,
+  });
+  if (history && typeof options.history !== 'object') await history.flush();
+  return record;
+}
+
+function resolveFlow(flowOrPath: CompiledFlow | string | object, registry?: NodeRegistry): CompiledFlow {
+  if (typeof flowOrPath === 'string') return compiledOrThrow(loadFlow(flowOrPath, { registry }), flowOrPath);
+  if (isCompiledFlow(flowOrPath)) return flowOrPath;
+  return compiledOrThrow(compileFlow(flowOrPath, { registry }), '<flow>');
+}
+
+function isCompiledFlow(value: object): value is CompiledFlow {
+  return 'graph' in value && 'validateInput' in value && typeof (value as CompiledFlow).validateInput === 'function';
+}
+
+function compiledOrThrow(result: { flow?: CompiledFlow; diagnostics: Diagnostic[] }, name: string): CompiledFlow {
+  if (result.flow && !hasErrors(result.diagnostics)) return result.flow;
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const lines = errors.slice(0, 10).map((d) => {
+    const at = d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : '';
+    return `  ${d.file ?? name}${at}: ${d.message} [${d.code}]`;
+  });
+  throw new WeftError('invalid-flow', `${name} does not compile:\n${lines.join('\n')}`, { diagnostics: result.diagnostics });
+}
+
+function openHistory(option: RunFlowOptions['history']): HistoryStore | undefined {
+  if (option === false) return undefined;
+  if (option instanceof HistoryStore) return option;
+  return HistoryStore.open({ dir: resolve(option ?? '.weft') });
+}
+
+async function resolvePrevious(from: RunRecord | string | undefined, history: HistoryStore | undefined): Promise<RunRecord | undefined> {
+  if (from === undefined) return undefined;
+  if (typeof from !== 'string') return from;
+  if (!history) throw new WeftError('usage', 'Resuming a run by id needs run history.');
+  const record = await history.get(from);
+  if (!record) throw new WeftError('usage', `No run '${from}' in ${history.dir}.`);
+  return record;
+}
+
+async function runSubflow(
+  parent: CompiledFlow,
+  path: string,
+  input: unknown,
+  signal: AbortSignal,
+  options: RunFlowOptions,
+  parentId: { id?: string },
+): Promise<unknown> {
+  const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
+  const child = await runFlow(file, {
+    input,
+    signal,
+    secrets: options.secrets,
+    history: options.history,
+    mode: options.mode,
+    registry: options.registry,
+    services: options.services,
+    parentExecutionId: parentId.id,
+    trigger: { type: 'subflow', parentFlowId: parent.id },
+  }).catch((error: unknown) => {
+    throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
+  });
+  if (child.status === 'completed') return child.output;
+  throw new WeftError('subflow', `Subflow ${path} ${child.status}: ${child.error?.message ?? 'no error message'} (run ${child.id})`, {
+    details: { childExecutionId: child.id },
+  });
+}
+
+/** Secrets the flow's templates read, and those its node types read by name (the ai node's API key). */
+export function secretNamesOf(flow: CompiledFlow): string[] {
+  const names = new Set(flow.secretNames);
+  const visit = (graph: CompiledFlow['graph']): void => {
+    for (const node of graph.nodes) {
+      for (const name of node.type.secretNames?.(node.rawConfig) ?? []) names.add(name);
+      const body = (node.prepared as { body?: CompiledFlow['graph'] } | undefined)?.body;
+      if (body && Array.isArray(body.nodes)) visit(body);
+    }
+  };
+  visit(flow.graph);
+  return [...names];
+}
+
+/** The CLI's and API's default: secrets come from environment variables of the same name. */
+export function secretsFromEnvironment(names: readonly string[]): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) secrets[name] = value;
+  }
+  return secrets;
+}

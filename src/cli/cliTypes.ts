@@ -1,0 +1,24 @@
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliOptions {
+  json?: boolean;
+  input?: string;
+  inputFile?: string;
+  noHistory?: boolean;
+  historyDir?: string;
+  from?: string;
+  flow?: string;
+  status?: string;
+  limit?: string;
+  filter?: string;
+}
+
+/** A mistake in the command line: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,149 @@
+// `weft run <file>` and `weft resume <runId>`: one run, progress on stderr, the result on stdout. With --json,
+// stdout is the run record and nothing else. Ctrl+C cancels the run; a second Ctrl+C exits at once.
+
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { loadFlow } from '../../api/loadFlow';
+import { runFlow } from '../../api/runFlow';
+import { WeftError } from '../../engine/errors';
+import { HistoryStore } from '../../engine/history/historyStore';
+import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
+import type { EngineEvent } from '../../engine/run/events';
+import type { RunRecord } from '../../engine/run/runRecord';
+import { dimErr, err, formatDuration, greenErr, out, redErr, yellowErr } from '../terminal';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from '../cliTypes';
+
+export async function runCommand(file: string | undefined, options: CliOptions): Promise<number> {
+  if (!file) throw new UsageError('weft run needs a flow file: weft run <file> [--input JSON | --input-file F] [--json]');
+  const compiled = loadFlow(file);
+  printDiagnostics(compiled.diagnostics);
+  if (!compiled.flow || hasErrors(compiled.diagnostics)) return EXIT_USAGE;
+  const input = readInput(options);
+  const history = openHistory(options);
+  if (history) await history.recoverInterrupted();
+  return execute(() =>
+    runFlow(compiled.flow!, { input, history: history ?? false, onEvent: options.json ? undefined : printEvent, signal: cancelOnSigint() }),
+  options);
+}
+
+export async function resumeCommand(runId: string | undefined, options: CliOptions): Promise<number> {
+  if (!runId) throw new UsageError('weft resume needs a run id: weft resume <runId> [--from <nodeId>]');
+  const history = openHistory(options);
+  if (!history) throw new UsageError('weft resume reads the run from history: drop --no-history.');
+  await history.recoverInterrupted();
+  const previous = await history.get(runId);
+  if (!previous) throw new UsageError(`No run '${runId}' in ${history.dir}. \`weft history\` lists the runs.`);
+  if (!previous.flowFile) throw new UsageError(`Run ${previous.id} has no flow file recorded; it cannot be resumed from the CLI.`);
+  const compiled = loadFlow(previous.flowFile);
+  printDiagnostics(compiled.diagnostics);
+  if (!compiled.flow || hasErrors(compiled.diagnostics)) return EXIT_USAGE;
+  if (compiled.flow.hash !== previous.flowHash && !options.json) {
+    err(yellowErr(`The flow changed since run ${previous.id}; completed nodes are reused as they were.`));
+  }
+  return execute(
+    () =>
+      runFlow(compiled.flow!, {
+        resumeFrom: previous,
+        rerunFrom: options.from,
+        input: options.input !== undefined || options.inputFile !== undefined ? readInput(options) : undefined,
+        history,
+        onEvent: options.json ? undefined : printEvent,
+        signal: cancelOnSigint(),
+      }),
+    options,
+  );
+}
+
+async function execute(start: () => Promise<RunRecord>, options: CliOptions): Promise<number> {
+  let record: RunRecord;
+  try {
+    record = await start();
+  } catch (error) {
+    if (error instanceof WeftError && (error.code === 'invalid-input' || error.code === 'invalid-flow' || error.code === 'usage')) {
+      err(redErr(error.message));
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (options.json) out(JSON.stringify(record, null, 2));
+  else printOutcome(record);
+  return record.status === 'completed' ? EXIT_OK : EXIT_FAILED;
+}
+
+function readInput(options: CliOptions): unknown {
+  if (options.input !== undefined && options.inputFile !== undefined) throw new UsageError('Give --input or --input-file, not both.');
+  const text = options.inputFile !== undefined ? readText(options.inputFile) : options.input;
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The input is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the input file ${file}: ${(error as Error).message}`);
+  }
+}
+
+export function openHistory(options: CliOptions): HistoryStore | undefined {
+  if (options.noHistory) return undefined;
+  return HistoryStore.open({ dir: options.historyDir ?? '.weft' });
+}
+
+function cancelOnSigint(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    err(yellowErr('Cancelling the run… (Ctrl+C again to quit at once)'));
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+export function printDiagnostics(diagnostics: readonly { severity: string }[]): void {
+  for (const d of diagnostics as Parameters<typeof formatDiagnostic>[0][]) {
+    const line = formatDiagnostic(d, d.file ? relative(process.cwd(), d.file) || d.file : undefined);
+    err(d.severity === 'error' ? redErr(line) : yellowErr(line));
+  }
+}
+
+function printEvent(event: EngineEvent): void {
+  const where = 'loop' in event && event.loop ? dimErr(` [${event.loop.loopNodeId} #${event.loop.iteration}]`) : '';
+  switch (event.type) {
+    case 'execution.started':
+      err(dimErr(`▶ ${event.flowId} run ${event.executionId}${event.resumedFrom ? ` (resumes ${event.resumedFrom})` : ''}`));
+      break;
+    case 'node.completed':
+      err(`${greenErr('✓')} ${event.nodeId}${where} ${dimErr(event.reused ? 'reused' : formatDuration(event.durationMs))}`);
+      break;
+    case 'node.failed':
+      err(`${event.errorHandled ? yellowErr('!') : redErr('✗')} ${event.nodeId}${where} ${event.error.message}${event.errorHandled ? dimErr(' (handled)') : ''}`);
+      break;
+    case 'node.skipped':
+      err(dimErr(`- ${event.nodeId}${where} skipped${event.reason === 'disabled' ? ' (disabled)' : ''}`));
+      break;
+    case 'node.retrying':
+      err(yellowErr(`↻ ${event.nodeId}${where} attempt ${event.attempt} in ${formatDuration(event.delayMs)}: ${event.error.message}`));
+      break;
+    case 'node.log':
+      err(dimErr(`  ${event.nodeId}${where} ${event.level}: `) + event.message);
+      break;
+    default:
+      break;
+  }
+}
+
+function printOutcome(record: RunRecord): void {
+  const status =
+    record.status === 'completed' ? greenErr('completed') : record.status === 'cancelled' ? yellowErr('cancelled') : redErr(record.status);
+  err(`${status} in ${formatDuration(record.durationMs)} · run ${record.id}`);
+  if (record.status === 'completed') {
+    if (record.output !== undefined) out(JSON.stringify(record.output, null, 2));
+  } else if (record.error) {
+    err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}`));
+  }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// The `weft` command (spec section 12).
+
+import { parseArgs } from 'node:util';
+import { closeSharedCodeSandbox } from '../api/sharedSandbox';
+import { WeftError } from '../engine/errors';
+import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
+import { createDefaultRegistry } from '../engine/nodes/builtins';
+import { historyCommand, showCommand } from './commands/historyCommand';
+import { resumeCommand, runCommand } from './commands/runCommand';
+import { testCommand } from './commands/testCommand';
+import { validateCommand } from './commands/validateCommand';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from './cliTypes';
+import { err, out } from './terminal';
+
+const USAGE = `Usage: weft <command> [options]
+
+Commands:
+  run <file>                 run a flow once            [--input JSON | --input-file F] [--json] [--no-history]
+  resume <runId>             resume a run, or re-run it from a node      [--from <nodeId>] [--json]
+  validate [files|dirs...]   compile flows and print diagnostics          [--json]
+  test [files|dirs...]       run the flows' in-file tests                 [--filter TEXT]
+  history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--json]
+  show <runId>               print one recorded run                       [--json]
+  schema                     print the JSON Schema of .flow.json files
+
+Options:
+  --history DIR              where run history lives (default .weft)
+  -h, --help                 this text
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        input: { type: 'string' },
+        'input-file': { type: 'string' },
+        'no-history': { type: 'boolean' },
+        history: { type: 'string' },
+        from: { type: 'string' },
+        flow: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        filter: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    err((error as Error).message);
+    err(USAGE);
+    return EXIT_USAGE;
+  }
+  const [command, ...rest] = parsed.positionals;
+  const v = parsed.values;
+  const options: CliOptions = {
+    json: v.json,
+    input: v.input,
+    inputFile: v['input-file'],
+    noHistory: v['no-history'],
+    historyDir: v.history,
+    from: v.from,
+    flow: v.flow,
+    status: v.status,
+    limit: v.limit,
+    filter: v.filter,
+  };
+  if (v.help || command === undefined || command === 'help') {
+    out(USAGE);
+    return command === undefined && !v.help ? EXIT_USAGE : EXIT_OK;
+  }
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest[0], options);
+      case 'resume':
+        return await resumeCommand(rest[0], options);
+      case 'validate':
+        return validateCommand(rest, options);
+      case 'test':
+        return await testCommand(rest, options);
+      case 'history':
+        return await historyCommand(options);
+      case 'show':
+        return await showCommand(rest[0], options);
+      case 'schema':
+        out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
+        return EXIT_OK;
+      default:
+        throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof WeftError && error.kind === 'user')) {
+      err(error.message);
+      return EXIT_USAGE;
+    }
+    err(`weft: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    return EXIT_FAILED;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    async (code) => {
+      await closeSharedCodeSandbox();
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      err(String(error));
+      process.exitCode = EXIT_FAILED;
+    },
+  );
+}

@@ -1,0 +1,160 @@
+// Compaction: folds the journals into a new index.json, reconciles the index with the run files, applies
+// retention, and deletes what is no longer needed. The caller holds the history lock, so one compaction runs at a
+// time; writers keep appending to their journals meanwhile and are never blocked.
+//
+// Ordering rules, each of which keeps a record from being lost:
+// - A segment may be deleted only if its writer is known to be done (gone, or this process retired it), and that
+//   is decided BEFORE the segment is read, so nothing can be appended to it after the read.
+// - The run files are listed AFTER the journals are read: every journal line is written after its run file, so
+//   any run named by a line we read has its file in the listing unless it was deleted.
+// - index.json is written (atomically) BEFORE run files and segments are deleted: a crash in between leaves extra
+//   files, which the next compaction removes, never an index that lacks a run.
+// - A run file not named by the index (a crash between writing it and its journal line, or a lost index) is read
+//   and put back in the index: the run files are the truth, the index can always be rebuilt from them.
+
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Low } from 'lowdb';
+import type { IndexFileData, IndexView } from './indexView';
+import { currentHost, isProcessAlive } from './processAlive';
+import { selectRunsToPrune } from './retention';
+import { JOURNAL_SUFFIX, safeHost, segmentWriter } from './runJournal';
+import type { RunSummary } from './runSummary';
+
+export interface CompactionInput {
+  runsDir: string;
+  journalDir: string;
+  indexPath: string;
+  view: IndexView;
+  db: Low<IndexFileData>;
+  retentionPerFlow: number;
+  /** Segments this process has finished writing. */
+  retired: ReadonlySet<string>;
+  /** The segment this process is writing now: never deleted. */
+  active: string | undefined;
+  /** The summary of a run, from its run file; undefined when the file is missing or unreadable. */
+  readSummary(id: string): Promise<RunSummary | undefined>;
+}
+
+export interface CompactionResult {
+  /** Runs removed by retention (their files deleted). */
+  pruned: string[];
+  /** Journal segments folded and deleted. */
+  removedSegments: string[];
+  /** Runs found only as run files and put back in the index. */
+  recovered: number;
+  /** Index entries dropped because their run file no longer exists. */
+  dropped: number;
+}
+
+/** A temporary file of an atomic write older than this was left by a crash (a live write takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+const IO_PARALLELISM = 16;
+
+export async function compactIndex(input: CompactionInput): Promise<CompactionResult> {
+  const { view } = input;
+  const finalSegments = (await listNames(input.journalDir)).filter(
+    (name) => name.endsWith(JOURNAL_SUFFIX) && name !== input.active && (input.retired.has(name) || writerGone(name)),
+  );
+
+  await view.refresh();
+  // Only runs known before the listing may be dropped for lack of a file: other callers in this process go on
+  // refreshing the view while we await, and a line they read may name a file written after the listing.
+  const knownBefore = [...view.values()].map((run) => run.s.id);
+
+  const { ids: onDisk, staleTemps } = await listRunFiles(input.runsDir);
+  let dropped = 0;
+  for (const id of knownBefore) {
+    if (!onDisk.has(id) && view.get(id) !== undefined) {
+      view.remove(id);
+      dropped++;
+    }
+  }
+  const orphans = [...onDisk].filter((id) => view.get(id) === undefined);
+  let recovered = 0;
+  await forEachLimited(orphans, async (id) => {
+    const summary = await input.readSummary(id);
+    // t = 0: any journal line about this run, read later, is newer than what the file said now.
+    if (summary) {
+      view.apply({ t: 0, put: summary });
+      if (view.get(id)) recovered++;
+    }
+  });
+
+  const pruned = selectRunsToPrune(view.values(), input.retentionPerFlow);
+  for (const id of pruned) view.remove(id);
+
+  input.db.data = view.snapshot();
+  await input.db.write();
+  view.adoptWritten(await stat(input.indexPath));
+
+  // A file that cannot be deleted now (Windows: open in another process) is left for the next compaction: a pruned
+  // run's file comes back as an orphan and is pruned again, and a kept segment stays folded.
+  await forEachLimited(pruned, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
+  await forEachLimited(staleTemps, (name) => unlinkQuietly(join(input.runsDir, name)));
+  const removedSegments: string[] = [];
+  for (const name of finalSegments) {
+    if (await unlinkQuietly(join(input.journalDir, name))) {
+      view.forgetSegment(name);
+      removedSegments.push(name);
+    }
+  }
+  return { pruned, removedSegments, recovered, dropped };
+}
+
+function writerGone(segment: string): boolean {
+  const writer = segmentWriter(segment);
+  if (!writer) return false; // not a name we make: not ours to judge, keep it
+  // Names carry the host in file-name-safe form; a segment from another host is kept (we cannot check its pid).
+  if (writer.host !== safeHost(currentHost())) return false;
+  return !isProcessAlive(writer.pid);
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function listRunFiles(runsDir: string): Promise<{ ids: Set<string>; staleTemps: string[] }> {
+  const ids = new Set<string>();
+  const temps: string[] = [];
+  for (const name of await listNames(runsDir)) {
+    if (name.startsWith('.')) {
+      if (name.endsWith('.tmp')) temps.push(name);
+    } else if (name.endsWith('.json')) {
+      ids.add(name.slice(0, -'.json'.length));
+    }
+  }
+  const staleTemps: string[] = [];
+  const now = Date.now();
+  await forEachLimited(temps, async (name) => {
+    try {
+      if (now - (await stat(join(runsDir, name))).mtimeMs > STALE_TEMP_MS) staleTemps.push(name);
+    } catch {
+      // renamed into place meanwhile
+    }
+  });
+  return { ids, staleTemps };
+}
+
+/** Deletes a file; true when it is gone (deleted now or before), false when it could not be deleted. */
+async function unlinkQuietly(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(IO_PARALLELISM, items.length) }, worker));
+}

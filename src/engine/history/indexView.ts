@@ -1,0 +1,294 @@
+// A process's view of the history index: index.json (the last compaction) plus every journal line written since,
+// folded into one map of run summaries. Refreshing is incremental: index.json is parsed again only when another
+// process has rewritten it, and journals are read only past what was already consumed, so listing stays cheap
+// however many runs there are.
+//
+// Consistency without a lock: compaction deletes journal segments only after writing the index.json that folds
+// them. A refresh notes index.json's identity (inode, size, times) before reading journals and checks it after;
+// if it changed, a compaction ran meanwhile and may have removed a segment we were about to read, so the refresh
+// starts over from the new index.json. Lines are idempotent (a put replaces the run's summary, ordered by `t`),
+// so reading one twice is harmless; missing one is what the identity check prevents.
+
+import type { Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Low } from 'lowdb';
+import type { RunStatus } from '../run/runRecord';
+import { JOURNAL_SUFFIX, type JournalEntry } from './runJournal';
+import { compareNewestFirst, indexedRun, type IndexedRun, type RunSummary } from './runSummary';
+
+/** The content of index.json. */
+export interface IndexFileData {
+  version: 1;
+  /** For each journal segment, how many of its bytes this index already holds. */
+  folded: Record<string, number>;
+  /** Newest first. */
+  runs: Array<{ t: number; s: RunSummary }>;
+}
+
+export type IndexState = 'ok' | 'missing' | 'corrupt';
+
+const RUN_STATUSES = new Set<RunStatus>(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
+const MAX_ATTEMPTS = 8;
+
+export function emptyIndex(): IndexFileData {
+  return { version: 1, folded: {}, runs: [] };
+}
+
+/** Parses index.json, rejecting anything that is not a whole, well-formed index (it is then rebuilt). */
+export function parseIndex(text: string): IndexFileData {
+  const data = JSON.parse(text) as Partial<IndexFileData> | null;
+  if (
+    data === null ||
+    typeof data !== 'object' ||
+    data.version !== 1 ||
+    data.folded === null ||
+    typeof data.folded !== 'object' ||
+    !Array.isArray(data.runs)
+  ) {
+    throw new Error('index.json is not a Weft history index');
+  }
+  return data as IndexFileData;
+}
+
+export class IndexView {
+  private readonly runs = new Map<string, IndexedRun>();
+  /** Deletions seen since the last compaction, so an older put read later does not bring a run back. */
+  private readonly tombstones = new Map<string, number>();
+  private readonly offsets = new Map<string, number>();
+  private identity: string | undefined;
+  private sorted: IndexedRun[] | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  state: IndexState = 'missing';
+  /** Journal lines read since index.json was loaded: how much a compaction would fold. */
+  unfoldedLines = 0;
+  /** Journal segments present at the last refresh. */
+  journalCount = 0;
+
+  constructor(
+    private readonly indexPath: string,
+    private readonly journalDir: string,
+    private readonly db: Low<IndexFileData>,
+  ) {}
+
+  /**
+   * Brings the view up to date with the files. Calls made while a refresh runs share the next one, so a caller
+   * always sees everything written before it called.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.refreshAgain = false;
+          await this.refreshOnce();
+        } while (this.refreshAgain);
+      } finally {
+        this.refreshing = undefined;
+      }
+    };
+    this.refreshing = run();
+    return this.refreshing;
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  get(id: string): IndexedRun | undefined {
+    return this.runs.get(id);
+  }
+
+  values(): IterableIterator<IndexedRun> {
+    return this.runs.values();
+  }
+
+  /** All runs, newest first (cached until the view changes). */
+  newestFirst(): readonly IndexedRun[] {
+    this.sorted ??= [...this.runs.values()].sort(compareNewestFirst);
+    return this.sorted;
+  }
+
+  apply(entry: JournalEntry): void {
+    if ('put' in entry) {
+      const id = entry.put.id;
+      const current = this.runs.get(id);
+      if (current !== undefined && current.t > entry.t) return;
+      const deletedAt = this.tombstones.get(id);
+      if (deletedAt !== undefined && deletedAt >= entry.t) return;
+      this.runs.set(id, indexedRun(entry.put, entry.t));
+    } else {
+      const current = this.runs.get(entry.del);
+      if (current !== undefined && current.t > entry.t) return;
+      this.runs.delete(entry.del);
+      this.tombstones.set(entry.del, entry.t);
+    }
+    this.sorted = undefined;
+  }
+
+  remove(id: string): void {
+    if (this.runs.delete(id)) this.sorted = undefined;
+  }
+
+  /** What index.json should hold to say exactly what this view holds. */
+  snapshot(): IndexFileData {
+    return {
+      version: 1,
+      folded: Object.fromEntries(this.offsets),
+      runs: this.newestFirst().map((run) => ({ t: run.t, s: run.s })),
+    };
+  }
+
+  /** After this process wrote `snapshot()` to index.json: the view is now that file, and nothing is unfolded. */
+  adoptWritten(info: Stats): void {
+    this.identity = identityOf(info);
+    this.state = 'ok';
+    this.unfoldedLines = 0;
+    this.tombstones.clear();
+  }
+
+  /** A segment was deleted after being folded: stop tracking it. */
+  forgetSegment(name: string): void {
+    this.offsets.delete(name);
+  }
+
+  private async refreshOnce(): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const before = await statIdentity(this.indexPath);
+      if (before !== this.identity) await this.load(before);
+      await this.readJournals();
+      const after = await statIdentity(this.indexPath);
+      if (after === before) return;
+    }
+    // index.json changed under every attempt (compactions back to back); what we hold is complete as of the last
+    // load plus journals, except for segments removed meanwhile: reading again next time settles it.
+    this.identity = undefined;
+  }
+
+  private async load(identity: string): Promise<void> {
+    this.runs.clear();
+    this.tombstones.clear();
+    this.offsets.clear();
+    this.sorted = undefined;
+    this.unfoldedLines = 0;
+    this.identity = identity;
+    if (identity === '') {
+      this.state = 'missing';
+      return;
+    }
+    this.db.data = emptyIndex();
+    try {
+      await this.db.read();
+    } catch {
+      // Unparseable or not an index: journals are read from their start, and the store rebuilds the rest.
+      this.state = 'corrupt';
+      return;
+    }
+    const data = this.db.data;
+    for (const [name, offset] of Object.entries(data.folded)) {
+      if (typeof offset === 'number' && offset >= 0) this.offsets.set(name, offset);
+    }
+    for (const entry of data.runs) {
+      if (entry && typeof entry.t === 'number' && isSummary(entry.s)) this.runs.set(entry.s.id, indexedRun(entry.s, entry.t));
+    }
+    this.state = 'ok';
+  }
+
+  private async readJournals(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(this.journalDir)).filter((name) => name.endsWith(JOURNAL_SUFFIX));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      names = [];
+    }
+    this.journalCount = names.length;
+    const present = new Set(names);
+    for (const name of this.offsets.keys()) {
+      // Folded and deleted by a compaction whose index.json we hold: nothing left to read there.
+      if (!present.has(name)) this.offsets.delete(name);
+    }
+    for (const name of names) await this.readSegment(name);
+  }
+
+  private async readSegment(name: string): Promise<void> {
+    const path = join(this.journalDir, name);
+    const offset = this.offsets.get(name) ?? 0;
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted by a compaction: caught by the identity check
+      throw error;
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (size <= offset) return;
+      const buffer = Buffer.allocUnsafe(size - offset);
+      let filled = 0;
+      while (filled < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      // Complete lines only: a line without its newline is being written, or was torn by a crash.
+      const end = buffer.lastIndexOf(0x0a, filled - 1);
+      if (end < 0) return;
+      const text = buffer.toString('utf8', 0, end);
+      for (const line of text.split('\n')) {
+        const entry = parseLine(line);
+        if (entry) this.apply(entry);
+        this.unfoldedLines++;
+      }
+      this.offsets.set(name, offset + end + 1);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function parseLine(line: string): JournalEntry | undefined {
+  if (line.length === 0) return undefined;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return undefined; // a line torn by a crash and then followed by others: skip it, keep the rest
+  }
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const { t, put, del } = entry as { t?: unknown; put?: unknown; del?: unknown };
+  if (typeof t !== 'number') return undefined;
+  if (isSummary(put)) return { t, put };
+  if (typeof del === 'string') return { t, del };
+  return undefined;
+}
+
+function isSummary(value: unknown): value is RunSummary {
+  if (value === null || typeof value !== 'object') return false;
+  const s = value as Partial<RunSummary>;
+  return (
+    typeof s.id === 'string' &&
+    typeof s.flowId === 'string' &&
+    typeof s.startedAt === 'string' &&
+    typeof s.status === 'string' &&
+    RUN_STATUSES.has(s.status)
+  );
+}
+
+function identityOf(info: Stats): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
+/** A fingerprint of index.json that changes whenever it is replaced; '' when it does not exist. */
+async function statIdentity(path: string): Promise<string> {
+  try {
+    return identityOf(await stat(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+// The line a run gets in the history index: enough to list, filter and sort runs without opening run files.
+
+import type { RunMode, RunRecord, RunStatus } from '../run/runRecord';
+
+export interface RunSummary {
+  id: string;
+  flowId: string;
+  flowFile?: string;
+  status: RunStatus;
+  mode: RunMode;
+  triggerType: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** The run's error message, cut to a few hundred characters (the full error is in the run record). */
+  error?: string;
+  resumedFrom?: string;
+  parentExecutionId?: string;
+  /** The process running it; lets another process tell a dead run from a live one without opening the record. */
+  owner?: { pid: number; host: string };
+}
+
+const MAX_ERROR_CHARS = 500;
+
+/** The summary of a record as it is now. */
+export function summarize(record: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    id: record.id,
+    flowId: record.flowId,
+    status: record.status,
+    mode: record.mode,
+    triggerType: record.trigger?.type ?? 'manual',
+    startedAt: record.startedAt,
+  };
+  if (record.flowFile !== undefined) summary.flowFile = record.flowFile;
+  if (record.finishedAt !== undefined) summary.finishedAt = record.finishedAt;
+  if (record.durationMs !== undefined) summary.durationMs = record.durationMs;
+  const message = record.error?.message;
+  if (typeof message === 'string') {
+    summary.error = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…` : message;
+  }
+  if (record.resumedFrom !== undefined) summary.resumedFrom = record.resumedFrom;
+  if (record.parentExecutionId !== undefined) summary.parentExecutionId = record.parentExecutionId;
+  if (record.owner !== undefined) summary.owner = { pid: record.owner.pid, host: record.owner.host };
+  return summary;
+}
+
+/** A summary as the index holds it. */
+export interface IndexedRun {
+  /** When this version of the summary was written (ms): of two versions of a run, the later one wins. */
+  t: number;
+  /** `startedAt` as epoch ms, parsed once, for sorting and time filters. */
+  ms: number;
+  s: RunSummary;
+}
+
+export function indexedRun(summary: RunSummary, t: number): IndexedRun {
+  const ms = Date.parse(summary.startedAt);
+  return { t, ms: Number.isNaN(ms) ? 0 : ms, s: summary };
+}
+
+/** Newest first: by start time, then by id so that the order is total and stable across processes. */
+export function compareNewestFirst(a: IndexedRun, b: IndexedRun): number {
+  if (a.ms !== b.ms) return b.ms - a.ms;
+  return a.s.id < b.s.id ? 1 : a.s.id > b.s.id ? -1 : 0;
+}

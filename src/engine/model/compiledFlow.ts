@@ -1,0 +1,93 @@
+// The compiled model: what the engine runs. Built once by compileFlow, then read-only. Nodes and edges are
+// arrays with their indices precomputed, so scheduling does no lookups by id on the hot path.
+
+import type { CompiledValue } from '../expr/exprTypes';
+import type { NodeTypeDefinition } from '../nodes/nodeType';
+import type { Diagnostic, Range } from './diagnostics';
+import type { FlowDefinition, NodeDefinition, TestCaseDefinition } from './flowSchema';
+
+export interface ResolvedRetry {
+  maxAttempts: number;
+  delayMs: number;
+  backoff: 'exponential' | 'fixed';
+  maxDelayMs: number;
+}
+
+export interface CompiledNode {
+  index: number;
+  id: string;
+  definition: NodeDefinition;
+  type: NodeTypeDefinition;
+  /** The config as written (templates unevaluated). */
+  rawConfig: Record<string, unknown>;
+  /** Without `prepare`: the whole config compiled as a template. */
+  config: CompiledValue;
+  /** What the type's `prepare` returned, if it has one. */
+  prepared: unknown;
+  /** Output ports, `error` not included. */
+  ports: readonly string[];
+  incoming: CompiledEdge[];
+  outgoing: CompiledEdge[];
+  /** Starts on the first active incoming edge instead of waiting for all (merge mode "first"). */
+  startsOnFirstInput: boolean;
+  /** True when an outgoing edge uses the `error` port: the node handles its own failure. */
+  handlesErrors: boolean;
+  retry: ResolvedRetry;
+  timeoutMs?: number;
+  onError: 'fail' | 'skip';
+  disabled: boolean;
+  /** Where the node is defined in the source, for errors and CodeLens. */
+  range?: Range;
+}
+
+export interface CompiledEdge {
+  index: number;
+  from: CompiledNode;
+  to: CompiledNode;
+  port: string;
+  /** `map` compiled; evaluated with `input` bound to the source's output. */
+  map?: CompiledValue;
+}
+
+export interface CompiledGraph {
+  nodes: CompiledNode[];
+  edges: CompiledEdge[];
+  byId: Map<string, CompiledNode>;
+  /** Nodes with no incoming edge. */
+  roots: CompiledNode[];
+  /** Nodes with no outgoing edge. */
+  sinks: CompiledNode[];
+  /** A topological order (indices into `nodes`). */
+  order: number[];
+  /** The `output` template, if given. */
+  output?: CompiledValue;
+}
+
+export interface InputValidation {
+  ok: boolean;
+  /** The input with schema defaults applied. */
+  value: unknown;
+  errors: { path: string; message: string }[];
+}
+
+export interface CompiledFlow {
+  definition: FlowDefinition;
+  id: string;
+  /** Absolute path of the source file, when it came from one. */
+  file?: string;
+  /** sha256 of the source text (or of the canonical JSON of an object), hex. */
+  hash: string;
+  graph: CompiledGraph;
+  settings: { timeoutMs: number; concurrency: number };
+  variables: Record<string, unknown>;
+  tests: TestCaseDefinition[];
+  /** Validates a run input against `inputs` and applies its defaults. */
+  validateInput(input: unknown): InputValidation;
+  /** Secret names the flow's templates read (`secrets.NAME`). */
+  secretNames: string[];
+  diagnostics: Diagnostic[];
+}
+
+export const DEFAULT_RUN_TIMEOUT_MS = 300_000;
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_RETRY: ResolvedRetry = { maxAttempts: 1, delayMs: 1000, backoff: 'exponential', maxDelayMs: 30_000 };

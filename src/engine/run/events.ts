@@ -1,0 +1,114 @@
+// Progress leaves the engine through one typed event stream (spec section 11). The timeline, the history store
+// and the CLI subscribe; the engine calls none of them by name. `seq` rises by one per run, from 1.
+
+import type { SerializedError } from '../errors';
+import type { LogLevel } from '../nodes/nodeType';
+import type { RunMode, RunStatus, TriggerInfo } from './runRecord';
+
+interface EventBase {
+  executionId: string;
+  seq: number;
+  /** ISO time. */
+  ts: string;
+}
+
+/** Set on events of nodes inside a loop's body: which loop node and which iteration. */
+export interface LoopScope {
+  loopNodeId: string;
+  iteration: number;
+}
+
+export interface ExecutionStartedEvent extends EventBase {
+  type: 'execution.started';
+  flowId: string;
+  flowFile?: string;
+  mode: RunMode;
+  trigger: TriggerInfo;
+  input: unknown;
+  nodeIds: string[];
+  resumedFrom?: string;
+  parentExecutionId?: string;
+}
+export interface NodeStartedEvent extends EventBase {
+  type: 'node.started';
+  nodeId: string;
+  attempt: number;
+  input: unknown;
+  loop?: LoopScope;
+}
+export interface NodeLogEvent extends EventBase {
+  type: 'node.log';
+  nodeId: string;
+  level: LogLevel;
+  message: string;
+  loop?: LoopScope;
+}
+export interface NodeRetryingEvent extends EventBase {
+  type: 'node.retrying';
+  nodeId: string;
+  attempt: number;
+  delayMs: number;
+  error: SerializedError;
+  loop?: LoopScope;
+}
+export interface NodeCompletedEvent extends EventBase {
+  type: 'node.completed';
+  nodeId: string;
+  output: unknown;
+  durationMs: number;
+  /** Taken from the run this one resumes. */
+  reused?: boolean;
+  loop?: LoopScope;
+}
+export interface NodeFailedEvent extends EventBase {
+  type: 'node.failed';
+  nodeId: string;
+  error: SerializedError;
+  errorHandled: boolean;
+  durationMs: number;
+  loop?: LoopScope;
+}
+export interface NodeSkippedEvent extends EventBase {
+  type: 'node.skipped';
+  nodeId: string;
+  reason: 'dead-path' | 'disabled';
+  loop?: LoopScope;
+}
+export interface ExecutionCompletedEvent extends EventBase {
+  type: 'execution.completed';
+  status: 'completed';
+  output: unknown;
+  durationMs: number;
+}
+export interface ExecutionFailedEvent extends EventBase {
+  type: 'execution.failed';
+  status: 'failed';
+  error: SerializedError;
+  durationMs: number;
+}
+export interface ExecutionCancelledEvent extends EventBase {
+  type: 'execution.cancelled';
+  status: 'cancelled';
+  durationMs: number;
+}
+
+export type EngineEvent =
+  | ExecutionStartedEvent
+  | NodeStartedEvent
+  | NodeLogEvent
+  | NodeRetryingEvent
+  | NodeCompletedEvent
+  | NodeFailedEvent
+  | NodeSkippedEvent
+  | ExecutionCompletedEvent
+  | ExecutionFailedEvent
+  | ExecutionCancelledEvent;
+
+export type EngineEventType = EngineEvent['type'];
+export type TerminalEvent = ExecutionCompletedEvent | ExecutionFailedEvent | ExecutionCancelledEvent;
+
+export function isTerminalEvent(event: EngineEvent): event is TerminalEvent {
+  return event.type === 'execution.completed' || event.type === 'execution.failed' || event.type === 'execution.cancelled';
+}
+
+export type RunStatusOf<E extends TerminalEvent> = E['status'] & RunStatus;

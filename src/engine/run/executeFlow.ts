@@ -1,0 +1,194 @@
+// One execution of a compiled flow: the run record, the event stream, the whole-run timeout and cancel around
+// the top-level graph run. Knows nothing of files, history or VS Code: those subscribe through `onEvent` and
+// `onCheckpoint` (see src/api/runFlow.ts).
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { serializeError, WeftError } from '../errors';
+import type { ExecutionInfo } from '../expr/scope';
+import type { CompiledFlow } from '../model/compiledFlow';
+import type { MockDefinition } from '../model/flowSchema';
+import type { NodeServices } from '../nodes/nodeType';
+import type { EngineEvent } from './events';
+import { GraphRun, type GraphOutcome } from './graphRun';
+import { planReuse } from './planReuse';
+import { Redactor } from './redact';
+import type { EventDraft, RunContext } from './runContext';
+import type { NodeRecord, RunMode, RunRecord, TriggerInfo } from './runRecord';
+
+export interface ExecuteOptions {
+  /** The run input, already validated against `inputs` with defaults applied. */
+  input?: unknown;
+  executionId?: string;
+  mode?: RunMode;
+  trigger?: TriggerInfo;
+  signal?: AbortSignal;
+  onEvent?: (event: EngineEvent) => void;
+  mocks?: Record<string, MockDefinition>;
+  secrets?: Record<string, string>;
+  services: Omit<NodeServices, 'runGraph'>;
+  /** Persists the record at node boundaries; the engine awaits it only before the final event. */
+  onCheckpoint?: (record: RunRecord) => Promise<void>;
+  /** Reuse the completed nodes of an earlier run; with `rerunFrom`, only those not downstream of that node. */
+  resume?: { from: RunRecord; rerunFrom?: string };
+  parentExecutionId?: string;
+}
+
+export function newExecutionId(): string {
+  // Time first, so ids sort by start; the random part keeps concurrent starts apart.
+  return Date.now().toString(36).padStart(9, '0') + '-' + randomUUID().slice(0, 8);
+}
+
+export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): Promise<RunRecord> {
+  const startedAtMs = Date.now();
+  const startedAt = new Date(startedAtMs).toISOString();
+  const t0 = performance.now();
+  const executionId = options.executionId ?? newExecutionId();
+  const trigger: TriggerInfo = options.trigger ?? { type: 'manual' };
+  const secrets = options.secrets ?? {};
+  const redactor = new Redactor(secrets);
+  const input = options.input;
+
+  const nodes: Record<string, NodeRecord> = {};
+  for (const node of flow.graph.nodes) nodes[node.id] = { status: 'pending', attempts: 0 };
+  const record: RunRecord = {
+    id: executionId,
+    flowId: flow.id,
+    flowHash: flow.hash,
+    status: 'running',
+    mode: options.mode ?? 'run',
+    trigger,
+    input: redactor.value(input),
+    startedAt,
+    owner: { pid: process.pid, host: hostname() },
+    nodes,
+  };
+  if (flow.file) record.flowFile = flow.file;
+  if (options.resume) record.resumedFrom = options.resume.from.id;
+  if (options.resume?.rerunFrom) record.rerunFrom = options.resume.rerunFrom;
+  if (options.parentExecutionId) record.parentExecutionId = options.parentExecutionId;
+
+  const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort(new WeftError('cancelled', 'The run was cancelled.'));
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
+  const timer = setTimeout(() => controller.abort(timeoutError), flow.settings.timeoutMs);
+
+  let seq = 0;
+  const onEvent = options.onEvent;
+  const emit = (draft: EventDraft): void => {
+    seq++;
+    if (!onEvent) return;
+    const event = draft as EngineEvent;
+    event.executionId = executionId;
+    event.seq = seq;
+    event.ts = new Date().toISOString();
+    try {
+      onEvent(event);
+    } catch {
+      // A subscriber's bug must not break the run; subscribers report their own failures.
+    }
+  };
+
+  const checkpointSink = options.onCheckpoint;
+  let checkpointFailure: unknown;
+  const checkpoint = checkpointSink
+    ? (): Promise<void> =>
+        checkpointSink(record).catch((error: unknown) => {
+          checkpointFailure ??= error;
+        })
+    : (): Promise<void> => RESOLVED;
+
+  const reusePlan = options.resume ? planReuse(flow.graph, options.resume.from, options.resume.rerunFrom) : undefined;
+  const execution: ExecutionInfo = { id: executionId, flowId: flow.id, startedAt, trigger };
+  const run: RunContext = {
+    flow,
+    executionId,
+    mode: record.mode,
+    record,
+    execution,
+    trigger: input,
+    variables: flow.variables,
+    secrets,
+    redactor,
+    signal: controller.signal,
+    mocks: options.mocks ?? {},
+    services: options.services,
+    reuse: reusePlan?.reuse ?? EMPTY_MAP,
+    savedStates: reusePlan?.savedStates ?? EMPTY_MAP,
+    emit,
+    checkpoint,
+    now: () => new Date().toISOString(),
+  };
+
+  emit({
+    type: 'execution.started',
+    flowId: flow.id,
+    ...(flow.file ? { flowFile: flow.file } : {}),
+    mode: record.mode,
+    trigger,
+    input: record.input,
+    nodeIds: flow.graph.nodes.map((n) => n.id),
+    ...(record.resumedFrom ? { resumedFrom: record.resumedFrom } : {}),
+    ...(record.parentExecutionId ? { parentExecutionId: record.parentExecutionId } : {}),
+  });
+  void checkpoint();
+
+  const outcome: GraphOutcome = await new GraphRun({
+    run,
+    graph: flow.graph,
+    rootInput: input,
+    nodesTable: {},
+    parentSignal: controller.signal,
+    concurrency: flow.settings.concurrency,
+  }).execute();
+
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onOuterAbort);
+  // Whatever is still in flight (a node that ignored its signal, a sandbox job) is told to stop.
+  if (!controller.signal.aborted) controller.abort(new WeftError('cancelled', 'The run has ended.'));
+
+  const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
+  record.finishedAt = new Date(startedAtMs + durationMs).toISOString();
+  record.durationMs = durationMs;
+  settleRecord(record, outcome, timeoutError, redactor);
+
+  // Persist the final record before announcing it, so a subscriber that reads history on the final event
+  // finds the run there.
+  if (checkpointSink) await checkpoint();
+  if (checkpointFailure !== undefined) record.error ??= serializeError(checkpointFailure);
+
+  if (record.status === 'completed') emit({ type: 'execution.completed', status: 'completed', output: record.output, durationMs });
+  else if (record.status === 'cancelled') emit({ type: 'execution.cancelled', status: 'cancelled', durationMs });
+  else emit({ type: 'execution.failed', status: 'failed', error: record.error ?? { message: 'The run failed.' }, durationMs });
+  return record;
+}
+
+function settleRecord(record: RunRecord, outcome: GraphOutcome, timeoutError: WeftError, redactor: Redactor): void {
+  if (outcome.status === 'completed') {
+    record.status = 'completed';
+    record.output = redactor.value(outcome.output);
+    return;
+  }
+  if (outcome.error === timeoutError) {
+    record.status = 'failed';
+    record.error = { message: timeoutError.message, code: 'timeout', name: 'WeftError' };
+    return;
+  }
+  if (outcome.status === 'cancelled') {
+    record.status = 'cancelled';
+    record.error = { message: 'The run was cancelled.', code: 'cancelled', name: 'WeftError' };
+    return;
+  }
+  record.status = 'failed';
+  const error = serializeError(outcome.error, outcome.failedNodeId);
+  error.message = redactor.text(error.message);
+  if (error.stack) error.stack = redactor.text(error.stack);
+  // The run's error says which node failed; the node's record holds the details.
+  if (!error.code) error.code = 'node-failed';
+  record.error = error;
+}
+
+const RESOLVED = Promise.resolve();
+const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();

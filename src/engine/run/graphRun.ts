@@ -1,0 +1,480 @@
+// The state machine of one graph run: the flow's top-level graph, or one iteration of a loop's body (spec
+// section 5). Work is O(nodes + edges): each edge is settled once, each node decided once, from counters kept
+// in typed arrays. A worklist replaces recursion, so a 100,000-node chain needs no deep stack, and synchronous
+// nodes run in the same loop without a promise or a timer each.
+//
+// Ordering rules:
+// - A node is decided (run or skipped) only when all its incoming edges are settled, except a node that starts
+//   on its first active input (merge mode "first").
+// - The record is updated before the event that reports it is emitted, so a subscriber that reads the record
+//   on an event sees that event's state.
+// - After the run finishes (completed, failed, cancelled) late results of nodes that ignored their abort signal
+//   are dropped.
+
+import { serializeError, WeftError, type SerializedError } from '../errors';
+import type { Scope } from '../expr/scope';
+import type { CompiledGraph, CompiledNode } from '../model/compiledFlow';
+import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel } from '../nodes/nodeType';
+import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE } from './buildInput';
+import { defaultOutput } from './defaultOutput';
+import type { LoopScope } from './events';
+import { runNode, type NodeResult, type NodeRunHost } from './nodeRunner';
+import type { RunContext } from './runContext';
+import type { NodeRecord } from './runRecord';
+
+const PENDING = 0;
+const RUNNING = 1;
+const COMPLETED = 2;
+const FAILED = 3;
+const SKIPPED = 4;
+const CANCELLED = 5;
+
+/** Synchronous node starts before the loop yields to the event loop, so cancel and I/O stay responsive. */
+const SYNC_SLICE = 2000;
+
+export interface GraphOutcome {
+  status: 'completed' | 'failed' | 'cancelled';
+  output?: unknown;
+  /** The unhandled failure, or the abort reason. */
+  error?: unknown;
+  /** The node whose unhandled failure failed the graph. */
+  failedNodeId?: string;
+}
+
+export interface GraphRunOptions {
+  run: RunContext;
+  graph: CompiledGraph;
+  /** Each root's input: the trigger payload at top level, the item in a loop body. */
+  rootInput: unknown;
+  /** The `nodes` table of this graph run's scope; written as nodes complete. */
+  nodesTable: Record<string, unknown>;
+  /** Extra names in scope (item, index). */
+  extra?: Partial<Scope>;
+  parentSignal: AbortSignal;
+  /** Set for a loop body's iteration: tags its events; such a graph run keeps no record. */
+  loop?: LoopScope;
+  concurrency: number;
+}
+
+export class GraphRun implements NodeRunHost {
+  readonly run: RunContext;
+  readonly baseScope: Scope;
+  private readonly graph: CompiledGraph;
+  private readonly rootInput: unknown;
+  private readonly nodesTable: Record<string, unknown>;
+  private readonly parentSignal: AbortSignal;
+  private readonly loop?: LoopScope;
+  private readonly concurrency: number;
+  private readonly topLevel: boolean;
+
+  private readonly status: Uint8Array;
+  private readonly queued: Uint8Array;
+  private readonly pendingIn: Int32Array;
+  private readonly activeIn: Int32Array;
+  private readonly edgeState: Uint8Array;
+  /** What a node's active outgoing edges carry: its output, or its error payload on the error port. */
+  private readonly values: unknown[];
+  private readonly startTimes: Float64Array;
+
+  private readonly ready: CompiledNode[] = [];
+  private readyHead = 0;
+  private readonly runQueue: CompiledNode[] = [];
+  private runQueueHead = 0;
+  private running = 0;
+  private settled = 0;
+  private draining = false;
+  private done = false;
+  private ownController?: AbortController;
+  private ownSignal?: AbortSignal;
+  private resolve!: (outcome: GraphOutcome) => void;
+  private readonly onParentAbort = (): void => this.finish({ status: 'cancelled', error: this.parentSignal.reason });
+
+  constructor(options: GraphRunOptions) {
+    this.run = options.run;
+    this.graph = options.graph;
+    this.rootInput = options.rootInput;
+    this.nodesTable = options.nodesTable;
+    this.parentSignal = options.parentSignal;
+    this.loop = options.loop;
+    this.concurrency = options.concurrency;
+    this.topLevel = options.loop === undefined;
+    const n = this.graph.nodes.length;
+    this.status = new Uint8Array(n);
+    this.queued = new Uint8Array(n);
+    this.pendingIn = new Int32Array(n);
+    this.activeIn = new Int32Array(n);
+    this.edgeState = new Uint8Array(this.graph.edges.length);
+    this.values = new Array<unknown>(n);
+    this.startTimes = new Float64Array(n);
+    const run = this.run;
+    this.baseScope = {
+      trigger: run.trigger,
+      input: undefined,
+      nodes: this.nodesTable,
+      variables: run.variables,
+      secrets: run.secrets,
+      execution: run.execution,
+      item: options.extra?.item,
+      index: options.extra?.index,
+    };
+  }
+
+  /** Aborts when the parent does, or when this graph run fails. Created on first use: most nodes never ask. */
+  get signal(): AbortSignal {
+    if (!this.ownSignal) {
+      this.ownController = new AbortController();
+      this.ownSignal = AbortSignal.any([this.parentSignal, this.ownController.signal]);
+    }
+    return this.ownSignal;
+  }
+
+  execute(): Promise<GraphOutcome> {
+    return new Promise<GraphOutcome>((resolve) => {
+      this.resolve = resolve;
+      if (this.parentSignal.aborted) return this.finish({ status: 'cancelled', error: this.parentSignal.reason });
+      // A loop iteration is stopped by its loop node's signal through the nodes it runs; only the top level
+      // must notice an abort while every node is busy elsewhere.
+      if (this.topLevel) this.parentSignal.addEventListener('abort', this.onParentAbort, { once: true });
+      for (const node of this.graph.nodes) this.pendingIn[node.index] = node.incoming.length;
+      for (const root of this.graph.roots) this.ready.push(root);
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    if (this.draining || this.done) return;
+    this.draining = true;
+    let budget = SYNC_SLICE;
+    while (!this.done) {
+      if (this.readyHead < this.ready.length) {
+        this.decide(this.ready[this.readyHead++]);
+        continue;
+      }
+      if (this.running < this.concurrency && this.runQueueHead < this.runQueue.length) {
+        if (this.parentSignal.aborted) {
+          this.finish({ status: 'cancelled', error: this.parentSignal.reason });
+          break;
+        }
+        if (--budget === 0) {
+          setImmediate(() => this.drain());
+          break;
+        }
+        this.start(this.runQueue[this.runQueueHead++]);
+        continue;
+      }
+      break;
+    }
+    this.draining = false;
+    if (this.done) return;
+    if (this.settled === this.graph.nodes.length) return this.complete();
+    const idle = this.running === 0 && this.readyHead === this.ready.length && this.runQueueHead === this.runQueue.length;
+    if (idle && budget > 0) {
+      this.finish({ status: 'failed', error: new WeftError('internal', `The run stalled with ${this.graph.nodes.length - this.settled} nodes undecided.`, { kind: 'unexpected' }) });
+    }
+  }
+
+  /** All incoming edges are settled (or a first-input node got one): run it, or skip it as a dead path. */
+  private decide(node: CompiledNode): void {
+    const i = node.index;
+    if (this.status[i] !== PENDING || this.queued[i]) return;
+    if (node.incoming.length === 0 || this.activeIn[i] > 0) {
+      this.queued[i] = 1;
+      this.runQueue.push(node);
+      return;
+    }
+    this.status[i] = SKIPPED;
+    this.settled++;
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      record.status = 'skipped';
+      this.run.checkpoint();
+    }
+    this.run.emit({ type: 'node.skipped', nodeId: node.id, reason: 'dead-path', ...this.loopTag() });
+    this.settleOutgoing(node, NO_PORTS);
+  }
+
+  private start(node: CompiledNode): void {
+    const i = node.index;
+    this.status[i] = RUNNING;
+    this.running++;
+    this.startTimes[i] = performance.now();
+
+    const reused = this.topLevel ? this.run.reuse.get(node.id) : undefined;
+    if (reused) return this.completeReused(node, reused);
+
+    let inputs: InputContribution[];
+    let input: unknown;
+    try {
+      inputs = node.incoming.length === 0 ? NO_INPUTS : collectContributions(node, this.edgeState, (from) => this.values[from], this.baseScope);
+      input = node.incoming.length === 0 ? this.rootInput : combineContributions(inputs);
+    } catch (error) {
+      this.onResult(node, undefined, { ok: false, error });
+      return;
+    }
+    if (node.disabled) return this.passDisabled(node, input);
+
+    const result = runNode(this, node, input, inputs);
+    if (result instanceof Promise) {
+      result.then(
+        (r) => {
+          this.onResult(node, input, r);
+          this.drain();
+        },
+        (error: unknown) => {
+          this.onResult(node, input, { ok: false, error });
+          this.drain();
+        },
+      );
+    } else {
+      this.onResult(node, input, result);
+    }
+  }
+
+  private onResult(node: CompiledNode, input: unknown, result: NodeResult): void {
+    if (this.done) return;
+    const i = node.index;
+    this.running--;
+    const durationMs = performance.now() - this.startTimes[i];
+    const run = this.run;
+    if (result.ok) {
+      const output = run.redactor.value(result.output);
+      this.status[i] = COMPLETED;
+      this.settled++;
+      this.values[i] = result.output;
+      this.nodesTable[node.id] = result.output;
+      if (this.topLevel) {
+        const record = this.nodeRecord(node);
+        record.status = 'completed';
+        record.output = output;
+        this.finishTimes(record, durationMs);
+        if (result.ports.length !== 1 || result.ports[0] !== DEFAULT_PORT) record.ports = [...result.ports];
+        if (result.iterations !== undefined) record.iterations = result.iterations;
+        run.checkpoint();
+      }
+      run.emit({ type: 'node.completed', nodeId: node.id, output, durationMs, ...this.loopTag() });
+      this.settleOutgoing(node, result.ports);
+      return;
+    }
+
+    const error = toError(result.error);
+    const serialized = this.serialize(error, node);
+    if (node.handlesErrors || node.onError === 'skip') {
+      // A handled failure: the error port (or, with onError skip, the out port) carries the error on.
+      const viaErrorPort = node.handlesErrors;
+      const carried = viaErrorPort
+        ? { error: { message: serialized.message, name: serialized.name ?? 'Error' }, input }
+        : { error: { message: serialized.message } };
+      this.status[i] = FAILED;
+      this.settled++;
+      this.values[i] = carried;
+      this.nodesTable[node.id] = carried;
+      if (this.topLevel) {
+        const record = this.nodeRecord(node);
+        record.status = 'failed';
+        record.error = serialized;
+        record.errorHandled = true;
+        if (!viaErrorPort) record.output = run.redactor.value(carried);
+        this.finishTimes(record, durationMs);
+        run.checkpoint();
+      }
+      run.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: true, durationMs, ...this.loopTag() });
+      this.settleOutgoing(node, viaErrorPort ? ERROR_PORTS : DEFAULT_PORTS);
+      return;
+    }
+
+    // Unhandled: the graph run fails; nothing else starts, nodes in flight are aborted.
+    this.status[i] = FAILED;
+    this.settled++;
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      record.status = 'failed';
+      record.error = serialized;
+      this.finishTimes(record, durationMs);
+    }
+    run.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: false, durationMs, ...this.loopTag() });
+    this.finish({ status: 'failed', error, failedNodeId: node.id });
+  }
+
+  private completeReused(node: CompiledNode, reused: NodeRecord): void {
+    const output = reused.output;
+    const ports = reused.ports ?? DEFAULT_PORTS;
+    this.running--;
+    this.status[node.index] = COMPLETED;
+    this.settled++;
+    this.values[node.index] = output;
+    this.nodesTable[node.id] = output;
+    const record = this.nodeRecord(node);
+    record.status = 'completed';
+    record.output = output;
+    record.reused = true;
+    record.attempts = 0;
+    if (reused.ports) record.ports = reused.ports;
+    if (reused.iterations !== undefined) record.iterations = reused.iterations;
+    this.run.checkpoint();
+    this.run.emit({ type: 'node.completed', nodeId: node.id, output, durationMs: 0, reused: true });
+    this.settleOutgoing(node, ports);
+  }
+
+  /** Spec section 3: a disabled node is recorded as skipped and passes its input on through `out`. */
+  private passDisabled(node: CompiledNode, input: unknown): void {
+    const i = node.index;
+    this.running--;
+    this.status[i] = SKIPPED;
+    this.settled++;
+    this.values[i] = input;
+    this.nodesTable[node.id] = input;
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      record.status = 'skipped';
+      record.disabled = true;
+      this.run.checkpoint();
+    }
+    this.run.emit({ type: 'node.skipped', nodeId: node.id, reason: 'disabled', ...this.loopTag() });
+    this.settleOutgoing(node, DEFAULT_PORTS);
+  }
+
+  private settleOutgoing(node: CompiledNode, ports: readonly string[]): void {
+    for (const edge of node.outgoing) {
+      const target = edge.to.index;
+      const active = ports.length === 1 ? ports[0] === edge.port : ports.includes(edge.port);
+      this.edgeState[edge.index] = active ? EDGE_ACTIVE : EDGE_INACTIVE;
+      this.pendingIn[target]--;
+      if (active) {
+        this.activeIn[target]++;
+        if (edge.to.startsOnFirstInput) {
+          this.ready.push(edge.to);
+          continue;
+        }
+      }
+      if (this.pendingIn[target] === 0) this.ready.push(edge.to);
+    }
+  }
+
+  private complete(): void {
+    let output: unknown;
+    try {
+      output = this.graph.output
+        ? this.graph.output.evaluate(this.baseScope)
+        : defaultOutput(
+            this.graph,
+            (i) => this.status[i] === COMPLETED,
+            (i) => this.values[i],
+          );
+    } catch (error) {
+      this.finish({ status: 'failed', error: toError(error) });
+      return;
+    }
+    this.finish({ status: 'completed', output });
+  }
+
+  private finish(outcome: GraphOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.topLevel) this.parentSignal.removeEventListener('abort', this.onParentAbort);
+    if (outcome.status !== 'completed') {
+      this.ownController?.abort(outcome.error);
+      // Whatever had not ended is cancelled: nodes in flight, queued ones, and those never reached.
+      for (const node of this.graph.nodes) {
+        const s = this.status[node.index];
+        if (s !== PENDING && s !== RUNNING) continue;
+        this.status[node.index] = CANCELLED;
+        if (this.topLevel) this.nodeRecord(node).status = 'cancelled';
+      }
+    }
+    this.resolve(outcome);
+  }
+
+  // ---- NodeRunHost -------------------------------------------------------------------------------
+
+  onAttemptStarted(node: CompiledNode, attempt: number, input: unknown): void {
+    const safeInput = this.run.redactor.value(input);
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      record.status = 'running';
+      record.attempts = attempt;
+      if (attempt === 1) {
+        record.startedAt = this.run.now();
+        record.input = safeInput;
+      }
+    }
+    this.run.emit({ type: 'node.started', nodeId: node.id, attempt, input: safeInput, ...this.loopTag() });
+  }
+
+  onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void {
+    this.run.emit({ type: 'node.retrying', nodeId: node.id, attempt: nextAttempt, delayMs, error: this.serialize(toError(error), node), ...this.loopTag() });
+  }
+
+  log(node: CompiledNode, level: LogLevel, message: string): void {
+    const text = this.run.redactor.text(message);
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      (record.logs ??= []).push({ ts: this.run.now(), level, message: text });
+    }
+    this.run.emit({ type: 'node.log', nodeId: node.id, level, message: text, ...this.loopTag() });
+  }
+
+  saveState(node: CompiledNode, state: unknown): Promise<void> {
+    if (this.topLevel) this.nodeRecord(node).state = state;
+    return this.run.checkpoint();
+  }
+
+  runGraph(
+    caller: CompiledNode,
+    graph: CompiledGraph,
+    options: { input: unknown; extra: Partial<Scope>; signal: AbortSignal; iteration: number },
+  ): Promise<unknown> {
+    const body = new GraphRun({
+      run: this.run,
+      graph,
+      rootInput: options.input,
+      // The body sees the outer outputs and its own; a copy keeps concurrent iterations apart.
+      nodesTable: { ...this.nodesTable },
+      extra: { ...this.extraScope(), ...options.extra },
+      parentSignal: options.signal,
+      loop: { loopNodeId: caller.id, iteration: options.iteration },
+      concurrency: this.concurrency,
+    });
+    return body.execute().then((outcome) => {
+      if (outcome.status === 'completed') return outcome.output;
+      throw outcome.error instanceof Error ? outcome.error : new WeftError('cancelled', 'The loop iteration was cancelled.');
+    });
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private extraScope(): Partial<Scope> {
+    return { item: this.baseScope.item, index: this.baseScope.index };
+  }
+
+  private loopTag(): { loop?: LoopScope } {
+    return this.loop ? { loop: this.loop } : NO_LOOP;
+  }
+
+  private nodeRecord(node: CompiledNode): NodeRecord {
+    return this.run.record.nodes[node.id];
+  }
+
+  private finishTimes(record: NodeRecord, durationMs: number): void {
+    record.finishedAt = this.run.now();
+    record.durationMs = Math.round(durationMs * 1000) / 1000;
+  }
+
+  private serialize(error: Error, node: CompiledNode): SerializedError {
+    const serialized = serializeError(error, node.id);
+    if (!this.run.redactor.active) return serialized;
+    serialized.message = this.run.redactor.text(serialized.message);
+    if (serialized.stack) serialized.stack = this.run.redactor.text(serialized.stack);
+    return serialized;
+  }
+}
+
+const NO_PORTS: readonly string[] = [];
+const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];
+const ERROR_PORTS: readonly string[] = [ERROR_PORT];
+const NO_INPUTS: InputContribution[] = [];
+const NO_LOOP: { loop?: LoopScope } = {};
+
+function toError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  return new WeftError('flow-error', typeof error === 'string' ? error : JSON.stringify(error) ?? String(error));
+}

@@ -1,0 +1,71 @@
+// The run record (spec section 11): what history stores and `weft run --json` prints. Times are ISO strings.
+
+import type { SerializedError } from '../errors';
+import type { LogLevel } from '../nodes/nodeType';
+
+export type NodeStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type RunMode = 'run' | 'test';
+
+export interface LogEntry {
+  ts: string;
+  level: LogLevel;
+  message: string;
+}
+
+export interface NodeRecord {
+  status: NodeStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  input?: unknown;
+  output?: unknown;
+  error?: SerializedError;
+  errorHandled?: boolean;
+  /** The node did not run because it is disabled. */
+  disabled?: boolean;
+  /** The output was taken from the run this one resumes, not computed again. */
+  reused?: boolean;
+  logs?: LogEntry[];
+  /** Output ports that fired, when not just `out` (so a resumed run can reuse the node's decision). */
+  ports?: string[];
+  /** Loop nodes: how many iterations ran. */
+  iterations?: number;
+  /** Node-private state kept across a restart (a wait's due time). */
+  state?: unknown;
+}
+
+export interface TriggerInfo {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface RunRecord {
+  id: string;
+  flowId: string;
+  flowFile?: string;
+  flowHash: string;
+  status: RunStatus;
+  mode: RunMode;
+  trigger: TriggerInfo;
+  input: unknown;
+  output?: unknown;
+  error?: SerializedError;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  resumedFrom?: string;
+  /** Re-run from this node: nodes not downstream of it were reused. */
+  rerunFrom?: string;
+  parentExecutionId?: string;
+  /** The process that runs it, so another process can tell a dead run from a live one. */
+  owner?: { pid: number; host: string };
+  /** Fields cut to the history size limit, as JSON paths like "nodes.fetch.output". */
+  truncated?: string[];
+  nodes: Record<string, NodeRecord>;
+}
+
+export function isTerminal(status: RunStatus): boolean {
+  return status !== 'running';
+}

@@ -1,0 +1,147 @@
+// `npm run bench`: the engine's cost per node on the shapes of issue 2, beside a minimal hand-written scheduler
+// (topological order, awaited async functions, a timeout per node) measured in the same process, and the
+// ratios the budget is stated in. Events (a subscriber that keeps them) and the run record are included;
+// history writes are not. Prints a table; never fails on numbers: read them.
+
+import { spawnSync } from 'node:child_process';
+import { compileFlow } from '../../src/engine/model/compileFlow';
+import type { CompiledFlow } from '../../src/engine/model/compiledFlow';
+import type { EngineEvent } from '../../src/engine/run/events';
+import { runFlow } from '../../src/api/runFlow';
+import { chainFlow, fanOutFlow, layeredDagFlow, loopFlow, type FlowShape } from './shapes';
+import { baselineRun } from './baselineScheduler';
+
+interface Measurement {
+  shape: string;
+  nodes: number;
+  engineUsPerNode: number;
+  baselineUsPerNode: number;
+}
+
+function compile(definition: object): CompiledFlow {
+  const result = compileFlow(definition);
+  if (!result.flow) throw new Error(`bench flow does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+  return result.flow;
+}
+
+async function timeEngine(flow: CompiledFlow, runs: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const events: EngineEvent[] = [];
+    const t0 = performance.now();
+    const record = await runFlow(flow, { history: false, onEvent: (e) => events.push(e) });
+    samples.push(performance.now() - t0);
+    if (record.status !== 'completed') throw new Error(`bench run ${record.status}: ${record.error?.message}`);
+  }
+  return samples;
+}
+
+async function timeBaseline(shape: FlowShape, runs: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await baselineRun(shape);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function measure(name: string, shape: FlowShape, runs: number): Promise<Measurement> {
+  const flow = compile(shape.definition);
+  await timeEngine(flow, 3); // warm up the JIT
+  await timeBaseline(shape, 3);
+  const engine = median(await timeEngine(flow, runs));
+  const baseline = median(await timeBaseline(shape, runs));
+  return {
+    shape: name,
+    nodes: shape.executions,
+    engineUsPerNode: (engine * 1000) / shape.executions,
+    baselineUsPerNode: (baseline * 1000) / shape.executions,
+  };
+}
+
+async function latency(runs: number): Promise<{ firstEventUs: number; firstNodeUs: number; endUs: number }> {
+  const flow = compile(chainFlow(5).definition);
+  const first: number[] = [];
+  const firstNode: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < runs + 50; i++) {
+    let t1 = 0;
+    let tNode = 0;
+    const t0 = performance.now();
+    await runFlow(flow, {
+      history: false,
+      onEvent: (e) => {
+        if (t1 === 0) t1 = performance.now();
+        if (tNode === 0 && e.type === 'node.started') tNode = performance.now();
+      },
+    });
+    const t2 = performance.now();
+    if (i < 50) continue; // warm-up
+    first.push((t1 - t0) * 1000);
+    firstNode.push((tNode - t0) * 1000);
+    end.push((t2 - t0) * 1000);
+  }
+  return { firstEventUs: median(first), firstNodeUs: median(firstNode), endUs: median(end) };
+}
+
+function peakRssOfDag(): number | undefined {
+  // A fresh process, so the peak belongs to the 2,000-node run alone.
+  const child = spawnSync(process.execPath, [__filename, '--rss-child'], { encoding: 'utf8' });
+  const match = /maxRssMb=([\d.]+)/.exec(child.stdout);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function rssChild(): Promise<void> {
+  const flow = compile(layeredDagFlow(20, 100).definition);
+  await runFlow(flow, { history: false, onEvent: () => undefined });
+  console.log(`maxRssMb=${(process.resourceUsage().maxRSS / 1024).toFixed(1)}`);
+}
+
+const fmt = (n: number, digits = 2): string => n.toFixed(digits).padStart(8);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--rss-child')) return rssChild();
+  const quick = process.argv.includes('--quick');
+  const runs = quick ? 5 : 21;
+  console.log(`Weft engine benchmark · node ${process.version} · ${runs} runs per shape, median\n`);
+
+  const rows: Measurement[] = [];
+  rows.push(await measure('chain 1,000', chainFlow(1000), runs));
+  rows.push(await measure('chain 4,000', chainFlow(4000), runs));
+  rows.push(await measure('fan-out 1,000 + merge', fanOutFlow(1000), runs));
+  rows.push(await measure('loop 10,000 items', loopFlow(10_000), runs));
+  rows.push(await measure('layered DAG 20×100', layeredDagFlow(20, 100), runs));
+
+  console.log('shape                     nodes   weft µs/node  baseline µs/node  weft/baseline  budget 10 µs');
+  for (const r of rows) {
+    const ok = r.engineUsPerNode <= 10 ? 'ok' : 'OVER';
+    console.log(
+      `${r.shape.padEnd(24)} ${String(r.nodes).padStart(6)}  ${fmt(r.engineUsPerNode)}      ${fmt(r.baselineUsPerNode)}        ${fmt(r.engineUsPerNode / r.baselineUsPerNode, 1)}×      ${ok}`,
+    );
+  }
+  const chain1k = rows[0].engineUsPerNode;
+  const chain4k = rows[1].engineUsPerNode;
+  console.log(`\nscaling: per-node cost at 4,000 / at 1,000 nodes = ${(chain4k / chain1k).toFixed(2)} (budget ≤ 2)`);
+
+  const rss = peakRssOfDag();
+  console.log(`memory: layered DAG 20×100 peak RSS = ${rss === undefined ? 'n/a' : `${rss.toFixed(1)} MB`} (budget < 150 MB)`);
+
+  const lat = await latency(quick ? 50 : 500);
+  console.log(
+    `latency, 5-step chain: first event ${lat.firstEventUs.toFixed(1)} µs (execution.started), first node.started ${lat.firstNodeUs.toFixed(1)} µs (budget 50), end ${lat.endUs.toFixed(1)} µs (budget 100)`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
