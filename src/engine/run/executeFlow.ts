@@ -4,6 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+
+const HOST = hostname();
 import { serializeError, WeftError } from '../errors';
 import type { ExecutionInfo } from '../expr/scope';
 import type { CompiledFlow } from '../model/compiledFlow';
@@ -11,6 +13,7 @@ import type { MockDefinition } from '../model/flowSchema';
 import type { NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
+import { isoNow } from './isoClock';
 import { planReuse } from './planReuse';
 import { Redactor } from './redact';
 import type { EventDraft, RunContext } from './runContext';
@@ -60,7 +63,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     trigger,
     input: redactor.value(input),
     startedAt,
-    owner: { pid: process.pid, host: hostname() },
+    owner: { pid: process.pid, host: HOST },
     nodes,
   };
   if (flow.file) record.flowFile = flow.file;
@@ -83,7 +86,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     const event = draft as EngineEvent;
     event.executionId = executionId;
     event.seq = seq;
-    event.ts = new Date().toISOString();
+    event.ts = isoNow();
     try {
       onEvent(event);
     } catch {
@@ -119,7 +122,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     savedStates: reusePlan?.savedStates ?? EMPTY_MAP,
     emit,
     checkpoint,
-    now: () => new Date().toISOString(),
+    now: isoNow,
   };
 
   emit({

@@ -19,7 +19,7 @@ import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE 
 import { defaultOutput } from './defaultOutput';
 import type { LoopScope } from './events';
 import { runNode, type NodeResult, type NodeRunHost } from './nodeRunner';
-import type { RunContext } from './runContext';
+import type { EventDraft, RunContext } from './runContext';
 import type { NodeRecord } from './runRecord';
 
 const PENDING = 0;
@@ -189,7 +189,7 @@ export class GraphRun implements NodeRunHost {
       record.status = 'skipped';
       this.run.checkpoint();
     }
-    this.run.emit({ type: 'node.skipped', nodeId: node.id, reason: 'dead-path', ...this.loopTag() });
+    this.emit({ type: 'node.skipped', nodeId: node.id, reason: 'dead-path' });
     this.settleOutgoing(node, NO_PORTS);
   }
 
@@ -251,7 +251,7 @@ export class GraphRun implements NodeRunHost {
         if (result.iterations !== undefined) record.iterations = result.iterations;
         run.checkpoint();
       }
-      run.emit({ type: 'node.completed', nodeId: node.id, output, durationMs, ...this.loopTag() });
+      this.emit({ type: 'node.completed', nodeId: node.id, output, durationMs });
       this.settleOutgoing(node, result.ports);
       return;
     }
@@ -277,7 +277,7 @@ export class GraphRun implements NodeRunHost {
         this.finishTimes(record, durationMs);
         run.checkpoint();
       }
-      run.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: true, durationMs, ...this.loopTag() });
+      this.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: true, durationMs });
       this.settleOutgoing(node, viaErrorPort ? ERROR_PORTS : DEFAULT_PORTS);
       return;
     }
@@ -291,7 +291,7 @@ export class GraphRun implements NodeRunHost {
       record.error = serialized;
       this.finishTimes(record, durationMs);
     }
-    run.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: false, durationMs, ...this.loopTag() });
+    this.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: false, durationMs });
     this.finish({ status: 'failed', error, failedNodeId: node.id });
   }
 
@@ -311,7 +311,7 @@ export class GraphRun implements NodeRunHost {
     if (reused.ports) record.ports = reused.ports;
     if (reused.iterations !== undefined) record.iterations = reused.iterations;
     this.run.checkpoint();
-    this.run.emit({ type: 'node.completed', nodeId: node.id, output, durationMs: 0, reused: true });
+    this.emit({ type: 'node.completed', nodeId: node.id, output, durationMs: 0, reused: true });
     this.settleOutgoing(node, ports);
   }
 
@@ -329,7 +329,7 @@ export class GraphRun implements NodeRunHost {
       record.disabled = true;
       this.run.checkpoint();
     }
-    this.run.emit({ type: 'node.skipped', nodeId: node.id, reason: 'disabled', ...this.loopTag() });
+    this.emit({ type: 'node.skipped', nodeId: node.id, reason: 'disabled' });
     this.settleOutgoing(node, DEFAULT_PORTS);
   }
 
@@ -397,11 +397,11 @@ export class GraphRun implements NodeRunHost {
         record.input = safeInput;
       }
     }
-    this.run.emit({ type: 'node.started', nodeId: node.id, attempt, input: safeInput, ...this.loopTag() });
+    this.emit({ type: 'node.started', nodeId: node.id, attempt, input: safeInput });
   }
 
   onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void {
-    this.run.emit({ type: 'node.retrying', nodeId: node.id, attempt: nextAttempt, delayMs, error: this.serialize(toError(error), node), ...this.loopTag() });
+    this.emit({ type: 'node.retrying', nodeId: node.id, attempt: nextAttempt, delayMs, error: this.serialize(toError(error), node) });
   }
 
   log(node: CompiledNode, level: LogLevel, message: string): void {
@@ -410,7 +410,7 @@ export class GraphRun implements NodeRunHost {
       const record = this.nodeRecord(node);
       (record.logs ??= []).push({ ts: this.run.now(), level, message: text });
     }
-    this.run.emit({ type: 'node.log', nodeId: node.id, level, message: text, ...this.loopTag() });
+    this.emit({ type: 'node.log', nodeId: node.id, level, message: text });
   }
 
   saveState(node: CompiledNode, state: unknown): Promise<void> {
@@ -446,8 +446,10 @@ export class GraphRun implements NodeRunHost {
     return { item: this.baseScope.item, index: this.baseScope.index };
   }
 
-  private loopTag(): { loop?: LoopScope } {
-    return this.loop ? { loop: this.loop } : NO_LOOP;
+  /** Emits an event of this graph run, tagged with the loop iteration when it is one. */
+  private emit(draft: EventDraft): void {
+    if (this.loop) (draft as { loop?: LoopScope }).loop = this.loop;
+    this.run.emit(draft);
   }
 
   private nodeRecord(node: CompiledNode): NodeRecord {
@@ -472,7 +474,6 @@ const NO_PORTS: readonly string[] = [];
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];
 const ERROR_PORTS: readonly string[] = [ERROR_PORT];
 const NO_INPUTS: InputContribution[] = [];
-const NO_LOOP: { loop?: LoopScope } = {};
 
 function toError(error: unknown): Error {
   if (error instanceof Error) return error;
