@@ -2,7 +2,7 @@
 // stdout is the run record and nothing else. Ctrl+C cancels the run; a second Ctrl+C exits at once.
 
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
 import { WeftError } from '../../engine/errors';
@@ -144,6 +144,18 @@ function printOutcome(record: RunRecord): void {
   if (record.status === 'completed') {
     if (record.output !== undefined) out(JSON.stringify(record.output, null, 2));
   } else if (record.error) {
-    err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}`));
+    const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : undefined;
+    err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}`) + (at ? dimErr(` (at ${at})`) : ''));
   }
+}
+
+/** The first stack frame in the user's own files (next to the flow), as `file:line:col` relative to the cwd. */
+export function userFrame(stack: string, flowFile: string): string | undefined {
+  const root = dirname(flowFile);
+  for (const match of stack.matchAll(/\(?((?:[A-Za-z]:)?[^\s()]+):(\d+):(\d+)\)?$/gm)) {
+    const file = match[1];
+    if (!file.startsWith(root) || file.includes(`${sep}node_modules${sep}`)) continue;
+    return `${relative(process.cwd(), file) || file}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
 }
