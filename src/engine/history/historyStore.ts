@@ -37,6 +37,7 @@
 // ones), and `Low.write` would stringify it all again. The journal segments bypass lowdb entirely: lowdb rewrites
 // whole files, and a journal is append-only by design.
 
+import { deferred, type Deferred } from './deferred';
 import { readdir, stat, unlink, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -76,12 +77,6 @@ const DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
 const DEFAULT_COMPACT_EVERY = 2000;
 const DEFAULT_MAX_SEGMENTS = 32;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /** The write state of one run in this process: at most one write in flight, and the latest state waiting. */
 interface Slot {
@@ -460,17 +455,6 @@ export function currentOwner(): { pid: number; host: string } {
   return { pid: process.pid, host: currentHost() };
 }
 
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Handled here so a caller that does not await a checkpoint cannot crash the process; awaiting still rejects.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
 
 function historyError(what: string, cause: unknown): WeftError {
   if (cause instanceof WeftError) return cause;

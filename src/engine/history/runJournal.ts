@@ -7,6 +7,7 @@
 // (they consume complete lines only). Appends are batched: lines queued while a write is in flight go out together
 // in the next write, so a server recording a thousand runs a second makes a few dozen small appends, not a thousand.
 
+import { deferred, type Deferred } from './deferred';
 import { randomBytes } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,11 +48,8 @@ export function safeHost(host: string): string {
  */
 export const retiredSegments = new Set<string>();
 
-interface Batch {
+interface Batch extends Deferred {
   lines: string[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  promise: Promise<void>;
 }
 
 export class JournalWriter {
@@ -80,15 +78,7 @@ export class JournalWriter {
   append(entry: JournalEntry): Promise<void> {
     const line = `${JSON.stringify(entry)}\n`;
     if (!this.pending) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Marked handled here; the caller awaiting it still gets the rejection.
-      promise.catch(() => undefined);
-      this.pending = { lines: [], resolve, reject, promise };
+      this.pending = { lines: [], ...deferred() };
       this.writing ??= this.drain();
     }
     this.pending.lines.push(line);
