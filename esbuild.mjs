@@ -20,6 +20,7 @@ const node = {
 const entries = [
   { ...node, entryPoints: ['src/weft.ts'], outfile: 'dist/index.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/worker/runWorker.ts'], outfile: 'dist/runWorker.js' },
   { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
 ];
 

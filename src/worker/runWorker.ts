@@ -1,0 +1,151 @@
+// The run worker: a child process that runs flows for the extension host (see src/protocol/runWorkerProtocol.ts).
+// It knows nothing of VS Code. Events are batched (one message per ~16 ms) so a 10,000-node run does not flood
+// the host; the terminal reply is sent after the last batch.
+
+import { loadFlow } from '../api/loadFlow';
+import { runFlow, secretNamesOf, secretsFromEnvironment } from '../api/runFlow';
+import { runFlowTests } from '../api/runTests';
+import { hasErrors, type Diagnostic } from '../engine/model/diagnostics';
+import type { EngineEvent } from '../engine/run/events';
+import { hostToWorkerSchema, type RunRequest, type TestRequest, type WorkerToHost } from '../protocol/runWorkerProtocol';
+
+const BATCH_MS = 16;
+const running = new Map<string, AbortController>();
+
+function send(message: WorkerToHost): void {
+  process.send?.(message);
+}
+
+class EventBatcher {
+  private batch: EngineEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly requestId: string) {}
+
+  push = (event: EngineEvent): void => {
+    this.batch.push(event);
+    this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+  };
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batch.length === 0) return;
+    const events = this.batch;
+    this.batch = [];
+    send({ kind: 'events', requestId: this.requestId, events });
+  }
+}
+
+async function handleRun(request: RunRequest): Promise<void> {
+  const compiled = loadFlow(request.file, { text: request.text });
+  if (!compiled.flow || hasErrors(compiled.diagnostics)) {
+    const first = compiled.diagnostics.find((d) => d.severity === 'error');
+    send({
+      kind: 'failed',
+      requestId: request.requestId,
+      error: { message: `The flow does not compile: ${first?.message ?? 'unknown error'}`, code: 'invalid-flow', diagnostics: compiled.diagnostics },
+    });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.requestId, controller);
+  const batcher = new EventBatcher(request.requestId);
+  try {
+    const flow = compiled.flow;
+    if (request.timeoutMs !== undefined && flow.definition.settings?.timeoutMs === undefined) flow.settings.timeoutMs = request.timeoutMs;
+    const record = await runFlow(flow, {
+      input: request.input,
+      // The editor passes the secrets it holds; environment variables fill in the rest, as in the CLI.
+      secrets: { ...secretsFromEnvironment(secretNamesOf(flow)), ...request.secrets },
+      history: request.historyDir ?? false,
+      resumeFrom: request.resumeFrom,
+      rerunFrom: request.rerunFrom,
+      signal: controller.signal,
+      onEvent: batcher.push,
+      services: request.aiBaseUrl ? { aiBaseUrl: request.aiBaseUrl } : undefined,
+    });
+    batcher.flush();
+    send({ kind: 'runDone', requestId: request.requestId, record });
+  } catch (error) {
+    batcher.flush();
+    const e = error as { message?: string; code?: string; diagnostics?: unknown[] };
+    send({
+      kind: 'failed',
+      requestId: request.requestId,
+      error: { message: e.message ?? String(error), code: e.code, diagnostics: e.diagnostics as Diagnostic[] | undefined },
+    });
+  } finally {
+    running.delete(request.requestId);
+  }
+}
+
+async function handleTests(request: TestRequest): Promise<void> {
+  const compiled = loadFlow(request.file, { text: request.text });
+  if (!compiled.flow || hasErrors(compiled.diagnostics)) {
+    send({ kind: 'failed', requestId: request.requestId, error: { message: 'The flow does not compile.', code: 'invalid-flow', diagnostics: compiled.diagnostics } });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.requestId, controller);
+  try {
+    const wanted = request.names ? new Set(request.names) : undefined;
+    const all = await runFlowTests(compiled.flow, { history: request.historyDir ?? false, signal: controller.signal });
+    const results = all
+      .filter((r) => !wanted || wanted.has(r.name))
+      .map(({ record, ...rest }) => ({ ...rest, runId: record?.id, nodeErrors: nodeErrorsOf(record) }));
+    send({ kind: 'testsDone', requestId: request.requestId, results });
+  } finally {
+    running.delete(request.requestId);
+  }
+}
+
+function nodeErrorsOf(record: { nodes: Record<string, { status: string; error?: { message: string }; errorHandled?: boolean }> } | undefined): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [id, node] of Object.entries(record?.nodes ?? {})) if (node.error && !node.errorHandled) errors[id] = node.error.message;
+  return errors;
+}
+
+function handleCompile(requestId: string, file: string): void {
+  const compiled = loadFlow(file);
+  const flow = compiled.flow;
+  send({
+    kind: 'compiled',
+    requestId,
+    flowId: flow?.id,
+    diagnostics: compiled.diagnostics,
+    secretNames: flow?.secretNames ?? [],
+    testNames: flow?.tests.map((t) => t.name) ?? [],
+    inputs: flow?.definition.inputs,
+  });
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = hostToWorkerSchema.safeParse(raw);
+  if (!parsed.success) return;
+  const message = parsed.data;
+  switch (message.kind) {
+    case 'run':
+      void handleRun(message);
+      break;
+    case 'test':
+      void handleTests(message).catch((error: unknown) =>
+        send({ kind: 'failed', requestId: message.requestId, error: { message: (error as Error).message ?? String(error) } }),
+      );
+      break;
+    case 'compile':
+      try {
+        handleCompile(message.requestId, message.file);
+      } catch (error) {
+        send({ kind: 'failed', requestId: message.requestId, error: { message: (error as Error).message ?? String(error) } });
+      }
+      break;
+    case 'cancel':
+      running.get(message.requestId)?.abort();
+      break;
+  }
+});
+
+// The host going away (window closed, extension host restarted) ends this process.
+process.on('disconnect', () => process.exit(0));
+send({ kind: 'ready', pid: process.pid });

@@ -1,0 +1,104 @@
+// The run worker as the extension uses it: a real child process running real flows.
+
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/run/events';
+import { RunWorkerClient, RunWorkerError } from '../../src/extension/runWorkerClient';
+
+const WORKER = join(__dirname, '../../dist/runWorker.js');
+const SAMPLES = join(__dirname, '../../samples');
+
+describe('run worker', () => {
+  let client: RunWorkerClient;
+  let dir: string;
+
+  beforeAll(() => {
+    if (!existsSync(WORKER)) throw new Error('dist/runWorker.js is missing: run `node esbuild.mjs` first');
+    client = new RunWorkerClient(WORKER);
+    dir = mkdtempSync(join(tmpdir(), 'weft-worker-'));
+  });
+  afterAll(() => client.dispose());
+
+  it('runs a flow and streams its events in batches, in order', async () => {
+    const batches: EngineEvent[][] = [];
+    const { done } = client.run(
+      { file: join(SAMPLES, 'order-intake.flow.json'), input: { orderId: 'W-1', total: 100 }, secrets: {}, historyDir: join(dir, '.weft') },
+      (events) => batches.push(events),
+    );
+    const record = await done;
+    expect(record.status).toBe('completed');
+    expect(record.output).toMatchObject({ orderId: 'W-1', queue: 'auto', tax: 19 });
+    const events = batches.flat();
+    expect(events[0].type).toBe('execution.started');
+    expect(events.at(-1)?.type).toBe('execution.completed');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    // Batched: fewer messages than events.
+    expect(batches.length).toBeLessThan(events.length);
+  });
+
+  it('runs unsaved editor text instead of the file on disk', async () => {
+    const file = join(dir, 'edited.flow.json');
+    writeFileSync(file, JSON.stringify({ version: 1, id: 'edited', nodes: [{ id: 'a', type: 'transform', config: { output: 'on disk' } }] }));
+    const text = JSON.stringify({ version: 1, id: 'edited', nodes: [{ id: 'a', type: 'transform', config: { output: 'in the editor' } }] });
+    const record = await client.run({ file, text, secrets: {} }, () => undefined).done;
+    expect(record.output).toBe('in the editor');
+  });
+
+  it('rejects a flow that does not compile with its diagnostics', async () => {
+    const file = join(dir, 'broken.flow.json');
+    writeFileSync(file, '{ "version": 1, "id": "broken", "nodes": [{ "id": "a", "type": "nope" }] }');
+    const error = await client.run({ file, secrets: {} }, () => undefined).done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunWorkerError);
+    expect((error as RunWorkerError).code).toBe('invalid-flow');
+    expect((error as RunWorkerError).diagnostics?.length).toBeGreaterThan(0);
+  });
+
+  it('cancel stops a node spinning in a .flow.ts function within about a second, and the next run works', async () => {
+    const file = join(dir, 'spin.flow.ts');
+    writeFileSync(
+      file,
+      "import { flow } from 'weft';\nexport default flow({ version: 1, id: 'spin', nodes: [{ id: 'spin', type: 'code', config: { code: () => { for (;;) {} } } }] });\n",
+    );
+    const { requestId, done } = client.run({ file, secrets: {} }, () => undefined);
+    const outcome = done.then(
+      () => 'completed',
+      (e: RunWorkerError) => e.code,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    const stoppedInTime = await client.cancel(requestId);
+    expect(stoppedInTime).toBe(false);
+    expect(await outcome).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    const next = await client.run({ file: join(SAMPLES, 'order-intake.flow.json'), input: { orderId: 'W-2', total: 900 }, secrets: {} }, () => undefined).done;
+    expect(next.output).toMatchObject({ queue: 'manual-review' });
+  });
+
+  it('cancel of a cooperative run ends it as cancelled without killing the worker', async () => {
+    const pid = client.pid;
+    const { requestId, done } = client.run({ file: join(SAMPLES, 'follow-up.flow.json'), input: { email: 'a@b.test', delayMs: 30_000 }, secrets: {} }, () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await client.cancel(requestId)).toBe(true);
+    expect((await done).status).toBe('cancelled');
+    expect(client.pid).toBe(pid);
+  });
+
+  it('runs a flow\'s tests and reports each', async () => {
+    const results = await client.test({ file: join(SAMPLES, 'order-intake.flow.json') }).done;
+    expect(results.map((r) => [r.name, r.passed])).toEqual([
+      ['small German orders are taxed and queued automatically', true],
+      ['French orders use the French rate', true],
+      ['large orders go to manual review', true],
+    ]);
+  });
+
+  it('compiles a .flow.ts in the worker, so its code never runs in the extension host', async () => {
+    const compiled = await client.compile(join(SAMPLES, 'score-lead.flow.ts'));
+    expect(compiled.flowId).toBe('score-lead');
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(compiled.testNames).toHaveLength(3);
+  });
+});
