@@ -105,8 +105,10 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     async (code) => {
-      await closeSharedCodeSandbox();
+      // Set first: closing the sandbox may leave nothing that keeps the event loop alive, and Node then exits
+      // before the next line would run.
       process.exitCode = code;
+      await closeSharedCodeSandbox();
     },
     (error: unknown) => {
       err(String(error));

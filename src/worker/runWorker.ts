@@ -16,20 +16,26 @@ function send(message: WorkerToHost): void {
   process.send?.(message);
 }
 
+/** Leading-edge batching: the first event goes out at once (the user just clicked Run), later ones per ~16 ms. */
 class EventBatcher {
   private batch: EngineEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
 
   constructor(private readonly requestId: string) {}
 
   push = (event: EngineEvent): void => {
     this.batch.push(event);
-    this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+    if (this.timer) return;
+    const wait = BATCH_MS - (performance.now() - this.lastFlush);
+    if (wait <= 0) queueMicrotask(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
   };
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastFlush = performance.now();
     if (this.batch.length === 0) return;
     const events = this.batch;
     this.batch = [];

@@ -119,6 +119,8 @@ class ProcessPool implements CodeSandbox {
     const exits: Promise<void>[] = [];
     for (const slot of [...this.slots]) {
       if (slot.job) this.settle(slot.job, new WeftError('cancelled', 'The code sandbox was closed.'));
+      // An idle process is unref'd; ref it so awaiting its exit keeps the event loop alive until it is gone.
+      slot.child.ref();
       this.retire(slot);
       exits.push(slot.closed);
     }

@@ -1,0 +1,101 @@
+// `weft history` and `weft show`: the runs recorded in .weft/ by earlier `weft run`s of the same workspace.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertCliBuilt, copyInto, FIXTURES_DIR, makeWorkspace, parseJsonOutput, runCli } from './runCli';
+
+interface SummaryJson {
+  id: string;
+  flowId: string;
+  status: string;
+  startedAt: string;
+  nodes?: unknown;
+}
+
+let dir: string;
+let remove: () => Promise<void>;
+/** The three runs, oldest first. */
+const runs: { id: string; flowId: string; status: string }[] = [];
+
+beforeAll(async () => {
+  assertCliBuilt();
+  ({ dir, remove } = await makeWorkspace('history'));
+  await copyInto(dir, FIXTURES_DIR, ['typed-input.flow.json', 'fails.flow.json']);
+  // One after the other, so that their start times are in this order.
+  for (const [file, input] of [
+    ['typed-input.flow.json', '{"email":"one@a.test","count":1}'],
+    ['fails.flow.json', '{"who":"two"}'],
+    ['typed-input.flow.json', '{"email":"three@a.test","count":3}'],
+  ]) {
+    const result = await runCli(['run', file, '--json', '--input', input], { cwd: dir });
+    const record = parseJsonOutput<{ id: string; flowId: string; status: string }>(result);
+    runs.push({ id: record.id, flowId: record.flowId, status: record.status });
+  }
+  expect(runs.map((r) => r.status)).toEqual(['completed', 'failed', 'completed']);
+});
+
+afterAll(async () => {
+  await remove?.();
+});
+
+describe('weft history', () => {
+  it('lists the runs newest first, as a table and as JSON summaries', async () => {
+    // ACT
+    const [table, json] = await Promise.all([runCli(['history'], { cwd: dir }), runCli(['history', '--json'], { cwd: dir })]);
+
+    // ASSERT
+    expect(table.code, table.stderr).toBe(0);
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^RUN\s+FLOW\s+STATUS\b/);
+    expect(rows.slice(1).map((row) => row.split(/\s+/).slice(0, 3))).toEqual(
+      [...runs].reverse().map((r) => [r.id, r.flowId, r.status]),
+    );
+
+    expect(json.code, json.stderr).toBe(0);
+    const summaries = parseJsonOutput<SummaryJson[]>(json);
+    expect(summaries.map((s) => ({ id: s.id, flowId: s.flowId, status: s.status }))).toEqual([...runs].reverse());
+    for (const summary of summaries) {
+      expect(Number.isNaN(Date.parse(summary.startedAt))).toBe(false);
+      expect(summary.nodes).toBeUndefined();
+    }
+  });
+
+  it('filters by --flow and --status, and cuts with --limit', async () => {
+    // ACT
+    const [byFlow, failed, limited, none, badStatus, badLimit] = await Promise.all([
+      runCli(['history', '--json', '--flow', 'typed-input'], { cwd: dir }),
+      runCli(['history', '--json', '--status', 'failed'], { cwd: dir }),
+      runCli(['history', '--json', '--limit', '1'], { cwd: dir }),
+      runCli(['history', '--json', '--flow', 'always-fails', '--status', 'completed'], { cwd: dir }),
+      runCli(['history', '--status', 'exploded'], { cwd: dir }),
+      runCli(['history', '--limit', 'many'], { cwd: dir }),
+    ]);
+
+    // ASSERT
+    const ids = (result: typeof byFlow): string[] => parseJsonOutput<SummaryJson[]>(result).map((s) => s.id);
+    expect(ids(byFlow)).toEqual([runs[2].id, runs[0].id]);
+    expect(ids(failed)).toEqual([runs[1].id]);
+    expect(ids(limited)).toEqual([runs[2].id]);
+    expect(ids(none)).toEqual([]);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toContain('--status');
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toContain('--limit');
+  });
+});
+
+describe('weft show', () => {
+  it('prints a failed run with its failing node and error; an unknown id exits 1', async () => {
+    // ACT
+    const [show, unknown] = await Promise.all([
+      runCli(['show', runs[1].id], { cwd: dir }),
+      runCli(['show', 'no-such-run'], { cwd: dir }),
+    ]);
+
+    // ASSERT
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout.split('\n')[0]).toMatch(new RegExp(`^${runs[1].id}\\s+always-fails\\s+failed\\b`));
+    expect(show.stdout).toMatch(/^\s+stop\s+failed\b.*Refusing two$/m);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout + unknown.stderr).toContain("No run 'no-such-run'");
+  });
+});

@@ -1,0 +1,113 @@
+// `weft validate`: diagnostics at the exact place in the user's file, as text and as JSON.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertCliBuilt, copyInto, FIXTURES_DIR, makeWorkspace, parseJsonOutput, runCli } from './runCli';
+
+interface Position {
+  line: number;
+  character: number;
+}
+
+interface ValidateJson {
+  file: string;
+  diagnostics: { code: string; severity: string; message: string; range: { start: Position; end: Position } }[];
+}
+
+let dir: string;
+let remove: () => Promise<void>;
+let brokenLines: string[];
+
+beforeAll(async () => {
+  assertCliBuilt();
+  ({ dir, remove } = await makeWorkspace('validate'));
+  await copyInto(dir, join(FIXTURES_DIR, 'validate'), ['good.flow.json', 'broken.flow.json']);
+  brokenLines = readFileSync(join(dir, 'broken.flow.json'), 'utf8').split('\n');
+});
+
+afterAll(async () => {
+  await remove?.();
+});
+
+/** 1-based line and column of `needle` in the broken fixture, on the first line holding `lineMarker`. */
+function locate(lineMarker: string, needle: string): { line: number; col: number } {
+  const index = brokenLines.findIndex((text) => text.includes(lineMarker));
+  if (index === -1) throw new Error(`fixture has no line with ${lineMarker}`);
+  const col = brokenLines[index].indexOf(needle, brokenLines[index].indexOf(lineMarker));
+  if (col === -1) throw new Error(`fixture line ${index + 1} has no ${needle}`);
+  return { line: index + 1, col: col + 1 };
+}
+
+/** What the broken fixture must produce, in file order: where, and the message's line. */
+function expectedErrors(): { code: string; line: number; col: number; message: RegExp | string }[] {
+  return [
+    { code: 'unknown-node-type', ...locate('"htpp"', '"htpp"'), message: "Unknown node type 'htpp'. Did you mean 'http'?" },
+    // The parser points at the operator that has nothing after it.
+    { code: 'invalid-expression', ...locate('{{ a + }}', '+'), message: /^Expected an expression after '\+'$/ },
+    { code: 'unknown-reference', ...locate('nodes.nope.x', 'nodes.nope.x'), message: /'nope'/ },
+    { code: 'unknown-node', ...locate('"ghost"', '"ghost"'), message: /'ghost'/ },
+    // The edge that closes the cycle a → b → a.
+    { code: 'cycle', ...locate('{ "from": "b", "to": "a" }', '{'), message: /a → b → a/ },
+  ];
+}
+
+describe('weft validate', () => {
+  it('prints one file:line:col line per error of a broken JSONC flow, with a suggestion, and exits 1', async () => {
+    // ACT
+    const result = await runCli(['validate', '.'], { cwd: dir });
+
+    // ASSERT
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const errorLines = result.stdout.split('\n').filter((line) => line.includes(': error: '));
+    const expected = expectedErrors();
+    expect(errorLines).toHaveLength(expected.length);
+    expected.forEach((want, i) => {
+      const line = errorLines[i];
+      const match = /^(.+?):(\d+):(\d+): error: (.*) \[([a-z-]+)\]$/.exec(line);
+      expect(match, line).not.toBeNull();
+      const [, file, lineNo, col, message, code] = match!;
+      expect({ file, line: Number(lineNo), col: Number(col), code }, line).toEqual({
+        file: 'broken.flow.json',
+        line: want.line,
+        col: want.col,
+        code: want.code,
+      });
+      if (typeof want.message === 'string') expect(message).toBe(want.message);
+      else expect(message).toMatch(want.message);
+    });
+    // JSONC is accepted: comments and trailing commas are not errors; the good flow has nothing to report.
+    expect(result.stdout).not.toContain('[invalid-json]');
+    expect(result.stdout).not.toMatch(/^good\.flow\.json:/m);
+  });
+
+  it('exits 0 when only the good flow is validated', async () => {
+    // ACT
+    const result = await runCli(['validate', 'good.flow.json'], { cwd: dir });
+
+    // ASSERT
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/: (error|warning): /);
+  });
+
+  it('with --json gives an array of { file, diagnostics } with 0-based ranges, and exits 1', async () => {
+    // ACT
+    const result = await runCli(['validate', '.', '--json'], { cwd: dir });
+
+    // ASSERT
+    expect(result.code).toBe(1);
+    const files = parseJsonOutput<ValidateJson[]>(result);
+    expect(files.map((f) => f.file.replace(/\\/g, '/').split('/').pop()).sort()).toEqual(['broken.flow.json', 'good.flow.json']);
+    const good = files.find((f) => f.file.endsWith('good.flow.json'))!;
+    expect(good.diagnostics).toEqual([]);
+    const broken = files.find((f) => f.file.endsWith('broken.flow.json'))!;
+    const errors = broken.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => ({ code: d.code, start: d.range.start }))).toEqual(
+      expectedErrors().map((want) => ({ code: want.code, start: { line: want.line - 1, character: want.col - 1 } })),
+    );
+    const unknownType = errors.find((d) => d.code === 'unknown-node-type')!;
+    // The range covers the string "htpp" with its quotes.
+    expect(unknownType.range.end).toEqual({ line: unknownType.range.start.line, character: unknownType.range.start.character + 6 });
+    expect(unknownType.message).toContain("Did you mean 'http'?");
+  });
+});
