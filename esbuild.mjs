@@ -1,17 +1,21 @@
 // Builds every entry point with its own esbuild context (`--watch` keeps them watching). The engine, the CLI
-// and the benchmark are CommonJS bundles for Node; esbuild itself stays external because it ships a native
-// binary and is needed at run time to load .flow.ts files.
+// and the benchmark are CommonJS bundles for Node, with every dependency bundled in: .flow.ts files are loaded
+// with sucrase (plain JavaScript), so nothing is needed from node_modules at run time.
 import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
+// --production: minified, no source maps (the .vsix); otherwise linked source maps for debugging.
+const production = process.argv.includes('--production');
 
 const node = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  sourcemap: 'linked',
-  external: ['esbuild'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  external: [],
   logLevel: 'warning',
   legalComments: 'none',
   mainFields: ['module', 'main'],
@@ -21,8 +25,37 @@ const entries = [
   { ...node, entryPoints: ['src/weft.ts'], outfile: 'dist/index.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/worker/runWorker.ts'], outfile: 'dist/runWorker.js' },
+  // The VS Code extension: `vscode` is provided by the extension host.
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...node.external, 'vscode'] },
   { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
+  { ...node, entryPoints: ['test/bench/benchServe.ts'], outfile: 'dist/benchServe.js' },
+  { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
+  ...realVsCodeTestEntries(),
 ];
+
+// The tests that run in a real VS Code (test/vscode/runExtensionTests.mjs, `npm run test:vscode`), into out/:
+// - out/test/vscode/index.js and *.test.js: mocha inside the extension host (`vscode` and `mocha` are resolved
+//   there, at run time, from the extension folder's node_modules);
+// - out/test/harness/runVsCode.mjs: starts code-server and Chromium (ESM for the .mjs runners);
+// - out/test/e2e/*.e2e.mjs: playwright scenarios driving the workbench.
+function realVsCodeTestEntries() {
+  const suiteDir = 'test/vscode/suite';
+  const e2eDir = 'test/e2e';
+  const tests = (dir, suffix) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(suffix)) : []);
+  const suite = { index: `${suiteDir}/index.ts` };
+  for (const name of tests(suiteDir, '.test.ts')) suite[name.slice(0, -'.ts'.length)] = `${suiteDir}/${name}`;
+  const esm = { ...node, format: 'esm', packages: 'external', outExtension: { '.js': '.mjs' }, sourcemap: 'inline' };
+  if (!existsSync(suite.index)) return [];
+  // Start from an empty out/test: the suite runs every *.test.js there, and a deleted test must not live on.
+  rmSync('out/test', { recursive: true, force: true });
+  return [
+    { ...node, entryPoints: suite, outdir: 'out/test/vscode', external: ['vscode', 'mocha'], sourcemap: 'inline' },
+    { ...esm, entryPoints: { runVsCode: 'test/vscode/runVsCode.ts' }, outdir: 'out/test/harness' },
+    ...(tests(e2eDir, '.e2e.ts').length > 0
+      ? [{ ...esm, entryPoints: tests(e2eDir, '.e2e.ts').map((name) => `${e2eDir}/${name}`), outdir: 'out/test/e2e' }]
+      : []),
+  ];
+}
 
 const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));
 if (watch) {

@@ -1,5 +1,6 @@
 // `npm test`: every test, from a fresh clone. Installs what is missing, type-checks, builds, runs the unit and
-// integration suites (vitest), then the samples' and the spec examples' in-file tests through the built CLI.
+// integration suites (vitest), then the samples' and the spec examples' in-file tests through the built CLI, then
+// the extension in a real VS Code (npm run test:vscode).
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -16,3 +17,7 @@ run('npx tsc -p tsconfig.json --noEmit');
 run('node esbuild.mjs');
 run('npx vitest run');
 run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');
+// The extension in a real VS Code (code-server + Debian's Chromium): the system packages first (a no-op when
+// present), then one session for the extension-host tests and one for the e2e scenarios.
+run('node scripts/ensureVsCodeDeps.mjs');
+run('npm run test:vscode');

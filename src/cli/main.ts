@@ -8,6 +8,7 @@ import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { historyCommand, showCommand } from './commands/historyCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
+import { serveCommand } from './commands/serveCommand';
 import { testCommand } from './commands/testCommand';
 import { validateCommand } from './commands/validateCommand';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from './cliTypes';
@@ -22,6 +23,8 @@ Commands:
   test [files|dirs...]       run the flows' in-file tests                 [--filter TEXT]
   history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--json]
   show <runId>               print one recorded run                       [--json]
+  serve [dir]                live mode: webhooks and schedules of the flows under dir
+                             [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
   schema                     print the JSON Schema of .flow.json files
 
 Options:
@@ -46,6 +49,9 @@ export async function main(argv: string[]): Promise<number> {
         status: { type: 'string' },
         limit: { type: 'string' },
         filter: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
         return await historyCommand(options);
       case 'show':
         return await showCommand(rest[0], options);
+      case 'serve':
+        return await serveCommand(rest[0], { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;

@@ -1,21 +1,21 @@
-// Stack traces of bundled workspace modules point at their TypeScript source (spec section 1: "errors thrown
-// there point at the .flow.ts line").
+// Stack traces of workspace modules point at their TypeScript source (spec section 1: "errors thrown there point
+// at the .flow.ts line"). Each module the loader evaluates carries an inline source map of its transpilation.
 //
 // Node maps stack frames through inline source maps by itself once `process.setSourceMapsEnabled(true)` is on,
 // `_compile`d modules included, but only while nobody has replaced `Error.prepareStackTrace`: an override
 // formats the raw call sites and Node's mapping is skipped. Hosts do replace it (vitest's workers; VS Code's
 // extension host, which tags errors with the extension that raised them). So when an override is present we
-// wrap it: frames in a bundle we evaluated are mapped before the override sees them. With no override we stay
+// wrap it: frames in a module we evaluated are mapped before the override sees them. With no override we stay
 // out of the way, so Node keeps mapping every other file too.
 
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Bundle {
-  code: string;
-  /** Parsed on first use: most bundles never throw. `null` when the code carries no usable map. */
-  map?: SourceMap | null;
+interface EvaluatedModule {
+  payload: SourceMapPayload;
+  /** Made on first use: most modules never throw. */
+  map?: SourceMap;
 }
 
 /** A position in a source file; line and column one-based, as in stack traces. */
@@ -27,21 +27,21 @@ export interface SourcePosition {
 
 type PrepareStackTrace = (error: Error, stackTrace: NodeJS.CallSite[]) => unknown;
 
-// Keyed by the filename the bundle was compiled under (its entry file). A re-bundled file replaces its entry, so
-// a function kept from an older version of the file maps through the newer map; Node's own cache does the same.
-const bundles = new Map<string, Bundle>();
+// Keyed by the filename the module was compiled under (its own source file). A reloaded file replaces its entry,
+// so a function kept from an older version of the file maps through the newer map; Node's own cache does the same.
+const modules = new Map<string, EvaluatedModule>();
 let sourceMapsEnabled = false;
 /** What `Error.prepareStackTrace` read right after we installed our wrapper (a host may wrap it in turn). */
 let installed: unknown;
 
-/** Records the code evaluated under `file`, so frames in it can be mapped. */
-export function registerBundle(file: string, code: string): void {
-  bundles.set(file, { code });
+/** Records the source map of the code evaluated under `file`, so frames in it can be mapped. */
+export function registerModule(file: string, payload: SourceMapPayload): void {
+  modules.set(file, { payload });
 }
 
 /**
- * Makes sure frames of registered bundles will be mapped: turns Node's source maps on once, and wraps a
- * `prepareStackTrace` override if one has appeared since the last call. Call before evaluating a bundle.
+ * Makes sure frames of registered modules will be mapped: turns Node's source maps on once, and wraps a
+ * `prepareStackTrace` override if one has appeared since the last call. Call before evaluating a module.
  */
 export function ensureStackMapping(): void {
   if (!sourceMapsEnabled) {
@@ -55,13 +55,12 @@ export function ensureStackMapping(): void {
   installed = Error.prepareStackTrace;
 }
 
-/** Maps a one-based position in a registered bundle to its source, or undefined when it is not one of ours. */
-export function mapBundlePosition(file: string, line: number, column: number): SourcePosition | undefined {
-  const bundle = bundles.get(file);
-  if (bundle === undefined) return undefined;
-  if (bundle.map === undefined) bundle.map = parseInlineMap(bundle.code);
-  if (bundle.map === null) return undefined;
-  const entry = bundle.map.findEntry(line - 1, column - 1) as {
+/** Maps a one-based position in a registered module to its source, or undefined when it is not one of ours. */
+export function mapModulePosition(file: string, line: number, column: number): SourcePosition | undefined {
+  const evaluated = modules.get(file);
+  if (evaluated === undefined) return undefined;
+  evaluated.map ??= new SourceMap(evaluated.payload);
+  const entry = evaluated.map.findEntry(line - 1, column - 1) as {
     originalSource?: string;
     originalLine?: number;
     originalColumn?: number;
@@ -91,7 +90,7 @@ function mapCallSite(site: NodeJS.CallSite): NodeJS.CallSite {
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
   if (!file || line === null || column === null) return site;
-  const position = mapBundlePosition(file, line, column);
+  const position = mapModulePosition(file, line, column);
   return position === undefined ? site : mappedCallSite(site, position, `${file}:${line}:${column}`);
 }
 
@@ -116,22 +115,8 @@ function mappedCallSite(site: NodeJS.CallSite, position: SourcePosition, generat
   return copy as unknown as NodeJS.CallSite;
 }
 
-const INLINE_MAP = '//# sourceMappingURL=data:application/json;base64,';
-
-function parseInlineMap(code: string): SourceMap | null {
-  const at = code.lastIndexOf(INLINE_MAP);
-  if (at === -1) return null;
-  const end = code.indexOf('\n', at);
-  const base64 = code.slice(at + INLINE_MAP.length, end === -1 ? undefined : end).trim();
-  try {
-    return new SourceMap(JSON.parse(Buffer.from(base64, 'base64').toString('utf8')));
-  } catch {
-    return null;
-  }
-}
-
-/** Sources in the map are relative to the bundle's folder (the bundler ran there). */
-function sourcePath(source: string, bundleFile: string): string {
+/** Sources in the map are relative to the module's folder, as Node resolves them too. */
+function sourcePath(source: string, moduleFile: string): string {
   if (source.startsWith('file://')) return fileURLToPath(source);
-  return isAbsolute(source) ? source : resolve(dirname(bundleFile), source);
+  return isAbsolute(source) ? source : resolve(dirname(moduleFile), source);
 }

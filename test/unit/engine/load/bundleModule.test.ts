@@ -102,6 +102,30 @@ describe('bundleModule', () => {
     expect(stack).toContain(`${file}:${throwLine}:`);
   });
 
+  it('maps the stack of an error thrown in an imported helper to the helper’s line', () => {
+    // ARRANGE
+    const file = join(FIXTURES, 'imports/helper-throws.flow.ts');
+    const helper = join(FIXTURES, 'imports/helpers/validate.ts');
+    const thrown = positionOf(helper, "new Error('an order holds");
+    const code = codeOf(bundleModule(file).exports);
+    // ACT: with vitest's prepareStackTrace (our wrapper maps), then without (Node maps)
+    const wrapped = stackOf(() => code({ input: { items: [1, 2, 3, 4] } }));
+    const saved = Error.prepareStackTrace;
+    let plain: string;
+    try {
+      (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+      plain = stackOf(() => code({ input: { items: [1, 2, 3, 4] } }));
+    } finally {
+      Error.prepareStackTrace = saved;
+    }
+    // ASSERT: the helper's line and column first, then the flow's line that called it
+    const callLine = positionOf(file, 'checkOrder(input)').line + 1;
+    for (const stack of [wrapped, plain]) {
+      expect(stack).toContain(`${helper}:${thrown.line + 1}:${thrown.character + 1}`);
+      expect(stack).toMatch(new RegExp(`validate\\.ts:[\\s\\S]*helper-throws\\.flow\\.ts:${callLine}:\\d+`));
+    }
+  });
+
   it('reports a syntax error as a load-error at its line and column', () => {
     // ARRANGE
     const file = join(FIXTURES, 'syntax-error.flow.ts');
@@ -113,6 +137,54 @@ describe('bundleModule', () => {
     expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics[0]).toMatchObject({ code: 'load-error', severity: 'error', file, range: { start: expected } });
     expect(expected.line).toBe(6);
+  });
+
+  it('reports a syntax error in an imported helper at the helper’s line and column', () => {
+    // ARRANGE
+    const dir = scratchWorkspace();
+    const file = join(dir, 'uses-broken.flow.ts');
+    const helper = join(dir, 'broken.ts');
+    writeFileSync(helper, '// a helper\nexport function f(): number {\n  return 1 +;\n}\n');
+    writeFileSync(file, "import { flow } from 'weft';\nimport { f } from './broken';\nexport default flow({ version: 1, id: 'b', nodes: [{ id: 'a', type: 'transform', config: { output: f() } }] });\n");
+    // ACT
+    const result = bundleModule(file);
+    // ASSERT
+    expect(result.exports).toBeUndefined();
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'load-error', file: helper, range: { start: { line: 2, character: 12 }, end: { line: 2, character: 13 } } }),
+    ]);
+    expect(result.diagnostics[0].offset).toBe(readFileSync(helper, 'utf8').indexOf('+;') + 1);
+    expect(result.inputs).toEqual([file, helper]);
+  });
+
+  it('reports a syntax error only V8 finds (a name declared twice) at its line', () => {
+    // ARRANGE
+    const dir = scratchWorkspace();
+    const file = join(dir, 'twice.flow.ts');
+    writeFileSync(file, "import { flow } from 'weft';\nconst id = 'a';\n  const id = 'b';\nexport default flow({ version: 1, id, nodes: [] });\n");
+    // ACT
+    const result = bundleModule(file);
+    // ASSERT
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'load-error', file, message: expect.stringContaining("'id' has already been declared") }),
+    ]);
+    expect(result.diagnostics[0].range?.start).toEqual({ line: 2, character: 8 });
+  });
+
+  it('reports an import in a helper that names no file at the helper’s import', () => {
+    // ARRANGE
+    const dir = scratchWorkspace();
+    const file = join(dir, 'uses-lost.flow.ts');
+    const helper = join(dir, 'lost.ts');
+    writeFileSync(helper, "// a helper\nexport { x } from './gone';\n");
+    writeFileSync(file, "import { flow } from 'weft';\nimport { x } from './lost';\nexport default flow({ version: 1, id: 'l', nodes: [{ id: 'a', type: x }] });\n");
+    // ACT
+    const result = bundleModule(file);
+    // ASSERT
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'load-error', file: helper, range: { start: { line: 1, character: 18 }, end: { line: 1, character: 26 } } }),
+    ]);
+    expect(result.diagnostics[0].message).toContain("'./gone'");
   });
 
   it('reports a module that throws while it is evaluated at the line that threw', () => {

@@ -1,0 +1,74 @@
+// The `load-error` diagnostics of workspace modules (a .flow.ts, a custom node type, the modules they import), and
+// the error the module loader throws to carry one up through the modules that imported the failing one.
+
+import { readFileSync } from 'node:fs';
+import { WeftError } from '../errors';
+import type { Diagnostic, Position, Range } from '../model/diagnostics';
+
+/**
+ * A module could not be loaded for a reason with a place in a file (a syntax error, an import that names no
+ * file): thrown by the loader through the `require` calls of the importing modules, turned back into its
+ * diagnostic where the load began.
+ */
+export class ModuleLoadError extends WeftError {
+  readonly diagnostic: Diagnostic;
+
+  constructor(diagnostic: Diagnostic) {
+    super('invalid-flow', diagnostic.message, { diagnostics: [diagnostic] });
+    this.name = 'ModuleLoadError';
+    this.diagnostic = diagnostic;
+  }
+}
+
+const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * A `load-error` in `file`, at `range` (the file's start when unknown). `text` is the file's text if the caller
+ * has it; else it is read, on this error path only, to give the range as offsets too.
+ */
+export function loadErrorDiagnostic(message: string, file: string, range: Range | undefined, text?: string): Diagnostic {
+  const diagnostic: Diagnostic = { code: 'load-error', severity: 'error', message, file, range: range ?? FILE_START };
+  if (range === undefined) return diagnostic;
+  const source = text ?? readText(file);
+  if (source === undefined) return diagnostic;
+  const start = offsetAt(source, range.start);
+  diagnostic.offset = start;
+  diagnostic.length = offsetAt(source, range.end) - start;
+  return diagnostic;
+}
+
+/** The zero-based line and character of an offset (UTF-16 units, as JavaScript strings count) of `text`. */
+export function positionAt(text: string, offset: number): Position {
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  return { line, character: at - lineStart };
+}
+
+/** The offset of a zero-based line and character of `text` (clamped to the text). */
+export function offsetAt(text: string, position: Position): number {
+  let offset = 0;
+  for (let i = 0; i < position.line; i += 1) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  return Math.min(offset + position.character, text.length);
+}
+
+/** Line `line` (zero-based) of `text`, without its line break. */
+export function lineOf(text: string, line: number): string {
+  return text.split(/\r?\n/)[line] ?? '';
+}
+
+export function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,121 @@
+// The extension's entry. Activation registers commands and providers only; everything heavy (the compiler,
+// history, the run worker) is required on first use, so activation costs a few milliseconds of the extension
+// host's time. A failure to activate is shown to the user (VS Code shows nothing by itself).
+
+import * as vscode from 'vscode';
+import type { Features } from './features';
+
+let features: Features | undefined;
+let context: vscode.ExtensionContext | undefined;
+let log: vscode.LogOutputChannel | undefined;
+// Owned here, not by the features: VS Code subscribes to it when the provider is registered, at activation.
+const codeLensChanged = new vscode.EventEmitter<void>();
+
+/** Loads the features on first use. `require` (not import) so the bundle evaluates them only now. */
+function loaded(): Features {
+  if (!features) {
+    const started = performance.now();
+    const { createFeatures } = require('./features') as typeof import('./features');
+    features = createFeatures(context!, log!, { refreshCodeLens: () => codeLensChanged.fire() });
+    log!.info(`Weft features loaded in ${Math.round(performance.now() - started)} ms`);
+  }
+  return features;
+}
+
+export interface WeftExtensionApi {
+  /** Milliseconds activate() took. */
+  activationMs: number;
+  /** Loads the features now (tests, and the first flow opened). */
+  ready(): Features;
+}
+
+const COMMANDS = [
+  'weft.run',
+  'weft.test',
+  'weft.cancel',
+  'weft.rerun',
+  'weft.resume',
+  'weft.runFromNode',
+  'weft.openHistory',
+  'weft.showRun',
+  'weft.setSecret',
+  'weft.deleteSecret',
+  'weft.newFlow',
+  'weft.saveRunAsTest',
+];
+
+const FLOW_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.flow.json' },
+  { scheme: 'file', pattern: '**/*.flow.ts' },
+  { scheme: 'untitled', pattern: '**/*.flow.json' },
+];
+const FLOW_JSON_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.flow.json' },
+  { scheme: 'untitled', pattern: '**/*.flow.json' },
+];
+
+export function activate(extensionContext: vscode.ExtensionContext): WeftExtensionApi | undefined {
+  const started = performance.now();
+  try {
+    context = extensionContext;
+    log = vscode.window.createOutputChannel('Weft', { log: true });
+    const subscriptions = extensionContext.subscriptions;
+    subscriptions.push(log);
+
+    // Commands: a thin shim each, so the command table is complete at once and the code loads on first call.
+    for (const id of COMMANDS) {
+      subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loaded().executeCommand(id, args)));
+    }
+    subscriptions.push(
+      codeLensChanged,
+      vscode.languages.registerCodeLensProvider(FLOW_SELECTOR, {
+        onDidChangeCodeLenses: codeLensChanged.event,
+        provideCodeLenses: (document) => loaded().codeLens.provideCodeLenses(document),
+      }),
+      vscode.languages.registerCompletionItemProvider(
+        FLOW_JSON_SELECTOR,
+        { provideCompletionItems: (document, position) => loaded().language.provideCompletionItems(document, position) },
+        '"',
+        '.',
+        '{',
+        ' ',
+      ),
+      vscode.languages.registerHoverProvider(FLOW_JSON_SELECTOR, { provideHover: (d, p) => loaded().language.provideHover(d, p) }),
+      vscode.languages.registerDefinitionProvider(FLOW_JSON_SELECTOR, { provideDefinition: (d, p) => loaded().language.provideDefinition(d, p) }),
+      vscode.languages.registerRenameProvider(FLOW_JSON_SELECTOR, {
+        prepareRename: (d, p) => loaded().language.prepareRename(d, p),
+        provideRenameEdits: (d, p, n) => loaded().language.provideRenameEdits(d, p, n),
+      }),
+      vscode.languages.registerCodeActionsProvider(
+        FLOW_JSON_SELECTOR,
+        { provideCodeActions: (d, r) => loaded().language.provideCodeActions(d, r) },
+        { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+      ),
+      vscode.languages.registerDocumentSymbolProvider(FLOW_JSON_SELECTOR, { provideDocumentSymbols: (d) => loaded().language.provideDocumentSymbols(d) }),
+    );
+
+    // Diagnostics and tests need the features as soon as a flow is open; load them off the activation path.
+    const loadIfFlowOpen = (): void => {
+      if (vscode.workspace.textDocuments.some((d) => /\.flow\.(json|ts)$/.test(d.uri.path))) setTimeout(() => loaded(), 0);
+    };
+    subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (/\.flow\.(json|ts)$/.test(d.uri.path)) loaded().documentOpened(d);
+      }),
+      { dispose: () => features?.dispose() },
+    );
+    loadIfFlowOpen();
+    const activationMs = performance.now() - started;
+    return { activationMs, ready: loaded };
+  } catch (error) {
+    const message = `Weft failed to start: ${(error as Error)?.message ?? String(error)}`;
+    log?.error(message, error);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice && log?.show());
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  features?.dispose();
+  features = undefined;
+}

@@ -1,0 +1,62 @@
+// Everything the extension does, created on first use (see extension.ts): the run worker, runs, history, CodeLens,
+// the language service, Test Explorer and the commands.
+
+import * as vscode from 'vscode';
+import { commandHandlers, type CommandHandlers } from './commands';
+import { FlowCodeLensProvider } from './flowCodeLens';
+import { FlowTestController } from './flowTestController';
+import { LanguageFeatures } from './languageFeatures';
+import { RunController } from './runController';
+import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
+import { RunWorkerClient } from './runWorkerClient';
+import { SecretStore } from './secretStore';
+
+export interface Features {
+  codeLens: FlowCodeLensProvider;
+  language: LanguageFeatures;
+  runs: RunController;
+  tests: FlowTestController;
+  worker: RunWorkerClient;
+  executeCommand(id: string, args: unknown[]): unknown;
+  documentOpened(document: vscode.TextDocument): void;
+  dispose(): void;
+}
+
+export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void }): Features {
+  const worker = new RunWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'runWorker.js').fsPath);
+  // Started now, off the click path: the first Run does not wait for a process to boot.
+  worker.warmUp();
+  const secrets = new SecretStore(context.secrets);
+  const runs = new RunController(worker, secrets, log);
+  const codeLens = new FlowCodeLensProvider(runs, hooks.refreshCodeLens);
+  const tests = new FlowTestController(worker);
+  const language = new LanguageFeatures(runs, secrets, worker);
+  const handlers: CommandHandlers = commandHandlers({ runs, secrets, tests });
+  const disposables: vscode.Disposable[] = [
+    runs,
+    tests,
+    language,
+    secrets,
+    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocumentProvider(runs)),
+  ];
+  void tests.discoverAll();
+  for (const document of vscode.workspace.textDocuments) language.documentOpened(document);
+
+  return {
+    codeLens,
+    language,
+    runs,
+    tests,
+    worker,
+    executeCommand(id, args) {
+      const handler = handlers[id];
+      if (!handler) throw new Error(`Weft has no command ${id}.`);
+      return handler(...args);
+    },
+    documentOpened: (document) => language.documentOpened(document),
+    dispose() {
+      for (const d of disposables) d.dispose();
+      worker.dispose();
+    },
+  };
+}

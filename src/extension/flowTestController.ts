@@ -1,0 +1,206 @@
+// Every flow's in-file tests in VS Code's Testing view: one item per flow file, one child per test case, kept in
+// sync with the files. Runs go to the run worker; a failure shows expected against actual at the node it is
+// about (or at the test case).
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { createFlowSourceLocator } from '../engine/load/locateFlowSource';
+import type { Range } from '../engine/model/diagnostics';
+import { parseJsonSource } from '../engine/model/jsonSource';
+import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
+import type { RunWorkerClient } from './runWorkerClient';
+import { historyDirFor } from './workspacePaths';
+
+const FLOW_GLOB = '**/*.flow.{json,ts}';
+
+interface TestOutline {
+  tests: { name: string; range?: Range }[];
+  nodes: Map<string, Range>;
+}
+
+export function testOutlineOf(text: string, isJson: boolean): TestOutline {
+  if (isJson) {
+    const source = parseJsonSource(text);
+    const value = source.value as { tests?: { name?: unknown }[]; nodes?: { id?: unknown }[] } | undefined;
+    const tests = (Array.isArray(value?.tests) ? value!.tests : [])
+      .map((t, i) => ({ name: typeof t?.name === 'string' ? t.name : '', range: source.rangeOf(['tests', i]) }))
+      .filter((t) => t.name);
+    const nodes = new Map<string, Range>();
+    (Array.isArray(value?.nodes) ? value!.nodes : []).forEach((node, i) => {
+      const range = source.rangeOf(['nodes', i]);
+      if (range && typeof node?.id === 'string') nodes.set(node.id, range);
+    });
+    return { tests, nodes };
+  }
+  const locator = createFlowSourceLocator(text);
+  const tests: TestOutline['tests'] = [];
+  for (let i = 0; ; i++) {
+    const range = locator.locate(['tests', i, 'name']);
+    if (!range || range === locator.flowCallRange) break;
+    const literal = text.split(/\r?\n/)[range.start.line]?.slice(range.start.character, range.end.character) ?? '';
+    const name = /^['"`](.*)['"`]$/.exec(literal)?.[1];
+    if (!name) break;
+    tests.push({ name, range });
+  }
+  return { tests, nodes: locator.nodeRanges };
+}
+
+export class FlowTestController implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('weft', 'Weft flows');
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly nodeRanges = new Map<string, Map<string, Range>>();
+  readonly runProfile: vscode.TestRunProfile;
+  /** The outcome of each test item's latest run, by item id (Test Explorer shows it; tests read it). */
+  readonly lastOutcomes = new Map<string, 'passed' | 'failed' | 'errored' | 'skipped'>();
+
+  constructor(private readonly worker: RunWorkerClient) {
+    this.runProfile = this.controller.createRunProfile('Run flow tests', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
+    this.controller.resolveHandler = async (item) => {
+      if (!item) await this.discoverAll();
+    };
+    this.controller.refreshHandler = () => this.discoverAll();
+    const watcher = vscode.workspace.createFileSystemWatcher(FLOW_GLOB);
+    watcher.onDidCreate((uri) => void this.updateFile(uri));
+    watcher.onDidChange((uri) => void this.updateFile(uri));
+    watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString()));
+    this.disposables.push(
+      watcher,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (/\.flow\.(json|ts)$/.test(e.document.uri.path)) this.updateFromText(e.document.uri, e.document.getText());
+      }),
+    );
+  }
+
+  async discoverAll(): Promise<void> {
+    const files = await vscode.workspace.findFiles(FLOW_GLOB, '**/{node_modules,.weft,dist,out}/**');
+    await Promise.all(files.map((uri) => this.updateFile(uri)));
+  }
+
+  /** The file's item, created and filled from its text when needed. */
+  async itemFor(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
+    return this.controller.items.get(uri.toString()) ?? (await this.updateFile(uri));
+  }
+
+  private async updateFile(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    return this.updateFromText(uri, text);
+  }
+
+  private updateFromText(uri: vscode.Uri, text: string): vscode.TestItem | undefined {
+    const outline = testOutlineOf(text, uri.path.endsWith('.json'));
+    this.nodeRanges.set(uri.toString(), outline.nodes);
+    if (outline.tests.length === 0) {
+      this.controller.items.delete(uri.toString());
+      return undefined;
+    }
+    let file = this.controller.items.get(uri.toString());
+    if (!file) {
+      file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
+      this.controller.items.add(file);
+    }
+    const children = outline.tests.map((test) => {
+      const child = this.controller.createTestItem(`${uri.toString()}#${test.name}`, test.name, uri);
+      if (test.range) child.range = toVsRange(test.range);
+      return child;
+    });
+    file.children.replace(children);
+    return file;
+  }
+
+  async runTests(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    const files = new Map<vscode.TestItem, Set<string> | undefined>();
+    const queue = request.include ? [...request.include] : [...collect(this.controller.items)];
+    for (const item of queue) {
+      if (request.exclude?.includes(item)) continue;
+      const parent = item.parent;
+      if (!parent) {
+        files.set(item, undefined);
+        continue;
+      }
+      // A file already queued whole runs every test in it.
+      if (files.has(parent) && files.get(parent) === undefined) continue;
+      const names = files.get(parent) ?? new Set<string>();
+      names.add(item.label);
+      files.set(parent, names);
+    }
+    for (const [fileItem, names] of files) {
+      if (token.isCancellationRequested) break;
+      const tests = [...collect(fileItem.children)].filter((t) => !names || names.has(t.label));
+      for (const t of tests) run.started(t);
+      const uri = fileItem.uri!;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const { requestId, done } = this.worker.test({
+        file: uri.fsPath,
+        text: document?.isDirty && uri.path.endsWith('.json') ? document.getText() : undefined,
+        names: names ? [...names] : undefined,
+        historyDir: historyDirFor(uri),
+      });
+      const onCancel = token.onCancellationRequested(() => void this.worker.cancel(requestId));
+      try {
+        const results = await done;
+        for (const t of tests) {
+          const result = results.find((r) => r.name === t.label);
+          if (!result) run.skipped(t);
+          else if (result.passed) run.passed(t, result.durationMs);
+          else run.failed(t, this.messagesFor(result, uri, t), result.durationMs);
+          this.lastOutcomes.set(t.id, !result ? 'skipped' : result.passed ? 'passed' : 'failed');
+        }
+      } catch (error) {
+        for (const t of tests) {
+          run.errored(t, new vscode.TestMessage(`${basename(uri.fsPath)}: ${(error as Error).message}`));
+          this.lastOutcomes.set(t.id, 'errored');
+        }
+      } finally {
+        onCancel.dispose();
+      }
+    }
+    run.end();
+  }
+
+  private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem): vscode.TestMessage[] {
+    const nodes = this.nodeRanges.get(uri.toString());
+    const locate = (nodeId?: string): vscode.Location | undefined => {
+      const range = nodeId ? nodes?.get(nodeId) : undefined;
+      if (range) return new vscode.Location(uri, toVsRange(range));
+      return item.range ? new vscode.Location(uri, item.range) : undefined;
+    };
+    if (result.error) {
+      const message = new vscode.TestMessage(result.error);
+      message.location = locate();
+      return [message];
+    }
+    return result.mismatches.map((m) => {
+      const nodeError = m.nodeId ? result.nodeErrors[m.nodeId] : undefined;
+      const message = vscode.TestMessage.diff(
+        `${m.path}${m.nodeId ? ` (node ${m.nodeId})` : ''}${nodeError ? `: ${nodeError}` : ''}`,
+        stringify(m.expected),
+        stringify(m.actual),
+      );
+      message.location = locate(m.nodeId ?? firstFailedNode(result));
+      return message;
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.controller.dispose();
+  }
+}
+
+function firstFailedNode(result: WorkerTestResult): string | undefined {
+  return Object.keys(result.nodeErrors)[0];
+}
+
+function* collect(items: vscode.TestItemCollection): Iterable<vscode.TestItem> {
+  for (const [, item] of items) yield item;
+}
+
+function stringify(value: unknown): string {
+  return value === undefined ? 'undefined' : JSON.stringify(value, null, 2);
+}
+
+function toVsRange(range: Range): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}

@@ -1,0 +1,254 @@
+// Runs flows from the editor: asks for the input (a form from the flow's `inputs`), checks that every secret the
+// flow reads is set, runs it in the run worker (off the extension host's thread), shows progress in the status
+// bar and the Weft log, and tells the user how it ended. The timeline webview and CodeLens subscribe to
+// `onDidChangeRun`; nothing here calls them by name.
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { HistoryStore } from '../engine/history/historyStore';
+import type { EngineEvent } from '../engine/run/events';
+import type { RunRecord } from '../engine/run/runRecord';
+import { outlineOf } from './flowOutline';
+import { askForInput } from './inputForm';
+import { shortDuration } from './relativeTime';
+import { RunWorkerError, type RunWorkerClient } from './runWorkerClient';
+import type { SecretStore } from './secretStore';
+import { historyDirFor } from './workspacePaths';
+
+export interface RunOptions {
+  /** Resume this run (reuse its completed nodes). */
+  resumeFrom?: string;
+  /** With resumeFrom: re-run from this node. */
+  rerunFrom?: string;
+  /** Use this input instead of asking (re-run with the same input). */
+  input?: unknown;
+}
+
+export interface ActiveRun {
+  requestId: string;
+  file: vscode.Uri;
+  flowName: string;
+  startedAt: number;
+  events: EngineEvent[];
+}
+
+export interface RunChange {
+  file: vscode.Uri;
+  requestId: string;
+  events: EngineEvent[];
+  record?: RunRecord;
+}
+
+export class RunController implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly changed = new vscode.EventEmitter<RunChange>();
+  readonly onDidChangeRun = this.changed.event;
+  private readonly statusBar = vscode.window.createStatusBarItem('weft.runs', vscode.StatusBarAlignment.Left, 10);
+  private readonly histories = new Map<string, HistoryStore>();
+
+  constructor(
+    private readonly worker: RunWorkerClient,
+    private readonly secrets: SecretStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.statusBar.name = 'Weft runs';
+    this.statusBar.command = 'weft.cancel';
+    this.updateStatusBar();
+  }
+
+  history(file: vscode.Uri): HistoryStore {
+    const dir = historyDirFor(file);
+    let store = this.histories.get(dir);
+    if (!store) {
+      store = HistoryStore.open({ dir, retentionPerFlow: vscode.workspace.getConfiguration('weft').get<number>('history.retentionPerFlow', 1000) });
+      this.histories.set(dir, store);
+    }
+    return store;
+  }
+
+  activeRuns(): ActiveRun[] {
+    return [...this.active.values()];
+  }
+
+  async lastRun(file: vscode.Uri, flowId: string): Promise<RunRecord | undefined> {
+    const [latest] = await this.history(file).list({ flowId, mode: 'run', limit: 1 });
+    return latest ? this.history(file).get(latest.id) : undefined;
+  }
+
+  /** The latest run of the flow in `file` (its id read from the text). */
+  async lastRunOfFile(file: vscode.Uri): Promise<RunRecord | undefined> {
+    const document = await vscode.workspace.openTextDocument(file);
+    const { flowId } = outlineOf(document.getText(), file.path.endsWith('.json'));
+    return flowId ? this.lastRun(file, flowId) : undefined;
+  }
+
+  /** Runs the flow in `file`. Resolves with the record, or undefined when the user stopped before it ran. */
+  async run(file: vscode.Uri, options: RunOptions = {}): Promise<RunRecord | undefined> {
+    const document = await vscode.workspace.openTextDocument(file);
+    const compiled = await this.worker.compile(file.fsPath).catch(() => undefined);
+    const flowName = compiled?.flowId ?? basename(file.fsPath);
+    const errors = compiled?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+    if (!document.isDirty && errors.length > 0) {
+      void vscode.window.showErrorMessage(`${basename(file.fsPath)} does not compile: ${errors[0].message}`, 'Show Problems').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+      return undefined;
+    }
+
+    const secretNames = compiled?.secretNames ?? [];
+    const secrets = await this.secrets.values(secretNames);
+    const missing = secretNames.filter((name) => secrets[name] === undefined && process.env[name] === undefined);
+    if (missing.length > 0) {
+      const choice = await vscode.window.showWarningMessage(
+        `${flowName} reads ${missing.length === 1 ? 'the secret' : 'secrets'} ${missing.map((m) => `'${m}'`).join(', ')}, not set.`,
+        { modal: false },
+        'Set Secret',
+        'Run Anyway',
+      );
+      if (choice === 'Set Secret') {
+        await vscode.commands.executeCommand('weft.setSecret', missing[0]);
+        return undefined;
+      }
+      if (choice !== 'Run Anyway') return undefined;
+    }
+
+    let input = options.input;
+    const previous = compiled?.flowId ? await this.lastRun(file, compiled.flowId).catch(() => undefined) : undefined;
+    if (input === undefined && options.resumeFrom === undefined && compiled?.inputs && Object.keys(compiled.inputs).length > 0) {
+      input = await askForInput(flowName, compiled.inputs, previous?.input);
+      if (input === undefined) return undefined;
+    }
+
+    const config = vscode.workspace.getConfiguration('weft');
+    const aiBaseUrl = config.get<string>('ai.baseUrl') || undefined;
+    const { requestId, done } = this.worker.run(
+      {
+        file: file.fsPath,
+        text: document.isDirty && file.path.endsWith('.json') ? document.getText() : undefined,
+        input,
+        secrets,
+        historyDir: historyDirFor(file),
+        resumeFrom: options.resumeFrom,
+        rerunFrom: options.rerunFrom,
+        aiBaseUrl,
+        timeoutMs: config.get<number>('run.defaultTimeoutMs'),
+      },
+      (events) => this.onEvents(requestId, events),
+    );
+    const activeRun: ActiveRun = { requestId, file, flowName, startedAt: Date.now(), events: [] };
+    this.active.set(requestId, activeRun);
+    this.updateStatusBar();
+    this.log.info(`▶ ${flowName}${options.rerunFrom ? ` from ${options.rerunFrom}` : options.resumeFrom ? ` (resumes ${options.resumeFrom})` : ''}`);
+
+    try {
+      const record = await done;
+      this.finish(activeRun, record);
+      return record;
+    } catch (error) {
+      this.active.delete(requestId);
+      this.updateStatusBar();
+      const message = (error as Error).message;
+      this.log.error(`${flowName}: ${message}`);
+      if (error instanceof RunWorkerError && error.code === 'invalid-input') {
+        const choice = await vscode.window.showErrorMessage(`${flowName}: ${message}`, 'Edit Input');
+        if (choice) return this.run(file, { ...options, input: undefined });
+      } else if (error instanceof RunWorkerError && error.code === 'cancelled') {
+        await this.markCancelled(activeRun);
+        void vscode.window.showWarningMessage(`${flowName}: ${message}`);
+      } else {
+        void vscode.window.showErrorMessage(`${flowName}: ${message}`);
+      }
+      this.changed.fire({ file, requestId, events: [] });
+      return undefined;
+    }
+  }
+
+  /** Cancels a run: picks one when several are running. */
+  async cancel(requestId?: string): Promise<void> {
+    const runs = this.activeRuns();
+    let target = requestId ? this.active.get(requestId) : runs.length === 1 ? runs[0] : undefined;
+    if (!target && runs.length > 1) {
+      const chosen = await vscode.window.showQuickPick(
+        runs.map((r) => ({ label: r.flowName, description: `running for ${shortDuration(Date.now() - r.startedAt)}`, run: r })),
+        { title: 'Cancel which run?' },
+      );
+      target = chosen?.run;
+    }
+    if (!target) {
+      if (runs.length === 0) void vscode.window.showInformationMessage('No Weft run is in progress.');
+      return;
+    }
+    this.log.info(`Cancelling ${target.flowName}…`);
+    await this.worker.cancel(target.requestId);
+  }
+
+  private onEvents(requestId: string, events: EngineEvent[]): void {
+    const run = this.active.get(requestId);
+    if (!run) return;
+    run.events.push(...events);
+    for (const event of events) {
+      if (event.type === 'node.failed') this.log.warn(`  ✗ ${event.nodeId}: ${event.error.message}${event.errorHandled ? ' (handled)' : ''}`);
+      else if (event.type === 'node.completed') this.log.info(`  ✓ ${event.nodeId} ${shortDuration(event.durationMs)}`);
+      else if (event.type === 'node.retrying') this.log.warn(`  ↻ ${event.nodeId} attempt ${event.attempt} in ${shortDuration(event.delayMs)}: ${event.error.message}`);
+      else if (event.type === 'node.log') this.log.info(`  ${event.nodeId}: ${event.message}`);
+    }
+    this.changed.fire({ file: run.file, requestId, events });
+  }
+
+  private finish(run: ActiveRun, record: RunRecord): void {
+    this.active.delete(run.requestId);
+    this.updateStatusBar();
+    const summary = `${run.flowName} ${record.status} in ${shortDuration(record.durationMs)}`;
+    this.changed.fire({ file: run.file, requestId: run.requestId, events: [], record });
+    const open = 'Open Run';
+    if (record.status === 'completed') {
+      this.log.info(summary);
+      void vscode.window.showInformationMessage(summary, open).then((c) => c && this.openRun(run.file, record.id));
+    } else {
+      const detail = record.error ? `: ${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}` : '';
+      this.log.error(summary + detail);
+      const show = record.status === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+      void show(summary + detail, open).then((c) => c && this.openRun(run.file, record.id));
+    }
+  }
+
+  /** A run whose worker had to be killed: its record is still `running` on disk; say it was cancelled. */
+  private async markCancelled(run: ActiveRun): Promise<void> {
+    const started = run.events.find((e) => e.type === 'execution.started');
+    if (!started) return;
+    const history = this.history(run.file);
+    const record = await history.get(started.executionId).catch(() => undefined);
+    if (!record || record.status !== 'running') return;
+    record.status = 'cancelled';
+    record.finishedAt = new Date().toISOString();
+    record.durationMs = Date.now() - Date.parse(record.startedAt);
+    record.error = { message: 'Cancelled; the node did not stop, so its process was ended.', code: 'cancelled' };
+    for (const node of Object.values(record.nodes)) if (node.status === 'running' || node.status === 'pending') node.status = 'cancelled';
+    await history.save(record);
+    await history.flush();
+  }
+
+  openRun(file: vscode.Uri, runId: string): void {
+    void vscode.commands.executeCommand('weft.showRun', file, runId);
+  }
+
+  private updateStatusBar(): void {
+    const count = this.active.size;
+    void vscode.commands.executeCommand('setContext', 'weft.runInProgress', count > 0);
+    if (count === 0) {
+      this.statusBar.hide();
+      return;
+    }
+    const only = count === 1 ? [...this.active.values()][0] : undefined;
+    this.statusBar.text = `$(sync~spin) Weft: ${only ? only.flowName : `${count} runs`}`;
+    this.statusBar.tooltip = `${count} flow run${count === 1 ? '' : 's'} in progress. Click to cancel.`;
+    this.statusBar.accessibilityInformation = { label: `${count} Weft run${count === 1 ? '' : 's'} in progress`, role: 'button' };
+    this.statusBar.show();
+  }
+
+  dispose(): void {
+    this.statusBar.dispose();
+    this.changed.dispose();
+    for (const store of this.histories.values()) void store.close();
+  }
+}

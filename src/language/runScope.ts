@@ -1,0 +1,93 @@
+// The names templates read, rebuilt from a recorded run, so hover can show what an expression gave and
+// completion can offer the fields a node's output really had. Secrets are never evaluated: every name reads
+// `***`, whatever the run used. Also how a recorded value is shown: JSON, cut to a length a hover can hold.
+
+import type { Scope } from '../engine/expr/scope';
+import type { RunRecord } from '../engine/run/runRecord';
+
+/** Shown for every secret: the real values are not the language service's to know. */
+export const REDACTED = '***';
+
+/**
+ * The scope node `readerId` saw in `record` (its recorded input as `input`), as far as the record tells:
+ * `item` and `index` are per iteration and not recorded.
+ */
+export function scopeFromRun(
+  record: RunRecord,
+  variables: Record<string, unknown>,
+  secretNames: Iterable<string>,
+  readerId?: string,
+): Scope {
+  const nodes: Record<string, unknown> = {};
+  for (const [id, node] of Object.entries(record.nodes)) {
+    if (node.output !== undefined) nodes[id] = node.output;
+  }
+  const secrets: Record<string, string> = {};
+  for (const name of secretNames) secrets[name] = REDACTED;
+  return {
+    trigger: record.input,
+    input: readerId === undefined ? undefined : record.nodes[readerId]?.input,
+    nodes,
+    variables,
+    secrets,
+    execution: { id: record.id, flowId: record.flowId, startedAt: record.startedAt, trigger: record.trigger },
+  };
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function describeAge(iso: string | undefined, now: number): string {
+  const time = iso === undefined ? Number.NaN : Date.parse(iso);
+  if (Number.isNaN(time)) return 'time unknown';
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+export function describeDuration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** Most characters of a value a hover shows. */
+export const VALUE_PREVIEW_LIMIT = 1500;
+
+/** A value as a fenced JSON block, cut at `limit` characters with a note saying how long it was. */
+export function jsonBlock(value: unknown, limit = VALUE_PREVIEW_LIMIT): string {
+  const text = jsonText(value);
+  if (text.length <= limit) return fence(text);
+  return `${fence(`${text.slice(0, limit)}\n…`)}\n*Truncated: ${text.length.toLocaleString('en-US')} characters in all.*`;
+}
+
+/** One line, for completion details: `{"id":1,"name":"Ada"}`, cut at `limit`. */
+export function jsonPreview(value: unknown, limit = 60): string {
+  const text = value === undefined ? 'undefined' : (safeStringify(value, 0) ?? String(value));
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+function jsonText(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return safeStringify(value, 2) ?? String(value);
+}
+
+function safeStringify(value: unknown, indent: number): string | undefined {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v), indent);
+  } catch {
+    return undefined;
+  }
+}
+
+function fence(text: string): string {
+  // A value holding ``` would end the block early: use a longer fence.
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const marks = '`'.repeat(longest + 1);
+  return `${marks}json\n${text}\n${marks}`;
+}

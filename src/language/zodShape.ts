@@ -1,0 +1,187 @@
+// What a node type's zod schemas say about a config or an output, read from zod 4's definitions: the keys of an
+// object (through optional, default, union with a template string, ...), the schema at a path, a one-line
+// description of what a value must be, and a placeholder of the right kind for a missing key.
+
+import type { z } from 'zod';
+
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  element?: unknown;
+  valueType?: unknown;
+  options?: unknown[];
+  in?: unknown;
+  getter?: () => unknown;
+  entries?: Record<string, unknown>;
+  values?: unknown[];
+  checks?: unknown[];
+}
+
+const WRAPPERS: ReadonlySet<string> = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+
+function defOf(schema: unknown): SchemaDef | undefined {
+  return (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
+}
+
+/** The schema inside optional, default, pipe, lazy and the like. */
+export function unwrapSchema(schema: unknown): unknown {
+  let current = schema;
+  for (let guard = 0; guard < 32; guard++) {
+    const def = defOf(current);
+    if (!def?.type) return current;
+    if (WRAPPERS.has(def.type)) current = def.innerType;
+    else if (def.type === 'pipe') current = def.in;
+    else if (def.type === 'lazy' && def.getter) current = def.getter();
+    else return current;
+  }
+  return current;
+}
+
+/** True when the key may be left out (optional, or has a default). */
+export function isOptionalSchema(schema: unknown): boolean {
+  const type = defOf(schema)?.type;
+  return type === 'optional' || type === 'default' || type === 'prefault';
+}
+
+/**
+ * The properties of an object schema; for a union (a value or a template), those of its object branches.
+ * Undefined when the schema is no object.
+ */
+export function objectShape(schema: unknown): Record<string, z.ZodType> | undefined {
+  const inner = unwrapSchema(schema);
+  const def = defOf(inner);
+  if (def?.type === 'object') return (def.shape ?? {}) as Record<string, z.ZodType>;
+  if (def?.type === 'union' || def?.type === 'intersection') {
+    const options = def.type === 'union' ? (def.options ?? []) : [(def as { left?: unknown }).left, (def as { right?: unknown }).right];
+    let merged: Record<string, z.ZodType> | undefined;
+    for (const option of options) {
+      const shape = objectShape(option);
+      if (shape) merged = { ...(merged ?? {}), ...shape };
+    }
+    return merged;
+  }
+  return undefined;
+}
+
+/** The schema of the value at `path` inside a value of `schema`, as far as it can be told. */
+export function schemaAt(schema: unknown, path: readonly (string | number)[]): unknown {
+  let current: unknown = schema;
+  for (const step of path) {
+    const inner = unwrapSchema(current);
+    const def = defOf(inner);
+    if (!def) return undefined;
+    if (def.type === 'object') current = def.shape?.[String(step)];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else if (def.type === 'union') current = (def.options ?? []).map((o) => schemaAt(o, [step])).find((s) => s !== undefined);
+    else return undefined;
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+/** The schema's `.describe()` text, looked for through its wrappers. */
+export function schemaDescription(schema: unknown): string | undefined {
+  let current = schema;
+  for (let guard = 0; guard < 32 && current; guard++) {
+    const description = (current as { description?: unknown }).description;
+    if (typeof description === 'string' && description !== '') return description;
+    const def = defOf(current);
+    if (!def?.type || !(WRAPPERS.has(def.type) || def.type === 'pipe')) return undefined;
+    current = def.type === 'pipe' ? def.in : def.innerType;
+  }
+  return undefined;
+}
+
+/** What a value must be, in a few words: `string`, `number`, `"GET" | "POST"`, `object`. */
+export function describeSchema(schema: unknown, depth = 0): string {
+  const def = defOf(unwrapSchema(schema));
+  if (!def?.type) return 'any';
+  switch (def.type) {
+    case 'enum':
+      return Object.values(def.entries ?? {})
+        .map((v) => JSON.stringify(v))
+        .join(' | ');
+    case 'literal':
+      return (def.values ?? []).map((v) => JSON.stringify(v)).join(' | ');
+    case 'union': {
+      if (depth > 2) return 'any';
+      const kinds = [...new Set((def.options ?? []).map((o) => describeSchema(o, depth + 1)))];
+      return kinds.join(' | ');
+    }
+    case 'array':
+      return 'array';
+    case 'object':
+    case 'record':
+      return 'object';
+    case 'int':
+      return 'integer';
+    case 'unknown':
+    case 'any':
+      return 'any';
+    case 'custom':
+      return 'function';
+    default:
+      return def.type;
+  }
+}
+
+/** Deepest level a placeholder spells out; below it objects are `{}` and arrays `[]`. */
+const PLACEHOLDER_DEPTH = 3;
+
+/**
+ * A value of the schema's kind to put in place of a missing key, for the person to fill in: an object with its
+ * required keys, an array with as many elements as it needs at least (so the shape to fill is visible).
+ */
+export function placeholderFor(schema: unknown, depth = 0): unknown {
+  const def = defOf(unwrapSchema(schema));
+  switch (def?.type) {
+    case 'string':
+      return '';
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array': {
+      const count = depth < PLACEHOLDER_DEPTH ? Math.min(minimumLength(def), 3) : 0;
+      return Array.from({ length: count }, () => placeholderFor(def.element, depth + 1));
+    }
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      if (depth >= PLACEHOLDER_DEPTH) return out;
+      for (const [key, field] of Object.entries(def.shape ?? {})) {
+        if (!isOptionalSchema(field)) out[key] = placeholderFor(field, depth + 1);
+      }
+      return out;
+    }
+    case 'record':
+      return {};
+    case 'null':
+      return null;
+    case 'enum':
+      return Object.values(def.entries ?? {})[0] ?? '';
+    case 'literal':
+      return def.values?.[0] ?? '';
+    case 'union': {
+      // The first branch that is not a function (a .flow.ts-only form) decides.
+      const options = (def.options ?? []).filter((o) => defOf(unwrapSchema(o))?.type !== 'custom');
+      return options.length > 0 ? placeholderFor(options[0], depth) : '';
+    }
+    default:
+      // `unknown`: most such fields hold a template or text.
+      return '';
+  }
+}
+
+/** The least number of elements an array schema accepts (its `.min()` / `.nonempty()`), 0 without one. */
+function minimumLength(def: SchemaDef): number {
+  let minimum = 0;
+  for (const check of def.checks ?? []) {
+    const checkDef = (check as { _zod?: { def?: { check?: string; minimum?: unknown } } })._zod?.def;
+    if (checkDef?.check === 'min_length' && typeof checkDef.minimum === 'number') minimum = Math.max(minimum, checkDef.minimum);
+  }
+  return minimum;
+}

@@ -1,0 +1,69 @@
+// `npm run bench` (extension part): activation time of the extension (require + activate, in a fresh process,
+// with a stub `vscode`), and the time from a Run request to the first engine event with a warm run worker.
+// Budgets from issue 3: activation under 50 ms, Run to first event under 100 ms.
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { RunWorkerClient } from '../../src/extension/runWorkerClient';
+import { vscodeStub } from './vscodeStub';
+
+const DIST = join(__dirname);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function activationChild(): void {
+  // Runs in a fresh process: make `require('vscode')` return the stub, then time loading and activating.
+  const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = Module._load;
+  Module._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? vscodeStub : load(request, ...rest));
+  const t0 = performance.now();
+  const extension = require(join(DIST, 'extension.js')) as { activate(context: unknown): { activationMs: number } };
+  const api = extension.activate({ subscriptions: [], extensionUri: {}, secrets: {} });
+  const total = performance.now() - t0;
+  console.log(`activation total=${total.toFixed(2)} activate=${api.activationMs.toFixed(2)}`);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--activation-child')) return activationChild();
+  const totals: number[] = [];
+  const activates: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const child = spawnSync(process.execPath, [__filename, '--activation-child'], { encoding: 'utf8' });
+    const match = /total=([\d.]+) activate=([\d.]+)/.exec(child.stdout);
+    if (!match) throw new Error(`activation child failed: ${child.stderr}`);
+    totals.push(Number(match[1]));
+    activates.push(Number(match[2]));
+  }
+  console.log(
+    `extension activation (require + activate, stub vscode): median ${median(totals).toFixed(1)} ms, of which activate() ${median(activates).toFixed(2)} ms (budget 50 ms)`,
+  );
+
+  const client = new RunWorkerClient(join(DIST, 'runWorker.js'));
+  const file = join(__dirname, '../samples/order-intake.flow.json');
+  const firstEvent: number[] = [];
+  try {
+    for (let i = 0; i < 25; i++) {
+      const t0 = performance.now();
+      let first = 0;
+      const { done } = client.run({ file, input: { orderId: 'B-1', total: 10 }, secrets: {} }, () => {
+        if (first === 0) first = performance.now() - t0;
+      });
+      await done;
+      if (i >= 5) firstEvent.push(first); // the first runs warm the worker up
+    }
+  } finally {
+    client.dispose();
+  }
+  console.log(`run request to first event in the extension host (warm worker): median ${median(firstEvent).toFixed(1)} ms (budget 100 ms)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

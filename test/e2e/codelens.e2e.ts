@@ -1,0 +1,22 @@
+// A person opens a flow and sees "Run" above it: the extension activated in a real VS Code, its CodeLens
+// provider answered, and the workbench drew the lens.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { codeLens, codeLensTexts, e2eSession, openFile, screenshot } from './vsCodePage';
+
+describe('CodeLens', () => {
+  it('shows a Run lens above order-intake.flow.json', async () => {
+    // ARRANGE
+    const { page } = e2eSession();
+
+    // ACT
+    await openFile(page, 'order-intake.flow.json');
+
+    // ASSERT
+    const run = codeLens(page, 'Run').first();
+    await run.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await run.innerText()).trim(), /^Run/);
+    await screenshot(page, 'codelens-order-intake');
+    console.log(`      lenses: ${(await codeLensTexts(page)).join(' | ')}`);
+  });
+});

@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BodyError, readBody } from '../../../src/live/readBody';
+
+/** A stream standing in for a request: headers, and `complete` once it has ended, as node:http sets it. */
+function fakeRequest(headers: Record<string, string> = {}): PassThrough & { headers: Record<string, string>; complete: boolean } {
+  const stream = new PassThrough() as PassThrough & { headers: Record<string, string>; complete: boolean };
+  stream.headers = headers;
+  stream.complete = false;
+  stream.on('end', () => (stream.complete = true));
+  return stream;
+}
+
+const asRequest = (stream: PassThrough): IncomingMessage => stream as unknown as IncomingMessage;
+
+describe('readBody', () => {
+  it('reads a body within the limit', async () => {
+    // ARRANGE
+    const request = fakeRequest();
+    const reading = readBody(asRequest(request), { limitBytes: 10 });
+    // ACT
+    request.write('{"a":');
+    request.end('1}');
+    // ASSERT
+    expect((await reading).toString()).toBe('{"a":1}');
+  });
+
+  it('refuses a declared Content-Length over the limit before reading a byte', async () => {
+    // ARRANGE
+    const request = fakeRequest({ 'content-length': '11' });
+    // ACT
+    const error = await readBody(asRequest(request), { limitBytes: 10 }).catch((e: unknown) => e);
+    // ASSERT
+    expect(error).toBeInstanceOf(BodyError);
+    expect((error as BodyError).status).toBe(413);
+    expect(request.readableLength).toBe(0);
+  });
+
+  it('stops at the limit of a body of unknown length and reads no further', async () => {
+    // ARRANGE
+    const request = fakeRequest();
+    const reading = readBody(asRequest(request), { limitBytes: 10 });
+    // ACT
+    request.write('123456');
+    request.write('789012');
+    const error = await reading.catch((e: unknown) => e);
+    request.write('more that nobody reads');
+    // ASSERT
+    expect((error as BodyError).status).toBe(413);
+    expect(request.isPaused()).toBe(true);
+  });
+
+  it('gives up on a body that does not arrive in time', async () => {
+    // ARRANGE
+    const request = fakeRequest();
+    const started = Date.now();
+    const reading = readBody(asRequest(request), { timeoutMs: 100 });
+    // ACT
+    request.write('{');
+    const error = await reading.catch((e: unknown) => e);
+    // ASSERT
+    expect((error as BodyError).status).toBe(408);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('reports a client that went away mid-body', async () => {
+    // ARRANGE
+    const request = fakeRequest();
+    const reading = readBody(asRequest(request));
+    // ACT
+    request.write('{');
+    request.destroy();
+    const error = await reading.catch((e: unknown) => e);
+    // ASSERT
+    expect((error as BodyError).status).toBe(400);
+  });
+});

@@ -1,0 +1,141 @@
+// What only a real VS Code shows: CodeLens titles, diagnostics at their ranges, completion, rename, a run through
+// the command landing in history, and Test Explorer results. One code-server session runs all of these.
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, before } from 'mocha';
+import * as vscode from 'vscode';
+import packageJson from '../../../package.json';
+import type { WeftExtensionApi } from '../../../src/extension/extension';
+import { waitFor } from './waitFor';
+
+const EXTENSION_ID = `${packageJson.publisher}.${packageJson.name}`;
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders![0];
+  return vscode.Uri.file(join(folder.uri.fsPath, name));
+}
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return lenses.map((l) => l.command?.title ?? '');
+}
+
+describe('weft in VS Code', () => {
+  let api: WeftExtensionApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<WeftExtensionApi>(EXTENSION_ID)!;
+    await extension.activate();
+    api = extension.exports;
+  });
+
+  it('activates cheaply: activate() itself takes under 50 ms', () => {
+    assert.ok(api.activationMs < 50, `activate() took ${api.activationMs} ms`);
+  });
+
+  it('shows Run, Test and History above a flow, and Run from here above each node', async () => {
+    const uri = workspaceFile('order-intake.flow.json');
+    await vscode.window.showTextDocument(uri);
+    const titles = await waitFor('CodeLens on order-intake', async () => {
+      const t = await lensTitles(uri);
+      return t.length > 0 ? t : undefined;
+    });
+    assert.ok(titles.includes('$(play) Run'), titles.join(' | '));
+    assert.ok(titles.includes('$(beaker) Test'));
+    assert.ok(titles.some((t) => t.startsWith('$(history) History:')));
+    assert.equal(titles.filter((t) => t === 'Run from here').length, 5);
+  });
+
+  it('reports a broken flow with diagnostics at the right ranges', async () => {
+    const uri = workspaceFile('broken.flow.json');
+    const text = [
+      '{',
+      '  // a typo in a node type, and an edge to a node that does not exist',
+      '  "version": 1,',
+      '  "id": "broken",',
+      '  "nodes": [',
+      '    { "id": "fetch", "type": "htpp", "config": {} }',
+      '  ],',
+      '  "edges": [{ "from": "fetch", "to": "nowhere" }]',
+      '}',
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await waitFor('diagnostics of broken.flow.json', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'weft');
+      return d.length >= 2 ? d : undefined;
+    });
+    const typo = diagnostics.find((d) => d.code === 'unknown-node-type');
+    assert.ok(typo, JSON.stringify(diagnostics.map((d) => d.code)));
+    assert.equal(typo.range.start.line, 5);
+    assert.equal(typo.range.start.character, text.split('\n')[5].indexOf('"htpp"'));
+    assert.match(typo.message, /Did you mean 'http'/);
+    const edge = diagnostics.find((d) => d.code === 'unknown-node');
+    assert.ok(edge);
+    assert.equal(edge.range.start.line, 7);
+    assert.equal(edge.range.start.character, text.split('\n')[7].indexOf('"nowhere"'));
+
+    const fixes = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, typo.range);
+    assert.ok(fixes.some((f) => f.title.includes('http')), fixes.map((f) => f.title).join(' | '));
+  });
+
+  it("completes node ids after `nodes.` inside a template, the upstream ones first", async () => {
+    const uri = workspaceFile('order-intake.flow.json');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('"id": "note"'));
+    const column = document.lineAt(line).text.indexOf('{{ input.orderId }}') + '{{ '.length;
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(new vscode.Position(line, column), 'nodes.'));
+    const position = new vscode.Position(line, column + 'nodes.'.length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, '.');
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const id of ['check', 'review', 'tax', 'done']) assert.ok(labels.includes(id), `${id} in ${labels.join(',')}`);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('renames a node id in its definition, every edge and every expression, in one edit', async () => {
+    const uri = workspaceFile('order-intake.flow.json');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const before = document.getText();
+    const offset = before.indexOf('"id": "check"') + '"id": "'.length;
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', uri, document.positionAt(offset), 'gate');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const after = document.getText();
+    assert.ok(after.includes('"id": "gate"'));
+    assert.equal((after.match(/"from": "gate"/g) ?? []).length, 2);
+    assert.ok(!/"check"/.test(after));
+    // Only the identifier changed: the comment and layout are as they were.
+    assert.equal(after.replace(/gate/g, 'check'), before);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('runs a flow through the Run command, off the main thread, and the run lands in history', async () => {
+    const uri = workspaceFile('order-intake.flow.json');
+    const record = await vscode.commands.executeCommand<{ id: string; status: string; output: unknown }>('weft.run', uri, {
+      input: { orderId: 'VS-1', total: 120 },
+    });
+    assert.equal(record?.status, 'completed');
+    assert.deepEqual((record!.output as { queue: string }).queue, 'auto');
+    const runFile = join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.weft', 'runs', `${record!.id}.json`);
+    await waitFor('the run file in .weft/runs', () => existsSync(runFile));
+    const titles = await waitFor('History CodeLens to show the run', async () => {
+      const t = await lensTitles(uri);
+      return t.some((x) => x.startsWith('$(history) History: passed')) ? t : undefined;
+    });
+    assert.ok(titles.some((t) => t.includes('completed')), 'node CodeLens shows the last run');
+    assert.ok(readdirSync(join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.weft', 'runs')).length >= 1);
+  });
+
+  it('lists every flow test in Test Explorer and reports their results', async () => {
+    const features = api.ready();
+    await features.tests.discoverAll();
+    const fileId = workspaceFile('order-intake.flow.json').toString();
+    const item = await waitFor('the order-intake test item', () => features.tests.controller.items.get(fileId));
+    assert.equal(item.children.size, 3);
+    await vscode.commands.executeCommand('weft.test', workspaceFile('order-intake.flow.json'));
+    const outcomes = [...item.children].map(([id]) => features.tests.lastOutcomes.get(id));
+    assert.deepEqual(outcomes, ['passed', 'passed', 'passed']);
+  });
+});
