@@ -1,20 +1,76 @@
-// `npm start`: Weft on the sample flows, from a fresh clone. Installs what is missing, builds, validates the
-// samples, runs their in-file tests, and runs one flow for real with history in samples/.weft.
-import { execSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// `npm start`: Weft itself, from a fresh clone. Installs what is missing, runs the samples' tests through the
+// `weft` CLI, packages the extension (.vsix), installs it into a fresh VS Code (code-server) and opens the
+// samples workspace there, printing the URL. Runs until Ctrl+C. WEFT_PORT picks the port (default 8080).
+import { execFileSync, execSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure.mjs';
+import { ensureAptPackages } from './ensureVsCodeDeps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const weft = (args) => {
-  console.error(`\n$ weft ${args}`);
-  execSync(`node ../dist/cli.js ${args}`, { cwd: join(root, 'samples'), stdio: 'inherit' });
-};
+const samples = join(root, 'samples');
+const port = Number(process.env.WEFT_PORT ?? 8080);
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+ensureAptPackages();
 ensureDependencies();
 execSync('node esbuild.mjs', { cwd: root, stdio: 'inherit' });
-weft('validate .');
-weft('test .');
-weft(`run order-intake.flow.json --input '{"orderId":"A-7","total":240,"country":"FR"}'`);
-weft('run normalize-signup.flow.json --input \'{"name":"Grace  Brewster Hopper","email":"Grace@Navy.test","tags":"cobol, Compilers"}\'');
-weft('history --limit 5');
+console.error('\n$ weft test samples');
+execSync('node ../dist/cli.js test . --no-history', { cwd: samples, stdio: 'inherit' });
+
+console.error('\nPackaging the extension…');
+execSync('npm run --silent package', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const vsix = join(root, `weft-${version}.vsix`);
+
+// A fresh VS Code profile: settings first, so no trust dialog or welcome page covers the editor.
+const profile = mkdtempSync(join(tmpdir(), 'weft-start-'));
+const userData = join(profile, 'user-data');
+const extensions = join(profile, 'extensions');
+mkdirSync(join(userData, 'User'), { recursive: true });
+writeFileSync(
+  join(userData, 'User', 'settings.json'),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.ignoreRecommendations': true,
+    'workbench.tips.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'git.openRepositoryInParentFolders': 'never',
+  }),
+);
+const codeServer = join(root, 'node_modules', '.bin', 'code-server');
+const env = { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' };
+execFileSync(codeServer, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, stdio: 'ignore' });
+
+const server = spawn(
+  codeServer,
+  [
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userData,
+    '--extensions-dir', extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    samples,
+  ],
+  { env, stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(samples)}`;
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+  } catch {
+    // not up yet
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+console.log(`\nWeft ${version} is installed in VS Code with the samples open:\n\n  ${url}\n\nOpen a .flow.json and click Run above it. Ctrl+C stops.`);
+console.log(`To install it into a desktop VS Code: code --install-extension ${vsix}`);
+const stop = () => server.kill();
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+server.on('exit', (code) => process.exit(code ?? 0));

@@ -21,3 +21,5 @@ run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');
 // present), then one session for the extension-host tests and one for the e2e scenarios.
 run('node scripts/ensureVsCodeDeps.mjs');
 run('npm run test:vscode');
+// The .vsix as users install it: under 5 MB, no node_modules.
+run('node scripts/checkPackage.mjs');
