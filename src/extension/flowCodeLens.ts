@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
-import { relativeTime, shortDuration } from './relativeTime';
+import { describeAge, describeDuration as shortDuration } from '../language/runScope';
 import type { RunController } from './runController';
 
 const NODE_ICON: Record<string, string> = { completed: '$(pass)', failed: '$(error)', skipped: '$(debug-step-over)', cancelled: '$(circle-slash)', running: '$(sync~spin)' };
@@ -71,5 +71,5 @@ export class FlowCodeLensProvider {
 export function historyTitle(last: RunRecord | undefined): string {
   if (!last) return '$(history) History: no runs yet';
   const word = last.status === 'completed' ? 'passed' : last.status;
-  return `$(history) History: ${word} ${relativeTime(last.startedAt)}, ${shortDuration(last.durationMs)}`;
+  return `$(history) History: ${word} ${describeAge(last.startedAt, Date.now())}, ${shortDuration(last.durationMs)}`;
 }

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { RunSummary } from '../engine/history/runSummary';
-import { relativeTime, shortDuration } from './relativeTime';
+import { describeAge, describeDuration as shortDuration } from '../language/runScope';
 import type { RunController } from './runController';
 
 const STATUS_ICON: Record<string, string> = {
@@ -35,7 +35,7 @@ export async function pickRun(runs: RunController, scope: vscode.Uri, flowId?: s
   picker.matchOnDetail = true;
   picker.items = summaries.map((run) => ({
     label: `${STATUS_ICON[run.status] ?? ''} ${run.flowId}`,
-    description: `${run.status} · ${run.triggerType} · ${relativeTime(run.startedAt)} · ${shortDuration(run.durationMs)}`,
+    description: `${run.status} · ${run.triggerType} · ${describeAge(run.startedAt, Date.now())} · ${shortDuration(run.durationMs)}`,
     detail: `${run.id}${run.error ? ` — ${run.error}` : ''}`,
     buttons: run.status === 'completed' ? [rerun] : [rerun, resume],
     run,

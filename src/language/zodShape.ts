@@ -3,26 +3,11 @@
 // description of what a value must be, and a placeholder of the right kind for a missing key.
 
 import type { z } from 'zod';
+import { defOf, type SchemaDef } from '../engine/model/zodDef';
 
-interface SchemaDef {
-  type?: string;
-  shape?: Record<string, unknown>;
-  innerType?: unknown;
-  element?: unknown;
-  valueType?: unknown;
-  options?: unknown[];
-  in?: unknown;
-  getter?: () => unknown;
-  entries?: Record<string, unknown>;
-  values?: unknown[];
-  checks?: unknown[];
-}
 
 const WRAPPERS: ReadonlySet<string> = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
-function defOf(schema: unknown): SchemaDef | undefined {
-  return (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
-}
 
 /** The schema inside optional, default, pipe, lazy and the like. */
 export function unwrapSchema(schema: unknown): unknown {

@@ -16,6 +16,7 @@ import type { NodeRegistry } from '../engine/nodes/registry';
 import type { EngineEvent } from '../engine/run/events';
 import { newExecutionId } from '../engine/run/executeFlow';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
+import { deferred } from '../engine/history/deferred';
 
 export interface StartRunOptions {
   input?: unknown;
@@ -79,14 +80,9 @@ export class LiveRuns {
   start(flow: CompiledFlow, options: StartRunOptions): LiveRun {
     const executionId = newExecutionId();
     const controller = new AbortController();
-    let resolveFirst!: () => void;
-    let rejectFirst!: (error: unknown) => void;
-    const firstCheckpoint = new Promise<void>((resolve, reject) => {
-      resolveFirst = resolve;
-      rejectFirst = reject;
-    });
-    // Callers that do not wait for it (schedules, resumes) must not leave an unhandled rejection behind.
-    firstCheckpoint.catch(() => undefined);
+    // deferred() marks the promise handled: callers that do not wait for it (schedules, resumes) leave no
+    // unhandled rejection behind.
+    const { promise: firstCheckpoint, resolve: resolveFirst, reject: rejectFirst } = deferred();
     const entry: Entry = {
       executionId,
       flowId: flow.id,

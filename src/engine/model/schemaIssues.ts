@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { closestName } from './closestName';
 import type { JsonPath } from './sourceLocator';
+import { defOf, type SchemaDef } from './zodDef';
 
 export interface IssueReport {
   /** JSON path, relative to the value that was checked. */
@@ -149,20 +150,7 @@ function knownKeys(schema: z.ZodType | undefined, path: JsonPath, input: unknown
   return found.size > 0 ? [...found] : undefined;
 }
 
-interface SchemaDef {
-  type?: string;
-  shape?: Record<string, unknown>;
-  innerType?: unknown;
-  element?: unknown;
-  valueType?: unknown;
-  options?: unknown[];
-  in?: unknown;
-  getter?: () => unknown;
-}
 
-function defOf(schema: unknown): SchemaDef | undefined {
-  return (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
-}
 
 function collectKeys(schema: unknown, path: JsonPath, depth: number, input: unknown, out: Set<string>, guard: number): void {
   const def = defOf(schema);
