@@ -75,8 +75,12 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   const onOuterAbort = (): void => controller.abort(new WeftError('cancelled', 'The run was cancelled.'));
   if (options.signal?.aborted) onOuterAbort();
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
-  const timer = setTimeout(() => controller.abort(timeoutError), flow.settings.timeoutMs);
+  // Created only when it fires: most runs never time out, and an Error with its stack is not free.
+  let timeoutError: WeftError | undefined;
+  const timer = setTimeout(() => {
+    timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
+    controller.abort(timeoutError);
+  }, flow.settings.timeoutMs);
 
   let seq = 0;
   const onEvent = options.onEvent;
@@ -150,7 +154,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onOuterAbort);
   // Whatever is still in flight (a node that ignored its signal, a sandbox job) is told to stop.
-  if (!controller.signal.aborted) controller.abort(new WeftError('cancelled', 'The run has ended.'));
+  if (!controller.signal.aborted) controller.abort(RUN_ENDED);
 
   const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
   record.finishedAt = new Date(startedAtMs + durationMs).toISOString();
@@ -168,13 +172,13 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   return record;
 }
 
-function settleRecord(record: RunRecord, outcome: GraphOutcome, timeoutError: WeftError, redactor: Redactor): void {
+function settleRecord(record: RunRecord, outcome: GraphOutcome, timeoutError: WeftError | undefined, redactor: Redactor): void {
   if (outcome.status === 'completed') {
     record.status = 'completed';
     record.output = redactor.value(outcome.output);
     return;
   }
-  if (outcome.error === timeoutError) {
+  if (timeoutError !== undefined && outcome.error === timeoutError) {
     record.status = 'failed';
     record.error = { message: timeoutError.message, code: 'timeout', name: 'WeftError' };
     return;
@@ -194,4 +198,6 @@ function settleRecord(record: RunRecord, outcome: GraphOutcome, timeoutError: We
 }
 
 const RESOLVED = Promise.resolve();
+/** The abort reason nodes still in flight see once their run has ended; one shared instance. */
+const RUN_ENDED = new WeftError('cancelled', 'The run has ended.');
 const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
