@@ -2,7 +2,7 @@
 // `weft` CLI, packages the extension (.vsix), installs it into a fresh VS Code (code-server) and opens the
 // samples workspace there, printing the URL. Runs until Ctrl+C. WEFT_PORT picks the port (default 8080).
 import { execFileSync, execSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,8 @@ const profile = mkdtempSync(join(tmpdir(), 'weft-start-'));
 const userData = join(profile, 'user-data');
 const extensions = join(profile, 'extensions');
 mkdirSync(join(userData, 'User'), { recursive: true });
-writeFileSync(
-  join(userData, 'User', 'settings.json'),
-  JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.ignoreRecommendations': true,
-    'workbench.tips.enabled': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'git.openRepositoryInParentFolders': 'never',
-  }),
-);
+// The same settings the real-VS-Code tests use.
+copyFileSync(join(root, 'test', 'vscode', 'codeServerSettings.json'), join(userData, 'User', 'settings.json'));
 const codeServer = join(root, 'node_modules', '.bin', 'code-server');
 const env = { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' };
 execFileSync(codeServer, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, stdio: 'ignore' });

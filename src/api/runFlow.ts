@@ -70,7 +70,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     });
   }
 
-  const secrets = options.secrets ?? secretsFromEnvironment(secretNamesOf(flow));
+  const secrets = options.secrets ?? secretsFromEnvironment(flow.secretNames);
   const executionIdRef: { id?: string } = {};
   const sandbox = options.services?.runCode ? undefined : sharedCodeSandbox();
   const services: Omit<NodeServices, 'runGraph'> = {
@@ -162,20 +162,6 @@ async function runSubflow(
   throw new WeftError('subflow', `Subflow ${path} ${child.status}: ${child.error?.message ?? 'no error message'} (run ${child.id})`, {
     details: { childExecutionId: child.id },
   });
-}
-
-/** Secrets the flow's templates read, and those its node types read by name (the ai node's API key). */
-export function secretNamesOf(flow: CompiledFlow): string[] {
-  const names = new Set(flow.secretNames);
-  const visit = (graph: CompiledFlow['graph']): void => {
-    for (const node of graph.nodes) {
-      for (const name of node.type.secretNames?.(node.rawConfig) ?? []) names.add(name);
-      const body = (node.prepared as { body?: CompiledFlow['graph'] } | undefined)?.body;
-      if (body && Array.isArray(body.nodes)) visit(body);
-    }
-  };
-  visit(flow.graph);
-  return [...names];
 }
 
 /** The CLI's and API's default: secrets come from environment variables of the same name. */

@@ -13,6 +13,8 @@ import { runFlow, type RunFlowOptions } from './runFlow';
 export interface TestMismatch extends Mismatch {
   /** The node the mismatch is about, when it is one node's status or output. */
   nodeId?: string;
+  /** Why, when the run's own error explains it (a status mismatch). */
+  detail?: string;
 }
 
 export interface TestResult {
@@ -82,7 +84,7 @@ export function compareWithExpectation(test: TestCaseDefinition, record: RunReco
       actual: record.status,
       ...(failedNode ? { nodeId: failedNode } : {}),
       ...(record.error ? { detail: record.error.message } : {}),
-    } as TestMismatch);
+    });
   }
   if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches);
   for (const [nodeId, expected] of Object.entries(expect.nodes ?? {})) {

@@ -12,6 +12,7 @@ import type { RunWorkerClient } from './runWorkerClient';
 import { historyDirFor } from './workspacePaths';
 
 const FLOW_GLOB = '**/*.flow.{json,ts}';
+const UPDATE_DELAY_MS = 300;
 
 interface TestOutline {
   tests: { name: string; range?: Range }[];
@@ -49,6 +50,7 @@ export class FlowTestController implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('weft', 'Weft flows');
   private readonly disposables: vscode.Disposable[] = [];
   private readonly nodeRanges = new Map<string, Map<string, Range>>();
+  private readonly pendingUpdates = new Map<string, NodeJS.Timeout>();
   readonly runProfile: vscode.TestRunProfile;
   /** The outcome of each test item's latest run, by item id (Test Explorer shows it; tests read it). */
   readonly lastOutcomes = new Map<string, 'passed' | 'failed' | 'errored' | 'skipped'>();
@@ -66,7 +68,17 @@ export class FlowTestController implements vscode.Disposable {
     this.disposables.push(
       watcher,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (/\.flow\.(json|ts)$/.test(e.document.uri.path)) this.updateFromText(e.document.uri, e.document.getText());
+        if (!/\.flow\.(json|ts)$/.test(e.document.uri.path)) return;
+        // Parsing a large flow on every keystroke is wasted work: read its tests once typing pauses.
+        const key = e.document.uri.toString();
+        clearTimeout(this.pendingUpdates.get(key));
+        this.pendingUpdates.set(
+          key,
+          setTimeout(() => {
+            this.pendingUpdates.delete(key);
+            this.updateFromText(e.document.uri, e.document.getText());
+          }, UPDATE_DELAY_MS),
+        );
       }),
     );
   }
@@ -184,6 +196,7 @@ export class FlowTestController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
     this.controller.dispose();
   }

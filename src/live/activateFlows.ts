@@ -6,7 +6,6 @@
 
 import { readFileSync } from 'node:fs';
 import type { Cron } from 'croner';
-import { secretNamesOf } from '../api/runFlow';
 import { loadFlow } from '../api/loadFlow';
 import { findFlowFiles } from '../cli/findFlowFiles';
 import { compileValue } from '../engine/expr/template';
@@ -129,7 +128,7 @@ export function activateFlows(dir: string, options: ActivateOptions = {}): Activ
     activation.compiled.set(file, flow);
 
     const secrets: Record<string, string> = {};
-    for (const name of secretNamesOf(flow)) {
+    for (const name of flow.secretNames) {
       const value = source[name];
       if (value !== undefined) secrets[name] = value;
     }

@@ -12,7 +12,6 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { secretNamesOf } from '../api/runFlow';
 import type { HistoryStore } from '../engine/history/historyStore';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
@@ -429,7 +428,7 @@ function isLoopbackAddress(address: string | undefined): boolean {
 /** The secrets of a flow that is not served (only its interrupted runs are resumed). */
 function secretsFromSource(flow: CompiledFlow, source: Record<string, string | undefined> = process.env): Record<string, string> {
   const secrets: Record<string, string> = {};
-  for (const name of secretNamesOf(flow)) {
+  for (const name of flow.secretNames) {
     const value = source[name];
     if (value !== undefined) secrets[name] = value;
   }

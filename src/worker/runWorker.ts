@@ -3,14 +3,28 @@
 // the host; the terminal reply is sent after the last batch.
 
 import { loadFlow } from '../api/loadFlow';
-import { runFlow, secretNamesOf, secretsFromEnvironment } from '../api/runFlow';
+import { runFlow, secretsFromEnvironment } from '../api/runFlow';
 import { runFlowTests } from '../api/runTests';
+import { HistoryStore } from '../engine/history/historyStore';
 import { hasErrors, type Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
 import { hostToWorkerSchema, type RunRequest, type TestRequest, type WorkerToHost } from '../protocol/runWorkerProtocol';
 
 const BATCH_MS = 16;
 const running = new Map<string, AbortController>();
+// One store per history directory for the worker's life: a store keeps its own journal file, so opening one per
+// request would leave a journal per run behind for compaction to fold.
+const histories = new Map<string, HistoryStore>();
+
+function historyFor(dir: string | undefined): HistoryStore | false {
+  if (dir === undefined) return false;
+  let store = histories.get(dir);
+  if (!store) {
+    store = HistoryStore.open({ dir });
+    histories.set(dir, store);
+  }
+  return store;
+}
 
 function send(message: WorkerToHost): void {
   process.send?.(message);
@@ -63,14 +77,16 @@ async function handleRun(request: RunRequest): Promise<void> {
     const record = await runFlow(flow, {
       input: request.input,
       // The editor passes the secrets it holds; environment variables fill in the rest, as in the CLI.
-      secrets: { ...secretsFromEnvironment(secretNamesOf(flow)), ...request.secrets },
-      history: request.historyDir ?? false,
+      secrets: { ...secretsFromEnvironment(flow.secretNames), ...request.secrets },
+      history: historyFor(request.historyDir),
       resumeFrom: request.resumeFrom,
       rerunFrom: request.rerunFrom,
       signal: controller.signal,
       onEvent: batcher.push,
       services: request.aiBaseUrl ? { aiBaseUrl: request.aiBaseUrl } : undefined,
     });
+    // Durable before the reply: the host lists history (CodeLens, pickers) as soon as it hears the run ended.
+    if (request.historyDir !== undefined) await histories.get(request.historyDir)?.flush();
     batcher.flush();
     send({ kind: 'runDone', requestId: request.requestId, record });
   } catch (error) {
@@ -96,7 +112,8 @@ async function handleTests(request: TestRequest): Promise<void> {
   running.set(request.requestId, controller);
   try {
     const wanted = request.names ? new Set(request.names) : undefined;
-    const all = await runFlowTests(compiled.flow, { history: request.historyDir ?? false, signal: controller.signal });
+    const all = await runFlowTests(compiled.flow, { history: historyFor(request.historyDir), signal: controller.signal });
+    if (request.historyDir !== undefined) await histories.get(request.historyDir)?.flush();
     const results = all
       .filter((r) => !wanted || wanted.has(r.name))
       .map(({ record, ...rest }) => ({ ...rest, runId: record?.id, nodeErrors: nodeErrorsOf(record) }));

@@ -153,17 +153,10 @@ async function measure(where: string, base: string, flows: number): Promise<Resu
     const last = Math.max(...runs.map((s) => Date.parse(s.finishedAt ?? s.startedAt)));
     const completed = runs.filter((s) => s.status === 'completed').length;
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const aloneSorted = [...alone.latencies].sort((a, b) => a - b);
     return {
       where,
       flows,
-      aloneP50: percentile(aloneSorted, 50),
-      aloneP99: percentile(aloneSorted, 99),
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1],
-      requestsPerSecond: (MEASURED / wallMs) * 1000,
+      ...latencySummary(latencies, alone.latencies, wallMs),
       runsPerSecond: (completed / Math.max(1, last - first)) * 1000,
       recorded: completed,
       accepted: ids.length,
@@ -189,6 +182,20 @@ http.createServer((req, res) => {
 }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('up'));
 `;
 
+/** Percentiles under load and with one connection alone, and the request rate, as both measurements print them. */
+function latencySummary(latencies: number[], aloneLatencies: number[], wallMs: number): Omit<Result, 'where' | 'flows' | 'runsPerSecond' | 'recorded' | 'accepted'> {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const aloneSorted = [...aloneLatencies].sort((a, b) => a - b);
+  return {
+    aloneP50: percentile(aloneSorted, 50),
+    aloneP99: percentile(aloneSorted, 99),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    requestsPerSecond: (MEASURED / wallMs) * 1000,
+  };
+}
+
 async function measureBare(): Promise<Omit<Result, 'runsPerSecond' | 'recorded' | 'accepted'>> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-e', BARE_SERVER, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -197,18 +204,7 @@ async function measureBare(): Promise<Omit<Result, 'runsPerSecond' | 'recorded' 
     await load(port, 1, WARMUP);
     const alone = await load(port, 1, ALONE, 1);
     const { latencies, wallMs } = await load(port, 1, MEASURED);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const aloneSorted = [...alone.latencies].sort((a, b) => a - b);
-    return {
-      where: 'bare node:http, no Weft',
-      flows: 0,
-      aloneP50: percentile(aloneSorted, 50),
-      aloneP99: percentile(aloneSorted, 99),
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1],
-      requestsPerSecond: (MEASURED / wallMs) * 1000,
-    };
+    return { where: 'bare node:http, no Weft', flows: 0, ...latencySummary(latencies, alone.latencies, wallMs) };
   } finally {
     child.kill();
   }

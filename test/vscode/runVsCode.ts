@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import codeServerSettings from './codeServerSettings.json';
 
 export interface StartVsCodeOptions {
   /** Folder opened as the workspace (absolute or relative to the cwd). */
@@ -59,19 +60,10 @@ export interface VsCodeSession {
 }
 
 /**
- * User settings written before the first start: without them a workspace-trust dialog and a welcome page cover
+ * User settings written before the first start (test/vscode/codeServerSettings.json, shared with `npm start`): without them a workspace-trust dialog and a welcome page cover
  * the editor, and the workbench tries to reach the network for updates, tips and recommendations.
  */
-export const VSCODE_TEST_SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.ignoreRecommendations': true,
-  'workbench.tips.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-};
+export const VSCODE_TEST_SETTINGS: Record<string, unknown> = codeServerSettings;
 
 /** Chromium flags: without the background-networking ones this machine's closed network refuses many connections. */
 export const CHROMIUM_ARGS = [

@@ -46,10 +46,9 @@ function printResult(file: string, result: TestResult): void {
   if (result.passed) return;
   if (result.error) out(`    ${red(result.error.split('\n').join('\n    '))}`);
   for (const m of result.mismatches) {
-    const detail = (m as { detail?: string }).detail;
     out(`    ${m.path}${m.nodeId && !m.path.startsWith('nodes.') ? ` (node ${m.nodeId})` : ''}`);
     out(`      expected: ${red(show(m.expected))}`);
-    out(`      actual:   ${green(show(m.actual))}${detail ? dim(` — ${detail}`) : ''}`);
+    out(`      actual:   ${green(show(m.actual))}${m.detail ? dim(` — ${m.detail}`) : ''}`);
   }
 }
 
