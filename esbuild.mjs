@@ -30,8 +30,34 @@ const entries = [
   { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['test/bench/benchServe.ts'], outfile: 'dist/benchServe.js' },
   { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
+  ...webviewEntries(),
   ...realVsCodeTestEntries(),
 ];
+
+// The webviews (webview/<app>/main.tsx): one browser bundle each, dist/webview/<app>.js plus the .css of what it
+// imports (the shared theme, xyflow's styles). React is bundled in; nothing is loaded from the network.
+function webviewEntries() {
+  const apps = existsSync('webview') ? readdirSync('webview').filter((name) => existsSync(`webview/${name}/main.tsx`)) : [];
+  if (apps.length === 0) return [];
+  return [
+    {
+      entryPoints: Object.fromEntries(apps.map((app) => [app, `webview/${app}/main.tsx`])),
+      outdir: 'dist/webview',
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: ['chrome120'],
+      jsx: 'automatic',
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      // React's production build even in development: the timeline's latency budget is measured on this bundle.
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'warning',
+      legalComments: 'none',
+      loader: { '.svg': 'dataurl' },
+    },
+  ];
+}
 
 // The tests that run in a real VS Code (test/vscode/runExtensionTests.mjs, `npm run test:vscode`), into out/:
 // - out/test/vscode/index.js and *.test.js: mocha inside the extension host (`vscode` and `mocha` are resolved

@@ -23,7 +23,7 @@ Commands:
   test [files|dirs...]       run the flows' in-file tests                 [--filter TEXT]
   history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--json]
   show <runId>               print one recorded run                       [--json]
-  serve [dir]                live mode: webhooks and schedules of the flows under dir
+  serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
   schema                     print the JSON Schema of .flow.json files
 
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'show':
         return await showCommand(rest[0], options);
       case 'serve':
-        return await serveCommand(rest[0], { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history });
+        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;

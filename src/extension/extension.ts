@@ -42,6 +42,13 @@ const COMMANDS = [
   'weft.deleteSecret',
   'weft.newFlow',
   'weft.saveRunAsTest',
+  'weft.activate',
+  'weft.activateWorkspace',
+  'weft.deactivate',
+  'weft.deactivateAll',
+  'weft.copyWebhookUrl',
+  'weft.sendTestWebhook',
+  'weft.liveMenu',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [

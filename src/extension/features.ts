@@ -6,6 +6,8 @@ import { commandHandlers, type CommandHandlers } from './commands';
 import { FlowCodeLensProvider } from './flowCodeLens';
 import { FlowTestController } from './flowTestController';
 import { LanguageFeatures } from './languageFeatures';
+import { liveCommandHandlers } from './liveCommands';
+import { LiveController } from './liveController';
 import { RunController } from './runController';
 import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
 import { RunWorkerClient } from './runWorkerClient';
@@ -15,6 +17,7 @@ export interface Features {
   codeLens: FlowCodeLensProvider;
   language: LanguageFeatures;
   runs: RunController;
+  live: LiveController;
   tests: FlowTestController;
   worker: RunWorkerClient;
   executeCommand(id: string, args: unknown[]): unknown;
@@ -28,11 +31,13 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   worker.warmUp();
   const secrets = new SecretStore(context.secrets);
   const runs = new RunController(worker, secrets, log);
-  const codeLens = new FlowCodeLensProvider(runs, hooks.refreshCodeLens);
+  const live = new LiveController(context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, worker, secrets, runs, log);
+  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens);
   const tests = new FlowTestController(worker);
   const language = new LanguageFeatures(runs, secrets, worker);
-  const handlers: CommandHandlers = commandHandlers({ runs, secrets, tests });
+  const handlers: CommandHandlers = { ...commandHandlers({ runs, secrets, tests }), ...liveCommandHandlers(live, secrets) };
   const disposables: vscode.Disposable[] = [
+    live,
     runs,
     tests,
     language,
@@ -40,12 +45,14 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocumentProvider(runs)),
   ];
   void tests.discoverAll();
+  void live.restore();
   for (const document of vscode.workspace.textDocuments) language.documentOpened(document);
 
   return {
     codeLens,
     language,
     runs,
+    live,
     tests,
     worker,
     executeCommand(id, args) {

@@ -7,6 +7,8 @@ import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
 import { describeAge, describeDuration as shortDuration } from '../language/runScope';
 import type { RunController } from './runController';
+import type { LiveController, LiveState } from './liveController';
+import { nextScheduleTimes, triggersOf } from '../language/triggerOutline';
 
 const NODE_ICON: Record<string, string> = { completed: '$(pass)', failed: '$(error)', skipped: '$(debug-step-over)', cancelled: '$(circle-slash)', running: '$(sync~spin)' };
 
@@ -15,11 +17,13 @@ export class FlowCodeLensProvider {
 
   constructor(
     private readonly runs: RunController,
+    private readonly live: LiveController,
     private readonly changed: () => void,
   ) {
     runs.onDidChangeRun((change) => {
       if (change.record) this.refresh();
     });
+    live.onDidChange(() => this.changed());
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -33,6 +37,27 @@ export class FlowCodeLensProvider {
       new vscode.CodeLens(top, { title: '$(beaker) Test', command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
     ];
+    if (file.path.endsWith('.flow.json')) {
+      lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: 'Open this flow in the canvas editor' }));
+    }
+    const triggers = document.uri.path.endsWith('.json') ? triggersOf(document.getText()) : [];
+    const liveState = this.live.liveState(file);
+    if (triggers.length > 0 || liveState !== 'inactive') lenses.push(new vscode.CodeLens(top, liveLens(liveState, file)));
+    for (const trigger of triggers) {
+      const line = new vscode.Range(trigger.range.start.line, 0, trigger.range.start.line, 0);
+      if (trigger.type === 'webhook') {
+        lenses.push(
+          new vscode.CodeLens(line, { title: '$(link) Copy webhook URL', command: 'weft.copyWebhookUrl', arguments: [file, trigger.index], tooltip: `${trigger.method} …/hooks/${trigger.path}` }),
+          new vscode.CodeLens(line, { title: '$(send) Send test webhook', command: 'weft.sendTestWebhook', arguments: [file, trigger.index], tooltip: "POST the input of one of the flow's tests to this webhook" }),
+        );
+      } else {
+        const next = nextScheduleTimes(trigger.cron, trigger.timezone);
+        const title = 'error' in next ? `$(warning) ${next.error}` : `$(clock) Next: ${next.times[0]}`;
+        const tooltip = 'error' in next ? next.error : `Next 5 times:\n${next.times.join('\n')}`;
+        // No command: the lens is information (the hover on the pattern shows the same five times).
+        lenses.push(new vscode.CodeLens(line, { title, command: '', tooltip }));
+      }
+    }
     for (const node of outline.nodes) {
       const line = new vscode.Range(node.range.start.line, 0, node.range.start.line, 0);
       const record = last?.nodes[node.id];
@@ -65,6 +90,19 @@ export class FlowCodeLensProvider {
   refresh(): void {
     this.lastRuns.clear();
     this.changed();
+  }
+}
+
+function liveLens(state: LiveState, file: vscode.Uri): vscode.Command {
+  switch (state) {
+    case 'inactive':
+      return { title: '$(radio-tower) Activate', command: 'weft.activate', arguments: [file], tooltip: 'Serve this flow\'s webhook and schedule triggers on 127.0.0.1' };
+    case 'starting':
+      return { title: '$(sync~spin) Activating…', command: '', tooltip: 'Live mode is starting' };
+    case 'failed':
+      return { title: '$(warning) Active, last run failed · Deactivate', command: 'weft.deactivate', arguments: [file], tooltip: 'The last webhook or schedule run failed; open History for details. Click to stop serving.' };
+    case 'active':
+      return { title: '$(radio-tower) Active · Deactivate', command: 'weft.deactivate', arguments: [file], tooltip: 'Live: its triggers are served. Click to stop serving.' };
   }
 }
 

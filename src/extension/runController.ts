@@ -29,7 +29,10 @@ export interface ActiveRun {
   file: vscode.Uri;
   flowName: string;
   startedAt: number;
+  /** Every event so far, so that a panel opened (or reloaded) mid-run can catch up. */
   events: EngineEvent[];
+  /** The run's id (the execution id), known from its `execution.started` event on. */
+  runId?: string;
 }
 
 export interface RunChange {
@@ -43,6 +46,9 @@ export class RunController implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly changed = new vscode.EventEmitter<RunChange>();
   readonly onDidChangeRun = this.changed.event;
+  private readonly started = new vscode.EventEmitter<ActiveRun>();
+  /** Fires when a run request goes to the worker, before any event: the execution panel opens on it. */
+  readonly onDidStartRun = this.started.event;
   private readonly statusBar = vscode.window.createStatusBarItem('weft.runs', vscode.StatusBarAlignment.Left, 10);
   private readonly histories = new Map<string, HistoryStore>();
 
@@ -68,6 +74,11 @@ export class RunController implements vscode.Disposable {
 
   activeRuns(): ActiveRun[] {
     return [...this.active.values()];
+  }
+
+  /** The run in progress with this run id or request id. */
+  activeRun(id: string): ActiveRun | undefined {
+    return this.active.get(id) ?? [...this.active.values()].find((run) => run.runId === id);
   }
 
   async lastRun(file: vscode.Uri, flowId: string): Promise<RunRecord | undefined> {
@@ -138,6 +149,7 @@ export class RunController implements vscode.Disposable {
     const activeRun: ActiveRun = { requestId, file, flowName, startedAt: Date.now(), events: [] };
     this.active.set(requestId, activeRun);
     this.updateStatusBar();
+    this.started.fire(activeRun);
     this.log.info(`▶ ${flowName}${options.rerunFrom ? ` from ${options.rerunFrom}` : options.resumeFrom ? ` (resumes ${options.resumeFrom})` : ''}`);
 
     try {
@@ -186,6 +198,7 @@ export class RunController implements vscode.Disposable {
     const run = this.active.get(requestId);
     if (!run) return;
     run.events.push(...events);
+    if (run.runId === undefined) run.runId = events.find((e) => e.type === 'execution.started')?.executionId;
     for (const event of events) {
       if (event.type === 'node.failed') this.log.warn(`  ✗ ${event.nodeId}: ${event.error.message}${event.errorHandled ? ' (handled)' : ''}`);
       else if (event.type === 'node.completed') this.log.info(`  ✓ ${event.nodeId} ${shortDuration(event.durationMs)}`);
@@ -249,6 +262,7 @@ export class RunController implements vscode.Disposable {
   dispose(): void {
     this.statusBar.dispose();
     this.changed.dispose();
+    this.started.dispose();
     for (const store of this.histories.values()) void store.close();
   }
 }

@@ -18,6 +18,7 @@ import type { ExpressionReference, HostString } from './expressionIndex';
 import { stringOf } from './jsonTree';
 import { REDACTED, describeAge, describeDuration, jsonBlock, scopeFromRun } from './runScope';
 import { targetAt } from './targetAt';
+import { scheduleHover, triggersOf } from './triggerOutline';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
 
 export interface Hover {
@@ -27,6 +28,8 @@ export interface Hover {
 }
 
 export function hoverAt(doc: FlowDocument, position: Position): Hover | undefined {
+  const schedule = scheduleAt(doc, position);
+  if (schedule) return schedule;
   const target = targetAt(doc, doc.offsetAt(position));
   if (!target) return undefined;
   const range = doc.rangeAt(target.start, target.end);
@@ -55,6 +58,22 @@ export function hoverAt(doc: FlowDocument, position: Position): Hover | undefine
       break;
   }
   return contents === undefined ? undefined : { contents, range };
+}
+
+/** On a schedule trigger's cron pattern: its next five times. */
+function scheduleAt(doc: FlowDocument, position: Position): Hover | undefined {
+  for (const trigger of triggersOf(doc.text)) {
+    if (trigger.type === 'schedule' && trigger.cronRange && contains(trigger.cronRange, position)) {
+      return { contents: scheduleHover(trigger), range: trigger.cronRange };
+    }
+  }
+  return undefined;
+}
+
+function contains(range: Range, position: Position): boolean {
+  const after = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
+  const before = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  return after && before;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -89,8 +89,9 @@ export interface ActivateOptions {
   registry?: NodeRegistry;
 }
 
-export function activateFlows(dir: string, options: ActivateOptions = {}): Activation {
-  const { files, missing } = findFlowFiles([dir]);
+/** Activates the flows under `paths`: directories (searched recursively) and flow files, as `weft validate` takes them. */
+export function activateFlows(paths: string | readonly string[], options: ActivateOptions = {}): Activation {
+  const { files, missing } = findFlowFiles(typeof paths === 'string' ? [paths] : paths);
   const activation: Activation = { files, served: [], compiled: new Map(), manualOnly: [], problems: [] };
   for (const arg of missing) {
     activation.problems.push({ file: arg, code: 'invalid-flow', message: `No such file or directory: ${arg}` });

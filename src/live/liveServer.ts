@@ -35,8 +35,8 @@ export const DEFAULT_RATE_LIMIT = 100;
 export const DEFAULT_GRACE_MS = 5000;
 
 export interface LiveServerOptions {
-  /** The directory whose flows (recursively, as `weft validate` finds them) are served. */
-  dir: string;
+  /** The directories (searched recursively, as `weft validate` does) and flow files whose flows are served. */
+  dir: string | readonly string[];
   /** Default 8787; 0 picks a free port (see `port` on the result). */
   port?: number;
   /** Default 127.0.0.1. Anything else exposes the webhooks beyond this machine. */

@@ -1,4 +1,4 @@
-// `weft serve [dir] [--port 8787] [--host 127.0.0.1] [--rate-limit N]`: live mode (spec sections 8 and 12). The
+// `weft serve [dirs or files...] [--port 8787] [--host 127.0.0.1] [--rate-limit N]`: live mode (spec sections 8 and 12). The
 // server itself is src/live/liveServer.ts; this file prints: the flows that cannot be served and why, the webhook
 // URLs, the next five times of each schedule, then a line per request and per run that needs one, until Ctrl+C
 // (or SIGTERM) stops it gracefully. A second Ctrl+C quits at once: runs in flight are then found interrupted and
@@ -14,7 +14,7 @@ import { formatDiagnostic } from '../../engine/model/diagnostics';
 import { activateFlows, type LiveProblem } from '../../live/activateFlows';
 import { DEFAULT_GRACE_MS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startLiveServer, type LiveServer } from '../../live/liveServer';
 import type { LiveLogEntry } from '../../live/webhookHandler';
-import { nextTimes } from '../../live/schedules';
+import { formatInZone, nextTimes } from '../../live/schedules';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
 import { dim, err, green, out, redErr, yellow, yellowErr } from '../terminal';
 
@@ -25,21 +25,23 @@ export interface ServeOptions {
   historyDir?: string;
 }
 
-export async function serveCommand(dirArg: string | undefined, options: ServeOptions): Promise<number> {
+export async function serveCommand(pathArgs: readonly string[], options: ServeOptions): Promise<number> {
   const port = parseNumber(options.port, '--port', DEFAULT_PORT, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)');
   const rateLimit = parseNumber(options.rateLimit, '--rate-limit', DEFAULT_RATE_LIMIT, (n) => n >= 0, 'requests per second per flow (0: no limit)');
   const host = options.host ?? DEFAULT_HOST;
-  const dir = resolve(dirArg ?? '.');
+  // The editor serves the flows a person activated, by file; `weft serve` alone serves the current directory.
+  const paths = (pathArgs.length > 0 ? pathArgs : ['.']).map((path) => resolve(path));
+  const where = paths.length === 1 ? shown(paths[0]) : `${paths.length} paths`;
 
-  const activation = activateFlows(dir);
+  const activation = activateFlows(paths);
   for (const problem of activation.problems) printProblem(problem);
   if (activation.served.length === 0) {
     const found = activation.files.length;
     err(
       redErr(
         found === 0
-          ? `Nothing to serve: no flow files (*.flow.json, *.flow.ts) under ${shown(dir)}.`
-          : `Nothing to serve: none of the ${found} flow file${found === 1 ? '' : 's'} under ${shown(dir)} has a webhook or schedule trigger that can be served.`,
+          ? `Nothing to serve: no flow files (*.flow.json, *.flow.ts) under ${where}.`
+          : `Nothing to serve: none of the ${found} flow file${found === 1 ? '' : 's'} under ${where} has a webhook or schedule trigger that can be served.`,
       ),
     );
     return EXIT_USAGE;
@@ -51,7 +53,7 @@ export async function serveCommand(dirArg: string | undefined, options: ServeOpt
   const onLog = (entry: LiveLogEntry): void => (early ? void early.push(entry) : printLog(entry));
   let server: LiveServer;
   try {
-    server = await startLiveServer({ dir, port, host, history, rateLimit, activation, onLog });
+    server = await startLiveServer({ dir: paths, port, host, history, rateLimit, activation, onLog });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is in use (try --port)` : code === 'EACCES' ? `no permission to listen on port ${port}` : (error as Error).message;
@@ -60,7 +62,7 @@ export async function serveCommand(dirArg: string | undefined, options: ServeOpt
     return EXIT_FAILED;
   }
 
-  printServing(server, dir);
+  printServing(server, where);
   for (const entry of early) printLog(entry);
   early = undefined;
   await untilSignalled();
@@ -91,9 +93,9 @@ function untilSignalled(): Promise<void> {
   });
 }
 
-function printServing(server: LiveServer, dir: string): void {
+function printServing(server: LiveServer, where: string): void {
   const { served, manualOnly } = server.activation;
-  out(green(`weft serve: ${served.length} flow${served.length === 1 ? '' : 's'} under ${shown(dir)} on ${server.url}`));
+  out(green(`weft serve: ${served.length} flow${served.length === 1 ? '' : 's'} under ${where} on ${server.url}`));
   for (const flow of served) {
     for (const hook of flow.webhooks) {
       const notes = [hook.respond === 'result' ? 'answers with the result' : 'answers 202', hook.secret !== undefined ? 'secret required' : 'no secret'];
@@ -131,23 +133,6 @@ function parseNumber(text: string | undefined, name: string, fallback: number, v
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new UsageError(`${name} must be ${what}, not "${text}".`);
   return value;
-}
-
-/** `Mon 2025-01-06 07:00:00 Europe/Berlin`: how a person checks a schedule. */
-export function formatInZone(time: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(time);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${timeZone}`;
 }
 
 function shown(path: string): string {

@@ -24,6 +24,18 @@ function flow(id: string, triggers: object[], extra: object = {}): object {
 }
 
 describe('activateFlows', () => {
+  it('serves only the flow files it is given, as the editor activates them one by one', async () => {
+    // ARRANGE: three flows with webhooks; the editor activated two of them.
+    const orders = await flowFile('orders.flow.json', flow('orders', [{ type: 'webhook' }]));
+    const tickets = await flowFile('support/tickets.flow.json', flow('tickets', [{ type: 'webhook' }]));
+    await flowFile('other.flow.json', flow('other', [{ type: 'webhook' }]));
+    // ACT
+    const activation = activateFlows([orders, tickets]);
+    // ASSERT
+    expect(activation.served.map((s) => s.flow.id).sort()).toEqual(['orders', 'tickets']);
+    expect(activation.files.sort()).toEqual([orders, tickets].sort());
+  });
+
   it('serves the webhooks and schedules of flows that compile, with defaults filled in', async () => {
     // ARRANGE
     await flowFile('orders.flow.json', flow('orders', [{ type: 'manual' }, { type: 'webhook' }, { type: 'webhook', path: 'v2/orders', method: 'PUT', respond: 'result' }]));

@@ -1,0 +1,77 @@
+// Where the triggers of a .flow.json are and what they say, from the text alone: the editor puts "Copy webhook
+// URL", "Send test webhook" and the next times of a schedule above them, and hover on a cron pattern lists its next
+// five times. Broken text yields the triggers that parse.
+
+import type { Range } from '../engine/model/diagnostics';
+import { parseJsonSource } from '../engine/model/jsonSource';
+import { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../live/schedules';
+
+export interface WebhookTriggerOutline {
+  type: 'webhook';
+  index: number;
+  range: Range;
+  /** Without the `/hooks/` prefix; the flow id when the trigger names no path. */
+  path: string;
+  method: string;
+  /** The secret's template as written (`{{ secrets.NAME }}`), never a value. */
+  secret?: string;
+}
+
+export interface ScheduleTriggerOutline {
+  type: 'schedule';
+  index: number;
+  range: Range;
+  cron: string;
+  cronRange?: Range;
+  timezone: string;
+}
+
+export type TriggerOutline = WebhookTriggerOutline | ScheduleTriggerOutline;
+
+export function triggersOf(text: string): TriggerOutline[] {
+  const source = parseJsonSource(text);
+  const flow = source.value as { id?: unknown; triggers?: unknown } | undefined;
+  if (!Array.isArray(flow?.triggers)) return [];
+  const triggers: TriggerOutline[] = [];
+  flow.triggers.forEach((trigger: Record<string, unknown> | null, index: number) => {
+    const range = source.rangeOf(['triggers', index]);
+    if (!range || typeof trigger !== 'object' || trigger === null) return;
+    if (trigger.type === 'webhook') {
+      triggers.push({
+        type: 'webhook',
+        index,
+        range,
+        path: typeof trigger.path === 'string' ? trigger.path.replace(/^\/+/, '') : typeof flow.id === 'string' ? flow.id : '',
+        method: typeof trigger.method === 'string' ? trigger.method.toUpperCase() : 'POST',
+        secret: typeof trigger.secret === 'string' ? trigger.secret : undefined,
+      });
+    } else if (trigger.type === 'schedule' && typeof trigger.cron === 'string') {
+      triggers.push({
+        type: 'schedule',
+        index,
+        range,
+        cron: trigger.cron,
+        cronRange: source.rangeOf(['triggers', index, 'cron']),
+        timezone: typeof trigger.timezone === 'string' ? trigger.timezone : DEFAULT_TIMEZONE,
+      });
+    }
+  });
+  return triggers;
+}
+
+/** The next `count` times of a schedule, as people read them in its time zone; or why there are none. */
+export function nextScheduleTimes(cron: string, timezone: string, count = 5, after: Date = new Date()): { times: string[] } | { error: string } {
+  try {
+    return { times: nextTimes(parseSchedule(cron, timezone), count, after).map((time) => formatInZone(time, timezone)) };
+  } catch (error) {
+    if (error instanceof ScheduleError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** Markdown for hover on a schedule's cron pattern. */
+export function scheduleHover(trigger: ScheduleTriggerOutline, after: Date = new Date()): string {
+  const next = nextScheduleTimes(trigger.cron, trigger.timezone, 5, after);
+  if ('error' in next) return `**Schedule** \`${trigger.cron}\`\n\n${next.error}`;
+  return `**Schedule** \`${trigger.cron}\` (${trigger.timezone}), next 5 times:\n\n${next.times.map((t) => `- ${t}`).join('\n')}`;
+}
