@@ -10,6 +10,8 @@ import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { pickRun } from './historyPicker';
 import type { FlowTestController } from './flowTestController';
 import type { RunController } from './runController';
+import type { HistoryPanelManager } from './webviews/historyPanel';
+import type { ExecutionPanelManager } from './webviews/executionPanel';
 import { runUri } from './runDocuments';
 import { SECRET_NAME, type SecretStore } from './secretStore';
 import { FLOW_TEMPLATES } from './flowTemplates';
@@ -17,13 +19,15 @@ import { isFlowFile } from './workspacePaths';
 
 export interface CommandDeps {
   runs: RunController;
+  history: HistoryPanelManager;
+  execution: ExecutionPanelManager;
   secrets: SecretStore;
   tests: FlowTestController;
 }
 
 export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;
 
-export function commandHandlers({ runs, secrets, tests }: CommandDeps): CommandHandlers {
+export function commandHandlers({ runs, secrets, tests, history, execution }: CommandDeps): CommandHandlers {
   const flowFile = async (arg: unknown): Promise<vscode.Uri | undefined> => {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
@@ -86,10 +90,24 @@ export function commandHandlers({ runs, secrets, tests }: CommandDeps): CommandH
     },
     'weft.openHistory': async (arg?: unknown, flowId?: unknown) => {
       const scope = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (!scope) return void vscode.window.showInformationMessage('Open a folder first: run history lives in its .weft/ folder.');
+      await history.show(scope, typeof flowId === 'string' ? flowId : undefined);
+    },
+    'weft.openCanvas': async (arg?: unknown) => {
+      const file = await flowFile(arg);
+      if (file) await vscode.commands.executeCommand('vscode.openWith', file, 'weft.canvas');
+    },
+    // The same runs as a quick pick, for the keyboard: type to filter, Enter opens.
+    'weft.findRun': async (arg?: unknown, flowId?: unknown) => {
+      const scope = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       if (!scope) return;
       await pickRun(runs, scope, typeof flowId === 'string' ? flowId : undefined);
     },
     'weft.showRun': async (arg?: unknown, runId?: unknown) => {
+      const file = await flowFile(arg);
+      if (file && typeof runId === 'string') await execution.showRun(file, runId);
+    },
+    'weft.showRunJson': async (arg?: unknown, runId?: unknown) => {
       const file = await flowFile(arg);
       if (!file || typeof runId !== 'string') return;
       const document = await vscode.workspace.openTextDocument(runUri(file, runId));

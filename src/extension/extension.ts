@@ -49,6 +49,10 @@ const COMMANDS = [
   'weft.copyWebhookUrl',
   'weft.sendTestWebhook',
   'weft.liveMenu',
+  'weft.showScheduleTimes',
+  'weft.findRun',
+  'weft.openCanvas',
+  'weft.showRunJson',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
@@ -73,6 +77,21 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
     for (const id of COMMANDS) {
       subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loaded().executeCommand(id, args)));
     }
+    // Panels VS Code restores after a reload: registered now, their code loaded when one is restored.
+    subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer('weft.execution', {
+        deserializeWebviewPanel: (panel, state) => loaded().execution.restore(panel, state),
+      }),
+      vscode.window.registerWebviewPanelSerializer('weft.history', {
+        deserializeWebviewPanel: (panel, state) => loaded().history.restore(panel, state),
+      }),
+      vscode.window.registerCustomEditorProvider(
+        'weft.canvas',
+        { resolveCustomTextEditor: (document, panel) => loaded().canvas.resolveCustomTextEditor(document, panel) },
+        // No find widget: Ctrl+F is the canvas's own "find a node".
+        { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } },
+      ),
+    );
     subscriptions.push(
       codeLensChanged,
       vscode.languages.registerCodeLensProvider(FLOW_SELECTOR, {

@@ -12,12 +12,18 @@ import { RunController } from './runController';
 import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
 import { RunWorkerClient } from './runWorkerClient';
 import { SecretStore } from './secretStore';
+import { HistoryPanelManager } from './webviews/historyPanel';
+import { FlowCanvasEditorProvider } from './webviews/canvasEditor';
+import { ExecutionPanelManager } from './webviews/executionPanel';
 
 export interface Features {
   codeLens: FlowCodeLensProvider;
   language: LanguageFeatures;
   runs: RunController;
   live: LiveController;
+  history: HistoryPanelManager;
+  canvas: FlowCanvasEditorProvider;
+  execution: ExecutionPanelManager;
   tests: FlowTestController;
   worker: RunWorkerClient;
   executeCommand(id: string, args: unknown[]): unknown;
@@ -35,8 +41,14 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens);
   const tests = new FlowTestController(worker);
   const language = new LanguageFeatures(runs, secrets, worker);
-  const handlers: CommandHandlers = { ...commandHandlers({ runs, secrets, tests }), ...liveCommandHandlers(live, secrets) };
+  // Created before any run can start: it opens on RunController.onDidStartRun.
+  const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
+  const history = new HistoryPanelManager(context.extensionUri, runs, log);
+  const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
+  const handlers: CommandHandlers = { ...commandHandlers({ runs, secrets, tests, history, execution }), ...liveCommandHandlers(live, secrets) };
   const disposables: vscode.Disposable[] = [
+    execution,
+    history,
     live,
     runs,
     tests,
@@ -53,6 +65,9 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     language,
     runs,
     live,
+    history,
+    canvas,
+    execution,
     tests,
     worker,
     executeCommand(id, args) {

@@ -54,8 +54,7 @@ export class FlowCodeLensProvider {
         const next = nextScheduleTimes(trigger.cron, trigger.timezone);
         const title = 'error' in next ? `$(warning) ${next.error}` : `$(clock) Next: ${next.times[0]}`;
         const tooltip = 'error' in next ? next.error : `Next 5 times:\n${next.times.join('\n')}`;
-        // No command: the lens is information (the hover on the pattern shows the same five times).
-        lenses.push(new vscode.CodeLens(line, { title, command: '', tooltip }));
+        lenses.push(new vscode.CodeLens(line, { title, command: 'weft.showScheduleTimes', arguments: [file, trigger.index], tooltip }));
       }
     }
     for (const node of outline.nodes) {
@@ -98,7 +97,7 @@ function liveLens(state: LiveState, file: vscode.Uri): vscode.Command {
     case 'inactive':
       return { title: '$(radio-tower) Activate', command: 'weft.activate', arguments: [file], tooltip: 'Serve this flow\'s webhook and schedule triggers on 127.0.0.1' };
     case 'starting':
-      return { title: '$(sync~spin) Activating…', command: '', tooltip: 'Live mode is starting' };
+      return { title: '$(sync~spin) Activating…', command: 'weft.liveMenu', tooltip: 'Live mode is starting' };
     case 'failed':
       return { title: '$(warning) Active, last run failed · Deactivate', command: 'weft.deactivate', arguments: [file], tooltip: 'The last webhook or schedule run failed; open History for details. Click to stop serving.' };
     case 'active':

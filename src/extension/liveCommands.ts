@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { basename } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { triggersOf, type WebhookTriggerOutline } from '../language/triggerOutline';
+import { nextScheduleTimes, triggersOf, type WebhookTriggerOutline } from '../language/triggerOutline';
 import type { CommandHandlers } from './commands';
 import type { LiveController } from './liveController';
 import type { SecretStore } from './secretStore';
@@ -103,6 +103,19 @@ export function liveCommandHandlers(live: LiveController, secrets: SecretStore):
       const show = response.status >= 400 ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
       void show(summary, ...(executionId ? ['Open Run'] : [])).then((choice) => choice && vscode.commands.executeCommand('weft.showRun', file, executionId));
       return { status: response.status, body: response.body, executionId };
+    },
+    'weft.showScheduleTimes': async (arg?: unknown, triggerIndex?: unknown) => {
+      const file = flowFile(arg);
+      if (!file) return;
+      const document = await vscode.workspace.openTextDocument(file);
+      const schedules = triggersOf(document.getText()).filter((t) => t.type === 'schedule' && (triggerIndex === undefined || t.index === triggerIndex));
+      const items = schedules.flatMap((t): vscode.QuickPickItem[] => {
+        if (t.type !== 'schedule') return [];
+        const next = nextScheduleTimes(t.cron, t.timezone);
+        return 'error' in next ? [{ label: `$(warning) "${t.cron}"`, detail: next.error }] : next.times.map((time) => ({ label: `$(clock) ${time}`, description: `"${t.cron}"` }));
+      });
+      await vscode.window.showQuickPick(items, { title: `Next times of ${basename(file.fsPath)}'s schedule${schedules.length === 1 ? '' : 's'}` });
+      return items.map((i) => i.label.replace(/^\$\([\w-]+\) /, ''));
     },
     'weft.liveMenu': async () => {
       const status = live.liveStatus();

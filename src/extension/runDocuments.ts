@@ -1,4 +1,4 @@
-// Shows a recorded run as a read-only JSON document (`weft-run:` URIs), until the run details webview lands.
+// Shows a recorded run as a read-only JSON document (`weft-run:` URIs): Weft: Show Run as JSON, for the raw record.
 
 import * as vscode from 'vscode';
 import type { RunController } from './runController';

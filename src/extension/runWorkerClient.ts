@@ -69,8 +69,9 @@ export class RunWorkerClient {
     return { requestId, done };
   }
 
-  compile(file: string): Promise<Compiled> {
-    const request: CompileRequest = { kind: 'compile', requestId: this.newId(), file };
+  /** Compiles a flow file; with `graph`, the reply carries its canvas graph too. */
+  compile(file: string, options: { graph?: boolean } = {}): Promise<Compiled> {
+    const request: CompileRequest = { kind: 'compile', requestId: this.newId(), file, ...(options.graph ? { graph: true } : {}) };
     return this.request(request).then((reply) => {
       if (reply.kind === 'compiled') return reply;
       throw unexpected(reply);

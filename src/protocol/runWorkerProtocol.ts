@@ -4,7 +4,7 @@
 //
 // Who sends what:
 // - host → worker: `RunRequest` (run a flow or its tests), `CompileRequest` (load a .flow.ts and report its
-//   diagnostics), `CancelRequest`. Each request carries a `requestId` the replies repeat.
+//   diagnostics, and with `graph` its canvas graph), `CancelRequest`. Each request carries a `requestId` the replies repeat.
 // - worker → host: `Ready` once, then per request: `DidEmitEvents` (batched engine events, at most one message
 //   per ~16 ms), and one terminal reply: `RunDone`, `TestsDone`, `Compiled`, or `RequestFailed`.
 // The host checks every message from the worker with zod before using it.
@@ -14,6 +14,7 @@ import type { TestResult } from '../api/runTests';
 import type { Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
+import type { CanvasGraph } from './canvasProtocol';
 
 export const runRequestSchema = z.object({
   kind: z.literal('run'),
@@ -42,7 +43,13 @@ export const testRequestSchema = z.object({
 });
 export type TestRequest = z.infer<typeof testRequestSchema>;
 
-export const compileRequestSchema = z.object({ kind: z.literal('compile'), requestId: z.string(), file: z.string() });
+export const compileRequestSchema = z.object({
+  kind: z.literal('compile'),
+  requestId: z.string(),
+  file: z.string(),
+  /** Also send the flow's canvas graph (the canvas of a .flow.ts draws it). */
+  graph: z.boolean().optional(),
+});
 export type CompileRequest = z.infer<typeof compileRequestSchema>;
 
 export const cancelRequestSchema = z.object({ kind: z.literal('cancel'), requestId: z.string() });
@@ -91,6 +98,7 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     secretNames: z.array(z.string()),
     testNames: z.array(z.string()),
     inputs: z.record(z.string(), z.unknown()).optional(),
+    graph: z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }).passthrough().optional(),
   }),
   z.object({
     kind: z.literal('failed'),
@@ -104,7 +112,17 @@ export type WorkerToHost =
   | { kind: 'events'; requestId: string; events: EngineEvent[] }
   | { kind: 'runDone'; requestId: string; record: RunRecord }
   | { kind: 'testsDone'; requestId: string; results: WorkerTestResult[] }
-  | { kind: 'compiled'; requestId: string; flowId?: string; diagnostics: Diagnostic[]; secretNames: string[]; testNames: string[]; inputs?: Record<string, unknown> }
+  | {
+      kind: 'compiled';
+      requestId: string;
+      flowId?: string;
+      diagnostics: Diagnostic[];
+      secretNames: string[];
+      testNames: string[];
+      inputs?: Record<string, unknown>;
+      /** When the request asked for it and the flow compiled. */
+      graph?: CanvasGraph;
+    }
   | { kind: 'failed'; requestId: string; error: { message: string; code?: string; diagnostics?: Diagnostic[] } };
 
 export interface WorkerTestResult extends Omit<TestResult, 'record'> {

@@ -2,7 +2,13 @@
 // It knows nothing of VS Code. Events are batched (one message per ~16 ms) so a 10,000-node run does not flood
 // the host; the terminal reply is sent after the last batch.
 
-import { loadFlow } from '../api/loadFlow';
+import { readFileSync } from 'node:fs';
+import { isFlowTsFile, loadFlow } from '../api/loadFlow';
+import type { CompiledFlow } from '../engine/model/compiledFlow';
+import type { Range } from '../engine/model/diagnostics';
+import { createFlowSourceLocator } from '../engine/load/locateFlowSource';
+import { canvasGraphFromCompiled } from '../language/canvasGraph';
+import type { CanvasGraph } from '../protocol/canvasProtocol';
 import { runFlow, secretsFromEnvironment } from '../api/runFlow';
 import { runFlowTests } from '../api/runTests';
 import { HistoryStore } from '../engine/history/historyStore';
@@ -129,9 +135,10 @@ function nodeErrorsOf(record: { nodes: Record<string, { status: string; error?: 
   return errors;
 }
 
-function handleCompile(requestId: string, file: string): void {
+function handleCompile(requestId: string, file: string, withGraph = false): void {
   const compiled = loadFlow(file);
   const flow = compiled.flow;
+  const graph = withGraph && flow ? canvasGraphOf(file, flow) : undefined;
   send({
     kind: 'compiled',
     requestId,
@@ -140,7 +147,21 @@ function handleCompile(requestId: string, file: string): void {
     secretNames: flow?.secretNames ?? [],
     testNames: flow?.tests.map((t) => t.name) ?? [],
     inputs: flow?.definition.inputs,
+    ...(graph ? { graph } : {}),
   });
+}
+
+/** The canvas graph; in a .flow.ts each node's range is its object literal (read from the text, as CodeLens does). */
+function canvasGraphOf(file: string, flow: CompiledFlow): CanvasGraph {
+  let ranges: ReadonlyMap<string, Range> | undefined;
+  if (isFlowTsFile(file)) {
+    try {
+      ranges = createFlowSourceLocator(readFileSync(file, 'utf8')).nodeRanges;
+    } catch {
+      ranges = undefined;
+    }
+  }
+  return canvasGraphFromCompiled(flow, ranges);
 }
 
 process.on('message', (raw: unknown) => {
@@ -158,7 +179,7 @@ process.on('message', (raw: unknown) => {
       break;
     case 'compile':
       try {
-        handleCompile(message.requestId, message.file);
+        handleCompile(message.requestId, message.file, message.graph);
       } catch (error) {
         send({ kind: 'failed', requestId: message.requestId, error: { message: (error as Error).message ?? String(error) } });
       }

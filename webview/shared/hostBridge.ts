@@ -77,6 +77,9 @@ export function createHostBridge<S extends InboundSchemas, R extends ReplyTypes,
       return () => set!.delete(handler as (params: unknown) => void);
     },
     getState: () => vscode.getState() as UiState | undefined,
-    setState: (state) => vscode.setState(state),
+    // VS Code's setState returns the state: never pass it on (an effect returning it crashes React).
+    setState: (state) => {
+      vscode.setState(state);
+    },
   };
 }

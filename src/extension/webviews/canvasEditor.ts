@@ -1,0 +1,319 @@
+// The canvas: a custom text editor for .flow.json (editable) and .flow.ts (read-only) files. The document is the
+// model: the webview sends intents, which become minimal edits of the text (src/language/canvasEdits.ts) applied
+// as WorkspaceEdits, so undo, redo, dirty state and small git diffs are VS Code's; any change of the text (ours,
+// the user's, git's) re-sends the graph. A .flow.ts is drawn from the run worker's compile (its module runs there,
+// never here), again on each save. Run progress comes from the RunController's events for this file.
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { EngineEvent } from '../../engine/run/events';
+import type { RunRecord } from '../../engine/run/runRecord';
+import { createDefaultRegistry } from '../../engine/nodes/builtins';
+import { addNode, connect, deleteElements, moveNodes, setNodeFields, starterConfig, type Edit } from '../../language/canvasEdits';
+import { canvasGraphFromText } from '../../language/canvasGraph';
+import {
+  canvasInbound,
+  type CanvasGraph,
+  type CanvasNodeDetails,
+  type CanvasNodeStatus,
+  type CanvasNotifications,
+  type PaletteEntry,
+} from '../../protocol/canvasProtocol';
+import { outlineOf } from '../flowOutline';
+import type { RunController } from '../runController';
+import type { RunWorkerClient } from '../runWorkerClient';
+import { WebviewChannel } from './webviewChannel';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+type RunView = CanvasNotifications['didChangeRun'];
+
+/** Run updates go to the webview at most this often (a big run sends many event batches). */
+const RUN_UPDATE_MS = 50;
+/** Input and output previews in the details pane are cut to this many characters. */
+const PREVIEW_CHARS = 4000;
+
+export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider {
+  static readonly viewType = 'weft.canvas';
+  private palette: PaletteEntry[] | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly runs: RunController,
+    private readonly worker: RunWorkerClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const isJson = document.uri.path.endsWith('.json');
+    const file = document.uri;
+    const webview = panel.webview;
+    webview.options = webviewOptions(this.extensionUri);
+    webview.html = webviewHtml(webview, this.extensionUri, 'canvas', `${basename(file.fsPath)} (canvas)`);
+
+    const disposables: vscode.Disposable[] = [];
+    let readyOnce = false;
+    let runView: RunView = { live: false, statuses: {}, ports: {} };
+    let currentRequest: string | undefined;
+    let runTimer: NodeJS.Timeout | undefined;
+
+    const sendGraph = async (): Promise<void> => {
+      const graph = isJson ? canvasGraphFromText(document.getText()) : await this.flowTsGraph(file);
+      const palette = readyOnce ? undefined : this.paletteEntries();
+      readyOnce = true;
+      await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), ...(palette ? { palette } : {}) });
+    };
+
+    const sendRun = (): void => {
+      if (runTimer) return;
+      runTimer = setTimeout(() => {
+        runTimer = undefined;
+        void channel.notify('didChangeRun', runView);
+      }, RUN_UPDATE_MS);
+    };
+
+    /** Edits the document; a refused intent (a cycle, a syntax error in the text) is shown to the user. */
+    const applyEdits = async (make: (text: string) => Edit[]): Promise<void> => {
+      if (!isJson) throw new Error('A .flow.ts canvas is read-only: edit the code.');
+      let edits: Edit[];
+      try {
+        edits = make(document.getText());
+      } catch (error) {
+        void vscode.window.showWarningMessage((error as Error).message);
+        return;
+      }
+      if (edits.length === 0) return;
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of edits) edit.replace(file, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+      if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showWarningMessage('The canvas could not edit the file (it may have changed meanwhile).');
+    };
+
+    const channel = new WebviewChannel(
+      webview,
+      canvasInbound,
+      {
+        ready: async () => {
+          readyOnce = false;
+          await sendGraph();
+          runView = await this.initialRun(file);
+          currentRequest = this.runs.activeRuns().find((r) => r.file.toString() === file.toString())?.requestId;
+          await channel.notify('didChangeRun', runView);
+        },
+        moveNodes: ({ positions }) => applyEdits((text) => moveNodes(text, positions)),
+        connect: ({ from, port, to }) => applyEdits((text) => connect(text, from, port, to)),
+        deleteElements: ({ nodeIds, edges }) => applyEdits((text) => deleteElements(text, nodeIds, edges)),
+        setNodeFields: ({ nodeId, ...fields }) => applyEdits((text) => setNodeFields(text, nodeId, fields)),
+        addNode: async ({ type, position, into, positions }) => {
+          let id = '';
+          const schema = this.paletteEntries().find((p) => p.type === type)?.configSchema;
+          await applyEdits((text) => {
+            const added = addNode(text, type, position, { into, positions, config: starterConfig(schema) });
+            id = added.id;
+            return added.edits;
+          });
+          return { id };
+        },
+        nodeDetails: ({ nodeId }) => this.nodeDetails(file, nodeId),
+        openRun: ({ runId }) => vscode.commands.executeCommand('weft.showRun', file, runId),
+        revealNode: ({ nodeId }) => this.reveal(document, nodeId),
+      },
+      this.log,
+    );
+    disposables.push(channel);
+
+    disposables.push(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (isJson && event.document === document && event.contentChanges.length > 0) void sendGraph();
+      }),
+      vscode.workspace.onDidSaveTextDocument((saved) => {
+        if (!isJson && saved === document) void sendGraph();
+      }),
+      this.runs.onDidChangeRun((change) => {
+        if (change.file.toString() !== file.toString()) return;
+        if (change.requestId !== currentRequest) {
+          currentRequest = change.requestId;
+          runView = { live: true, statuses: {}, ports: {} };
+        }
+        runView = change.record ? viewOfRecord(change.record) : applyEvents(runView, change.events);
+        // A run that failed before it started (invalid input) leaves nothing live behind.
+        if (!change.record && change.events.length === 0) runView = { ...runView, live: false };
+        sendRun();
+      }),
+    );
+
+    panel.onDidDispose(() => {
+      if (runTimer) clearTimeout(runTimer);
+      for (const d of disposables) d.dispose();
+    });
+  }
+
+  /** The .flow.ts graph from the run worker; its diagnostics as problems when it does not compile. */
+  private async flowTsGraph(file: vscode.Uri): Promise<CanvasGraph> {
+    try {
+      const compiled = await this.worker.compile(file.fsPath, { graph: true });
+      if (compiled.graph) return compiled.graph;
+      const problems = compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.range ? `Line ${d.range.start.line + 1}: ` : ''}${d.message}`);
+      return { nodes: [], edges: [], layout: {}, readOnly: true, problems: problems.length > 0 ? problems : ['The flow could not be loaded.'] };
+    } catch (error) {
+      this.log.warn(`Canvas: ${file.fsPath} could not be compiled: ${(error as Error).message}`);
+      return { nodes: [], edges: [], layout: {}, readOnly: true, problems: [`The flow could not be loaded: ${(error as Error).message}`] };
+    }
+  }
+
+  /** The built-in node types with their config schemas (computed once). */
+  private paletteEntries(): PaletteEntry[] {
+    if (!this.palette) {
+      this.palette = createDefaultRegistry()
+        .list()
+        .map((type) => {
+          let configSchema: Record<string, unknown> = {};
+          try {
+            configSchema = z.toJSONSchema(type.configSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+          } catch (error) {
+            this.log.warn(`Canvas: no config schema for ${type.type}: ${(error as Error).message}`);
+          }
+          return { type: type.type, title: type.title, description: type.description, configSchema };
+        });
+    }
+    return this.palette;
+  }
+
+  /** The run in progress for this file (its events so far), else the last run's record, else nothing. */
+  private async initialRun(file: vscode.Uri): Promise<RunView> {
+    const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
+    if (active) return applyEvents({ live: true, statuses: {}, ports: {} }, active.events);
+    const last = await this.runs.lastRunOfFile(file).catch(() => undefined);
+    return last ? viewOfRecord(last) : { live: false, statuses: {}, ports: {} };
+  }
+
+  private async nodeDetails(file: vscode.Uri, nodeId: string): Promise<CanvasNodeDetails | null> {
+    const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
+    if (active?.runId) {
+      const details = detailsFromEvents(active.runId, nodeId, active.events);
+      if (details) return details;
+    }
+    const record = await this.runs.lastRunOfFile(file).catch(() => undefined);
+    const node = record?.nodes[nodeId];
+    if (!record || !node) return null;
+    const details: CanvasNodeDetails = { runId: record.id, runStatus: record.status, live: false, nodeId, status: node.status, attempts: node.attempts };
+    if (node.durationMs !== undefined) details.durationMs = node.durationMs;
+    if (node.error) details.error = node.error.message;
+    if (node.errorHandled) details.errorHandled = true;
+    if (node.input !== undefined) details.input = preview(node.input);
+    if (node.output !== undefined) details.output = preview(node.output);
+    return details;
+  }
+
+  /** Shows the node's definition in the text editor beside the canvas, selected. */
+  private async reveal(document: vscode.TextDocument, nodeId: string): Promise<void> {
+    const isJson = document.uri.path.endsWith('.json');
+    let range = outlineOf(document.getText(), isJson).nodes.find((n) => n.id === nodeId)?.range;
+    // Loop body nodes are not in the outline of a .flow.json; the canvas graph has every node's range.
+    if (!range && isJson) range = findRange(canvasGraphFromText(document.getText()), nodeId);
+    if (!range) {
+      void vscode.window.showInformationMessage(`The definition of ${nodeId} was not found in the text.`);
+      return;
+    }
+    const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preserveFocus: false });
+  }
+}
+
+function findRange(graph: CanvasGraph, nodeId: string): CanvasGraph['nodes'][number]['range'] {
+  for (const node of graph.nodes) {
+    if (node.id === nodeId) return node.range;
+    const inBody = node.body ? findRange(node.body, nodeId) : undefined;
+    if (inBody) return inBody;
+  }
+  return undefined;
+}
+
+/** Node statuses from a run's events (the latest event of each node wins: a loop body node's last iteration). */
+export function applyEvents(view: RunView, events: readonly EngineEvent[]): RunView {
+  if (events.length === 0) return view;
+  const statuses: Record<string, CanvasNodeStatus> = { ...view.statuses };
+  let { runId, runStatus, live } = view;
+  for (const event of events) {
+    switch (event.type) {
+      case 'execution.started':
+        runId = event.executionId;
+        runStatus = 'running';
+        live = true;
+        break;
+      case 'node.started':
+      case 'node.retrying':
+        statuses[event.nodeId] = 'running';
+        break;
+      case 'node.completed':
+        statuses[event.nodeId] = 'completed';
+        break;
+      case 'node.failed':
+        statuses[event.nodeId] = 'failed';
+        break;
+      case 'node.skipped':
+        statuses[event.nodeId] = 'skipped';
+        break;
+      case 'execution.completed':
+      case 'execution.failed':
+      case 'execution.cancelled':
+        runStatus = event.status;
+        live = false;
+        for (const [id, status] of Object.entries(statuses)) if (status === 'running') statuses[id] = 'cancelled';
+        break;
+    }
+  }
+  const next: RunView = { live, statuses, ports: view.ports };
+  if (runId !== undefined) next.runId = runId;
+  if (runStatus !== undefined) next.runStatus = runStatus;
+  return next;
+}
+
+function viewOfRecord(record: RunRecord): RunView {
+  const statuses: Record<string, CanvasNodeStatus> = {};
+  const ports: Record<string, string[]> = {};
+  for (const [id, node] of Object.entries(record.nodes)) {
+    statuses[id] = node.status;
+    if (node.ports) ports[id] = node.ports;
+  }
+  return { runId: record.id, runStatus: record.status, live: record.status === 'running', statuses, ports };
+}
+
+function detailsFromEvents(runId: string, nodeId: string, events: readonly EngineEvent[]): CanvasNodeDetails | null {
+  let details: CanvasNodeDetails | null = null;
+  for (const event of events) {
+    if (!('nodeId' in event) || event.nodeId !== nodeId) continue;
+    details ??= { runId, runStatus: 'running', live: true, nodeId, status: 'running' };
+    switch (event.type) {
+      case 'node.started':
+        details.status = 'running';
+        details.attempts = event.attempt;
+        details.input = preview(event.input);
+        break;
+      case 'node.completed':
+        details.status = 'completed';
+        details.durationMs = event.durationMs;
+        details.output = preview(event.output);
+        break;
+      case 'node.failed':
+        details.status = 'failed';
+        details.durationMs = event.durationMs;
+        details.error = event.error.message;
+        details.errorHandled = event.errorHandled;
+        break;
+      case 'node.skipped':
+        details.status = 'skipped';
+        break;
+    }
+  }
+  return details;
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+}

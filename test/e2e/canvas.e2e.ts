@@ -1,0 +1,121 @@
+// A person opens a flow in the canvas, drags a node, and connects two nodes: each change is a small edit of the
+// .flow.json text (saved here to read it back from disk), `layout` for the move and a new edge for the connection.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import { describe, it } from 'mocha';
+import type { Frame, Page } from 'playwright-core';
+import { e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
+
+interface FlowOnDisk {
+  layout?: Record<string, { x: number; y: number }>;
+  edges: { from: string; to: string; port?: string }[];
+}
+
+function flowOnDisk(workspace: string): FlowOnDisk {
+  return parse(readFileSync(join(workspace, 'order-intake.flow.json'), 'utf8')) as FlowOnDisk;
+}
+
+async function waitForDisk<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function center(frame: Frame, selector: string): Promise<{ x: number; y: number }> {
+  const box = await frame.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not on screen.`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Where xyflow drew each node, in flow coordinates (its transform). */
+async function drawnPositions(frame: Frame): Promise<Record<string, { x: number; y: number }>> {
+  return frame.evaluate(() => {
+    const positions: Record<string, { x: number; y: number }> = {};
+    for (const node of document.querySelectorAll<HTMLElement>('.react-flow__node[data-id]')) {
+      const match = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(node.style.transform);
+      if (match) positions[node.dataset.id!] = { x: Number(match[1]), y: Number(match[2]) };
+    }
+    return positions;
+  });
+}
+
+/** Waits until the element's box is inside the window (after a zoom animation). */
+async function onScreen(page: Page, frame: Frame, selector: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const viewport = page.viewportSize()!;
+  let last = '';
+  for (;;) {
+    const box = await frame.locator(selector).first().boundingBox();
+    const key = JSON.stringify(box);
+    if (box && box.x > 0 && box.y > 0 && box.x + box.width < viewport.width && box.y + box.height < viewport.height && key === last) return;
+    if (Date.now() > deadline) throw new Error(`${selector} did not come on screen: ${key}`);
+    last = key;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function saveAll(page: Page): Promise<void> {
+  await runCommand(page, 'File: Save All Files');
+}
+
+describe('Canvas', () => {
+  it('draws the flow, writes layout when a node is dragged, and adds an edge when two nodes are connected', async () => {
+    // ARRANGE
+    const { page, workspace } = e2eSession();
+    await openFile(page, 'order-intake.flow.json');
+    await runCommand(page, 'Weft: Open Canvas');
+    const frame = await webviewFrame(page, '#weft-canvas');
+    for (const id of ['check', 'review', 'tax', 'done', 'note']) {
+      await frame.locator(`.react-flow__node[data-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    assert.equal(flowOnDisk(workspace).layout, undefined, 'the sample starts without a layout');
+    await screenshot(page, 'canvas-order-intake');
+
+    // ACT 1: drag "review" 120 px down and 60 px right.
+    const before = await drawnPositions(frame);
+    const start = await center(frame, '.react-flow__node[data-id="review"] .weft-flow-node-title');
+    await drag(page, start, { x: start.x + 60, y: start.y + 120 });
+    await screenshot(page, 'canvas-after-drag');
+    await saveAll(page);
+
+    // ASSERT 1: layout holds every node where it was drawn, and review down and right of where it was.
+    const afterMove = await waitForDisk(() => flowOnDisk(workspace).layout, 'layout in order-intake.flow.json');
+    assert.deepEqual(Object.keys(afterMove).sort(), ['check', 'done', 'note', 'review', 'tax']);
+    for (const id of ['check', 'tax', 'done', 'note']) {
+      assert.ok(Math.abs(afterMove[id].x - before[id].x) < 1 && Math.abs(afterMove[id].y - before[id].y) < 1, `${id} stayed: ${JSON.stringify([before[id], afterMove[id]])}`);
+    }
+    assert.ok(afterMove.review.x > before.review.x + 10 && afterMove.review.y > before.review.y + 40, `review moved: ${JSON.stringify([before.review, afterMove.review])}`);
+
+    // ACT 2: zoom to fit (the inspector opened beside the graph), then connect review's "out" handle to note's input.
+    await frame.getByRole('button', { name: 'Zoom to fit' }).click();
+    await onScreen(page, frame, '.react-flow__node[data-id="note"] .react-flow__handle.target');
+    const source = await center(frame, '.react-flow__node[data-id="review"] .react-flow__handle.source[data-port="out"]');
+    const target = await center(frame, '.react-flow__node[data-id="note"] .react-flow__handle.target');
+    await drag(page, source, target);
+    await saveAll(page);
+
+    // ASSERT 2: the edge is in the file, once, with no port written (out is the default).
+    const edges = await waitForDisk(() => {
+      const found = flowOnDisk(workspace).edges.filter((e) => e.from === 'review' && e.to === 'note');
+      return found.length > 0 ? found : undefined;
+    }, 'the review → note edge');
+    assert.equal(edges.length, 1);
+    assert.equal(edges[0].port, undefined);
+    await frame.locator('.react-flow__edge').nth(5).waitFor({ state: 'attached', timeout: 10_000 });
+    await screenshot(page, 'canvas-after-edits');
+  });
+});

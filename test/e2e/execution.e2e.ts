@@ -1,0 +1,91 @@
+// A person clicks Run above a flow: the execution panel opens beside it, the first node event shows at once, the
+// timeline fills in and ends with the right status for every node (one branch skipped). Run twice: the second run
+// reuses the open panel. The time from the click to the first node card on screen is printed for both runs.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'mocha';
+import type { Frame, Page } from 'playwright-core';
+import { codeLens, e2eSession, openFile, screenshot, webviewFrame } from './vsCodePage';
+
+/** Parallel paths (a wait on one), a branch that skips, and a merge: enough to see lanes and statuses. */
+export const TIMELINE_FLOW = {
+  version: 1,
+  id: 'e2e-timeline',
+  name: 'E2E timeline',
+  nodes: [
+    { id: 'start', type: 'transform', config: { output: { amount: 42 } } },
+    { id: 'slow', type: 'wait', config: { ms: 400 } },
+    { id: 'fast', type: 'transform', config: { output: { fast: true } } },
+    { id: 'big', type: 'if', config: { condition: '{{ input.amount > 1000 }}' } },
+    { id: 'review', type: 'log', config: { message: 'needs review' } },
+    { id: 'join', type: 'merge', config: { mode: 'all' } },
+  ],
+  edges: [
+    { from: 'start', to: 'slow' },
+    { from: 'start', to: 'fast' },
+    { from: 'start', to: 'big' },
+    { from: 'big', to: 'review', port: 'true' },
+    { from: 'slow', to: 'join' },
+    { from: 'fast', to: 'join' },
+  ],
+};
+
+const EXPECTED: Record<string, string> = { start: 'completed', slow: 'completed', fast: 'completed', big: 'completed', review: 'skipped', join: 'completed' };
+
+async function nodeStatuses(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => {
+    const statuses: Record<string, string> = {};
+    for (const card of document.querySelectorAll<HTMLElement>('[data-node-id][data-node-status]')) statuses[card.dataset.nodeId!] = card.dataset.nodeStatus!;
+    return statuses;
+  });
+}
+
+/** Clicks Run and returns the ms from the click to the first node event painted in the panel, and the panel's frame. */
+async function clickRunAndMeasure(page: Page, previousRunId?: string): Promise<{ latencyMs: number; frame: Frame }> {
+  const run = codeLens(page, 'Run').first();
+  await run.waitFor({ state: 'visible', timeout: 30_000 });
+  const clickedAt = await page.evaluate(() => Date.now());
+  await run.click();
+  const frame = await webviewFrame(page, '#weft-timeline');
+  // A new run: its id differs from the previous one and a node event has been painted.
+  const handle = await frame.waitForFunction(
+    (previous) => {
+      const root = document.querySelector<HTMLElement>('#weft-timeline [data-run-id]') ?? document.querySelector<HTMLElement>('#weft-timeline');
+      const runId = root?.dataset.runId;
+      const at = document.body.dataset.firstNodeEventAt;
+      return runId && runId !== previous && at ? Number(at) : false;
+    },
+    previousRunId ?? '',
+    { timeout: 30_000 },
+  );
+  return { latencyMs: Number(await handle.jsonValue()) - clickedAt, frame };
+}
+
+async function runIdOf(frame: Frame): Promise<string> {
+  return frame.evaluate(() => (document.querySelector<HTMLElement>('#weft-timeline [data-run-id]') ?? document.querySelector<HTMLElement>('#weft-timeline'))!.dataset.runId!);
+}
+
+describe('Execution panel', () => {
+  it('opens on Run, shows the first node at once, and ends with every node status right', async () => {
+    // ARRANGE
+    const { page, workspace } = e2eSession();
+    writeFileSync(join(workspace, 'e2e-timeline.flow.json'), JSON.stringify(TIMELINE_FLOW, null, 2));
+    await openFile(page, 'e2e-timeline.flow.json');
+
+    // ACT: the first run opens the panel; the second reuses it.
+    const first = await clickRunAndMeasure(page);
+    await first.frame.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
+    const firstRunId = await runIdOf(first.frame);
+    await screenshot(page, 'execution-panel-completed');
+    const second = await clickRunAndMeasure(page, firstRunId);
+    await second.frame.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
+
+    // ASSERT
+    assert.deepEqual(await nodeStatuses(second.frame), EXPECTED);
+    const progress = await second.frame.locator('text=/6 of 6 nodes/').count();
+    assert.ok(progress > 0, 'the header says 6 of 6 nodes');
+    console.log(`      first node event on screen: ${first.latencyMs} ms after the click (panel opened), ${second.latencyMs} ms (panel open)`);
+    await screenshot(page, 'execution-panel-second-run');
+  });
+});

@@ -1,0 +1,41 @@
+// A person opens the run history (after the execution scenario ran e2e-timeline twice), finds the flow's runs,
+// marks two and compares them node by node; then opens one, which shows it in the execution panel.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
+
+describe('Run history', () => {
+  it('lists the runs of a flow, compares two node by node, and opens one', async () => {
+    // ARRANGE: e2e-timeline.flow.json ran twice in the execution scenario.
+    const { page } = e2eSession();
+    await openFile(page, 'e2e-timeline.flow.json');
+
+    // ACT: open the history for this flow, mark the two runs, compare.
+    await runCommand(page, 'Weft: Open Run History');
+    const frame = await webviewFrame(page, '#weft-history');
+    const rows = frame.locator('[role="row"][data-run-id]');
+    await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+    const ids = await rows.evaluateAll((elements) => elements.map((e) => (e as HTMLElement).dataset.runId!));
+    await frame.getByLabel(`Mark run ${ids[0]} for comparison`).check();
+    await frame.getByLabel(`Mark run ${ids[1]} for comparison`).check();
+    await frame.getByRole('button', { name: /^Compare/ }).click();
+    const compare = frame.locator('[data-compare]');
+    await compare.waitFor({ state: 'visible', timeout: 30_000 });
+    await frame.locator('[data-compare] [data-node-id="join"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    // ASSERT: the pair is the two runs (older first), and every node of the flow has a row.
+    const pair = (await compare.getAttribute('data-compare'))!.split('..');
+    assert.deepEqual([...pair].sort(), [ids[0], ids[1]].sort());
+    const nodeRows = await frame.locator('[data-compare] [data-node-id]').evaluateAll((elements) => [...new Set(elements.map((e) => (e as HTMLElement).dataset.nodeId))]);
+    for (const node of ['start', 'slow', 'fast', 'big', 'review', 'join']) assert.ok(nodeRows.includes(node), `compare shows ${node}: ${nodeRows.join(', ')}`);
+    await screenshot(page, 'history-compare');
+
+    // ACT + ASSERT: back to the list, open the newest run: the execution panel shows it.
+    await page.keyboard.press('Escape');
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await rows.first().dblclick();
+    const timeline = await webviewFrame(page, '#weft-timeline');
+    await timeline.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-run-id="${id}"]`) !== null, ids[0], { timeout: 30_000 });
+    await screenshot(page, 'history-opened-run');
+  });
+});

@@ -1,0 +1,197 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineEvent } from '../../../../src/engine/run/events';
+import type { RunRecord } from '../../../../src/engine/run/runRecord';
+
+// A stand-in for the parts of the VS Code API the panel uses: one webview panel whose posted messages are kept,
+// and whose inbound messages the test sends.
+const fake = vi.hoisted(() => {
+  const state = {
+    posted: [] as { kind: string; method: string; params: Record<string, unknown> }[],
+    receive: undefined as ((message: unknown) => Promise<void> | void) | undefined,
+    panels: 0,
+    flowText: '{ "id": "f", "nodes": [ { "id": "a", "type": "http" }, { "id": "loop", "type": "loop", "config": { "body": { "nodes": [ { "id": "inner", "type": "ai" } ] } } } ] }',
+    executed: [] as unknown[][],
+  };
+  return state;
+});
+
+vi.mock('vscode', () => {
+  class Uri {
+    constructor(
+      readonly scheme: string,
+      readonly path: string,
+    ) {}
+    get fsPath(): string {
+      return this.path;
+    }
+    toString(): string {
+      return `${this.scheme}://${this.path}`;
+    }
+    static file(path: string): Uri {
+      return new Uri('file', path);
+    }
+    static joinPath(base: Uri, ...parts: string[]): Uri {
+      return new Uri(base.scheme, [base.path, ...parts].join('/'));
+    }
+    static parse(text: string): Uri {
+      return new Uri(text.split('://')[0], text.split('://')[1]);
+    }
+  }
+  const disposable = { dispose: (): void => undefined };
+  return {
+    Uri,
+    ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    window: {
+      createWebviewPanel: () => {
+        fake.panels++;
+        return {
+          title: '',
+          webview: {
+            options: {},
+            html: '',
+            cspSource: 'vscode-resource:',
+            asWebviewUri: (uri: Uri) => uri,
+            onDidReceiveMessage: (handler: (message: unknown) => Promise<void>) => {
+              fake.receive = handler;
+              return disposable;
+            },
+            postMessage: async (message: (typeof fake.posted)[number]) => {
+              fake.posted.push(message);
+              return true;
+            },
+          },
+          reveal: (): void => undefined,
+          onDidDispose: () => disposable,
+          onDidChangeViewState: () => disposable,
+          dispose: (): void => undefined,
+        };
+      },
+      setStatusBarMessage: () => disposable,
+    },
+    commands: {
+      executeCommand: async (...args: unknown[]) => {
+        fake.executed.push(args);
+      },
+    },
+    workspace: {
+      openTextDocument: async () => ({ getText: () => fake.flowText }),
+    },
+    env: { clipboard: { writeText: async () => undefined } },
+  };
+});
+
+const { ExecutionPanelManager } = await import('../../../../src/extension/webviews/executionPanel');
+const vscode = await import('vscode');
+
+type StartHandler = (run: unknown) => void;
+type ChangeHandler = (change: { file: unknown; requestId: string; events: EngineEvent[]; record?: RunRecord }) => void;
+
+function fakeRuns(): { runs: never; start: StartHandler; change: ChangeHandler } {
+  let start: StartHandler = () => undefined;
+  let change: ChangeHandler = () => undefined;
+  const runs = {
+    onDidStartRun: (handler: StartHandler) => ((start = handler), { dispose: () => undefined }),
+    onDidChangeRun: (handler: ChangeHandler) => ((change = handler), { dispose: () => undefined }),
+    activeRun: () => undefined,
+    history: () => ({ get: async () => undefined }),
+  };
+  return { runs: runs as never, start: (run) => start(run), change: (c) => change(c) };
+}
+
+const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as never;
+
+function event(seq: number, nodeId = 'a'): EngineEvent {
+  return { type: 'node.started', executionId: 'r1', seq, ts: new Date().toISOString(), nodeId, attempt: 1, input: {} };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+describe('ExecutionPanelManager', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    fake.posted.length = 0;
+    fake.executed.length = 0;
+    fake.panels = 0;
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('opens on a new run, sends it when the page is ready, then batches events at most once per 16 ms', async () => {
+    // ARRANGE
+    const { runs, start, change } = fakeRuns();
+    const manager = new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+    const file = vscode.Uri.file('/work/f.flow.json');
+    const run = { requestId: 'req-1', file, flowName: 'f', startedAt: Date.now(), events: [] as EngineEvent[] };
+
+    // ACT 1: the run starts; nothing is posted before the page says ready.
+    start(run);
+    expect(fake.panels).toBe(1);
+    expect(fake.posted).toHaveLength(0);
+    await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+    await settle();
+
+    // ASSERT 1: the snapshot, with node types read from the file (loop bodies too).
+    expect(fake.posted.map((m) => m.method)).toEqual(['didChangeRun']);
+    expect(fake.posted[0].params).toMatchObject({ requestId: 'req-1', live: true, events: [], nodeTypes: { a: 'http', loop: 'loop', inner: 'ai' } });
+
+    // ACT 2: the first event goes at once; the next two within 16 ms wait and go together.
+    const push = (e: EngineEvent): void => {
+      run.events.push(e);
+      change({ file, requestId: 'req-1', events: [e] });
+    };
+    push(event(1));
+    const afterFirst = fake.posted.length;
+    push(event(2));
+    push(event(3));
+    const beforeTimer = fake.posted.length;
+    vi.advanceTimersByTime(16);
+
+    // ASSERT 2
+    expect(afterFirst).toBe(2);
+    expect(beforeTimer).toBe(2);
+    expect(fake.posted.slice(1).map((m) => (m.params.events as EngineEvent[]).map((e) => e.seq))).toEqual([[1], [2, 3]]);
+
+    // ACT 3: two events inside the next 16 ms, then the end at once: they are flushed before the end.
+    push(event(4));
+    push(event(5));
+    change({ file, requestId: 'req-1', events: [], record: { id: 'r1' } as RunRecord });
+
+    // ASSERT 3
+    expect(fake.posted.slice(3).map((m) => m.method)).toEqual(['didReceiveEvents', 'didFinishRun']);
+    expect((fake.posted[3].params.events as EngineEvent[]).map((e) => e.seq)).toEqual([4, 5]);
+    expect(fake.posted.at(-1)!.params).toMatchObject({ record: { id: 'r1' } });
+    manager.dispose();
+  });
+
+  it('sends the whole run again when the page reloads, and forwards cancel and re-run', async () => {
+    // ARRANGE
+    const { runs, start, change } = fakeRuns();
+    const manager = new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+    const file = vscode.Uri.file('/work/f.flow.json');
+    const run = { requestId: 'req-2', file, flowName: 'f', startedAt: Date.now(), events: [] as EngineEvent[], runId: 'r1' };
+    start(run);
+    await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+    await settle();
+    run.events.push(event(1), event(2));
+    change({ file, requestId: 'req-2', events: run.events.slice() });
+
+    // ACT: the page reloads (ready again), then asks to cancel and to re-run.
+    await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+    await settle();
+    await fake.receive!({ kind: 'command', method: 'cancel', params: { requestId: 'req-2' } });
+    await fake.receive!({ kind: 'command', method: 'rerun', params: { runId: 'r1' } });
+    await fake.receive!({ kind: 'command', method: 'cancel', params: { requestId: 42 } });
+
+    // ASSERT: the second snapshot holds both events under a new view id; a malformed message does nothing.
+    const snapshots = fake.posted.filter((m) => m.method === 'didChangeRun');
+    expect(snapshots).toHaveLength(2);
+    expect((snapshots[1].params.events as EngineEvent[]).map((e) => e.seq)).toEqual([1, 2]);
+    expect(snapshots[1].params.viewId).not.toBe(snapshots[0].params.viewId);
+    expect(fake.executed).toEqual([
+      ['weft.cancel', 'req-2'],
+      ['weft.rerun', file, 'r1'],
+    ]);
+    manager.dispose();
+  });
+});

@@ -1,0 +1,40 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { act, render } from '@testing-library/react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { describe, expect, it } from 'vitest';
+import { canvasGraphFromText } from '../../../../src/language/canvasGraph';
+import { App } from '../../../../webview/canvas/App';
+
+const sample = (name: string): string => readFileSync(join(__dirname, '../../../../samples', name), 'utf8');
+
+function hostSends(method: string, params: unknown): void {
+  window.dispatchEvent(new MessageEvent('message', { data: { kind: 'notification', method, params } }));
+}
+
+describe('canvas App', () => {
+  it('asks for the graph, then draws each node with its id, status and port handles', async () => {
+    // ARRANGE
+    const view = render(
+      <ReactFlowProvider>
+        <App />
+      </ReactFlowProvider>,
+    );
+    const sent = (globalThis as { __weftSentMessages?: { method: string }[] }).__weftSentMessages ?? [];
+    expect(sent.map((m) => m.method)).toContain('ready');
+    // ACT
+    await act(async () => {
+      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', palette: [] });
+      hostSends('didChangeRun', { live: true, runId: 'r1', runStatus: 'running', statuses: { check: 'completed', tax: 'running' }, ports: {} });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    // ASSERT
+    const check = view.container.querySelector('[data-node-id="check"]');
+    expect(check?.getAttribute('data-node-status')).toBe('completed');
+    expect(check?.getAttribute('aria-label')).toBe('if node check, completed');
+    expect([...(check?.querySelectorAll('[data-port]') ?? [])].map((h) => h.getAttribute('data-port'))).toEqual(['in', 'true', 'false', 'error']);
+    expect(view.container.querySelector('[data-node-id="tax"]')?.getAttribute('data-node-status')).toBe('running');
+    expect(view.container.querySelectorAll('[data-node-id]')).toHaveLength(5);
+  });
+});

@@ -1,0 +1,37 @@
+// One node on the canvas: its type, id (or name), run status, one input handle on the left and a handle per
+// output port on the right (`error` last, marked). A loop draws the same header over the box of its body.
+
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { ReactElement } from 'react';
+import { INPUT_HANDLE, type FlowNode } from '../toFlowElements';
+
+export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>): ReactElement {
+  const { node, status } = data;
+  return (
+    <div className={type === 'weftGroup' ? 'weft-flow-node weft-flow-group' : 'weft-flow-node'}>
+      <div className="weft-flow-node-header">
+        <Handle type="target" position={Position.Left} id={INPUT_HANDLE} data-port={INPUT_HANDLE} isConnectable={isConnectable} aria-label={`input of ${node.id}`} />
+        <div className="weft-flow-node-title">
+          <span className="weft-flow-node-type">{node.type}</span>
+          {node.disabled ? <span className="weft-flow-node-flag">disabled</span> : null}
+        </div>
+        <div className="weft-flow-node-id" title={node.name ? `${node.name} (${node.id})` : node.id}>
+          {node.name ?? node.id}
+        </div>
+        {status ? (
+          <span className="weft-status" data-status={status}>
+            {status}
+          </span>
+        ) : null}
+        <ul className="weft-flow-node-ports" aria-label="output ports">
+          {node.ports.map((port) => (
+            <li key={port} className={port === 'error' ? 'weft-port weft-port-error' : 'weft-port'}>
+              <span className="weft-port-name">{port}</span>
+              <Handle type="source" position={Position.Right} id={port} data-port={port} isConnectable={isConnectable} aria-label={`port ${port} of ${node.id}`} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

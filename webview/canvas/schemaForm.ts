@@ -1,0 +1,103 @@
+// The inspector's fields from a node type's config JSON Schema: which control edits each property, and how a
+// control's text becomes a config value. Strings may hold templates anywhere, so a number field accepts one too.
+
+export type FieldKind = 'string' | 'number' | 'boolean' | 'enum' | 'json';
+
+export interface FormField {
+  key: string;
+  kind: FieldKind;
+  required: boolean;
+  description?: string;
+  /** enum: the choices; string: suggestions (an enum that also accepts a template). */
+  options?: string[];
+}
+
+interface Schema {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: Schema[];
+  description?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+}
+
+/** The fields of a config schema, in its order; properties the config has but the schema lacks come last as JSON. */
+export function formFields(schema: unknown, config: Record<string, unknown>): FormField[] {
+  const s = (schema ?? {}) as Schema;
+  const required = new Set(s.required ?? []);
+  const fields: FormField[] = Object.entries(s.properties ?? {}).map(([key, property]) => fieldOf(key, property, required.has(key), config[key]));
+  for (const key of Object.keys(config)) if (!s.properties?.[key]) fields.push({ key, kind: 'json', required: false });
+  return fields;
+}
+
+function fieldOf(key: string, schema: Schema, required: boolean, value: unknown): FormField {
+  const field: FormField = { key, kind: kindOf(schema), required };
+  const description = schema.description ?? schema.anyOf?.find((s) => s.description)?.description;
+  if (description) field.description = description;
+  const choices = enumOf(schema);
+  if (field.kind === 'enum' || (field.kind === 'string' && choices.length > 0)) field.options = choices;
+  // A value the control cannot show (an object where a string is expected) is edited as JSON.
+  if (value !== undefined && !fits(field.kind, value)) field.kind = 'json';
+  return field;
+}
+
+function kindOf(schema: Schema): FieldKind {
+  if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) return 'enum';
+  const type = Array.isArray(schema.type) ? (schema.type.length === 1 ? schema.type[0] : undefined) : schema.type;
+  if (type === 'string') return 'string';
+  if (type === 'number' || type === 'integer') return 'number';
+  if (type === 'boolean') return 'boolean';
+  if (schema.anyOf && schema.anyOf.length > 0 && schema.anyOf.every((s) => kindOf(s) === 'string' || kindOf(s) === 'enum')) return 'string';
+  if (schema.anyOf && schema.anyOf.some((s) => kindOf(s) === 'number') && schema.anyOf.every((s) => ['number', 'string'].includes(kindOf(s)))) return 'number';
+  return 'json';
+}
+
+function enumOf(schema: Schema): string[] {
+  if (Array.isArray(schema.enum)) return schema.enum.filter((v): v is string => typeof v === 'string');
+  return (schema.anyOf ?? []).flatMap(enumOf);
+}
+
+function fits(kind: FieldKind, value: unknown): boolean {
+  switch (kind) {
+    case 'string':
+    case 'enum':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' || typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'json':
+      return true;
+  }
+}
+
+/** The text a control shows for a value. */
+export function fieldText(kind: FieldKind, value: unknown): string {
+  if (value === undefined) return '';
+  if (kind === 'json') return JSON.stringify(value, null, 2);
+  return String(value);
+}
+
+/**
+ * A control's text as a config value: undefined removes the property (an empty optional field). Throws with a
+ * sentence when JSON does not parse.
+ */
+export function parseField(field: FormField, text: string): unknown {
+  if (text.trim() === '' && !field.required) return undefined;
+  switch (field.kind) {
+    case 'number': {
+      const n = Number(text);
+      return text.trim() !== '' && Number.isFinite(n) ? n : text;
+    }
+    case 'boolean':
+      return text === 'true';
+    case 'json':
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new Error(`${field.key} is not valid JSON.`);
+      }
+    default:
+      return text;
+  }
+}

@@ -1,0 +1,125 @@
+// The canvas graph and a run's statuses as xyflow nodes and edges: each node with its ports (handles), status and
+// accessible label; a loop as a group holding its body; edges with their port, animated while they feed a node
+// that is running. Pure: the App renders what this returns.
+
+import type { Edge, Node } from '@xyflow/react';
+import type { CanvasGraph, CanvasNode, CanvasNodeStatus } from '../../src/protocol/canvasProtocol';
+import type { PlacedNode } from './autoLayout';
+
+export interface RunView {
+  statuses: Record<string, CanvasNodeStatus>;
+  /** The run is in progress. */
+  live: boolean;
+}
+
+export interface FlowNodeData extends Record<string, unknown> {
+  node: CanvasNode;
+  status?: CanvasNodeStatus;
+  readOnly: boolean;
+  /** "http node fetchOrder, completed". */
+  label: string;
+}
+
+export interface FlowEdgeData extends Record<string, unknown> {
+  /** The loop whose body holds the edge; undefined for the flow's own edges. */
+  owner?: string;
+  index: number;
+  port: string;
+}
+
+export type FlowNode = Node<FlowNodeData, 'weft' | 'weftGroup'>;
+export type FlowEdge = Edge<FlowEdgeData>;
+
+/** The handle every node takes its input on. */
+export const INPUT_HANDLE = 'in';
+
+export function edgeId(owner: string | undefined, index: number): string {
+  return `${owner ?? ''}#${index}`;
+}
+
+export function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined): string {
+  const parts = [`${node.type} node ${node.id}`];
+  if (node.name) parts[0] += ` (${node.name})`;
+  if (node.disabled) parts.push('disabled');
+  if (status) parts.push(status);
+  return parts.join(', ');
+}
+
+export function toFlowElements(
+  graph: CanvasGraph,
+  placed: readonly PlacedNode[],
+  run: RunView,
+  selected: ReadonlySet<string> = new Set(),
+): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const byId = new Map<string, CanvasNode>();
+  const edges: FlowEdge[] = [];
+  const visit = (g: CanvasGraph, owner: string | undefined): void => {
+    for (const node of g.nodes) {
+      byId.set(node.id, node);
+      if (node.body) visit(node.body, node.id);
+    }
+    for (const edge of g.edges) edges.push(toEdge(edge, owner, run, selected));
+  };
+  visit(graph, undefined);
+
+  const nodes: FlowNode[] = [];
+  for (const place of placed) {
+    const node = byId.get(place.id);
+    if (!node) continue;
+    const status = run.statuses[node.id];
+    const label = nodeLabel(node, status);
+    const flowNode: FlowNode = {
+      id: node.id,
+      type: place.group ? 'weftGroup' : 'weft',
+      position: place.position,
+      data: { node, status, readOnly: graph.readOnly, label },
+      width: place.width,
+      height: place.height,
+      ariaLabel: label,
+      selected: selected.has(node.id),
+      draggable: !graph.readOnly,
+      connectable: !graph.readOnly,
+      deletable: !graph.readOnly,
+      className: ['weft-node', place.group ? 'weft-node-group' : '', status ? `weft-status-${status}` : '', node.disabled ? 'weft-node-disabled' : '']
+        .filter(Boolean)
+        .join(' '),
+      // The e2e tests find nodes and their run status by these.
+      domAttributes: { 'data-node-id': node.id, 'data-node-status': status ?? 'none' } as FlowNode['domAttributes'],
+    };
+    if (place.parentId !== undefined) {
+      flowNode.parentId = place.parentId;
+      flowNode.extent = 'parent';
+    }
+    nodes.push(flowNode);
+  }
+  return { nodes, edges };
+}
+
+function toEdge(edge: CanvasGraph['edges'][number], owner: string | undefined, run: RunView, selected: ReadonlySet<string>): FlowEdge {
+  const id = edgeId(owner, edge.index);
+  const source = run.statuses[edge.from];
+  const target = run.statuses[edge.to];
+  // Active: the source has finished and the target is working on what it sent.
+  const active = run.live && (source === 'completed' || source === 'failed') && target === 'running';
+  const taken = (source === 'completed' || source === 'failed') && (target === 'running' || target === 'completed' || target === 'failed');
+  const classes = ['weft-edge'];
+  if (edge.port === 'error') classes.push('weft-edge-error');
+  if (active) classes.push('weft-edge-active');
+  else if (taken) classes.push('weft-edge-taken');
+  const flowEdge: FlowEdge = {
+    id,
+    source: edge.from,
+    target: edge.to,
+    sourceHandle: edge.port,
+    targetHandle: INPUT_HANDLE,
+    animated: active,
+    selected: selected.has(id),
+    className: classes.join(' '),
+    ariaLabel: `Edge from ${edge.from}${edge.port === 'out' ? '' : ` port ${edge.port}`} to ${edge.to}`,
+    data: { owner, index: edge.index, port: edge.port },
+  };
+  if (edge.port !== 'out') flowEdge.label = edge.port;
+  // Above the group that holds them (a body's edges would otherwise be drawn under the loop's box).
+  if (owner !== undefined) flowEdge.zIndex = 1;
+  return flowEdge;
+}

@@ -1,0 +1,21 @@
+// How the history panel words times: the engine's own age and duration texts (runScope.ts, as the quick pick and
+// hovers show them), plus what only a side-by-side view needs: a signed difference and a local start time.
+
+import { describeAge, describeDuration } from '../../src/language/runScope';
+
+export { describeAge, describeDuration };
+
+/** "+12 ms", "−1.5 s", "±0 ms"; '' when either side is unknown. */
+export function describeDelta(deltaMs: number | undefined): string {
+  if (deltaMs === undefined) return '';
+  if (deltaMs === 0) return '±0 ms';
+  return `${deltaMs > 0 ? '+' : '−'}${describeDuration(Math.abs(deltaMs))}`;
+}
+
+/** "2025-06-12 09:03:27" in local time; the ISO text itself when it cannot be read. */
+export function describeStart(iso: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
+}
