@@ -14,6 +14,7 @@
 // WebviewPanelSerializer when VS Code restores the panel, which is why the scope is part of it.
 
 import { z } from 'zod';
+import type { Invocation } from '../live/invocationLog';
 import type { RunSummary } from '../engine/history/runSummary';
 import type { RunRecord, RunStatus } from '../engine/run/runRecord';
 
@@ -55,7 +56,8 @@ export interface HistoryScope {
 }
 
 export type HistoryNotifications = {
-  didChangeRuns: { scope: HistoryScope; runs: RunSummary[] };
+  /** `invocations`: the recent webhook requests of each flow served in live mode, newest first, by flow id. */
+  didChangeRuns: { scope: HistoryScope; runs: RunSummary[]; invocations?: Record<string, Invocation[]> };
   /** `flowId` undefined: show every flow. */
   didChangeFlowFilter: { flowId: string | undefined };
 };

@@ -117,5 +117,7 @@ describe('Canvas', () => {
     assert.equal(edges[0].port, undefined);
     await frame.locator('.react-flow__edge').nth(5).waitFor({ state: 'attached', timeout: 10_000 });
     await screenshot(page, 'canvas-after-edits');
+    // Leave the workbench as found: the next scenario opens order-intake.flow.json as text.
+    await runCommand(page, 'View: Close All Editors');
   });
 });

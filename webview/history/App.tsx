@@ -11,6 +11,8 @@ import { CompareView } from './CompareView';
 import { EMPTY_FILTER, filterRuns, flowIdsOf, indexRuns } from './filterRuns';
 import { Filters } from './Filters';
 import { RunList } from './RunList';
+import { describeDuration, describeStart } from './describe';
+import type { Invocation } from '../../src/live/invocationLog';
 
 /** Runs that can be marked for comparison at once; marking a third drops the first. */
 const MAX_MARKED = 2;
@@ -38,6 +40,7 @@ function initialUiState(saved: HistoryUiState | undefined): HistoryUiState {
 export function App(): JSX.Element {
   const initial = useMemo(() => initialUiState(actions.loadUiState()), []);
   const [runs, setRuns] = useState<RunSummary[] | undefined>(undefined);
+  const [invocations, setInvocations] = useState<Record<string, Invocation[]>>({});
   const [scope, setScope] = useState<HistoryScope | undefined>(initial.scope);
   const [filter, setFilter] = useState<HistoryFilterState>(initial.filter);
   const [activeId, setActiveId] = useState<string | undefined>(initial.activeId);
@@ -56,8 +59,9 @@ export function App(): JSX.Element {
   }, [scope, filter, activeId, marked, compare?.ids]);
 
   useEffect(() => {
-    const offRuns = actions.onRuns(({ scope: nextScope, runs: nextRuns }) => {
+    const offRuns = actions.onRuns(({ scope: nextScope, runs: nextRuns, invocations: nextInvocations }) => {
       setRuns(nextRuns);
+      setInvocations(nextInvocations ?? {});
       setScope(nextScope);
       // Marks on runs that are gone (deleted, pruned by retention) go with them.
       const ids = new Set(nextRuns.map((run) => run.id));
@@ -189,6 +193,7 @@ export function App(): JSX.Element {
           </button>
         </div>
       </header>
+      {filter.flowId && invocations[filter.flowId]?.length ? <WebhookRequests flowId={filter.flowId} invocations={invocations[filter.flowId]} onOpen={actions.openRun} /> : null}
       <div className="history-body" ref={gridHost}>
         {/* The list mounts with its rows, so that a restored scroll position has the height to land in. */}
         {runs === undefined ? null : shown.length === 0 ? (
@@ -214,5 +219,53 @@ export function App(): JSX.Element {
         )}
       </div>
     </div>
+  );
+}
+
+/** Live mode's recent webhook requests of one flow, refused ones included (they have no run). */
+function WebhookRequests({ flowId, invocations, onOpen }: { flowId: string; invocations: Invocation[]; onOpen: (runId: string) => void }): JSX.Element {
+  return (
+    <details className="history-invocations" data-invocations={flowId}>
+      <summary>
+        Webhook requests of {flowId} ({invocations.length})
+      </summary>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Request</th>
+            <th scope="col">Status</th>
+            <th scope="col">Latency</th>
+            <th scope="col">Run</th>
+          </tr>
+        </thead>
+        <tbody>
+          {invocations.map((call, i) => (
+            <tr key={`${call.at}-${i}`} data-status-code={call.status}>
+              <td>
+                <time dateTime={call.at}>{describeStart(call.at)}</time>
+              </td>
+              <td className="weft-mono">
+                {call.method} {call.path}
+              </td>
+              <td className={call.status >= 400 ? 'weft-error-text' : undefined} title={call.error}>
+                {call.status}
+                {call.error ? ` ${call.error}` : ''}
+              </td>
+              <td>{describeDuration(call.latencyMs)}</td>
+              <td>
+                {call.executionId ? (
+                  <button type="button" className="icon" onClick={() => onOpen(call.executionId!)} aria-label={`Open run ${call.executionId}`}>
+                    {call.executionId}
+                  </button>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }

@@ -61,6 +61,8 @@ describe('live mode in VS Code', () => {
   });
 
   it('shows the next time of a schedule above its trigger', async () => {
+    // The workbench asks the providers only for documents it has open.
+    await vscode.window.showTextDocument(workspaceFile('overdue-invoices.flow.json'));
     const titles = await waitFor('schedule lens', async () => {
       const t = await lensTitles(workspaceFile('overdue-invoices.flow.json'));
       return t.find((title) => title.startsWith('$(clock) Next:'));

@@ -225,6 +225,29 @@ describe('history panel', () => {
     expect((screen.getByLabelText('Flow') as HTMLSelectElement).value).toBe('');
   });
 
+  it("shows the flow's recent webhook requests, refused ones included, when one flow is filtered", async () => {
+    // ARRANGE: live mode answered two requests of follow-up, one accepted (a run) and one refused.
+    render(<App />);
+    const invocations = {
+      'follow-up': [
+        { at: '2025-01-01T10:00:01.000Z', method: 'POST', path: '/hooks/follow-up', status: 401, latencyMs: 0.4, error: 'bad signature' },
+        { at: '2025-01-01T10:00:00.000Z', method: 'POST', path: '/hooks/follow-up', status: 202, latencyMs: 3.2, executionId: 'run-2' },
+      ],
+    };
+    fromHost({ kind: 'notification', method: 'didChangeRuns', params: { scope: SCOPE, runs: manySummaries(30), invocations } });
+    expect(document.querySelector('[data-invocations]')).toBeNull();
+
+    // ACT: filter to follow-up, then open the accepted request's run.
+    fromHost({ kind: 'notification', method: 'didChangeFlowFilter', params: { flowId: 'follow-up' } });
+    const table = await waitFor(() => document.querySelector<HTMLElement>('[data-invocations="follow-up"]')!);
+    fireEvent.click(within(table).getByRole('button', { name: 'Open run run-2' }));
+
+    // ASSERT
+    expect([...table.querySelectorAll<HTMLElement>('tr[data-status-code]')].map((r) => r.dataset.statusCode)).toEqual(['401', '202']);
+    expect(table.textContent).toContain('401 bad signature');
+    expect(sent().at(-1)).toMatchObject({ kind: 'command', method: 'openRun', params: { runId: 'run-2' } });
+  });
+
   describe('comparison', () => {
     let older: RunRecord;
     let newer: RunRecord;
