@@ -35,6 +35,11 @@ export interface ActiveRun {
   runId?: string;
 }
 
+export interface WillStartRun {
+  file: vscode.Uri;
+  started: Promise<ActiveRun | undefined>;
+}
+
 export interface RunChange {
   file: vscode.Uri;
   requestId: string;
@@ -47,8 +52,15 @@ export class RunController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunChange>();
   readonly onDidChangeRun = this.changed.event;
   private readonly started = new vscode.EventEmitter<ActiveRun>();
-  /** Fires when a run request goes to the worker, before any event: the execution panel opens on it. */
+  /** Fires when a run request goes to the worker, before any event: the execution panel shows it. */
   readonly onDidStartRun = this.started.event;
+  private readonly willStart = new vscode.EventEmitter<WillStartRun>();
+  /**
+   * Fires as Run is clicked, before the flow is compiled and its input asked for: the execution panel starts
+   * loading meanwhile. `started` settles with the run, or undefined when none started (input form dismissed,
+   * flow does not compile, a secret missing).
+   */
+  readonly onWillStartRun = this.willStart.event;
   private readonly statusBar = vscode.window.createStatusBarItem('weft.runs', vscode.StatusBarAlignment.Left, 10);
   private readonly histories = new Map<string, HistoryStore>();
 
@@ -95,6 +107,18 @@ export class RunController implements vscode.Disposable {
 
   /** Runs the flow in `file`. Resolves with the record, or undefined when the user stopped before it ran. */
   async run(file: vscode.Uri, options: RunOptions = {}): Promise<RunRecord | undefined> {
+    let settle!: (run: ActiveRun | undefined) => void;
+    const started = new Promise<ActiveRun | undefined>((resolve) => (settle = resolve));
+    this.willStart.fire({ file, started });
+    try {
+      return await this.prepareAndRun(file, options, settle);
+    } finally {
+      // A no-op once the run started.
+      settle(undefined);
+    }
+  }
+
+  private async prepareAndRun(file: vscode.Uri, options: RunOptions, onStarted: (run: ActiveRun) => void): Promise<RunRecord | undefined> {
     const document = await vscode.workspace.openTextDocument(file);
     const compiled = await this.worker.compile(file.fsPath).catch(() => undefined);
     const flowName = compiled?.flowId ?? basename(file.fsPath);
@@ -149,6 +173,7 @@ export class RunController implements vscode.Disposable {
     const activeRun: ActiveRun = { requestId, file, flowName, startedAt: Date.now(), events: [] };
     this.active.set(requestId, activeRun);
     this.updateStatusBar();
+    onStarted(activeRun);
     this.started.fire(activeRun);
     this.log.info(`▶ ${flowName}${options.rerunFrom ? ` from ${options.rerunFrom}` : options.resumeFrom ? ` (resumes ${options.resumeFrom})` : ''}`);
 
@@ -163,7 +188,7 @@ export class RunController implements vscode.Disposable {
       this.log.error(`${flowName}: ${message}`);
       if (error instanceof RunWorkerError && error.code === 'invalid-input') {
         const choice = await vscode.window.showErrorMessage(`${flowName}: ${message}`, 'Edit Input');
-        if (choice) return this.run(file, { ...options, input: undefined });
+        if (choice) return this.prepareAndRun(file, { ...options, input: undefined }, onStarted);
       } else if (error instanceof RunWorkerError && error.code === 'cancelled') {
         await this.markCancelled(activeRun);
         void vscode.window.showWarningMessage(`${flowName}: ${message}`);
@@ -263,6 +288,7 @@ export class RunController implements vscode.Disposable {
     this.statusBar.dispose();
     this.changed.dispose();
     this.started.dispose();
+    this.willStart.dispose();
     for (const store of this.histories.values()) void store.close();
   }
 }

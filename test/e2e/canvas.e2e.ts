@@ -117,7 +117,9 @@ describe('Canvas', () => {
     assert.equal(edges[0].port, undefined);
     await frame.locator('.react-flow__edge').nth(5).waitFor({ state: 'attached', timeout: 10_000 });
     await screenshot(page, 'canvas-after-edits');
-    // Leave the workbench as found: the next scenario opens order-intake.flow.json as text.
-    await runCommand(page, 'View: Close All Editors');
+    // Leave the workbench as found: the next scenario opens order-intake.flow.json as text, and Quick Open opens a
+    // file in the editor it was last shown in.
+    await runCommand(page, 'Reopen Editor With Text Editor');
+    await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 10_000 });
   });
 });

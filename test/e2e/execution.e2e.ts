@@ -59,7 +59,18 @@ async function clickRunAndMeasure(page: Page, previousRunId?: string): Promise<{
     previousRunId ?? '',
     { timeout: 30_000 },
   );
-  return { latencyMs: Number(await handle.jsonValue()) - clickedAt, frame };
+  const shownAt = Number(await handle.jsonValue());
+  // Where a cold start spends its time: the webview's document starting to load, and its script arriving.
+  const phases = await frame.evaluate(() => {
+    const script = performance.getEntriesByType('resource').find((e) => e.name.includes('timeline.js')) as PerformanceResourceTiming | undefined;
+    return { documentAt: Math.round(performance.timeOrigin), scriptLoadedAt: script ? Math.round(performance.timeOrigin + script.responseEnd) : undefined };
+  });
+  if (!previousRunId) {
+    console.log(
+      `      cold start: webview document at +${phases.documentAt - clickedAt} ms, script loaded at +${(phases.scriptLoadedAt ?? NaN) - clickedAt} ms, first node at +${shownAt - clickedAt} ms`,
+    );
+  }
+  return { latencyMs: shownAt - clickedAt, frame };
 }
 
 async function runIdOf(frame: Frame): Promise<string> {

@@ -57,9 +57,24 @@ export class ExecutionPanelManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
+      runs.onWillStartRun(({ file, started }) => this.prepare(file, started)),
       runs.onDidStartRun((run) => this.attachLive(run, true)),
       runs.onDidChangeRun((change) => this.onRunChange(change)),
     );
+  }
+
+  /**
+   * Run was clicked: a closed panel opens now, "starting", so that creating the webview and loading its script
+   * overlap the compile, the input form and the worker's start instead of following them. It closes again if no
+   * run starts; an open panel keeps showing its run until the new one starts.
+   */
+  private prepare(file: vscode.Uri, started: Promise<ActiveRun | undefined>): void {
+    if (this.panel) return;
+    const placeholder: Shown = { file, flowName: baseName(file), ended: false };
+    this.show(placeholder, true);
+    void started.then((run) => {
+      if (!run && this.shown === placeholder) this.panel?.dispose();
+    });
   }
 
   /** Opens a recorded run, or re-attaches to it when it is still running. */

@@ -9,6 +9,7 @@ const fake = vi.hoisted(() => {
     posted: [] as { kind: string; method: string; params: Record<string, unknown> }[],
     receive: undefined as ((message: unknown) => Promise<void> | void) | undefined,
     panels: 0,
+    disposedPanels: 0,
     flowText: '{ "id": "f", "nodes": [ { "id": "a", "type": "http" }, { "id": "loop", "type": "loop", "config": { "body": { "nodes": [ { "id": "inner", "type": "ai" } ] } } } ] }',
     executed: [] as unknown[][],
   };
@@ -63,7 +64,9 @@ vi.mock('vscode', () => {
           reveal: (): void => undefined,
           onDidDispose: () => disposable,
           onDidChangeViewState: () => disposable,
-          dispose: (): void => undefined,
+          dispose: (): void => {
+            fake.disposedPanels++;
+          },
         };
       },
       setStatusBarMessage: () => disposable,
@@ -84,18 +87,21 @@ const { ExecutionPanelManager } = await import('../../../../src/extension/webvie
 const vscode = await import('vscode');
 
 type StartHandler = (run: unknown) => void;
+type WillStartHandler = (will: { file: unknown; started: Promise<unknown> }) => void;
 type ChangeHandler = (change: { file: unknown; requestId: string; events: EngineEvent[]; record?: RunRecord }) => void;
 
-function fakeRuns(): { runs: never; start: StartHandler; change: ChangeHandler } {
+function fakeRuns(): { runs: never; willStart: WillStartHandler; start: StartHandler; change: ChangeHandler } {
+  let willStart: WillStartHandler = () => undefined;
   let start: StartHandler = () => undefined;
   let change: ChangeHandler = () => undefined;
   const runs = {
+    onWillStartRun: (handler: WillStartHandler) => ((willStart = handler), { dispose: () => undefined }),
     onDidStartRun: (handler: StartHandler) => ((start = handler), { dispose: () => undefined }),
     onDidChangeRun: (handler: ChangeHandler) => ((change = handler), { dispose: () => undefined }),
     activeRun: () => undefined,
     history: () => ({ get: async () => undefined }),
   };
-  return { runs: runs as never, start: (run) => start(run), change: (c) => change(c) };
+  return { runs: runs as never, willStart: (will) => willStart(will), start: (run) => start(run), change: (c) => change(c) };
 }
 
 const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as never;
@@ -114,8 +120,30 @@ describe('ExecutionPanelManager', () => {
     fake.posted.length = 0;
     fake.executed.length = 0;
     fake.panels = 0;
+    fake.disposedPanels = 0;
   });
   afterEach(() => vi.useRealTimers());
+
+  it('opens as Run is clicked, before the run starts, and closes again when no run starts', async () => {
+    // ARRANGE
+    const { runs, willStart } = fakeRuns();
+    new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+    let settleStarted!: (run: unknown) => void;
+
+    // ACT 1: Run clicked; the flow is still compiling, or the input form is up.
+    willStart({ file: vscode.Uri.file('/work/f.flow.json'), started: new Promise((resolve) => (settleStarted = resolve)) });
+
+    // ASSERT 1: the panel is already loading.
+    expect(fake.panels).toBe(1);
+    expect(fake.disposedPanels).toBe(0);
+
+    // ACT 2: the user dismissed the input form: no run.
+    settleStarted(undefined);
+    await settle();
+
+    // ASSERT 2
+    expect(fake.disposedPanels).toBe(1);
+  });
 
   it('opens on a new run, sends it when the page is ready, then batches events at most once per 16 ms', async () => {
     // ARRANGE
