@@ -15,7 +15,7 @@ import type { ExecutionPanelManager } from './webviews/executionPanel';
 import { runUri } from './runDocuments';
 import { SECRET_NAME, type SecretStore } from './secretStore';
 import { FLOW_TEMPLATES } from './flowTemplates';
-import { isFlowFile } from './workspacePaths';
+import { activeFlowFile } from './workspacePaths';
 
 export interface CommandDeps {
   runs: RunController;
@@ -30,8 +30,8 @@ export type CommandHandlers = Record<string, (...args: unknown[]) => unknown>;
 export function commandHandlers({ runs, secrets, tests, history, execution }: CommandDeps): CommandHandlers {
   const flowFile = async (arg: unknown): Promise<vscode.Uri | undefined> => {
     if (arg instanceof vscode.Uri) return arg;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && isFlowFile(active)) return active;
+    const active = activeFlowFile();
+    if (active) return active;
     const files = await vscode.workspace.findFiles('**/*.flow.{json,ts}', '**/node_modules/**', 200);
     const chosen = await vscode.window.showQuickPick(
       files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
@@ -89,7 +89,7 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       if (id) await runs.run(file, { resumeFrom: id, rerunFrom: node });
     },
     'weft.openHistory': async (arg?: unknown, flowId?: unknown) => {
-      const scope = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      const scope = arg instanceof vscode.Uri ? arg : activeFlowFile() ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       if (!scope) return void vscode.window.showInformationMessage('Open a folder first: run history lives in its .weft/ folder.');
       await history.show(scope, typeof flowId === 'string' ? flowId : undefined);
     },
@@ -99,7 +99,7 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
     },
     // The same runs as a quick pick, for the keyboard: type to filter, Enter opens.
     'weft.findRun': async (arg?: unknown, flowId?: unknown) => {
-      const scope = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      const scope = arg instanceof vscode.Uri ? arg : activeFlowFile() ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       if (!scope) return;
       await pickRun(runs, scope, typeof flowId === 'string' ? flowId : undefined);
     },

@@ -11,7 +11,7 @@ import { nextScheduleTimes, triggersOf, type WebhookTriggerOutline } from '../la
 import type { CommandHandlers } from './commands';
 import type { LiveController } from './liveController';
 import type { SecretStore } from './secretStore';
-import { isFlowFile } from './workspacePaths';
+import { activeFlowFile } from './workspacePaths';
 
 interface WebhookTarget {
   url: string;
@@ -22,9 +22,7 @@ interface WebhookTarget {
 
 export function liveCommandHandlers(live: LiveController, secrets: SecretStore): CommandHandlers {
   const flowFile = (arg: unknown): vscode.Uri | undefined => {
-    if (arg instanceof vscode.Uri) return arg;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    return active && isFlowFile(active) ? active : undefined;
+    return arg instanceof vscode.Uri ? arg : activeFlowFile();
   };
   const pickActive = async (title: string): Promise<vscode.Uri | undefined> => {
     const files = live.activeFiles();

@@ -16,3 +16,12 @@ export function isFlowFile(uri: vscode.Uri): boolean {
 export function isFlowJson(uri: vscode.Uri): boolean {
   return uri.path.endsWith('.flow.json');
 }
+
+/** The flow file of the active editor: a text editor, or the canvas (a custom editor has no activeTextEditor). */
+export function activeFlowFile(): vscode.Uri | undefined {
+  const text = vscode.window.activeTextEditor?.document.uri;
+  if (text && isFlowFile(text)) return text;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+  return uri && isFlowFile(uri) ? uri : undefined;
+}

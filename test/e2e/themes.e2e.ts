@@ -8,16 +8,10 @@ import { e2eSession, editorTab, openFile, runCommand, screenshot, webviewFrame }
 
 const FILE = 'e2e-timeline.flow.json';
 
-/**
- * Picks a color theme as a person does (Preferences: Color Theme, type its name, Enter), from the text editor: keys
- * typed in a webview stay in the webview. Then shows the canvas again.
- */
+/** Picks a color theme as a person does (Preferences: Color Theme, type its name, click it); then shows the canvas again. */
 async function switchTheme(page: Page, theme: string): Promise<void> {
-  await editorTab(page, FILE).first().click();
-  await page.keyboard.press('F1');
+  await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input.input');
-  await input.fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(theme);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
@@ -40,6 +34,7 @@ describe('Themes', () => {
   it('draws the canvas, the execution panel and the history with the dark and high-contrast themes', async () => {
     // ARRANGE: the canvas of the flow the execution scenario ran.
     const { page } = e2eSession();
+    await runCommand(page, 'View: Close All Editors');
     await openFile(page, FILE);
     await runCommand(page, 'Weft: Open Canvas');
     await (await webviewFrame(page, '#weft-canvas')).locator('.react-flow__node[data-id="join"]').waitFor({ state: 'visible', timeout: 30_000 });
@@ -64,7 +59,6 @@ describe('Themes', () => {
       await screenshot(page, `theme-${name}`);
     }
     await switchTheme(page, 'Light Modern');
-    await editorTab(page, FILE).first().click();
     await runCommand(page, 'View: Close All Editors');
   });
 });

@@ -49,13 +49,18 @@ export async function openFile(page: Page, fileName: string, timeoutMs = 30_000)
 /** Runs a command from the Command Palette by its title (`Weft: Run Flow`), waiting for its row. */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const quickInput = page.locator('.quick-input-widget');
+  // Keys pressed while a webview has focus stay in the webview: give the focus to the workbench first (the side
+  // bar's title; the active editor stays the active editor).
+  const sideBarTitle = page.locator('.part.sidebar .composite.title').first();
+  if (await sideBarTitle.isVisible()) await sideBarTitle.click();
   await page.keyboard.press('F1');
   const input = quickInput.locator('input.input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(`>${title}`);
   const row = quickInput.locator('.monaco-list-row', { hasText: title });
   await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
-  await page.keyboard.press('Enter');
+  // The row with this title, not whichever row is highlighted first.
+  await row.first().click();
 }
 
 /**
