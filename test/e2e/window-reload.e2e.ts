@@ -11,7 +11,9 @@ async function shownRunId(frame: Frame): Promise<string | undefined> {
 }
 
 describe('Window reload', () => {
-  it('restores the execution panel with the run it showed', async () => {
+  it('restores the execution panel with the run it showed', async function () {
+    // A reload starts the workbench and the extension host again.
+    this.timeout(150_000);
     // ARRANGE: the panel shows the last run of e2e-timeline (run it again if an earlier scenario closed it).
     const { page } = e2eSession();
     await openFile(page, 'e2e-timeline.flow.json');
@@ -27,9 +29,11 @@ describe('Window reload', () => {
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
 
     // ASSERT: the panel is back, with the same run, completed.
-    const after = await webviewFrame(page, '#weft-timeline', 60_000);
+    const reloadedAt = Date.now();
+    const after = await webviewFrame(page, '#weft-timeline', 90_000);
     await after.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
     assert.equal(await shownRunId(after), runId);
+    console.log(`      panel restored ${Date.now() - reloadedAt} ms after the workbench came back`);
     await screenshot(page, 'window-reload-restored-panel');
   });
 });

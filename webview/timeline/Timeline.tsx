@@ -1,6 +1,6 @@
 // The run on a time axis: one bar per node that ran, nodes that overlapped in time on their own lanes, each attempt
-// a segment (the gap between two is the retry delay). Bars narrower than a pixel are merged per lane, so a
-// 10,000-node run draws a few hundred rects. Keyboard: the timeline is one tab stop; Left/Right select the
+// a segment (the gap between two is the retry delay). Bars narrower than MIN_BAR_PX are merged per lane, so a
+// 10,000-node run draws a few hundred rects, and each bar drawn is at least MIN_BAR_PX wide. Keyboard: the timeline is one tab stop; Left/Right select the
 // previous/next node in start order, Home/End the first/last, Enter opens the selected node's card.
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement, type RefObject } from 'react';
@@ -23,6 +23,8 @@ const LANE_HEIGHT = 16;
 const LANE_GAP = 4;
 const AXIS_HEIGHT = 18;
 const PADDING = 8;
+/** Narrowest bar drawn (px): a node that took microseconds is still seen and clickable. */
+const MIN_BAR_PX = 3;
 
 interface Placed {
   node: NodeView;
@@ -64,7 +66,7 @@ export const Timeline = memo(function Timeline({ view, version, live, selected, 
     layout.placed.forEach((p, i) => {
       out[layout.lanes[i]].push({ x: x(p.start), width: (p.end - p.start) * scale, ids: [p.node.id], status: p.node.status });
     });
-    return out.map((bars) => mergeNarrowBars(bars, 1));
+    return out.map((bars) => mergeNarrowBars(bars, MIN_BAR_PX));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, scale]);
 
@@ -126,7 +128,7 @@ export const Timeline = memo(function Timeline({ view, version, live, selected, 
                         data-status={bar.status}
                         x={bar.x}
                         y={y}
-                        width={Math.max(1, bar.width)}
+                        width={Math.max(MIN_BAR_PX, bar.width)}
                         height={LANE_HEIGHT}
                         onClick={() => onSelect(bar.ids[0])}
                       >
@@ -184,13 +186,13 @@ function NodeBar({
           return <rect key={i} className="weft-bar" data-status={segment.status} x={sx} y={y} width={Math.max(1, ex - sx)} height={LANE_HEIGHT} />;
         })
       ) : (
-        <rect className="weft-bar" data-status={node.status} x={bar.x} y={y} width={Math.max(1, bar.width)} height={LANE_HEIGHT} />
+        <rect className="weft-bar" data-status={node.status} x={bar.x} y={y} width={Math.max(MIN_BAR_PX, bar.width)} height={LANE_HEIGHT} />
       )}
       {segments && segments.length > 1 && (
         // The retry waits: a thin line joining the attempts, so the gaps read as one node's bar.
         <line className="weft-bar-retry" x1={bar.x} x2={barEnd} y1={y + LANE_HEIGHT / 2} y2={y + LANE_HEIGHT / 2} />
       )}
-      {selected && <rect className="weft-bar-outline" x={bar.x - 1} y={y - 1} width={Math.max(1, bar.width) + 2} height={LANE_HEIGHT + 2} />}
+      {selected && <rect className="weft-bar-outline" x={bar.x - 1} y={y - 1} width={Math.max(MIN_BAR_PX, bar.width) + 2} height={LANE_HEIGHT + 2} />}
       {bar.width > 48 && (
         <text className="weft-bar-label" x={bar.x + 4} y={y + LANE_HEIGHT - 4}>
           {node.id}
