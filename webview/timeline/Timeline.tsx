@@ -1,6 +1,7 @@
 // The run on a time axis: one bar per node that ran, nodes that overlapped in time on their own lanes, each attempt
-// a segment (the gap between two is the retry delay). Bars narrower than MIN_BAR_PX are merged per lane, so a
-// 10,000-node run draws a few hundred rects, and each bar drawn is at least MIN_BAR_PX wide. Keyboard: the timeline is one tab stop; Left/Right select the
+// a segment (the gap between two is the retry delay). Bars narrower than a pixel are merged per lane, so a
+// 10,000-node run draws a few hundred rects; each bar is drawn at least MIN_BAR_PX wide, so that a node that took
+// microseconds is still seen. Keyboard: the timeline is one tab stop; Left/Right select the
 // previous/next node in start order, Home/End the first/last, Enter opens the selected node's card.
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement, type RefObject } from 'react';
@@ -66,7 +67,7 @@ export const Timeline = memo(function Timeline({ view, version, live, selected, 
     layout.placed.forEach((p, i) => {
       out[layout.lanes[i]].push({ x: x(p.start), width: (p.end - p.start) * scale, ids: [p.node.id], status: p.node.status });
     });
-    return out.map((bars) => mergeNarrowBars(bars, MIN_BAR_PX));
+    return out.map((bars) => mergeNarrowBars(bars, 1));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, scale]);
 

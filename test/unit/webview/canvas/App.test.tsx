@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import '../../../support/componentTests';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, render } from '@testing-library/react';

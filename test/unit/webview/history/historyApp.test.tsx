@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import '../../../support/componentTests';
 import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import '../../../support/componentTests';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonTree } from '../../../../webview/shared/JsonTree';

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import '../../../support/componentTests';
 import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -155,9 +156,22 @@ describe('execution panel App', () => {
   });
 
   it('selects a node from the timeline, by click and with the arrow keys', () => {
-    // ARRANGE
+    // ARRANGE: the real record, with its nodes 100 ms apart and 50 ms long (the real ones take microseconds, and
+    // bars narrower than a pixel are merged), so that each node has a bar of its own.
+    const spaced: RunRecord = structuredClone(record);
+    const t0 = Date.parse(spaced.startedAt);
+    Object.values(spaced.nodes)
+      .filter((node) => node.startedAt)
+      .sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!))
+      .forEach((node, i) => {
+        node.startedAt = new Date(t0 + i * 100).toISOString();
+        node.finishedAt = new Date(t0 + i * 100 + 50).toISOString();
+        node.durationMs = 50;
+      });
+    spaced.finishedAt = new Date(t0 + 500).toISOString();
+    spaced.durationMs = 500;
     render(<App />);
-    notify('didChangeRun', snapshot({ viewId: 5, live: false, requestId: undefined, record }));
+    notify('didChangeRun', snapshot({ viewId: 5, live: false, requestId: undefined, record: spaced }));
     const timeline = screen.getByRole('group', { name: /^Timeline: 4 nodes/ });
 
     // ACT
