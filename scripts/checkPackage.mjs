@@ -1,5 +1,6 @@
 // Packages the extension as users get it and checks the promise of issue 3: a .vsix bundled by esbuild, with no
-// node_modules inside, under 5 MB. Rebuilds the development bundles afterwards (packaging minifies dist/).
+// node_modules inside, under 5 MB, holding every bundle it runs (the extension, the run worker, the CLI that live
+// mode starts, the webviews). Rebuilds the development bundles afterwards (packaging minifies dist/).
 import { execSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +18,8 @@ try {
   const problems = [];
   if (bytes >= LIMIT) problems.push(`it is ${(bytes / 1024 / 1024).toFixed(2)} MB, over 5 MB`);
   if (files.some((f) => f.includes('node_modules'))) problems.push('it contains node_modules');
-  for (const needed of ['dist/extension.js', 'dist/runWorker.js', 'language/flow.schema.json', 'package.json']) {
+  const webviews = ['timeline', 'history', 'canvas'].flatMap((app) => [`dist/webview/${app}.js`, `dist/webview/${app}.css`]);
+  for (const needed of ['dist/extension.js', 'dist/runWorker.js', 'dist/cli.js', ...webviews, 'language/flow.schema.json', 'package.json']) {
     if (!files.includes(needed)) problems.push(`${needed} is missing`);
   }
   if (problems.length > 0) {
