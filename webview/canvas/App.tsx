@@ -33,6 +33,12 @@ const nodeTypes = { weft: FlowNodeView, weftGroup: FlowNodeView };
 /** Keyboard nudges come one change per key press: wait for a pause before writing the file. */
 const MOVE_DEBOUNCE_MS = 300;
 
+
+/**
+ * The first picture of a flow: all of it, but never smaller than half size, so that node names stay readable in a
+ * narrow editor; a long flow then opens on its middle and the rest is a pan (or Fit) away.
+ */
+const OPENING_FIT = { minZoom: 0.5, maxZoom: 1 };
 export function App(): ReactElement {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const saved = useMemo(() => actions.uiState(), []);
@@ -269,6 +275,7 @@ export function App(): ReactElement {
             onMoveEnd={onMoveEnd}
             defaultViewport={saved.viewport}
             fitView={!saved.viewport}
+            fitViewOptions={OPENING_FIT}
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
