@@ -57,6 +57,16 @@ export function App(): JSX.Element {
   useEffect(() => {
     actions.saveUiState(latest.current);
   }, [scope, filter, activeId, marked, compare?.ids]);
+  // A scroll position still waiting to be saved is saved now, not later by a timer that would write this page's
+  // state over a newer one.
+  useEffect(
+    () => () => {
+      if (scrollSave.current === undefined) return;
+      clearTimeout(scrollSave.current);
+      actions.saveUiState({ ...latest.current, scrollTop: scrollTop.current });
+    },
+    [],
+  );
 
   useEffect(() => {
     const offRuns = actions.onRuns(({ scope: nextScope, runs: nextRuns, invocations: nextInvocations }) => {
@@ -213,7 +223,10 @@ export function App(): JSX.Element {
               scrollTop.current = top;
               // Scroll events come by the dozen a second; the position is saved once they pause.
               if (scrollSave.current) clearTimeout(scrollSave.current);
-              scrollSave.current = setTimeout(() => actions.saveUiState({ ...latest.current, scrollTop: scrollTop.current }), SCROLL_SAVE_DELAY_MS);
+              scrollSave.current = setTimeout(() => {
+                scrollSave.current = undefined;
+                actions.saveUiState({ ...latest.current, scrollTop: scrollTop.current });
+              }, SCROLL_SAVE_DELAY_MS);
             }}
           />
         )}
