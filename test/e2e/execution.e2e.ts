@@ -2,7 +2,7 @@
 // timeline fills in and ends with the right status for every node (one branch skipped). Run twice: the second run
 // reuses the open panel. The time from the click to the first node card on screen is printed for both runs.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import type { Frame, Page } from 'playwright-core';
@@ -66,8 +66,11 @@ async function clickRunAndMeasure(page: Page, previousRunId?: string): Promise<{
     return { documentAt: Math.round(performance.timeOrigin), scriptLoadedAt: script ? Math.round(performance.timeOrigin + script.responseEnd) : undefined };
   });
   if (!previousRunId) {
+    // When the engine started the run (its record's startedAt, written by the run worker).
+    const runId = await runIdOf(frame);
+    const record = JSON.parse(readFileSync(join(e2eSession().workspace, '.weft', 'runs', `${runId}.json`), 'utf8')) as { startedAt: string };
     console.log(
-      `      cold start: webview document at +${phases.documentAt - clickedAt} ms, script loaded at +${(phases.scriptLoadedAt ?? NaN) - clickedAt} ms, first node at +${shownAt - clickedAt} ms`,
+      `      cold start: engine started the run at +${Date.parse(record.startedAt) - clickedAt} ms, webview document at +${phases.documentAt - clickedAt} ms, script loaded at +${(phases.scriptLoadedAt ?? NaN) - clickedAt} ms, first node at +${shownAt - clickedAt} ms`,
     );
   }
   return { latencyMs: shownAt - clickedAt, frame };
