@@ -37,9 +37,8 @@ export class FlowCodeLensProvider {
       new vscode.CodeLens(top, { title: '$(beaker) Test', command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
     ];
-    if (file.path.endsWith('.flow.json')) {
-      lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: 'Open this flow in the canvas editor' }));
-    }
+    const canvasTip = file.path.endsWith('.flow.json') ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
+    lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: canvasTip }));
     const triggers = document.uri.path.endsWith('.json') ? triggersOf(document.getText()) : [];
     const liveState = this.live.liveState(file);
     if (triggers.length > 0 || liveState !== 'inactive') lenses.push(new vscode.CodeLens(top, liveLens(liveState, file)));

@@ -122,4 +122,30 @@ describe('Canvas', () => {
     await runCommand(page, 'Reopen Editor With Text Editor');
     await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 10_000 });
   });
+
+  it('shows a .flow.ts read-only, its graph from the run worker, and double-click reveals a node in the code', async () => {
+    // ARRANGE
+    const { page, workspace } = e2eSession();
+    await openFile(page, 'score-lead.flow.ts');
+
+    // ACT
+    await runCommand(page, 'Weft: Open Canvas');
+    const frame = await webviewFrame(page, '#weft-canvas');
+    for (const id of ['score', 'hot', 'notify', 'nurture']) {
+      await frame.locator(`.react-flow__node[data-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    await screenshot(page, 'canvas-flow-ts-read-only');
+    await frame.locator('.react-flow__node[data-id="score"] .weft-flow-node-title').dblclick();
+
+    // ASSERT: read-only (no palette), and a text editor shows the code with the cursor in score's definition (the
+    // object from the line before `id: 'score'` to its closing brace, eight lines on).
+    assert.equal(await frame.getByText('read-only', { exact: true }).count(), 1);
+    assert.equal(await frame.getByText('Add a node').count(), 0);
+    const idLine = readFileSync(join(workspace, 'score-lead.flow.ts'), 'utf8').split('\n').findIndex((l) => l.includes("id: 'score'")) + 1;
+    const position = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+    await position.waitFor({ state: 'visible', timeout: 10_000 });
+    const cursorLine = Number(/^Ln (\d+)/.exec((await position.innerText()).trim())![1]);
+    assert.ok(cursorLine >= idLine - 1 && cursorLine <= idLine + 8, `cursor on line ${cursorLine}, score is defined from line ${idLine - 1}`);
+    await runCommand(page, 'View: Close All Editors');
+  });
 });

@@ -272,6 +272,8 @@ export function App(): ReactElement {
             onConnect={onConnect}
             isValidConnection={isValidConnection}
             onNodeDoubleClick={(_, node) => actions.revealNode(node.id)}
+            // Double-click is "show in the text"; zooming is the wheel, the controls and Fit.
+            zoomOnDoubleClick={false}
             onMoveEnd={onMoveEnd}
             defaultViewport={saved.viewport}
             fitView={!saved.viewport}
