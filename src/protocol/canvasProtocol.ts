@@ -4,7 +4,8 @@
 // - webview → host, commands: `ready` (the page is up: send the graph and the run state), `moveNodes`,
 //   `connect`, `deleteElements`, `setNodeFields` (each an intent; the host turns it into a minimal edit of the
 //   .flow.json text as a WorkspaceEdit, so undo, redo and dirty state are VS Code's), `openRun` (opens the run
-//   panel), `revealNode` (selects the node's definition in the text editor; the .flow.ts canvas uses it).
+//   panel), `revealNode` (selects the node's definition in the text editor; the .flow.ts canvas uses it), `runFlow`
+//   (runs the flow like the Run CodeLens).
 // - webview → host, requests: `addNode` (replies with the new node's id), `nodeDetails` (replies with the node's
 //   record in the current or last run, or null).
 // - host → webview, notifications: `didChangeGraph` (the document changed, or the page just loaded: the whole
@@ -114,6 +115,8 @@ export const canvasInbound = {
   nodeDetails: z.object({ nodeId }),
   openRun: z.object({ runId: z.string().min(1) }),
   revealNode: z.object({ nodeId }),
+  /** Run the flow, as the Run CodeLens does (spec section 8: a manual run from the canvas). */
+  runFlow: z.object({}),
 };
 export type CanvasInbound = typeof canvasInbound;
 

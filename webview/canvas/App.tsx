@@ -238,6 +238,9 @@ export function App(): ReactElement {
           </span>
         ) : null}
         <span className="weft-toolbar-spacer" />
+        <button type="button" onClick={actions.runFlow} aria-label="Run the flow" title="Run the flow (asks for its input)">
+          ▶ Run
+        </button>
         <button type="button" className="icon" onClick={() => setFindOpen(true)} aria-label="Find a node (Ctrl+F)" title="Find a node (Ctrl+F)">
           Find
         </button>

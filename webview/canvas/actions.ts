@@ -41,6 +41,10 @@ export function openRun(runId: string): void {
   bridge.command('openRun', { runId });
 }
 
+export function runFlow(): void {
+  bridge.command('runFlow', {});
+}
+
 export function revealNode(nodeId: string): void {
   bridge.command('revealNode', { nodeId });
 }

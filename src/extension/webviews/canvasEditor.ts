@@ -116,6 +116,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         nodeDetails: ({ nodeId }) => this.nodeDetails(file, nodeId),
         openRun: ({ runId }) => vscode.commands.executeCommand('weft.showRun', file, runId),
         revealNode: ({ nodeId }) => this.reveal(document, nodeId),
+        runFlow: () => vscode.commands.executeCommand('weft.run', file),
       },
       this.log,
     );

@@ -2,9 +2,9 @@
 import '../../../support/componentTests';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { act, render } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { canvasGraphFromText } from '../../../../src/language/canvasGraph';
 import { App } from '../../../../webview/canvas/App';
 
@@ -13,6 +13,8 @@ const sample = (name: string): string => readFileSync(join(__dirname, '../../../
 function hostSends(method: string, params: unknown): void {
   window.dispatchEvent(new MessageEvent('message', { data: { kind: 'notification', method, params } }));
 }
+
+afterEach(() => cleanup());
 
 describe('canvas App', () => {
   it('asks for the graph, then draws each node with its id, status and port handles', async () => {
@@ -37,5 +39,23 @@ describe('canvas App', () => {
     expect([...(check?.querySelectorAll('[data-port]') ?? [])].map((h) => h.getAttribute('data-port'))).toEqual(['in', 'true', 'false', 'error']);
     expect(view.container.querySelector('[data-node-id="tax"]')?.getAttribute('data-node-status')).toBe('running');
     expect(view.container.querySelectorAll('[data-node-id]')).toHaveLength(5);
+  });
+
+  it('runs the flow from its toolbar', async () => {
+    // ARRANGE
+    render(
+      <ReactFlowProvider>
+        <App />
+      </ReactFlowProvider>,
+    );
+    await act(async () => {
+      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', palette: [] });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    const sent = (globalThis as { __weftSentMessages?: { kind: string; method: string }[] }).__weftSentMessages ?? [];
+    // ACT
+    fireEvent.click(screen.getByRole('button', { name: 'Run the flow' }));
+    // ASSERT
+    expect(sent.at(-1)).toMatchObject({ kind: 'command', method: 'runFlow' });
   });
 });
