@@ -60,17 +60,14 @@ async function clickRunAndMeasure(page: Page, previousRunId?: string): Promise<{
     { timeout: 30_000 },
   );
   const shownAt = Number(await handle.jsonValue());
-  // Where a cold start spends its time: the webview's document starting to load, and its script arriving.
-  const phases = await frame.evaluate(() => {
-    const script = performance.getEntriesByType('resource').find((e) => e.name.includes('timeline.js')) as PerformanceResourceTiming | undefined;
-    return { documentAt: Math.round(performance.timeOrigin), scriptLoadedAt: script ? Math.round(performance.timeOrigin + script.responseEnd) : undefined };
-  });
+  // Where a cold start spends its time: the webview's document starting to load (its script is inline).
+  const phases = await frame.evaluate(() => ({ documentAt: Math.round(performance.timeOrigin) }));
   if (!previousRunId) {
     // When the engine started the run (its record's startedAt, written by the run worker).
     const runId = await runIdOf(frame);
     const record = JSON.parse(readFileSync(join(e2eSession().workspace, '.weft', 'runs', `${runId}.json`), 'utf8')) as { startedAt: string };
     console.log(
-      `      cold start: engine started the run at +${Date.parse(record.startedAt) - clickedAt} ms, webview document at +${phases.documentAt - clickedAt} ms, script loaded at +${(phases.scriptLoadedAt ?? NaN) - clickedAt} ms, first node at +${shownAt - clickedAt} ms`,
+      `      cold start: engine started the run at +${Date.parse(record.startedAt) - clickedAt} ms, webview document at +${phases.documentAt - clickedAt} ms, first node at +${shownAt - clickedAt} ms`,
     );
   }
   return { latencyMs: shownAt - clickedAt, frame };

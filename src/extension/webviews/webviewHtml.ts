@@ -3,7 +3,8 @@
 // apart (the e2e tests find a panel's frame by it).
 
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 export type WebviewApp = 'timeline' | 'history' | 'canvas';
@@ -17,11 +18,20 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** The page: CSP with a fresh nonce, the shared and the app's styles, the app's script. */
+/**
+ * The page: CSP with a fresh nonce, the app's styles and script inlined under that nonce. Inlined, because a
+ * webview fetches each resource through its service worker and the extension host (about a second for a 300 KB
+ * script in code-server), while the HTML itself arrives in one message. The CSP stays as strict: an inline script
+ * or style without this page's nonce does not run.
+ */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: WebviewApp, title: string): string {
   const nonce = randomBytes(18).toString('base64');
-  const asset = (name: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name));
-  const cssPath = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${app}.css`).fsPath;
+  const dir = vscode.Uri.joinPath(extensionUri, 'dist', 'webview').fsPath;
+  const script = existsSync(join(dir, `${app}.js`))
+    ? bundleText(join(dir, `${app}.js`))
+    : // A checkout that was not built: say so in the panel rather than show nothing.
+      `document.getElementById('weft-${app}').textContent = ${JSON.stringify(`Weft's ${app} view is not built (dist/webview/${app}.js is missing): run npm run build.`)};`;
+  const css = existsSync(join(dir, `${app}.css`)) ? bundleText(join(dir, `${app}.css`)) : '';
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -37,13 +47,25 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(title)}</title>
-${existsSync(cssPath) ? `<link rel="stylesheet" nonce="${nonce}" href="${asset(`${app}.css`)}">` : ''}
+${css ? `<style nonce="${nonce}">${css.replace(/<\/style/gi, '<\\/style')}</style>` : ''}
 </head>
 <body>
 <div id="weft-${app}" class="weft-root" data-app="${app}"></div>
-<script nonce="${nonce}" src="${asset(`${app}.js`)}"></script>
+<script nonce="${nonce}">${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body>
 </html>`;
+}
+
+const bundles = new Map<string, { mtimeMs: number; text: string }>();
+
+/** A bundle's text, read once per build (the file's mtime tells a rebuilt one). */
+function bundleText(path: string): string {
+  const mtimeMs = statSync(path).mtimeMs;
+  const cached = bundles.get(path);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.text;
+  const text = readFileSync(path, 'utf8');
+  bundles.set(path, { mtimeMs, text });
+  return text;
 }
 
 function escapeHtml(text: string): string {
