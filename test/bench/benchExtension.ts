@@ -1,11 +1,14 @@
 // `npm run bench` (extension part): activation time of the extension (require + activate, in a fresh process,
-// with a stub `vscode`), and the time from a Run request to the first engine event with a warm run worker.
-// Budgets from issue 3: activation under 50 ms, Run to first event under 100 ms.
+// with a stub `vscode`), and the time from a Run request to the first engine event with a warm run worker; then the
+// execution panel's reducer at 1,000 and 10,000 nodes. Budgets from issues 3 and 4: activation under 50 ms, Run to
+// first event under 100 ms, a reducer cost per node that stays flat as runs grow.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RunWorkerClient } from '../../src/extension/runWorkerClient';
 import { vscodeStub } from './vscodeStub';
+import type { EngineEvent } from '../../src/engine/run/events';
+import { createRunView, reduceRun } from '../../webview/timeline/runState';
 import { createDefaultRegistry } from '../../src/engine/nodes/builtins';
 import { FlowDocument } from '../../src/language/flowDocument';
 
@@ -86,6 +89,39 @@ async function main(): Promise<void> {
     client.dispose();
   }
   console.log(`run request to first event in the extension host (warm worker): median ${median(firstEvent).toFixed(1)} ms (budget 100 ms)`);
+  benchTimelineReducer();
+}
+
+/**
+ * The execution panel's reducer, as a big run streams in: 3 events per node, 3 events per batch. Linear work
+ * keeps the cost per node flat from 1,000 to 10,000 nodes; work per batch proportional to the run would make it
+ * grow tenfold.
+ */
+function benchTimelineReducer(): void {
+  const perNodeUs = (count: number): number => {
+    const ids = Array.from({ length: count }, (_, i) => `n${i}`);
+    const base = { executionId: 'bench', ts: '2026-01-01T00:00:00.000Z' };
+    const events: EngineEvent[] = [{ ...base, seq: 1, type: 'execution.started', flowId: 'bench', mode: 'run', trigger: { type: 'manual' }, input: {}, nodeIds: ids }];
+    let seq = 2;
+    for (const nodeId of ids) {
+      events.push({ ...base, seq: seq++, type: 'node.started', nodeId, attempt: 1, input: null });
+      events.push({ ...base, seq: seq++, type: 'node.log', nodeId, level: 'info', message: 'hello' });
+      events.push({ ...base, seq: seq++, type: 'node.completed', nodeId, output: 1, durationMs: 0.5 });
+    }
+    const times: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      const t0 = performance.now();
+      let view = reduceRun(createRunView(), { kind: 'snapshot', events: [] });
+      for (let i = 0; i < events.length; i += 3) view = reduceRun(view, { kind: 'events', events: events.slice(i, i + 3) });
+      times.push(((performance.now() - t0) * 1000) / count);
+    }
+    return median(times);
+  };
+  const small = perNodeUs(1000);
+  const large = perNodeUs(10_000);
+  console.log(
+    `execution panel reducer, a run streamed 3 events per batch: ${small.toFixed(1)} µs/node at 1,000 nodes, ${large.toFixed(1)} µs/node at 10,000 (ratio ${(large / small).toFixed(2)}, budget ≤ 2)`,
+  );
 }
 
 main().then(

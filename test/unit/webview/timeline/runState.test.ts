@@ -212,7 +212,8 @@ describe('runState: a run from its events', () => {
     expect(runDuration(view, Date.now())).toBe(1000);
   });
 
-  it('applies a 10,000-node run in many small batches in linear time', () => {
+  // Its cost per event at 10,000 nodes against 1,000 is measured by `npm run bench` (dist/benchExtension.js).
+  it('applies a 10,000-node run delivered in 10,000 small batches', () => {
     // ARRANGE: 10,000 nodes, 3 events each, delivered 3 events per batch (10,000 reductions).
     const ids = Array.from({ length: 10_000 }, (_, i) => `n${i}`);
     const events: EngineEvent[] = [
@@ -227,14 +228,12 @@ describe('runState: a run from its events', () => {
     });
 
     // ACT
-    const t0 = performance.now();
     const view = fromEvents(events, 3);
-    const elapsed = performance.now() - t0;
 
-    // ASSERT: O(nodes) work per batch would be 10,000 × 10,000 steps, far over this bound.
+    // ASSERT
     expect(progressText(view)).toBe('10000 of 10000 nodes');
     expect(view.logs).toHaveLength(10_000);
-    expect(elapsed).toBeLessThan(1500);
+    expect(view.nodes.every((node) => node.status === 'completed')).toBe(true);
   });
 });
 
