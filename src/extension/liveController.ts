@@ -94,14 +94,16 @@ export class LiveController implements vscode.Disposable {
       }
       accepted.push(file.fsPath);
     }
-    if (accepted.length === 0) return;
     const next = [...new Set([...this.activeFiles(), ...accepted])];
+    // Already served: a restart would only interrupt the runs in flight.
+    if (next.length === this.activeFiles().length && this.server) return;
     await this.serialized(() => this.restart(next));
   }
 
   async deactivate(files?: vscode.Uri[]): Promise<void> {
     const removing = new Set(files ? files.map((f) => f.fsPath) : this.activeFiles());
     const next = this.activeFiles().filter((file) => !removing.has(file));
+    if (next.length === this.activeFiles().length) return;
     await this.serialized(() => this.restart(next));
   }
 

@@ -5,7 +5,7 @@
 // screenshot in test-artifacts/e2e/. Builds nothing: `npm run test:vscode` runs esbuild.mjs first.
 //
 //   node test/e2e/runE2e.mjs [--extension DIR] [--workspace DIR] [--timeout MS] [--grep TEXT]
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,6 +44,8 @@ const workspace = workspaceCopy.path;
 process.once('exit', () => workspaceCopy.remove());
 const artifacts = resolve(args.artifacts);
 mkdirSync(artifacts, { recursive: true });
+// Screenshots of failures are this run's: those of an earlier run would mislead.
+for (const name of readdirSync(artifacts)) if (name.startsWith('failed-') || name === 'final.png') rmSync(join(artifacts, name), { force: true });
 
 // Ctrl+C or a CI cancel: exit through process.exit, so the harness's exit hook kills code-server's group.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));

@@ -49,13 +49,21 @@ export async function openFile(page: Page, fileName: string, timeoutMs = 30_000)
 /** Runs a command from the Command Palette by its title (`Weft: Run Flow`), waiting for its row. */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const quickInput = page.locator('.quick-input-widget');
-  // Keys pressed while a webview has focus stay in the webview: give the focus to the workbench first (the side
-  // bar's title; the active editor stays the active editor).
-  const sideBarTitle = page.locator('.part.sidebar .composite.title').first();
-  if (await sideBarTitle.isVisible()) await sideBarTitle.click();
-  await page.keyboard.press('F1');
   const input = quickInput.locator('input.input');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Keys pressed while a webview has focus stay in the webview, and a webview that finishes loading may take the
+  // focus back: give the focus to the workbench (the side bar's title; the active editor stays the active editor)
+  // and press F1 until the palette shows.
+  const sideBarTitle = page.locator('.part.sidebar .composite.title').first();
+  for (let attempt = 1; ; attempt++) {
+    if (await sideBarTitle.isVisible()) await sideBarTitle.click();
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: attempt < 3 ? 3000 : timeoutMs });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
   await input.fill(`>${title}`);
   const row = quickInput.locator('.monaco-list-row', { hasText: title });
   await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
