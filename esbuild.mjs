@@ -27,12 +27,18 @@ const entries = [
   { ...node, entryPoints: ['src/worker/runWorker.ts'], outfile: 'dist/runWorker.js' },
   // The VS Code extension: `vscode` is provided by the extension host.
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...node.external, 'vscode'] },
-  { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
-  { ...node, entryPoints: ['test/bench/benchServe.ts'], outfile: 'dist/benchServe.js' },
-  { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
   ...webviewEntries(),
-  ...realVsCodeTestEntries(),
+  // Not in the .vsix: the production build (npm run package) leaves the benchmarks and the tests alone.
+  ...(production ? [] : [...benchEntries(), ...realVsCodeTestEntries()]),
 ];
+
+function benchEntries() {
+  return [
+    { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
+    { ...node, entryPoints: ['test/bench/benchServe.ts'], outfile: 'dist/benchServe.js' },
+    { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
+  ];
+}
 
 // The webviews (webview/<app>/main.tsx): one browser bundle each, dist/webview/<app>.js plus the .css of what it
 // imports (the shared theme, xyflow's styles). React is bundled in; nothing is loaded from the network.

@@ -1,5 +1,5 @@
-// `npm start`: Weft itself, from a fresh clone. Installs what is missing, runs the samples' tests through the
-// `weft` CLI, packages the extension (.vsix), installs it into a fresh VS Code (code-server) and opens the
+// `npm start`: Weft itself, from a fresh clone. Installs what is missing, packages the extension (.vsix), runs the
+// samples' tests through the `weft` CLI it ships, installs it into a fresh VS Code (code-server) and opens the
 // samples workspace there, printing the URL. Runs until Ctrl+C. WEFT_PORT picks the port (default 8080).
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,12 +16,11 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 ensureAptPackages();
 ensureDependencies();
-execSync('node esbuild.mjs', { cwd: root, stdio: 'inherit' });
-console.error('\n$ weft test samples');
-execSync('node ../dist/cli.js test . --no-history', { cwd: samples, stdio: 'inherit' });
-
+// Packaging builds dist/ (production); the samples' tests then run on the very CLI the .vsix ships.
 console.error('\nPackaging the extension…');
 execSync('npm run --silent package', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+console.error('\n$ weft test samples');
+execSync('node ../dist/cli.js test . --no-history', { cwd: samples, stdio: 'inherit' });
 const vsix = join(root, `weft-${version}.vsix`);
 
 // A fresh VS Code profile: settings first, so no trust dialog or welcome page covers the editor.

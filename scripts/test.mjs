@@ -20,6 +20,8 @@ run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');
 // The extension in a real VS Code (code-server + Debian's Chromium): the system packages first (a no-op when
 // present), then one session for the extension-host tests and one for the e2e scenarios.
 run('node scripts/ensureVsCodeDeps.mjs');
-run('npm run test:vscode');
+// The runners build nothing: the build above is theirs (`npm run test:vscode` alone builds first).
+run('node test/vscode/runExtensionTests.mjs');
+run('node test/e2e/runE2e.mjs');
 // The .vsix as users install it: under 5 MB, no node_modules.
 run('node scripts/checkPackage.mjs');

@@ -164,11 +164,14 @@ async function runSubflow(
   });
 }
 
-/** The CLI's and API's default: secrets come from environment variables of the same name. */
-export function secretsFromEnvironment(names: readonly string[]): Record<string, string> {
+/**
+ * The values of the secrets `names`, from `source`: by default environment variables of the same name (the CLI's
+ * and API's default); live mode passes the secrets its host gave it.
+ */
+export function secretsFromEnvironment(names: readonly string[], source: Record<string, string | undefined> = process.env): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const name of names) {
-    const value = process.env[name];
+    const value = source[name];
     if (value !== undefined) secrets[name] = value;
   }
   return secrets;

@@ -15,7 +15,7 @@ import type { ExecutionPanelManager } from './webviews/executionPanel';
 import { runUri } from './runDocuments';
 import { SECRET_NAME, type SecretStore } from './secretStore';
 import { FLOW_TEMPLATES } from './flowTemplates';
-import { activeFlowFile } from './workspacePaths';
+import { activeFlowFile, isFlowJson } from './workspacePaths';
 
 export interface CommandDeps {
   runs: RunController;
@@ -162,7 +162,7 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
     'weft.saveRunAsTest': async (arg?: unknown, runId?: unknown) => {
       const file = await flowFile(arg);
       if (!file) return;
-      if (!file.path.endsWith('.flow.json')) {
+      if (!isFlowJson(file)) {
         return void vscode.window.showInformationMessage('Save Run as Test edits .flow.json files; in a .flow.ts, add the test case to `tests` yourself.');
       }
       const id = await lastRunId(file, runId);

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { Features } from './features';
+import { isFlowFile } from './workspacePaths';
 
 let features: Features | undefined;
 let context: vscode.ExtensionContext | undefined;
@@ -122,11 +123,11 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
 
     // Diagnostics and tests need the features as soon as a flow is open; load them off the activation path.
     const loadIfFlowOpen = (): void => {
-      if (vscode.workspace.textDocuments.some((d) => /\.flow\.(json|ts)$/.test(d.uri.path))) setTimeout(() => loaded(), 0);
+      if (vscode.workspace.textDocuments.some((d) => isFlowFile(d.uri))) setTimeout(() => loaded(), 0);
     };
     subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
-        if (/\.flow\.(json|ts)$/.test(d.uri.path)) loaded().documentOpened(d);
+        if (isFlowFile(d.uri)) loaded().documentOpened(d);
       }),
       { dispose: () => features?.dispose() },
     );

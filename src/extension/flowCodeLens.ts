@@ -8,7 +8,8 @@ import { outlineOf } from './flowOutline';
 import { describeAge, describeDuration as shortDuration } from '../language/runScope';
 import type { RunController } from './runController';
 import type { LiveController, LiveState } from './liveController';
-import { nextScheduleTimes, triggersOf } from '../language/triggerOutline';
+import { nextScheduleTimes } from '../language/triggerOutline';
+import { isFlowJson } from './workspacePaths';
 
 const NODE_ICON: Record<string, string> = { completed: '$(pass)', failed: '$(error)', skipped: '$(debug-step-over)', cancelled: '$(circle-slash)', running: '$(sync~spin)' };
 
@@ -37,9 +38,9 @@ export class FlowCodeLensProvider {
       new vscode.CodeLens(top, { title: '$(beaker) Test', command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
     ];
-    const canvasTip = file.path.endsWith('.flow.json') ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
+    const canvasTip = isFlowJson(file) ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
     lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: canvasTip }));
-    const triggers = document.uri.path.endsWith('.json') ? triggersOf(document.getText()) : [];
+    const triggers = outline.triggers;
     const liveState = this.live.liveState(file);
     if (triggers.length > 0 || liveState !== 'inactive') lenses.push(new vscode.CodeLens(top, liveLens(liveState, file)));
     for (const trigger of triggers) {
@@ -104,7 +105,7 @@ function liveLens(state: LiveState, file: vscode.Uri): vscode.Command {
   }
 }
 
-export function historyTitle(last: RunRecord | undefined): string {
+function historyTitle(last: RunRecord | undefined): string {
   if (!last) return '$(history) History: no runs yet';
   const word = last.status === 'completed' ? 'passed' : last.status;
   return `$(history) History: ${word} ${describeAge(last.startedAt, Date.now())}, ${shortDuration(last.durationMs)}`;

@@ -4,47 +4,15 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { createFlowSourceLocator } from '../engine/load/locateFlowSource';
 import type { Range } from '../engine/model/diagnostics';
-import { parseJsonSource } from '../engine/model/jsonSource';
 import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
+import { outlineOf } from './flowOutline';
+import { toVsRange } from './vsRange';
 import type { RunWorkerClient } from './runWorkerClient';
-import { historyDirFor } from './workspacePaths';
+import { historyDirFor, isFlowFile } from './workspacePaths';
 
 const FLOW_GLOB = '**/*.flow.{json,ts}';
 const UPDATE_DELAY_MS = 300;
-
-interface TestOutline {
-  tests: { name: string; range?: Range }[];
-  nodes: Map<string, Range>;
-}
-
-export function testOutlineOf(text: string, isJson: boolean): TestOutline {
-  if (isJson) {
-    const source = parseJsonSource(text);
-    const value = source.value as { tests?: { name?: unknown }[]; nodes?: { id?: unknown }[] } | undefined;
-    const tests = (Array.isArray(value?.tests) ? value!.tests : [])
-      .map((t, i) => ({ name: typeof t?.name === 'string' ? t.name : '', range: source.rangeOf(['tests', i]) }))
-      .filter((t) => t.name);
-    const nodes = new Map<string, Range>();
-    (Array.isArray(value?.nodes) ? value!.nodes : []).forEach((node, i) => {
-      const range = source.rangeOf(['nodes', i]);
-      if (range && typeof node?.id === 'string') nodes.set(node.id, range);
-    });
-    return { tests, nodes };
-  }
-  const locator = createFlowSourceLocator(text);
-  const tests: TestOutline['tests'] = [];
-  for (let i = 0; ; i++) {
-    const range = locator.locate(['tests', i, 'name']);
-    if (!range || range === locator.flowCallRange) break;
-    const literal = text.split(/\r?\n/)[range.start.line]?.slice(range.start.character, range.end.character) ?? '';
-    const name = /^['"`](.*)['"`]$/.exec(literal)?.[1];
-    if (!name) break;
-    tests.push({ name, range });
-  }
-  return { tests, nodes: locator.nodeRanges };
-}
 
 export class FlowTestController implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('weft', 'Weft flows');
@@ -68,7 +36,7 @@ export class FlowTestController implements vscode.Disposable {
     this.disposables.push(
       watcher,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!/\.flow\.(json|ts)$/.test(e.document.uri.path)) return;
+        if (!isFlowFile(e.document.uri)) return;
         // Parsing a large flow on every keystroke is wasted work: read its tests once typing pauses.
         const key = e.document.uri.toString();
         clearTimeout(this.pendingUpdates.get(key));
@@ -100,8 +68,8 @@ export class FlowTestController implements vscode.Disposable {
   }
 
   private updateFromText(uri: vscode.Uri, text: string): vscode.TestItem | undefined {
-    const outline = testOutlineOf(text, uri.path.endsWith('.json'));
-    this.nodeRanges.set(uri.toString(), outline.nodes);
+    const outline = outlineOf(text, uri.path.endsWith('.json'));
+    this.nodeRanges.set(uri.toString(), new Map(outline.nodes.map((node) => [node.id, node.range])));
     if (outline.tests.length === 0) {
       this.controller.items.delete(uri.toString());
       return undefined;
@@ -212,8 +180,4 @@ function* collect(items: vscode.TestItemCollection): Iterable<vscode.TestItem> {
 
 function stringify(value: unknown): string {
   return value === undefined ? 'undefined' : JSON.stringify(value, null, 2);
-}
-
-function toVsRange(range: Range): vscode.Range {
-  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }

@@ -67,7 +67,7 @@ async function askField(
   return kind === 'string' ? text : Number(text);
 }
 
-export function validateField(kind: FieldKind, property: PropertySchema, required: boolean, value: string): string | undefined {
+function validateField(kind: FieldKind, property: PropertySchema, required: boolean, value: string): string | undefined {
   if (value === '') return required ? 'Required.' : undefined;
   if (kind === 'number' || kind === 'integer') {
     const n = Number(value);

@@ -3,7 +3,7 @@
 // definition, rename, quick fixes and symbols for .flow.json. Converts plain positions to VS Code's types.
 
 import * as vscode from 'vscode';
-import type { Diagnostic, Range } from '../engine/model/diagnostics';
+import type { Diagnostic } from '../engine/model/diagnostics';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
 import type { RunRecord } from '../engine/run/runRecord';
 import { codeActionsAt } from '../language/codeActions';
@@ -17,6 +17,8 @@ import { outlineOf } from './flowOutline';
 import type { RunController } from './runController';
 import type { RunWorkerClient } from './runWorkerClient';
 import type { SecretStore } from './secretStore';
+import { toVsRange } from './vsRange';
+import { isFlowFile } from './workspacePaths';
 
 const DEBOUNCE_MS = 150;
 
@@ -80,7 +82,7 @@ export class LanguageFeatures implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay = DEBOUNCE_MS): void {
-    if (!/\.flow\.(json|ts)$/.test(document.uri.path)) return;
+    if (!isFlowFile(document.uri)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(
@@ -196,12 +198,7 @@ function loadFailure(error: Error): Diagnostic {
   return { code: 'load-error', severity: 'error', message: error.message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
-export function toVsRange(range: Range | undefined): vscode.Range {
-  if (!range) return new vscode.Range(0, 0, 0, 0);
-  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
-}
-
-export function toVsDiagnostic(d: Diagnostic): vscode.Diagnostic {
+function toVsDiagnostic(d: Diagnostic): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toVsRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
   diagnostic.code = d.code;
   diagnostic.source = 'weft';

@@ -2,12 +2,12 @@
 // Test Webhook (with a payload from the flow's own tests, signed like a real sender signs it), and the status bar's
 // menu. The server itself is LiveController's.
 
-import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
 import { basename } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { nextScheduleTimes, triggersOf, type WebhookTriggerOutline } from '../language/triggerOutline';
+import { signBody, SIGNATURE_HEADER } from '../live/webhookAuth';
+import { HOOKS_PREFIX } from '../live/webhookPath';
 import type { CommandHandlers } from './commands';
 import type { LiveController } from './liveController';
 import type { SecretStore } from './secretStore';
@@ -150,7 +150,7 @@ async function webhookTargets(file: vscode.Uri, live: LiveController): Promise<(
   }
   const port = vscode.workspace.getConfiguration('weft').get<number>('live.webhookPort', 8787);
   const host = vscode.workspace.getConfiguration('weft').get<string>('live.host', '127.0.0.1');
-  return written.map((t) => ({ url: `http://${host}:${port}/hooks/${t.path}`, method: t.method, index: t.index, secretName: secretNameOf(t.secret) }));
+  return written.map((t) => ({ url: `http://${host}:${port}${HOOKS_PREFIX}${t.path}`, method: t.method, index: t.index, secretName: secretNameOf(t.secret) }));
 }
 
 function secretNameOf(template: string | undefined): string | undefined {
@@ -173,19 +173,15 @@ async function payloadFromTests(file: vscode.Uri, testName: unknown): Promise<{ 
   return chosen ? { label: `input of test "${chosen.test.name}"`, body: chosen.test.input ?? {} } : undefined;
 }
 
-function sendWebhook(target: WebhookTarget, body: unknown, secret: string | undefined): Promise<{ status: number; body: string }> {
-  const raw = Buffer.from(JSON.stringify(body), 'utf8');
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(raw.length) };
-  if (secret !== undefined) headers['x-weft-signature-256'] = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-  return new Promise((resolve, reject) => {
-    const req = request(target.url, { method: target.method, headers, timeout: 30_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('timeout', () => req.destroy(new Error('The webhook did not answer within 30 s.')));
-    req.on('error', reject);
-    req.end(raw);
-  });
+async function sendWebhook(target: WebhookTarget, body: unknown, secret: string | undefined): Promise<{ status: number; body: string }> {
+  const raw = JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (secret !== undefined) headers[SIGNATURE_HEADER] = signBody(raw, secret);
+  try {
+    const response = await fetch(target.url, { method: target.method, headers, body: raw, signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error('The webhook did not answer within 30 s.');
+    throw error;
+  }
 }

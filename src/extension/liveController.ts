@@ -9,9 +9,9 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
-import { request } from 'node:http';
 import * as vscode from 'vscode';
 import type { LiveStatus } from '../live/liveServer';
+import { STATUS_PATH } from '../live/webhookPath';
 import type { RunController } from './runController';
 import type { RunWorkerClient } from './runWorkerClient';
 import type { SecretStore } from './secretStore';
@@ -83,8 +83,10 @@ export class LiveController implements vscode.Disposable {
   /** Compiles each flow first: one that does not compile is not activated, and the user is told why. */
   async activate(files: vscode.Uri[]): Promise<void> {
     const accepted: string[] = [];
+    // The secrets each accepted flow reads, from this compile: the start right after needs no second one.
+    const secretNames = new Map<string, string[]>();
     for (const file of files) {
-      const compiled = await this.worker.compile(file.fsPath).catch((error: Error) => ({ diagnostics: [{ severity: 'error', message: error.message }] }));
+      const compiled = await this.worker.compile(file.fsPath).catch((error: Error) => ({ diagnostics: [{ severity: 'error', message: error.message }], secretNames: [] }));
       const firstError = compiled.diagnostics.find((d) => d.severity === 'error');
       if (firstError) {
         void vscode.window
@@ -93,11 +95,12 @@ export class LiveController implements vscode.Disposable {
         continue;
       }
       accepted.push(file.fsPath);
+      secretNames.set(file.fsPath, compiled.secretNames);
     }
     const next = [...new Set([...this.activeFiles(), ...accepted])];
     // Already served: a restart would only interrupt the runs in flight.
     if (next.length === this.activeFiles().length && this.server) return;
-    await this.serialized(() => this.restart(next));
+    await this.serialized(() => this.restart(next, secretNames));
   }
 
   async deactivate(files?: vscode.Uri[]): Promise<void> {
@@ -114,7 +117,8 @@ export class LiveController implements vscode.Disposable {
     return next;
   }
 
-  private async restart(files: string[]): Promise<void> {
+  /** `knownSecretNames`: the secrets of flows just compiled; the others are compiled to learn theirs. */
+  private async restart(files: string[], knownSecretNames?: ReadonlyMap<string, string[]>): Promise<void> {
     await this.stopServer();
     await this.state.update(ACTIVE_KEY, files);
     if (files.length === 0) {
@@ -122,7 +126,7 @@ export class LiveController implements vscode.Disposable {
       this.fireChanged();
       return;
     }
-    const starting = this.startServer(files);
+    const starting = this.startServer(files, knownSecretNames);
     this.starting = starting.then(
       () => undefined,
       () => undefined,
@@ -140,13 +144,15 @@ export class LiveController implements vscode.Disposable {
     }
   }
 
-  private async startServer(files: string[]): Promise<void> {
+  private async startServer(files: string[], knownSecretNames?: ReadonlyMap<string, string[]>): Promise<void> {
     const config = vscode.workspace.getConfiguration('weft');
     const port = config.get<number>('live.webhookPort', 8787);
     const host = config.get<string>('live.host', '127.0.0.1');
     const rateLimit = config.get<number>('live.rateLimitPerSecond', 100);
-    const compiled = await Promise.all(files.map((file) => this.worker.compile(file).catch(() => undefined)));
-    const secretNames = [...new Set(compiled.flatMap((c) => c?.secretNames ?? []))];
+    const perFile = await Promise.all(
+      files.map(async (file) => knownSecretNames?.get(file) ?? (await this.worker.compile(file).then((c) => c.secretNames, () => [] as string[]))),
+    );
+    const secretNames = [...new Set(perFile.flat())];
     const secretValues = await this.secrets.values(secretNames);
     const historyDir = historyDirFor(vscode.Uri.file(files[0]));
     const args = ['serve', ...files, '--port', String(port), '--host', host, '--rate-limit', String(rateLimit), '--history', historyDir];
@@ -214,7 +220,7 @@ export class LiveController implements vscode.Disposable {
     if (!url) return;
     const before = JSON.stringify([...this.lastLiveRunFailed]);
     try {
-      this.status = JSON.parse(await get(`${url}/_weft/status`)) as LiveStatus;
+      this.status = JSON.parse(await get(`${url}${STATUS_PATH}`)) as LiveStatus;
     } catch (error) {
       this.log.warn(`Live status not read: ${(error as Error).message}`);
       return;
@@ -278,16 +284,8 @@ function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): v
   });
 }
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', timeout: 3000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
+async function get(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  return response.text();
 }

@@ -2,7 +2,7 @@
 // like it, and nothing else in the file moves (jsonc-parser's own array append re-formats the element before).
 
 import { findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { detectFormatting, type TextFormatting } from './detectFormatting';
+import { detectFormatting } from './detectFormatting';
 
 export interface TextInsertion {
   offset: number;

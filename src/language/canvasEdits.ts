@@ -15,6 +15,8 @@ import { detectFormatting, type TextFormatting } from './detectFormatting';
 import { buildFlowModel, type FlowModel, type ModelGraph, type ModelNode } from './flowModel';
 import { inlineJson } from './jsonEdits';
 import { propertyOf, stringOf, valueOf, type JsonNode } from './jsonTree';
+import { deepEqual } from '../engine/expr/functions';
+import { isPlainObject } from '../engine/run/buildInput';
 
 export type { Edit };
 
@@ -354,7 +356,7 @@ const REST_OF_LINE = /^[ \t]*(,)?[ \t]*(\/\/[^\n]*)?$/;
 function appendEntries(context: Context, container: JsonNode, make: (indent: string, multiLine: boolean) => string[], after?: JsonNode): Edit[] {
   const { text } = context;
   const { eol } = context.format;
-  const children = container.type === 'object' ? (container.children ?? []) : (container.children ?? []);
+  const children = container.children ?? [];
   const last = after ?? children[children.length - 1];
   const multiLine = isMultiLine(text, container);
   if (!last) {
@@ -506,18 +508,4 @@ function writeValue(context: Context, value: unknown, indent: string, multiLine:
 
 function has(object: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key) && object[key] !== undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
-  const ak = Object.keys(a);
-  const bk = Object.keys(b);
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -8,11 +8,13 @@ import type { CompiledGraph, CompiledFlow } from '../engine/model/compiledFlow';
 import type { Range } from '../engine/model/diagnostics';
 import { LineIndex } from '../engine/model/lineIndex';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
-import { DEFAULT_PORT, ERROR_PORT, portsOf, type NodeTypeDefinition } from '../engine/nodes/nodeType';
+import { DEFAULT_PORT } from '../engine/nodes/nodeType';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { CanvasEdge, CanvasGraph, CanvasNode, CanvasPosition } from '../protocol/canvasProtocol';
 import { buildFlowModel, type ModelGraph } from './flowModel';
+import { portList } from './nodePorts';
 import { propertiesOf, stringOf, valueOf, type JsonNode } from './jsonTree';
+import { isPlainObject } from '../engine/run/buildInput';
 
 export interface CanvasGraphOptions {
   /** The node types (ports come from here). Default: the built-ins. */
@@ -114,25 +116,6 @@ function fromModelGraph(graph: ModelGraph, context: TextContext): CanvasGraph {
   return { nodes, edges, layout: {}, readOnly: false, problems: [] };
 }
 
-/**
- * A node's ports as the canvas draws them: the type's output ports, then ports only its edges name (a custom
- * type the canvas does not know, a case being renamed), then `error`.
- */
-export function portList(type: NodeTypeDefinition | undefined, config: unknown, used: readonly string[]): string[] {
-  let declared: readonly string[] = [DEFAULT_PORT];
-  if (type) {
-    try {
-      declared = portsOf(type, config);
-    } catch {
-      // A port function that chokes on a half-written config: fall back to what the edges use.
-      declared = [];
-    }
-  }
-  const ports = declared.filter((p) => typeof p === 'string' && p !== ERROR_PORT);
-  for (const port of used) if (port !== ERROR_PORT && !ports.includes(port)) ports.push(port);
-  return [...new Set(ports), ERROR_PORT];
-}
-
 function readLayout(object: JsonNode | undefined): Record<string, CanvasPosition> {
   const layout: Record<string, CanvasPosition> = {};
   for (const { key, value } of propertiesOf(object)) {
@@ -200,10 +183,6 @@ function safeValue(node: JsonNode): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pick(layout: Record<string, CanvasPosition>, ids: string[]): Record<string, CanvasPosition> {

@@ -15,7 +15,7 @@ import { readMember } from '../engine/expr/member';
 import { SCOPE_ROOTS } from '../engine/expr/scope';
 import { scanTemplateString } from '../engine/expr/templateScan';
 import type { Position, Range } from '../engine/model/diagnostics';
-import { DEFAULT_PORT, ERROR_PORT, portsOf } from '../engine/nodes/nodeType';
+import { DEFAULT_PORT, ERROR_PORT } from '../engine/nodes/nodeType';
 import type { FlowDocument } from './flowDocument';
 import { edgeTarget, upstreamNodes, visibleNodes } from './flowModel';
 import type { FlowModel, ModelGraph, ModelNode } from './flowModel';
@@ -25,6 +25,7 @@ import { partialPathBefore } from './partialPath';
 import type { PartialPath } from './partialPath';
 import { jsonPreview } from './runScope';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
+import { portList } from './nodePorts';
 
 export type CompletionKind = 'nodeType' | 'nodeId' | 'port' | 'configKey' | 'field' | 'function' | 'variable' | 'secret' | 'scopeRoot';
 
@@ -112,14 +113,8 @@ function portCompletions(doc: FlowDocument, graph: ModelGraph, edge: { object: J
   const from = graph.nodes.find((n) => n.id !== undefined && n.id === fromId);
   const type = doc.nodeTypeOf(from);
   if (!from || !type) return [];
-  let ports: string[];
-  try {
-    ports = [...portsOf(type, from.config ? getNodeValue(from.config) : {})];
-  } catch {
-    ports = [];
-  }
-  if (stringOf(from.object, 'onError') === 'skip' && !ports.includes(DEFAULT_PORT)) ports.push(DEFAULT_PORT);
-  if (!ports.includes(ERROR_PORT)) ports.push(ERROR_PORT);
+  // onError skip fires `out` with the error, whatever ports the type has.
+  const ports = portList(type, from.config ? getNodeValue(from.config) : {}, stringOf(from.object, 'onError') === 'skip' ? [DEFAULT_PORT] : []);
   return ports.map((port) =>
     withValueRange(
       {

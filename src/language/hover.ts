@@ -9,7 +9,6 @@ import { getCompiledExpression } from '../engine/expr/compileCache';
 import { FUNCTION_DOCS } from '../engine/expr/functions';
 import type { Scope } from '../engine/expr/scope';
 import type { Position, Range } from '../engine/model/diagnostics';
-import { ERROR_PORT, portsOf } from '../engine/nodes/nodeType';
 import type { NodeTypeDefinition } from '../engine/nodes/nodeType';
 import type { RunRecord } from '../engine/run/runRecord';
 import type { FlowDocument } from './flowDocument';
@@ -20,6 +19,7 @@ import { REDACTED, describeAge, describeDuration, jsonBlock, scopeFromRun } from
 import { targetAt } from './targetAt';
 import { scheduleHover, triggersOf } from './triggerOutline';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
+import { portList } from './nodePorts';
 
 export interface Hover {
   /** Markdown. */
@@ -62,7 +62,7 @@ export function hoverAt(doc: FlowDocument, position: Position): Hover | undefine
 
 /** On a schedule trigger's cron pattern: its next five times. */
 function scheduleAt(doc: FlowDocument, position: Position): Hover | undefined {
-  for (const trigger of triggersOf(doc.text)) {
+  for (const trigger of triggersOf(doc.source)) {
     if (trigger.type === 'schedule' && trigger.cronRange && contains(trigger.cronRange, position)) {
       return { contents: scheduleHover(trigger), range: trigger.cronRange };
     }
@@ -81,13 +81,8 @@ function contains(range: Range, position: Position): boolean {
 
 function nodeTypeHover(type: NodeTypeDefinition, node: ModelNode): string {
   const parts = [`**${type.type}**: ${type.title}`, type.description];
-  let ports: string[] = [];
-  try {
-    ports = [...portsOf(type, node.config ? getNodeValue(node.config) : {})];
-  } catch {
-    // Ports computed from a config that does not parse: leave them out.
-  }
-  parts.push(`**Ports:** ${[...ports, ERROR_PORT].map((p) => `\`${p}\``).join(', ')}`);
+  const ports = portList(type, node.config ? getNodeValue(node.config) : {}, []);
+  parts.push(`**Ports:** ${ports.map((p) => `\`${p}\``).join(', ')}`);
   const shape = objectShape(type.configSchema);
   if (shape && Object.keys(shape).length > 0) {
     const lines = Object.entries(shape).map(([key, schema]) => {

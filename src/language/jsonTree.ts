@@ -104,7 +104,3 @@ export function stringIndexAt(text: string, node: JsonNode, offset: number): num
   return valueIndex;
 }
 
-/** The decoded value of a string node, also for one still being typed (jsonc-parser decodes both). */
-export function stringValue(node: JsonNode | undefined): string | undefined {
-  return node?.type === 'string' && typeof node.value === 'string' ? node.value : undefined;
-}

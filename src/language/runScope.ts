@@ -57,7 +57,7 @@ export function describeDuration(ms: number | undefined): string {
 }
 
 /** Most characters of a value a hover shows. */
-export const VALUE_PREVIEW_LIMIT = 1500;
+const VALUE_PREVIEW_LIMIT = 1500;
 
 /** A value as a fenced JSON block, cut at `limit` characters with a note saying how long it was. */
 export function jsonBlock(value: unknown, limit = VALUE_PREVIEW_LIMIT): string {

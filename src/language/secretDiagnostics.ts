@@ -8,7 +8,7 @@ import type { FlowDocument } from './flowDocument';
 import { propertiesOf } from './jsonTree';
 import type { JsonNode } from './jsonTree';
 
-export function missingSecretMessage(name: string): string {
+function missingSecretMessage(name: string): string {
   return `Secret '${name}' is not set. Run \`Weft: Set Secret\` to set it.`;
 }
 

@@ -82,7 +82,7 @@ function expressionTarget(doc: FlowDocument, host: HostString, offset: number): 
 }
 
 /** The template of the host string around value index `index`; a brace-less condition is one whole expression. */
-export function templateAt(host: HostString, index: number): TemplateSpan | undefined {
+function templateAt(host: HostString, index: number): TemplateSpan | undefined {
   if (host.kind === 'expression') return { start: 0, end: host.value.length, source: host.value, sourceStart: 0 };
   return findTemplates(host.value).find((s) => index >= s.start && index <= s.end);
 }

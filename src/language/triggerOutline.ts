@@ -3,7 +3,7 @@
 // five times. Broken text yields the triggers that parse.
 
 import type { Range } from '../engine/model/diagnostics';
-import { parseJsonSource } from '../engine/model/jsonSource';
+import { parseJsonSource, type JsonSource } from '../engine/model/jsonSource';
 import { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../live/schedules';
 
 export interface WebhookTriggerOutline {
@@ -28,8 +28,9 @@ export interface ScheduleTriggerOutline {
 
 export type TriggerOutline = WebhookTriggerOutline | ScheduleTriggerOutline;
 
-export function triggersOf(text: string): TriggerOutline[] {
-  const source = parseJsonSource(text);
+/** The triggers of a .flow.json; pass the parsed source when the caller has one, so the text is parsed once. */
+export function triggersOf(text: string | JsonSource): TriggerOutline[] {
+  const source = typeof text === 'string' ? parseJsonSource(text) : text;
   const flow = source.value as { id?: unknown; triggers?: unknown } | undefined;
   if (!Array.isArray(flow?.triggers)) return [];
   const triggers: TriggerOutline[] = [];

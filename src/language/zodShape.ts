@@ -10,7 +10,7 @@ const WRAPPERS: ReadonlySet<string> = new Set(['optional', 'nullable', 'default'
 
 
 /** The schema inside optional, default, pipe, lazy and the like. */
-export function unwrapSchema(schema: unknown): unknown {
+function unwrapSchema(schema: unknown): unknown {
   let current = schema;
   for (let guard = 0; guard < 32; guard++) {
     const def = defOf(current);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import { loadFlow } from '../api/loadFlow';
+import { secretsFromEnvironment } from '../api/runFlow';
 import { findFlowFiles } from '../cli/findFlowFiles';
 import { compileValue } from '../engine/expr/template';
 import type { Scope } from '../engine/expr/scope';
@@ -128,11 +129,7 @@ export function activateFlows(paths: string | readonly string[], options: Activa
     flowIds.set(flow.id, file);
     activation.compiled.set(file, flow);
 
-    const secrets: Record<string, string> = {};
-    for (const name of flow.secretNames) {
-      const value = source[name];
-      if (value !== undefined) secrets[name] = value;
-    }
+    const secrets = secretsFromEnvironment(flow.secretNames, source);
     const served: ServedFlow = { flow, file, secrets, webhooks: [], schedules: [] };
     const problems: LiveProblem[] = [];
     const problem = (code: LiveProblemCode, message: string, path: (string | number)[]): void => {

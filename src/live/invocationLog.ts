@@ -6,8 +6,8 @@
 // thousand requests a second cost a few small writes a second, never one per request. The file is replaced
 // atomically (temp file + rename): a reader sees the old list or the new one, never half of one.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export interface Invocation {
   /** When the request arrived (ISO). */
@@ -28,6 +28,29 @@ export interface InvocationLogFile {
   updatedAt: string;
   /** Newest first. */
   invocations: Invocation[];
+}
+
+const SUFFIX = '.invocations.json';
+
+/** Where live mode keeps a flow's invocation log: `<history>/live/<flowId>.invocations.json`. */
+export function invocationLogFile(historyDir: string, flowId: string): string {
+  return join(historyDir, 'live', `${flowId}${SUFFIX}`);
+}
+
+/** Every flow's recent invocations found in a history directory, newest first, by flow id (the history panel). */
+export async function readInvocationLogs(historyDir: string): Promise<Record<string, Invocation[]>> {
+  const dir = join(historyDir, 'live');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const byFlow: Record<string, Invocation[]> = {};
+  for (const name of names.filter((n) => n.endsWith(SUFFIX))) {
+    try {
+      const file = JSON.parse(await readFile(join(dir, name), 'utf8')) as Partial<InvocationLogFile>;
+      if (typeof file.flowId === 'string' && Array.isArray(file.invocations)) byFlow[file.flowId] = file.invocations.filter(isInvocation);
+    } catch {
+      // Being replaced right now (temp file + rename), or not a log: the next read has it.
+    }
+  }
+  return byFlow;
 }
 
 export interface InvocationLogOptions {

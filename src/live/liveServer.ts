@@ -11,13 +11,12 @@
 // at its due time) or cancel them; flush invocation logs and history.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { HistoryStore } from '../engine/history/historyStore';
-import type { CompiledFlow } from '../engine/model/compiledFlow';
+import { secretsFromEnvironment } from '../api/runFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import { activateFlows, type Activation, type LiveProblem, type ScheduleSpec } from './activateFlows';
-import { InvocationLog, type Invocation } from './invocationLog';
+import { InvocationLog, invocationLogFile, type Invocation } from './invocationLog';
 import { lastScheduledRuns, scheduleKey } from './lastScheduledRuns';
 import { LiveRuns } from './liveRuns';
 import { RateLimiter } from './rateLimiter';
@@ -152,7 +151,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       limiter: new RateLimiter({ ratePerSecond: options.rateLimit ?? DEFAULT_RATE_LIMIT }),
       log: new InvocationLog({
         flowId: served.flow.id,
-        file: join(history.dir, 'live', `${served.flow.id}.invocations.json`),
+        file: invocationLogFile(history.dir, served.flow.id),
         capacity: options.invocationsKept,
         onWriteError: (error) => log({ level: 'warn', kind: 'server', message: `Could not write the invocation log of '${served.flow.id}': ${error.message}` }),
       }),
@@ -305,7 +304,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       const flow = activation.compiled.get(summary.flowFile as string)!;
       const previous = await history.get(summary.id).catch(() => undefined);
       if (!previous) continue;
-      const secrets = servedByFile.get(summary.flowFile as string)?.secrets ?? secretsFromSource(flow, options.secrets);
+      const secrets = servedByFile.get(summary.flowFile as string)?.secrets ?? secretsFromEnvironment(flow.secretNames, options.secrets);
       const run = runs.start(flow, { trigger: previous.trigger, resumeFrom: previous, secrets, registry: options.registry });
       run.done.then(
         (record) => onRunEnd(record, flow.id),
@@ -423,14 +422,4 @@ export function isLoopbackHost(host: string): boolean {
 function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address);
-}
-
-/** The secrets of a flow that is not served (only its interrupted runs are resumed). */
-function secretsFromSource(flow: CompiledFlow, source: Record<string, string | undefined> = process.env): Record<string, string> {
-  const secrets: Record<string, string> = {};
-  for (const name of flow.secretNames) {
-    const value = source[name];
-    if (value !== undefined) secrets[name] = value;
-  }
-  return secrets;
 }

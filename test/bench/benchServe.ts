@@ -10,10 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HistoryStore } from '../../src/engine/history/historyStore';
+import { freePort } from '../support/freePort';
 
 const CONCURRENCY = 50;
 const WARMUP = 1000;
@@ -46,17 +46,6 @@ interface Result {
   accepted: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
 
 function post(port: number, agent: Agent, path: string, body: string): Promise<{ status: number; executionId?: string }> {
   return new Promise((resolveReply, reject) => {

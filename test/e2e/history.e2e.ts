@@ -30,12 +30,13 @@ describe('Run history', () => {
     for (const node of ['start', 'slow', 'fast', 'big', 'review', 'join']) assert.ok(nodeRows.includes(node), `compare shows ${node}: ${nodeRows.join(', ')}`);
     await screenshot(page, 'history-compare');
 
-    // ACT + ASSERT: back to the list, open the newest run: the execution panel shows it.
+    // ACT + ASSERT: back to the list, open the older run (the execution panel still shows the newer one, from the
+    // execution scenario): the panel switches to it.
     await page.keyboard.press('Escape');
-    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
-    await rows.first().dblclick();
+    await rows.nth(1).waitFor({ state: 'visible', timeout: 10_000 });
+    await rows.nth(1).dblclick();
     const timeline = await webviewFrame(page, '#weft-timeline');
-    await timeline.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-run-id="${id}"]`) !== null, ids[0], { timeout: 30_000 });
+    await timeline.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-run-id="${id}"]`) !== null, ids[1], { timeout: 30_000 });
     await screenshot(page, 'history-opened-run');
   });
 });

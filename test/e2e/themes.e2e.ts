@@ -1,6 +1,5 @@
-// The webviews in VS Code's dark and high-contrast themes, as screenshots for a reviewer to look at (they use the
-// theme's colours only). Runs last: it opens the canvas of the e2e flow beside the execution panel left by the
-// earlier scenarios, then switches themes.
+// The canvas in VS Code's dark and high-contrast themes, as screenshots for a reviewer to look at (the webviews use
+// the theme's colours only): it closes the other editors, opens the canvas of the e2e flow, then switches themes.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { Page } from 'playwright-core';
@@ -31,7 +30,7 @@ async function workbenchBackground(page: Page): Promise<string> {
 }
 
 describe('Themes', () => {
-  it('draws the canvas, the execution panel and the history with the dark and high-contrast themes', async () => {
+  it('draws the canvas with the dark and high-contrast themes', async () => {
     // ARRANGE: the canvas of the flow the execution scenario ran.
     const { page } = e2eSession();
     await runCommand(page, 'View: Close All Editors');

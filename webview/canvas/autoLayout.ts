@@ -6,18 +6,18 @@
 import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { CanvasGraph, CanvasPosition } from '../../src/protocol/canvasProtocol';
 
-export const NODE_WIDTH = 200;
-export const NODE_HEIGHT = 64;
+const NODE_WIDTH = 200;
+const NODE_HEIGHT = 64;
 /** Room inside a loop's group: the header (the loop node's own label and handles) and the padding around the body. */
 export const GROUP_HEADER = 84;
-export const GROUP_PADDING = 24;
+const GROUP_PADDING = 24;
 const NODE_SEP = 40;
 const RANK_SEP = 90;
 
 /** Height of one output port's row; a node is tall enough for its ports (a switch with many cases). */
-export const PORT_ROW = 18;
+const PORT_ROW = 18;
 
-export function nodeHeight(ports: number): number {
+function nodeHeight(ports: number): number {
   return Math.max(NODE_HEIGHT, 44 + ports * PORT_ROW);
 }
 

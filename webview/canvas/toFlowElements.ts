@@ -37,7 +37,7 @@ export function edgeId(owner: string | undefined, index: number): string {
   return `${owner ?? ''}#${index}`;
 }
 
-export function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined): string {
+function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined): string {
   const parts = [`${node.type} node ${node.id}`];
   if (node.name) parts[0] += ` (${node.name})`;
   if (node.disabled) parts.push('disabled');

@@ -8,7 +8,7 @@ import type { RunSummary } from '../../src/engine/history/runSummary';
 import { describeAge, describeDuration, describeStart } from './describe';
 
 /** Fixed: rows are one line, so the virtualizer never measures. */
-export const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 26;
 
 export interface RunListProps {
   runs: RunSummary[];
@@ -24,7 +24,7 @@ export interface RunListProps {
   onScroll(scrollTop: number): void;
 }
 
-export function rowDomId(runId: string): string {
+function rowDomId(runId: string): string {
   return `weft-run-${runId}`;
 }
 

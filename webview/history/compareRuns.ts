@@ -4,6 +4,10 @@
 // flow order too).
 
 import type { NodeStatus, RunRecord, RunStatus } from '../../src/engine/run/runRecord';
+import { deepEqual } from '../../src/engine/expr/functions';
+
+/** Structural equality of JSON-like values (the engine's own, as `==` in expressions): key order does not matter. */
+export { deepEqual };
 
 export interface NodeComparison {
   nodeId: string;
@@ -91,28 +95,6 @@ export function compareRuns(a: RunRecord, b: RunRecord, flowOrder?: readonly str
     nodes,
     differingNodes,
   };
-}
-
-/** Structural equality of JSON-like values: object key order does not matter, array order does. */
-export function deepEqual(x: unknown, y: unknown): boolean {
-  if (Object.is(x, y)) return true;
-  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-  const xArray = Array.isArray(x);
-  if (xArray !== Array.isArray(y)) return false;
-  if (xArray) {
-    const ya = y as unknown[];
-    if (x.length !== ya.length) return false;
-    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], ya[i])) return false;
-    return true;
-  }
-  const xo = x as Record<string, unknown>;
-  const yo = y as Record<string, unknown>;
-  const keys = Object.keys(xo);
-  if (keys.length !== Object.keys(yo).length) return false;
-  for (const key of keys) {
-    if (!Object.prototype.hasOwnProperty.call(yo, key) || !deepEqual(xo[key], yo[key])) return false;
-  }
-  return true;
 }
 
 function nodeOrder(a: RunRecord, b: RunRecord, flowOrder: readonly string[] | undefined): string[] {

@@ -18,7 +18,7 @@ export interface NodeListProps {
   actions: NodeCardActions;
 }
 
-export const VIRTUAL_FROM = 80;
+const VIRTUAL_FROM = 80;
 
 /** Re-renders when `version` (or the UI state) changes; unchanged cards skip on their own `rev`. */
 export const NodeList = memo(function NodeList(props: NodeListProps): ReactElement {

@@ -17,7 +17,7 @@ export const DEFAULT_LOG_FILTER: LogFilter = { minLevel: 'debug', search: '' };
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function levelRank(level: LogLevel): number {
+function levelRank(level: LogLevel): number {
   return RANK[level] ?? 0;
 }
 

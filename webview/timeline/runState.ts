@@ -135,7 +135,7 @@ export type RunInput =
 
 const SETTLED: ReadonlySet<NodeStatus> = new Set<NodeStatus>(['completed', 'failed', 'skipped', 'cancelled']);
 
-export function emptyUsage(): AiUsage {
+function emptyUsage(): AiUsage {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, costKnown: false, calls: 0 };
 }
 
@@ -230,7 +230,7 @@ function topLevelOf(view: RunView, loop: LoopScope, nodeId: string): string {
   return id;
 }
 
-export function applyEvents(view: RunView, events: readonly EngineEvent[]): void {
+function applyEvents(view: RunView, events: readonly EngineEvent[]): void {
   for (const event of events) {
     if (event.seq <= view.lastSeq && view.runId === event.executionId) continue;
     if (view.runId !== undefined && event.executionId !== view.runId) continue;
@@ -415,7 +415,7 @@ function settleRunning(view: RunView, ts: number): void {
 }
 
 /** An AI node's output: `{ usage: { inputTokens, outputTokens }, costUsd? }`. */
-export function usageOf(output: unknown): { inputTokens: number; outputTokens: number; costUsd?: number } | undefined {
+function usageOf(output: unknown): { inputTokens: number; outputTokens: number; costUsd?: number } | undefined {
   if (output === null || typeof output !== 'object' || Array.isArray(output)) return undefined;
   const usage = (output as { usage?: unknown }).usage;
   if (usage === null || typeof usage !== 'object') return undefined;
@@ -454,7 +454,7 @@ function addUsage(view: RunView, node: NodeView, output: unknown, input: unknown
  * say. With events, their attempt segments stay (they are exact); without, each node that ran gets one segment
  * from its startedAt to its finishedAt, labelled with its attempt count.
  */
-export function applyRecord(view: RunView, record: RunRecord): void {
+function applyRecord(view: RunView, record: RunRecord): void {
   const fromEvents = view.fromEvents && view.runId === record.id;
   view.runId = record.id;
   view.flowId = record.flowId;

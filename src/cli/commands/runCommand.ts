@@ -12,6 +12,7 @@ import type { EngineEvent } from '../../engine/run/events';
 import type { RunRecord } from '../../engine/run/runRecord';
 import { dimErr, err, formatDuration, greenErr, out, redErr, yellowErr } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from '../cliTypes';
+import { firstFrameIn } from '../../engine/load/stackMapping';
 
 export async function runCommand(file: string | undefined, options: CliOptions): Promise<number> {
   if (!file) throw new UsageError('weft run needs a flow file: weft run <file> [--input JSON | --input-file F] [--json]');
@@ -150,12 +151,8 @@ function printOutcome(record: RunRecord): void {
 }
 
 /** The first stack frame in the user's own files (next to the flow), as `file:line:col` relative to the cwd. */
-export function userFrame(stack: string, flowFile: string): string | undefined {
+function userFrame(stack: string, flowFile: string): string | undefined {
   const root = dirname(flowFile);
-  for (const match of stack.matchAll(/\(?((?:[A-Za-z]:)?[^\s()]+):(\d+):(\d+)\)?$/gm)) {
-    const file = match[1];
-    if (!file.startsWith(root) || file.includes(`${sep}node_modules${sep}`)) continue;
-    return `${relative(process.cwd(), file) || file}:${match[2]}:${match[3]}`;
-  }
-  return undefined;
+  const frame = firstFrameIn(stack, { has: (file) => file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`) });
+  return frame && `${relative(process.cwd(), frame.file) || frame.file}:${frame.line}:${frame.column}`;
 }

@@ -9,13 +9,13 @@
 // use); 0 after a graceful stop.
 
 import { relative, resolve } from 'node:path';
-import { HistoryStore } from '../../engine/history/historyStore';
 import { formatDiagnostic } from '../../engine/model/diagnostics';
 import { activateFlows, type LiveProblem } from '../../live/activateFlows';
 import { DEFAULT_GRACE_MS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startLiveServer, type LiveServer } from '../../live/liveServer';
 import type { LiveLogEntry } from '../../live/webhookHandler';
 import { formatInZone, nextTimes } from '../../live/schedules';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
+import { openHistory } from './runCommand';
 import { dim, err, green, out, redErr, yellow, yellowErr } from '../terminal';
 
 export interface ServeOptions {
@@ -47,7 +47,8 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
     return EXIT_USAGE;
   }
 
-  const history = HistoryStore.open({ dir: options.historyDir ?? '.weft' });
+  // Live mode always records (there is no --no-history for serve).
+  const history = openHistory({ historyDir: options.historyDir })!;
   // What happens while the server starts (resumed runs, catch-up runs) is printed after the list of URLs.
   let early: LiveLogEntry[] | undefined = [];
   const onLog = (entry: LiveLogEntry): void => (early ? void early.push(entry) : printLog(entry));

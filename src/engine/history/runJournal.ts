@@ -61,7 +61,7 @@ export class JournalWriter {
   private inFlight: Batch | undefined;
   private writing: Promise<void> | undefined;
   /** Set by rotate(): the drain closes the segment before its next write. */
-  private rotation: { promise: Promise<void>; resolve: () => void } | undefined;
+  private rotation: Deferred | undefined;
   /** Segments this process wrote and will not write again (shared by every writer in the process). */
   readonly retired = retiredSegments;
   /** Lines appended to the current segment (compaction is due when this grows). */
@@ -99,11 +99,7 @@ export class JournalWriter {
    */
   rotate(): Promise<void> {
     if (this.writing) {
-      if (!this.rotation) {
-        let resolve!: () => void;
-        const promise = new Promise<void>((res) => (resolve = res));
-        this.rotation = { promise, resolve };
-      }
+      this.rotation ??= deferred();
       return this.rotation.promise;
     }
     return this.closeSegment();

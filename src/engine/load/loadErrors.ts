@@ -3,7 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { WeftError } from '../errors';
-import type { Diagnostic, Position, Range } from '../model/diagnostics';
+import type { Diagnostic, Range } from '../model/diagnostics';
+import { LineIndex } from '../model/lineIndex';
 
 /**
  * A module could not be loaded for a reason with a place in a file (a syntax error, an import that names no
@@ -31,33 +32,11 @@ export function loadErrorDiagnostic(message: string, file: string, range: Range 
   if (range === undefined) return diagnostic;
   const source = text ?? readText(file);
   if (source === undefined) return diagnostic;
-  const start = offsetAt(source, range.start);
+  const lines = new LineIndex(source);
+  const start = lines.offsetAt(range.start);
   diagnostic.offset = start;
-  diagnostic.length = offsetAt(source, range.end) - start;
+  diagnostic.length = lines.offsetAt(range.end) - start;
   return diagnostic;
-}
-
-/** The zero-based line and character of an offset (UTF-16 units, as JavaScript strings count) of `text`. */
-export function positionAt(text: string, offset: number): Position {
-  const at = Math.max(0, Math.min(offset, text.length));
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
-    line += 1;
-    lineStart = i + 1;
-  }
-  return { line, character: at - lineStart };
-}
-
-/** The offset of a zero-based line and character of `text` (clamped to the text). */
-export function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let i = 0; i < position.line; i += 1) {
-    const next = text.indexOf('\n', offset);
-    if (next === -1) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(offset + position.character, text.length);
 }
 
 /** Line `line` (zero-based) of `text`, without its line break. */

@@ -17,7 +17,8 @@
 // - A `/` is read as the start of a regular expression after one of `( , = : [ ! & | ? { } ; + - * % < > ~ ^`
 //   or at the start, else as a division. A regular expression after a keyword (`return /x/`) can mislead it.
 
-import type { Position, Range } from '../model/diagnostics';
+import type { Range } from '../model/diagnostics';
+import { LineIndex } from '../model/lineIndex';
 
 /** A JSON path into the flow definition, as diagnostics carry it. */
 export type JsonPath = readonly (string | number)[];
@@ -46,8 +47,8 @@ export function createFlowSourceLocator(sourceText: string): FlowSourceLocator {
   const scanner = new Scanner(sourceText);
   const call = scanner.findFlowCall();
   const root = call === undefined ? undefined : scanner.parseValueAt(call.argumentStart);
-  const lines = lineStarts(sourceText);
-  const toRange = (start: number, end: number): Range => ({ start: positionAt(lines, start), end: positionAt(lines, end) });
+  const lines = new LineIndex(sourceText);
+  const toRange = (start: number, end: number): Range => lines.rangeAt(start, end);
   const flowCallRange = call === undefined ? undefined : toRange(call.start, call.start + 'flow'.length);
 
   const nodeRanges = new Map<string, Range>();
@@ -461,21 +462,4 @@ function unquote(body: string): string {
     if (escape[0] === 'u' || escape[0] === 'x') return String.fromCodePoint(parseInt(escape.replace(/[ux{}]/g, ''), 16));
     return { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' }[escape] ?? escape;
   });
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function positionAt(starts: readonly number[], offset: number): Position {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low, character: offset - starts[low] };
 }

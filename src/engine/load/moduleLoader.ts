@@ -20,7 +20,8 @@ import { readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Range } from '../model/diagnostics';
-import { lineOf, loadErrorDiagnostic, ModuleLoadError, positionAt } from './loadErrors';
+import { lineOf, loadErrorDiagnostic, ModuleLoadError } from './loadErrors';
+import { LineIndex } from '../model/lineIndex';
 import { ensureStackMapping, firstFrameIn, mapModulePosition, registerModule } from './stackMapping';
 import { transpileModule } from './transpileModule';
 
@@ -31,7 +32,7 @@ import { transpileModule } from './transpileModule';
 export type LoadOutcome = { ok: true; exports: unknown; inputs: string[] } | { ok: false; error: unknown; inputs: string[] };
 
 /** Extensions tried, in order, for an import written without one (and for a folder's index file). */
-export const MODULE_EXTENSIONS: readonly string[] = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
+const MODULE_EXTENSIONS: readonly string[] = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
 // What an import of a compiled file's name may mean instead, when no file of that name exists.
 const TYPESCRIPT_SOURCES: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 const LOADED_HERE = new Set(MODULE_EXTENSIONS);
@@ -90,7 +91,7 @@ function evaluate(load: Load, file: string, parent: NodeJS.Module | undefined): 
       if (map !== undefined) registerModule(file, map);
       // Node hands `_compile`d code `(id) => module.require(id)`.
       m.require = requireFor(load, m, text) as NodeJS.Require;
-      compile(m, code, file);
+      compile(m, code, file, text);
     }
   } catch (error) {
     load.modules.delete(file);
@@ -129,11 +130,11 @@ function readSource(file: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function compile(m: CompilableModule, code: string, file: string): void {
+function compile(m: CompilableModule, code: string, file: string, text: string): void {
   try {
     m._compile(code, file, 'commonjs');
   } catch (error) {
-    throw compileError(error, file) ?? error;
+    throw compileError(error, file, text) ?? error;
   }
 }
 
@@ -142,7 +143,7 @@ function compile(m: CompilableModule, code: string, file: string): void {
  * ModuleLoadError; undefined for anything else `_compile` let through (what the module threw when it ran).
  * V8 heads the stack of a compile error with `file:line`, the line and a row of carets.
  */
-function compileError(error: unknown, file: string): ModuleLoadError | undefined {
+function compileError(error: unknown, file: string, text: string): ModuleLoadError | undefined {
   if (!(error instanceof SyntaxError) || typeof error.stack !== 'string') return undefined;
   const [head, , carets] = error.stack.split('\n');
   const header = /^(.*):(\d+)$/.exec(head ?? '');
@@ -158,7 +159,7 @@ function compileError(error: unknown, file: string): ModuleLoadError | undefined
   } else {
     range = { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };
   }
-  return new ModuleLoadError(loadErrorDiagnostic(error.message, file, range));
+  return new ModuleLoadError(loadErrorDiagnostic(error.message, file, range, text));
 }
 
 /** An import that names no file: reported at the import, found through the stack of the `require` call. */
@@ -184,7 +185,7 @@ function specifierRange(text: string, id: string, line: number | undefined): Ran
   }
   for (const literal of quoted) {
     const at = text.indexOf(literal);
-    if (at !== -1) return { start: positionAt(text, at), end: positionAt(text, at + literal.length) };
+    if (at !== -1) return new LineIndex(text).rangeAt(at, at + literal.length);
   }
   return line === undefined ? undefined : { start: { line, character: 0 }, end: { line, character: lineOf(text, line).length } };
 }
@@ -195,7 +196,7 @@ function parseJson(file: string, text: string): unknown {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(message);
-    const start = position === null ? undefined : positionAt(text, Number(position[1]));
+    const start = position === null ? undefined : new LineIndex(text).positionAt(Number(position[1]));
     const range = start === undefined ? undefined : { start, end: { line: start.line, character: start.character + 1 } };
     throw new ModuleLoadError(loadErrorDiagnostic(message, file, range, text));
   }

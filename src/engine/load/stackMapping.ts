@@ -75,7 +75,7 @@ export function mapModulePosition(file: string, line: number, column: number): S
  * The first frame of a (mapped) stack trace that lies in one of `files`: where a module threw while it was
  * evaluated. Reads V8's frame format, `at name (file:line:col)` or `at file:line:col`.
  */
-export function firstFrameIn(stack: string, files: ReadonlySet<string>): SourcePosition | undefined {
+export function firstFrameIn(stack: string, files: { has(file: string): boolean }): SourcePosition | undefined {
   for (const text of stack.split('\n')) {
     const match = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(text);
     if (match === null) continue;

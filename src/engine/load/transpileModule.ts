@@ -13,7 +13,8 @@ import type { SourceMapPayload } from 'node:module';
 import { basename, extname } from 'node:path';
 import { transform, type Transform } from 'sucrase';
 import type { Range } from '../model/diagnostics';
-import { loadErrorDiagnostic, ModuleLoadError, positionAt } from './loadErrors';
+import { loadErrorDiagnostic, ModuleLoadError } from './loadErrors';
+import { LineIndex } from '../model/lineIndex';
 import { rewriteImportMeta } from './rewriteImportMeta';
 
 export interface TranspiledModule {
@@ -91,5 +92,5 @@ function tokenRange(source: string, offset: number): Range {
   const word = /[\p{ID_Continue}$]+/uy;
   word.lastIndex = offset;
   const length = word.exec(source)?.[0].length ?? (offset < source.length && source[offset] !== '\n' ? 1 : 0);
-  return { start: positionAt(source, offset), end: positionAt(source, offset + length) };
+  return new LineIndex(source).rangeAt(offset, offset + length);
 }

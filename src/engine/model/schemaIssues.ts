@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { closestName } from './closestName';
 import type { JsonPath } from './sourceLocator';
-import { defOf, type SchemaDef } from './zodDef';
+import { defOf } from './zodDef';
 
 export interface IssueReport {
   /** JSON path, relative to the value that was checked. */

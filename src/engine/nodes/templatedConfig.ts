@@ -42,6 +42,5 @@ export function configError(nodeType: string, field: string, expected: string, v
   return new WeftError('usage', `The ${nodeType} node's config.${field} must be ${expected}; it is ${describeValue(value)}.`);
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// One definition for the engine: node types import it from here with the other config helpers.
+export { isPlainObject } from '../run/buildInput';

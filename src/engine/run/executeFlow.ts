@@ -3,9 +3,7 @@
 // `onCheckpoint` (see src/api/runFlow.ts).
 
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-
-const HOST = hostname();
+import { currentHost } from '../history/processAlive';
 import { serializeError, WeftError } from '../errors';
 import type { ExecutionInfo } from '../expr/scope';
 import type { CompiledFlow } from '../model/compiledFlow';
@@ -63,7 +61,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     trigger,
     input: redactor.value(input),
     startedAt,
-    owner: { pid: process.pid, host: HOST },
+    owner: { pid: process.pid, host: currentHost() },
     nodes,
   };
   if (flow.file) record.flowFile = flow.file;

@@ -3,6 +3,7 @@
 
 import type { MockDefinition, TestCaseDefinition } from '../model/flowSchema';
 import type { RunRecord } from '../run/runRecord';
+import { REDACTED } from '../run/redact';
 
 export interface TestFromRun {
   test: TestCaseDefinition;
@@ -21,7 +22,7 @@ export function testFromRun(sideEffectNodes: Iterable<string>, record: RunRecord
     else if (recorded.status === 'failed' && recorded.error) mocks[id] = { error: recorded.error.message };
   }
   for (const path of record.truncated ?? []) warnings.push(`${path} was cut to the history size limit; the test holds the cut value.`);
-  if (JSON.stringify(record).includes('***')) {
+  if (JSON.stringify(record).includes(REDACTED)) {
     warnings.push('Some values had secrets in them and were recorded as ***.');
   }
   const expect: TestCaseDefinition['expect'] = {};

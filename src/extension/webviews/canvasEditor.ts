@@ -21,10 +21,14 @@ import {
   type PaletteEntry,
 } from '../../protocol/canvasProtocol';
 import { outlineOf } from '../flowOutline';
+import { toVsRange } from '../vsRange';
 import type { RunController } from '../runController';
 import type { RunWorkerClient } from '../runWorkerClient';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import type { NodeRegistry } from '../../engine/nodes/registry';
+import { FlowDocument } from '../../language/flowDocument';
+import { nodeRanges } from '../../language/symbols';
 
 type RunView = CanvasNotifications['didChangeRun'];
 
@@ -36,6 +40,7 @@ const PREVIEW_CHARS = 4000;
 export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = 'weft.canvas';
   private palette: PaletteEntry[] | undefined;
+  private builtins: NodeRegistry | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,6 +60,8 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     let readyOnce = false;
     let runView: RunView = { live: false, statuses: {}, ports: {} };
     let currentRequest: string | undefined;
+    /** The record the statuses come from (the last run, or the run that just ended): node details read it. */
+    let lastRecord: RunRecord | undefined;
     let runTimer: NodeJS.Timeout | undefined;
 
     const sendGraph = async (): Promise<void> => {
@@ -95,7 +102,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         ready: async () => {
           readyOnce = false;
           await sendGraph();
-          runView = await this.initialRun(file);
+          ({ view: runView, record: lastRecord } = await this.initialRun(file));
           currentRequest = this.runs.activeRuns().find((r) => r.file.toString() === file.toString())?.requestId;
           await channel.notify('didChangeRun', runView);
         },
@@ -113,7 +120,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
           });
           return { id };
         },
-        nodeDetails: ({ nodeId }) => this.nodeDetails(file, nodeId),
+        nodeDetails: ({ nodeId }) => this.nodeDetails(file, nodeId, lastRecord),
         openRun: ({ runId }) => vscode.commands.executeCommand('weft.showRun', file, runId),
         revealNode: ({ nodeId }) => this.reveal(document, nodeId),
         runFlow: () => vscode.commands.executeCommand('weft.run', file),
@@ -135,6 +142,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
           currentRequest = change.requestId;
           runView = { live: true, statuses: {}, ports: {} };
         }
+        if (change.record) lastRecord = change.record;
         runView = change.record ? viewOfRecord(change.record) : applyEvents(runView, change.events);
         // A run that failed before it started (invalid input) leaves nothing live behind.
         if (!change.record && change.events.length === 0) runView = { ...runView, live: false };
@@ -161,10 +169,15 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     }
   }
 
+  /** The built-in node types (created once). */
+  private registry(): NodeRegistry {
+    return (this.builtins ??= createDefaultRegistry());
+  }
+
   /** The built-in node types with their config schemas (computed once). */
   private paletteEntries(): PaletteEntry[] {
     if (!this.palette) {
-      this.palette = createDefaultRegistry()
+      this.palette = this.registry()
         .list()
         .map((type) => {
           let configSchema: Record<string, unknown> = {};
@@ -180,20 +193,21 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
   }
 
   /** The run in progress for this file (its events so far), else the last run's record, else nothing. */
-  private async initialRun(file: vscode.Uri): Promise<RunView> {
+  private async initialRun(file: vscode.Uri): Promise<{ view: RunView; record?: RunRecord }> {
     const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
-    if (active) return applyEvents({ live: true, statuses: {}, ports: {} }, active.events);
+    if (active) return { view: applyEvents({ live: true, statuses: {}, ports: {} }, active.events) };
     const last = await this.runs.lastRunOfFile(file).catch(() => undefined);
-    return last ? viewOfRecord(last) : { live: false, statuses: {}, ports: {} };
+    return last ? { view: viewOfRecord(last), record: last } : { view: { live: false, statuses: {}, ports: {} } };
   }
 
-  private async nodeDetails(file: vscode.Uri, nodeId: string): Promise<CanvasNodeDetails | null> {
+  /** A node in the run in progress, else in `known` (the record the canvas shows), else in the last recorded run. */
+  private async nodeDetails(file: vscode.Uri, nodeId: string, known: RunRecord | undefined): Promise<CanvasNodeDetails | null> {
     const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
     if (active?.runId) {
       const details = detailsFromEvents(active.runId, nodeId, active.events);
       if (details) return details;
     }
-    const record = await this.runs.lastRunOfFile(file).catch(() => undefined);
+    const record = known ?? (await this.runs.lastRunOfFile(file).catch(() => undefined));
     const node = record?.nodes[nodeId];
     if (!record || !node) return null;
     const details: CanvasNodeDetails = { runId: record.id, runStatus: record.status, live: false, nodeId, status: node.status, attempts: node.attempts };
@@ -207,30 +221,21 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
 
   /** Shows the node's definition in the text editor beside the canvas, selected. */
   private async reveal(document: vscode.TextDocument, nodeId: string): Promise<void> {
-    const isJson = document.uri.path.endsWith('.json');
-    let range = outlineOf(document.getText(), isJson).nodes.find((n) => n.id === nodeId)?.range;
-    // Loop body nodes are not in the outline of a .flow.json; the canvas graph has every node's range.
-    if (!range && isJson) range = findRange(canvasGraphFromText(document.getText()), nodeId);
+    // A .flow.json's nodes, loop bodies included, from the language service; a .flow.ts's from its text.
+    const range = document.uri.path.endsWith('.json')
+      ? nodeRanges(FlowDocument.create(document.getText(), document.uri.fsPath, { registry: this.registry() }), { includeBodies: true }).get(nodeId)
+      : outlineOf(document.getText(), false).nodes.find((n) => n.id === nodeId)?.range;
     if (!range) {
       void vscode.window.showInformationMessage(`The definition of ${nodeId} was not found in the text.`);
       return;
     }
-    const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+    const selection = toVsRange(range);
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preserveFocus: false });
   }
 }
 
-function findRange(graph: CanvasGraph, nodeId: string): CanvasGraph['nodes'][number]['range'] {
-  for (const node of graph.nodes) {
-    if (node.id === nodeId) return node.range;
-    const inBody = node.body ? findRange(node.body, nodeId) : undefined;
-    if (inBody) return inBody;
-  }
-  return undefined;
-}
-
 /** Node statuses from a run's events (the latest event of each node wins: a loop body node's last iteration). */
-export function applyEvents(view: RunView, events: readonly EngineEvent[]): RunView {
+function applyEvents(view: RunView, events: readonly EngineEvent[]): RunView {
   if (events.length === 0) return view;
   const statuses: Record<string, CanvasNodeStatus> = { ...view.statuses };
   let { runId, runStatus, live } = view;

@@ -10,16 +10,18 @@
 // - Batches are leading-edge: the first goes at once (the first node event shows fast), then at most one message
 //   per BATCH_MS. The end of a run flushes pending events before it says `didFinishRun`.
 
-import { dirname } from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../engine/run/events';
 import type { RunRecord } from '../../engine/run/runRecord';
 import { executionInbound, type ExecutionInbound, type ExecutionNotifications, type RunSnapshot } from '../../protocol/executionProtocol';
 import { outlineOf } from '../flowOutline';
+import { toVsRange } from '../vsRange';
 import type { ActiveRun, RunChange, RunController } from '../runController';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { parseJsonSource } from '../../engine/model/jsonSource';
+import { buildFlowModel } from '../../language/flowModel';
 
 /** At most one events message per this many ms (about one animation frame). */
 const BATCH_MS = 16;
@@ -70,7 +72,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
    */
   private prepare(file: vscode.Uri, started: Promise<ActiveRun | undefined>): void {
     if (this.panel) return;
-    const placeholder: Shown = { file, flowName: baseName(file), ended: false };
+    const placeholder: Shown = { file, flowName: basename(file.path), ended: false };
     this.show(placeholder, true);
     void started.then((run) => {
       if (!run && this.shown === placeholder) this.panel?.dispose();
@@ -95,11 +97,11 @@ export class ExecutionPanelManager implements vscode.Disposable {
     this.show(
       {
         file,
-        flowName: record?.flowId ?? baseName(file),
+        flowName: record?.flowId ?? basename(file.path),
         record,
         runId: record?.id ?? runId,
         ended: true,
-        message: record ? undefined : `Run ${runId} is not in the history of ${baseName(file)}.`,
+        message: record ? undefined : `Run ${runId} is not in the history of ${basename(file.path)}.`,
       },
       false,
       reveal,
@@ -209,7 +211,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
     const snapshot: RunSnapshot = {
       viewId: ++this.viewId,
       file: shown.file.toString(),
-      fileName: baseName(shown.file),
+      fileName: basename(shown.file.path),
       flowName: shown.flowName,
       requestId: shown.ended ? undefined : shown.run?.requestId,
       runId: shown.runId ?? shown.run?.runId ?? shown.record?.id,
@@ -293,10 +295,10 @@ export class ExecutionPanelManager implements vscode.Disposable {
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === shown.file.toString());
     const editor = await vscode.window.showTextDocument(document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
     if (!node) {
-      void vscode.window.showWarningMessage(`${baseName(shown.file)} has no node '${nodeId}' (renamed since the run?).`);
+      void vscode.window.showWarningMessage(`${basename(shown.file.path)} has no node '${nodeId}' (renamed since the run?).`);
       return;
     }
-    const range = new vscode.Range(node.range.start.line, node.range.start.character, node.range.end.line, node.range.end.character);
+    const range = toVsRange(node.range);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -334,10 +336,6 @@ export class ExecutionPanelManager implements vscode.Disposable {
   }
 }
 
-function baseName(file: vscode.Uri): string {
-  return file.path.slice(file.path.lastIndexOf('/') + 1);
-}
-
 function titleOf(shown: Shown): string {
   return `Run: ${shown.flowName}`;
 }
@@ -363,18 +361,12 @@ async function nodeTypesOf(file: vscode.Uri): Promise<Record<string, string>> {
   return nodeTypesFromJson(document.getText());
 }
 
+/** Node types by id, loop bodies included (the language service's model of the text; the first id wins). */
 function nodeTypesFromJson(text: string): Record<string, string> {
   const types: Record<string, string> = {};
-  const visit = (nodes: unknown, depth: number): void => {
-    if (!Array.isArray(nodes) || depth > 16) return;
-    for (const node of nodes as { id?: unknown; type?: unknown; config?: { body?: { nodes?: unknown } } }[]) {
-      if (!node || typeof node !== 'object') continue;
-      if (typeof node.id === 'string' && typeof node.type === 'string' && !(node.id in types)) types[node.id] = node.type;
-      visit(node.config?.body?.nodes, depth + 1);
-    }
-  };
-  const flow = parseJsonc(text, [], { allowTrailingComma: true }) as { nodes?: unknown } | undefined;
-  visit(flow?.nodes, 0);
+  for (const node of buildFlowModel(parseJsonSource(text).root).nodes) {
+    if (node.id !== undefined && node.type !== undefined && !(node.id in types)) types[node.id] = node.type;
+  }
   return types;
 }
 

@@ -4,14 +4,12 @@
 // (historyPicker.ts), and gives the webview two records to compare. The list is sent again when the page loads
 // (after hide/show or a reload: the page keeps only UI state) and when a run of this history ends.
 
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Invocation, InvocationLogFile } from '../../live/invocationLog';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { WeftError } from '../../engine/errors';
 import type { RunSummary } from '../../engine/history/runSummary';
 import type { RunRecord } from '../../engine/run/runRecord';
+import { readInvocationLogs } from '../../live/invocationLog';
 import {
   historyInbound,
   type HistoryInbound,
@@ -156,7 +154,7 @@ export class HistoryPanelManager implements vscode.Disposable {
     await history.recoverInterrupted().catch((error: unknown) => this.log.warn(`Could not recover interrupted runs: ${String(error)}`));
     const list = await history.list();
     this.summaries = new Map(list.map((run) => [run.id, run]));
-    await channel.notify('didChangeRuns', { scope: this.scopeInfo(scope), runs: list, invocations: await readInvocations(history.dir) });
+    await channel.notify('didChangeRuns', { scope: this.scopeInfo(scope), runs: list, invocations: await readInvocationLogs(history.dir) });
   }
 
   private deliverFlowFilter(): void {
@@ -260,20 +258,4 @@ async function nodeOrderOf(record: RunRecord): Promise<string[] | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Every flow's recent webhook requests, as live mode mirrors them to `<history>/live/<flowId>.invocations.json`. */
-async function readInvocations(historyDir: string): Promise<Record<string, Invocation[]>> {
-  const dir = join(historyDir, 'live');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const byFlow: Record<string, Invocation[]> = {};
-  for (const name of names.filter((n) => n.endsWith('.invocations.json'))) {
-    try {
-      const file = JSON.parse(await readFile(join(dir, name), 'utf8')) as InvocationLogFile;
-      if (typeof file.flowId === 'string' && Array.isArray(file.invocations)) byFlow[file.flowId] = file.invocations;
-    } catch {
-      // Being replaced right now, or not ours: the next refresh reads it.
-    }
-  }
-  return byFlow;
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFlow } from '../../../src/api/loadFlow';
-import { canvasGraphFromCompiled, canvasGraphFromText, portList } from '../../../src/language/canvasGraph';
+import { canvasGraphFromCompiled, canvasGraphFromText } from '../../../src/language/canvasGraph';
+import { portList } from '../../../src/language/nodePorts';
 import { ifNodeType } from '../../../src/engine/nodes/if';
 
 const SAMPLES = join(__dirname, '../../../samples');

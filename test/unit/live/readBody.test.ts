@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BodyError, readBody } from '../../../src/live/readBody';
 
 /** A stream standing in for a request: headers, and `complete` once it has ended, as node:http sets it. */
@@ -53,15 +53,20 @@ describe('readBody', () => {
 
   it('gives up on a body that does not arrive in time', async () => {
     // ARRANGE
-    const request = fakeRequest();
-    const started = Date.now();
-    const reading = readBody(asRequest(request), { timeoutMs: 100 });
-    // ACT
-    request.write('{');
-    const error = await reading.catch((e: unknown) => e);
-    // ASSERT
-    expect((error as BodyError).status).toBe(408);
-    expect(Date.now() - started).toBeLessThan(1000);
+    vi.useFakeTimers();
+    try {
+      const request = fakeRequest();
+      // Caught at once: the rejection comes while the clock is advanced, before the await below.
+      const reading = readBody(asRequest(request), { timeoutMs: 100 }).catch((e: unknown) => e);
+      // ACT: part of the body, then nothing until the deadline.
+      request.write('{');
+      await vi.advanceTimersByTimeAsync(100);
+      const error = await reading;
+      // ASSERT
+      expect((error as BodyError).status).toBe(408);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports a client that went away mid-body', async () => {

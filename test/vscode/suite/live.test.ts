@@ -2,7 +2,6 @@
 // CLI's, in a child process), Send Test Webhook posts a test's input and the run lands in history, a flow that does
 // not compile is refused, the schedule's next times show above its trigger, and Deactivate stops serving.
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -10,6 +9,7 @@ import packageJson from '../../../package.json';
 import type { WeftExtensionApi } from '../../../src/extension/extension';
 import type { Features } from '../../../src/extension/features';
 import { waitFor } from './waitFor';
+import { freePort } from '../../support/freePort';
 
 const EXTENSION_ID = `${packageJson.publisher}.${packageJson.name}`;
 
@@ -17,16 +17,6 @@ function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.file(join(vscode.workspace.workspaceFolders![0].uri.fsPath, name));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function lensTitles(uri: vscode.Uri): Promise<string[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];

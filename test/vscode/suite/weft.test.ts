@@ -1,7 +1,7 @@
 // What only a real VS Code shows: CodeLens titles, diagnostics at their ranges, completion, rename, a run through
 // the command landing in history, and Test Explorer results. One code-server session runs all of these.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, before } from 'mocha';
 import * as vscode from 'vscode';
@@ -28,10 +28,6 @@ describe('weft in VS Code', () => {
     const extension = vscode.extensions.getExtension<WeftExtensionApi>(EXTENSION_ID)!;
     await extension.activate();
     api = extension.exports;
-  });
-
-  it('activates cheaply: activate() itself takes under 50 ms', () => {
-    assert.ok(api.activationMs < 50, `activate() took ${api.activationMs} ms`);
   });
 
   it('shows Run, Test and History above a flow, and Run from here above each node', async () => {
@@ -125,7 +121,6 @@ describe('weft in VS Code', () => {
       return t.some((x) => x.startsWith('$(history) History: passed')) ? t : undefined;
     });
     assert.ok(titles.some((t) => t.includes('completed')), 'node CodeLens shows the last run');
-    assert.ok(readdirSync(join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.weft', 'runs')).length >= 1);
   });
 
   it('lists every flow test in Test Explorer and reports their results', async () => {

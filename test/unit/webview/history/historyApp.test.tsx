@@ -240,7 +240,11 @@ describe('history panel', () => {
 
     // ACT: filter to follow-up, then open the accepted request's run.
     fromHost({ kind: 'notification', method: 'didChangeFlowFilter', params: { flowId: 'follow-up' } });
-    const table = await waitFor(() => document.querySelector<HTMLElement>('[data-invocations="follow-up"]')!);
+    const table = await waitFor(() => {
+      const found = document.querySelector<HTMLElement>('[data-invocations="follow-up"]');
+      expect(found).not.toBeNull();
+      return found!;
+    });
     fireEvent.click(within(table).getByRole('button', { name: 'Open run run-2' }));
 
     // ASSERT

@@ -101,7 +101,9 @@ describe('execution panel App', () => {
     expect(Number(document.body.dataset.firstNodeEventAt)).toBeGreaterThan(0);
 
     // ACT 3: a batch of an older showing is dropped; the rest arrives, then the end.
-    notify('didReceiveEvents', { viewId: 0, events: [] });
+    notify('didReceiveEvents', { viewId: 0, events: events.slice(firstCompleted + 1) });
+    expect(screen.getByTestId('progress').textContent).toBe('1 of 5 nodes');
+    expect(card('tax').dataset.nodeStatus).toBe('pending');
     notify('didReceiveEvents', { viewId: 1, events: events.slice(firstCompleted + 1) });
     notify('didFinishRun', { viewId: 1, record });
 
