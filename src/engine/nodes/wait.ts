@@ -30,9 +30,11 @@ export const waitNodeType = defineNodeType<WaitConfig>({
   run: async (ctx) => {
     const saved = ctx.savedState as WaitState | undefined;
     const due = saved?.until ? Date.parse(saved.until) : dueTime(ctx.config, ctx.nodeId);
-    if (!saved) await ctx.saveState({ until: new Date(due).toISOString() } satisfies WaitState);
-    const remaining = due - Date.now();
-    if (remaining > 0) await sleep(remaining, ctx.signal);
+    // Saved again when resumed: if this run is interrupted in turn, its own record is the one resumed next.
+    await ctx.saveState({ until: new Date(due).toISOString() } satisfies WaitState);
+    // Measured again after each sleep: the due time is on the wall clock, which may have been set back meanwhile,
+    // and a wait never ends early.
+    for (let remaining = due - Date.now(); remaining > 0; remaining = due - Date.now()) await sleep(remaining, ctx.signal);
     return { output: ctx.input };
   },
 });

@@ -12,6 +12,7 @@ import type { NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoNow } from './isoClock';
+import { setLongTimeout } from './longTimer';
 import { planReuse } from './planReuse';
 import { Redactor } from './redact';
 import type { EventDraft, RunContext } from './runContext';
@@ -75,7 +76,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // Created only when it fires: most runs never time out, and an Error with its stack is not free.
   let timeoutError: WeftError | undefined;
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
     controller.abort(timeoutError);
   }, flow.settings.timeoutMs);
@@ -149,7 +150,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     concurrency: flow.settings.concurrency,
   }).execute();
 
-  clearTimeout(timer);
+  timer.clear();
   options.signal?.removeEventListener('abort', onOuterAbort);
   // Whatever is still in flight (a node that ignored its signal, a sandbox job) is told to stop.
   if (!controller.signal.aborted) controller.abort(RUN_ENDED);

@@ -8,6 +8,7 @@ import { WeftError } from '../errors';
 import type { CompiledNode } from '../model/compiledFlow';
 import type { InputContribution, LogLevel, NodeContext, NodeOutcome, NodeServices } from '../nodes/nodeType';
 import { DEFAULT_PORT } from '../nodes/nodeType';
+import { setLongTimeout } from './longTimer';
 import { retryDelay } from './retryDelay';
 import type { RunContext } from './runContext';
 
@@ -111,33 +112,33 @@ function startAttempt(host: NodeRunHost, node: CompiledNode, input: unknown, inp
 
 function withTimeout(promise: Promise<NodeOutcome>, timeoutMs: number, ctx: RunningNodeContext, node: CompiledNode): Promise<NodeOutcome> {
   return new Promise<NodeOutcome>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       const error = new WeftError('timeout', `Node '${node.id}' timed out after ${timeoutMs} ms`, { nodeId: node.id, kind: 'operational' });
       ctx.abortAttempt(error);
       reject(error);
     }, timeoutMs);
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        timer.clear();
         reject(error);
       },
     );
   });
 }
 
-/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+/** Resolves after `ms` (any length: see longTimer), or rejects as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      timer.clear();
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);

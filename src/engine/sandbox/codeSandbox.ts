@@ -10,6 +10,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { WeftError } from '../errors';
+import { setLongTimeout, type LongTimer } from '../run/longTimer';
 import type { CodeRequest } from '../nodes/nodeType';
 import { SANDBOX_WORKER_SOURCE, type SandboxChildMessage, type SandboxRunMessage } from './sandboxWorkerSource';
 
@@ -31,8 +32,6 @@ export const DEFAULT_SANDBOX_WORKERS = 2;
 export const DEFAULT_SANDBOX_MEMORY_MB = 128;
 const MIN_MEMORY_MB = 16;
 const MAX_MEMORY_MB = 4096;
-/** setTimeout fires at once for longer delays. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How much of a process's stderr is kept, to tell an out-of-memory abort from another death. */
 const STDERR_TAIL_CHARS = 4096;
 const OUT_OF_MEMORY = /heap out of memory|Allocation failed|invalid (array|table) (length|size)|invalid size error/i;
@@ -48,7 +47,7 @@ interface Job {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   onAbort(): void;
-  timer: NodeJS.Timeout | undefined;
+  timer: LongTimer | undefined;
   slot: Slot | undefined;
 }
 
@@ -211,7 +210,7 @@ class ProcessPool implements CodeSandbox {
     }
     if (job.timeoutMs !== undefined) {
       const timeoutMs = job.timeoutMs;
-      job.timer = setTimeout(() => {
+      job.timer = setLongTimeout(() => {
         this.retire(slot);
         this.settle(
           job,
@@ -293,7 +292,7 @@ class ProcessPool implements CodeSandbox {
 
   /** Settles a job exactly once, releasing its timer and abort listener. */
   private settle(job: Job, error: unknown, value?: unknown): void {
-    if (job.timer !== undefined) clearTimeout(job.timer);
+    job.timer?.clear();
     job.timer = undefined;
     job.signal.removeEventListener('abort', job.onAbort);
     const { resolve, reject } = job;
@@ -354,7 +353,7 @@ function clampMemory(mb: number): number {
 }
 
 function timerMs(timeoutMs: number): number | undefined {
-  return Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS) : undefined;
+  return Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.ceil(timeoutMs) : undefined;
 }
 
 function userError(message: Extract<SandboxChildMessage, { type: 'done'; ok: false }>): WeftError {
