@@ -35,6 +35,11 @@ export interface WeftErrorOptions {
   diagnostics?: Diagnostic[];
   /** Extra data for the record, never secrets. */
   details?: Record<string, unknown>;
+  /** Where in the user's code it was thrown: 1-based, kept out of the message so the message is what was thrown. */
+  line?: number;
+  column?: number;
+  /** The name of what the user's code threw (`TypeError`), when this error stands for it; else `WeftError`. */
+  name?: string;
 }
 
 export class WeftError extends Error {
@@ -43,15 +48,19 @@ export class WeftError extends Error {
   readonly nodeId?: string;
   readonly diagnostics?: Diagnostic[];
   readonly details?: Record<string, unknown>;
+  readonly line?: number;
+  readonly column?: number;
 
   constructor(code: WeftErrorCode, message: string, options: WeftErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'WeftError';
+    this.name = options.name ?? 'WeftError';
     this.code = code;
     this.kind = options.kind ?? defaultKind(code);
     if (options.nodeId !== undefined) this.nodeId = options.nodeId;
     if (options.diagnostics !== undefined) this.diagnostics = options.diagnostics;
     if (options.details !== undefined) this.details = options.details;
+    if (options.line !== undefined) this.line = options.line;
+    if (options.column !== undefined) this.column = options.column;
   }
 }
 
@@ -75,6 +84,9 @@ export interface SerializedError {
   name?: string;
   code?: string;
   nodeId?: string;
+  /** Where in the user's code (a code node's `code`) it was thrown, 1-based. */
+  line?: number;
+  column?: number;
   stack?: string;
 }
 
@@ -86,6 +98,9 @@ export function serializeError(error: unknown, nodeId?: string): SerializedError
     const errorNode = (error as { nodeId?: unknown }).nodeId;
     if (typeof errorNode === 'string') out.nodeId = errorNode;
     else if (nodeId !== undefined) out.nodeId = nodeId;
+    const { line, column } = error as { line?: unknown; column?: unknown };
+    if (typeof line === 'number') out.line = line;
+    if (typeof column === 'number') out.column = column;
     // A user's error gets no stack: the message and position say it all.
     const kind = (error as { kind?: unknown }).kind;
     if (kind !== 'user' && error.stack) out.stack = error.stack;
@@ -94,6 +109,16 @@ export function serializeError(error: unknown, nodeId?: string): SerializedError
   const out: SerializedError = { message: String(error), name: 'Error' };
   if (nodeId !== undefined) out.nodeId = nodeId;
   return out;
+}
+
+/**
+ * An error as a person reads it: the message, with what user code threw and where (`TypeError: x is required
+ * (line 2)`). For display only: records and flows keep `message` exactly as thrown.
+ */
+export function describeError(error: SerializedError): string {
+  const thrown = error.code === 'sandbox-error' && error.name !== undefined ? `${error.name}: ` : '';
+  const where = error.line === undefined ? '' : ` (line ${error.line}${error.column === undefined ? '' : `:${error.column}`})`;
+  return `${thrown}${error.message}${where}`;
 }
 
 /** Asserts an invariant with a sentence that says what broke. */

@@ -3,6 +3,7 @@
 // Memoised on the node's `rev`: nodes change in place, and a big run re-renders only the cards that changed.
 
 import { memo, type ReactElement } from 'react';
+import { describeError } from '../../src/engine/errors';
 import { JsonTree } from '../shared/JsonTree';
 import { formatClock, formatCost, formatCount, formatDuration } from './format';
 import { lineSource } from './logFilter';
@@ -77,7 +78,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           {node.error && (
             <section className="weft-node-error" aria-label="Error">
               <p className="weft-error-text">
-                {node.error.code && <code>{node.error.code}</code>} {node.error.message}
+                {node.error.code && <code>{node.error.code}</code>} {describeError(node.error)}
               </p>
               {node.error.stack && (
                 <details>

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
-import { WeftError } from '../../engine/errors';
+import { describeError, WeftError } from '../../engine/errors';
 import { HistoryStore } from '../../engine/history/historyStore';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
 import type { EngineEvent } from '../../engine/run/events';
@@ -122,7 +122,7 @@ function printEvent(event: EngineEvent): void {
       err(`${greenErr('✓')} ${event.nodeId}${where} ${dimErr(event.reused ? 'reused' : formatDuration(event.durationMs))}`);
       break;
     case 'node.failed':
-      err(`${event.errorHandled ? yellowErr('!') : redErr('✗')} ${event.nodeId}${where} ${event.error.message}${event.errorHandled ? dimErr(' (handled)') : ''}`);
+      err(`${event.errorHandled ? yellowErr('!') : redErr('✗')} ${event.nodeId}${where} ${describeError(event.error)}${event.errorHandled ? dimErr(' (handled)') : ''}`);
       break;
     case 'node.skipped':
       err(dimErr(`- ${event.nodeId}${where} skipped${event.reason === 'disabled' ? ' (disabled)' : ''}`));
@@ -146,7 +146,7 @@ function printOutcome(record: RunRecord): void {
     if (record.output !== undefined) out(JSON.stringify(record.output, null, 2));
   } else if (record.error) {
     const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : undefined;
-    err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}`) + (at ? dimErr(` (at ${at})`) : ''));
+    err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${describeError(record.error)}`) + (at ? dimErr(` (at ${at})`) : ''));
   }
 }
 

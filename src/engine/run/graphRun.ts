@@ -261,9 +261,11 @@ export class GraphRun implements NodeRunHost {
     if (node.handlesErrors || node.onError === 'skip') {
       // A handled failure: the error port (or, with onError skip, the out port) carries the error on.
       const viaErrorPort = node.handlesErrors;
+      // Where user code threw, its position travels in fields of its own: the message stays what was thrown.
+      const position = serialized.line === undefined ? {} : { line: serialized.line, ...(serialized.column === undefined ? {} : { column: serialized.column }) };
       const carried = viaErrorPort
-        ? { error: { message: serialized.message, name: serialized.name ?? 'Error' }, input }
-        : { error: { message: serialized.message } };
+        ? { error: { message: serialized.message, name: serialized.name ?? 'Error', ...position }, input }
+        : { error: { message: serialized.message, ...position } };
       this.status[i] = FAILED;
       this.settled++;
       this.values[i] = carried;

@@ -361,8 +361,12 @@ function userError(message: Extract<SandboxChildMessage, { type: 'done'; ok: fal
   const text = typeof message.message === 'string' ? message.message : '';
   const line = typeof message.line === 'number' ? message.line : undefined;
   const column = typeof message.column === 'number' ? message.column : undefined;
-  const where = line === undefined ? '' : ` (line ${line})`;
-  return new WeftError('sandbox-error', `${name}: ${text}${where}`, {
+  // The message is exactly what was thrown (a flow reads it as `input.error.message`); name and position have
+  // fields of their own.
+  return new WeftError('sandbox-error', text, {
+    name,
+    ...(line === undefined ? {} : { line }),
+    ...(column === undefined ? {} : { column }),
     details: { name, message: text, ...(line === undefined ? {} : { line }), ...(column === undefined ? {} : { column }) },
   });
 }

@@ -6,6 +6,7 @@ import { codeNodeType, type CodeConfig, type CodeFunctionContext } from '../../.
 import type { CodeRequest, PrepareTools } from '../../../../src/engine/nodes/nodeType';
 import { createCodeSandbox, type CodeSandbox } from '../../../../src/engine/sandbox/codeSandbox';
 import { makeNodeContext, type NodeContextOverrides } from '../../../support/nodeContext';
+import { flowOf, runDefinition, transform } from '../../../support/runHelpers';
 
 function context(config: CodeConfig, overrides: NodeContextOverrides<CodeConfig, null> = {}) {
   return makeNodeContext<CodeConfig, null>({ config, prepared: null, ...overrides });
@@ -105,8 +106,35 @@ describe('code node type', () => {
 
       await expect(codeNodeType.run(ctx)).rejects.toMatchObject({
         code: 'sandbox-error',
-        message: expect.stringMatching(/^TypeError: Cannot read properties of undefined \(reading 'c'\) \(line 2\)$/),
+        name: 'TypeError',
+        message: "Cannot read properties of undefined (reading 'c')",
+        line: 2,
       });
+    });
+  });
+
+  describe('a thrown error in a run', () => {
+    let sandbox: CodeSandbox;
+
+    beforeAll(() => {
+      sandbox = createCodeSandbox({ maxWorkers: 1 });
+    });
+    afterAll(() => sandbox.close());
+
+    it('reaches the error port with exactly the message thrown, and its position in fields of its own', async () => {
+      const { record } = await runDefinition(
+        flowOf(
+          [
+            { id: 'boom', type: 'code', config: { code: 'throw new Error("kaput")' } },
+            transform('handler', { message: '{{ input.error.message }}', name: '{{ input.error.name }}', line: '{{ input.error.line }}' }),
+          ],
+          [{ from: 'boom', port: 'error', to: 'handler' }],
+        ),
+        { services: { runCode: (request, signal) => sandbox.run(request, signal) } },
+      );
+
+      expect(record.output).toEqual({ message: 'kaput', name: 'Error', line: 1 });
+      expect(record.nodes.boom.error).toMatchObject({ message: 'kaput', name: 'Error', code: 'sandbox-error', line: 1, column: expect.any(Number) });
     });
   });
 

@@ -140,8 +140,8 @@ describe('code sandbox', () => {
       const error = await failure(sandbox.run(request, never));
 
       expect(error.code).toBe('sandbox-error');
-      expect(error.message).toBe('ReferenceError: foo is not defined (line 3)');
-      expect(error.details).toMatchObject({ name: 'ReferenceError', line: 3, column: 1 });
+      expect(error.message).toBe('foo is not defined');
+      expect(error).toMatchObject({ name: 'ReferenceError', line: 3, column: 1 });
     });
 
     it('gives the line of an error thrown inside a nested function', async () => {
@@ -151,7 +151,7 @@ describe('code sandbox', () => {
 
       const error = await failure(sandbox.run(request, never));
 
-      expect(error.message).toBe('TypeError: x is required (line 2)');
+      expect(error).toMatchObject({ message: 'x is required', name: 'TypeError', line: 2 });
     });
 
     it('gives the line of a syntax error', async () => {
@@ -160,7 +160,8 @@ describe('code sandbox', () => {
       const error = await failure(sandbox.run(request, never));
 
       expect(error.code).toBe('sandbox-error');
-      expect(error.message).toMatch(/^SyntaxError: .+ \(line 2\)$/);
+      expect(error).toMatchObject({ name: 'SyntaxError', line: 2 });
+      expect(error.message).not.toMatch(/SyntaxError|line/);
     });
 
     it('reports a thrown value that is not an Error (it has no stack, so no line)', async () => {
@@ -168,7 +169,8 @@ describe('code sandbox', () => {
 
       const error = await failure(sandbox.run(request, never));
 
-      expect(error.message).toBe('Error: boom');
+      expect(error).toMatchObject({ message: 'boom', name: 'Error' });
+      expect(error.line).toBeUndefined();
     });
 
     it('reports runaway recursion as an error of the code', async () => {
@@ -176,13 +178,13 @@ describe('code sandbox', () => {
 
       const error = await failure(sandbox.run(request, never));
 
-      expect(error.message).toBe('RangeError: Maximum call stack size exceeded (line 2)');
+      expect(error).toMatchObject({ message: 'Maximum call stack size exceeded', name: 'RangeError', line: 2 });
     });
 
     it.each([
-      ['a function', 'return () => 1', /^TypeError: The returned value is a function, which is not JSON$/],
-      ['a cycle', 'const a = {}; a.self = a; return a', /^TypeError: The returned value is not JSON: Converting circular structure/],
-      ['a BigInt', 'return 10n', /^TypeError: The returned value is not JSON: Do not know how to serialize a BigInt/],
+      ['a function', 'return () => 1', /^The returned value is a function, which is not JSON$/],
+      ['a cycle', 'const a = {}; a.self = a; return a', /^The returned value is not JSON: Converting circular structure/],
+      ['a BigInt', 'return 10n', /^The returned value is not JSON: Do not know how to serialize a BigInt/],
     ])('refuses %s as the output', async (_, code, message) => {
       const error = await failure(sandbox.run(job(code).request, never));
 
@@ -197,7 +199,7 @@ describe('code sandbox', () => {
       const error = await failure(sandbox.run(request, never));
 
       expect(error.code).toBe('sandbox-error');
-      expect(error.message).toBe('Error: The code awaited a promise that never settles');
+      expect(error.message).toBe('The code awaited a promise that never settles');
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
@@ -237,7 +239,7 @@ describe('code sandbox', () => {
       const error = await failure(sandbox.run(job(code).request, never));
 
       expect(error.code).toBe('sandbox-error');
-      expect(error.message).toMatch(message);
+      expect(`${error.name}: ${error.message}`).toMatch(message);
     });
 
     it('offers no host globals at all', async () => {
