@@ -12,6 +12,7 @@ import type { NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoNow } from './isoClock';
+import { LogBudget } from './logBudget';
 import { setLongTimeout } from './longTimer';
 import { planReuse } from './planReuse';
 import { Redactor } from './redact';
@@ -118,6 +119,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     variables: flow.variables,
     secrets,
     redactor,
+    logBudget: new LogBudget(),
     signal: controller.signal,
     mocks: options.mocks ?? {},
     services: options.services,

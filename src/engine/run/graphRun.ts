@@ -18,6 +18,7 @@ import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel } from 
 import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE } from './buildInput';
 import { defaultOutput } from './defaultOutput';
 import type { LoopScope } from './events';
+import { droppedLinesNote, LOGS_TRUNCATED_NOTE } from './logBudget';
 import { runNode, type NodeResult, type NodeRunHost } from './nodeRunner';
 import type { EventDraft, RunContext } from './runContext';
 import type { NodeRecord } from './runRecord';
@@ -407,12 +408,20 @@ export class GraphRun implements NodeRunHost {
   }
 
   log(node: CompiledNode, level: LogLevel, message: string): void {
-    const text = this.run.redactor.text(message);
-    if (this.topLevel) {
-      const record = this.nodeRecord(node);
-      (record.logs ??= []).push({ ts: this.run.now(), level, message: text });
+    // Redacted before it is cut, so no cut can leave part of a secret unrecognised.
+    const admission = this.run.logBudget.admit(node.id, this.run.redactor.text(message));
+    if ('keep' in admission) {
+      if (this.topLevel) (this.nodeRecord(node).logs ??= []).push({ ts: this.run.now(), level, message: admission.keep });
+      this.emit({ type: 'node.log', nodeId: node.id, level, message: admission.keep });
+      return;
     }
-    this.emit({ type: 'node.log', nodeId: node.id, level, message: text });
+    if (this.topLevel) {
+      const logs = (this.nodeRecord(node).logs ??= []);
+      // The first dropped line adds the note; later ones only update its count (nothing is kept after it).
+      if (admission.dropped === 1) logs.push({ ts: this.run.now(), level: 'warn', message: droppedLinesNote(1) });
+      else logs[logs.length - 1].message = droppedLinesNote(admission.dropped);
+    }
+    if (admission.dropped === 1) this.emit({ type: 'node.log', nodeId: node.id, level: 'warn', message: LOGS_TRUNCATED_NOTE });
   }
 
   saveState(node: CompiledNode, state: unknown): Promise<void> {

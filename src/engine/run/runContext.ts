@@ -6,6 +6,7 @@ import type { MockDefinition } from '../model/flowSchema';
 import type { CompiledFlow } from '../model/compiledFlow';
 import type { NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
+import type { LogBudget } from './logBudget';
 import type { Redactor } from './redact';
 import type { NodeRecord, RunMode, RunRecord } from './runRecord';
 
@@ -22,6 +23,8 @@ export interface RunContext {
   readonly variables: Record<string, unknown>;
   readonly secrets: Record<string, string>;
   readonly redactor: Redactor;
+  /** How much more of its logs the run may keep (per node and in all). */
+  readonly logBudget: LogBudget;
   /** Aborts on cancel, on the whole-run timeout and on an unhandled failure. */
   readonly signal: AbortSignal;
   readonly mocks: Record<string, MockDefinition>;
