@@ -18,7 +18,7 @@ import type { Low } from 'lowdb';
 import type { IndexFileData, IndexView } from './indexView';
 import { currentHost, isProcessAlive } from './processAlive';
 import { selectRunsToPrune } from './retention';
-import { JOURNAL_SUFFIX, safeHost, segmentWriter } from './runJournal';
+import { JOURNAL_SUFFIX, safeHost, segmentsOfThisProcess, segmentWriter } from './runJournal';
 import type { RunSummary } from './runSummary';
 
 export interface CompactionInput {
@@ -107,6 +107,7 @@ function writerGone(segment: string): boolean {
   if (!writer) return false; // not a name we make: not ours to judge, keep it
   // Names carry the host in file-name-safe form; a segment from another host is kept (we cannot check its pid).
   if (writer.host !== safeHost(currentHost())) return false;
+  if (writer.pid === process.pid) return !segmentsOfThisProcess.has(segment);
   return !isProcessAlive(writer.pid);
 }
 

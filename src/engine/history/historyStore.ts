@@ -7,6 +7,7 @@
 //   index.json             a lowdb database: the summaries as of the last compaction, and how far into each
 //                          segment it has read
 //   lock/                  held only while compacting or recovering runs (fileLock)
+//   owners/<instance>.json the lease of each process writing running runs here, renewed while it lives (ownerLease)
 //   .gitignore             "*": history is never committed
 //
 // Why an index plus one file per run, with journals: a save writes only its own run file (temp file + rename,
@@ -29,7 +30,8 @@
 //
 // Concurrency: several processes (the editor, CLI runs, `weft serve`) may share one directory; the test suite runs
 // 4 processes x 200 runs at once and checks that all 800 are listed. A run is written only by the process that
-// owns it (RunRecord.owner), or, once that process is gone, by recoverInterrupted under the lock.
+// owns it (RunRecord.owner: pid, host and instance id), or, once that process is gone (ownerLease.ts says when), by
+// recoverInterrupted under the lock.
 //
 // lowdb: index.json is a `Low<IndexFileData>` over a `DataFile` (compact JSON: a pretty-printed index of 10,000
 // runs is twice the bytes to parse). Run files use lowdb's `TextFile` adapter directly rather than `Low`: the
@@ -48,7 +50,8 @@ import { compactIndex, type CompactionResult } from './compactIndex';
 import { acquireFileLock, type FileLockOptions } from './fileLock';
 import { selectRuns, type HistoryFilter } from './historyFilter';
 import { emptyIndex, IndexView, parseIndex, type IndexFileData } from './indexView';
-import { currentHost, isProcessAlive } from './processAlive';
+import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './ownerLease';
+import { currentHost } from './processAlive';
 import { JournalWriter, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
 import { serializeRecord } from './serializeRecord';
@@ -70,6 +73,10 @@ export interface HistoryOptions {
   maxJournalSegments?: number;
   /** Tuning of the cross-process lock (stale time, wait time). */
   lock?: FileLockOptions;
+  /** The writing process's instance id (ownerLease.ts); tests play other processes with it. Default: this process's. */
+  instanceId?: string;
+  /** Wall-clock time for leases, in ms. Default Date.now. */
+  now?: () => number;
 }
 
 const DEFAULT_RETENTION = 1000;
@@ -110,6 +117,9 @@ export class HistoryStore {
   private readonly view: IndexView;
   private readonly journal: JournalWriter;
   private readonly slots = new Map<string, Slot>();
+  private readonly instanceId: string;
+  private readonly now: () => number;
+  private readonly lease: LeaseHold;
   private dirsReady: Promise<void> | undefined;
   private compaction: Promise<CompactionResult> | undefined;
   private segmentsChecked = false;
@@ -134,6 +144,9 @@ export class HistoryStore {
     );
     this.view = new IndexView(this.indexPath, this.journalDir, this.db);
     this.journal = new JournalWriter(this.journalDir);
+    this.instanceId = options.instanceId ?? processInstanceId();
+    this.now = options.now ?? Date.now;
+    this.lease = new LeaseHold(options.dir, this.instanceId, this.now);
   }
 
   /** Opens the history in `options.dir`. Cheap: nothing is read or created until it is used. */
@@ -212,14 +225,17 @@ export class HistoryStore {
   }
 
   /**
-   * Marks `interrupted` every run recorded as running whose owner process, on this host, no longer exists (it
-   * died mid-run; spec section 5). Runs of other hosts, and of live processes, are left alone. Returns their ids.
+   * Marks `interrupted` every run recorded as running whose owner process, on this host, is gone (it died mid-run;
+   * spec section 5): see ownerLease.ts for how that is told, pid reuse included. Runs of other hosts, and of live
+   * processes, are left alone. Returns their ids.
    */
   async recoverInterrupted(): Promise<string[]> {
     await this.ensureFresh();
-    const candidates = [...this.view.values()]
-      .map((run) => run.s)
-      .filter((s) => s.status === 'running' && s.owner !== undefined && !isProcessAlive(s.owner.pid, s.owner.host));
+    const view: LeaseView = { historyDir: this.dir, instance: this.instanceId, pid: process.pid, host: currentHost(), now: this.now() };
+    const candidates: RunSummary[] = [];
+    for (const run of this.view.values()) {
+      if (run.s.status === 'running' && run.s.owner !== undefined && (await isRunOrphaned(run.s.owner, view))) candidates.push(run.s);
+    }
     if (candidates.length === 0) return [];
     const recovered: string[] = [];
     // Under the lock: two processes starting at once must not both rewrite the same record.
@@ -229,7 +245,7 @@ export class HistoryStore {
         const record = await this.readRecord(candidate.id).catch(() => undefined);
         if (!record) continue;
         const owner = record.owner;
-        if (record.status === 'running' && owner !== undefined && !isProcessAlive(owner.pid, owner.host)) {
+        if (record.status === 'running' && owner !== undefined && (await isRunOrphaned(owner, view))) {
           record.status = 'interrupted';
           record.error ??= {
             name: 'WeftError',
@@ -286,6 +302,8 @@ export class HistoryStore {
     // A compaction scheduled by the writes just flushed finishes before the process may exit.
     await this.compaction?.catch(() => undefined);
     await this.journal.close();
+    // Nothing more can be saved: runs still recorded running here are orphans, for the next process to recover.
+    await this.lease.release();
   }
 
   private async pump(slot: Slot): Promise<void> {
@@ -309,6 +327,8 @@ export class HistoryStore {
         const { json } = serializeRecord(record, this.maxValueBytes);
         const summary = summarize(record);
         const summaryJson = JSON.stringify(summary);
+        // The lease first: a reader must never see a running run of this process without one.
+        if (!isTerminal(summary.status)) await this.lease.hold();
         await slot.file.write(json);
         // Journal after the run file: a line must never name a run whose file does not exist yet.
         if (summaryJson !== slot.lastSummary) {
@@ -450,10 +470,8 @@ export class HistoryStore {
   }
 }
 
-/** The host name recorded in `RunRecord.owner`, for the engine to fill it in. */
-export function currentOwner(): { pid: number; host: string } {
-  return { pid: process.pid, host: currentHost() };
-}
+/** The owner recorded in `RunRecord.owner`, for the engine to fill it in. */
+export { currentRunOwner as currentOwner } from './ownerLease';
 
 
 function historyError(what: string, cause: unknown): WeftError {

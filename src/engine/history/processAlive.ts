@@ -1,7 +1,8 @@
-// Whether the process that owns a run (or a lock, or a journal) still exists. Only a process on this host can be
-// checked; for any other host the answer is "cannot tell", which callers treat as alive so that nothing a live
-// process owns is ever taken from it.
+// Whether the process that owns a lock or a journal segment still exists (runs are judged by ownerLease.ts, which
+// uses this too). Only a process on this host can be checked; for any other host the answer is "cannot tell",
+// which callers treat as alive so that nothing a live process owns is ever taken from it.
 
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 let cachedHost: string | undefined;
@@ -23,8 +24,24 @@ export function isProcessAlive(pid: number, host: string = currentHost()): boole
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process lingers as a zombie until its parent reaps it, and kill(pid, 0) still finds it. On Linux,
+ * /proc says so (state Z, or X for dead); elsewhere nothing is known and the answer is false.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // "pid (comm) state ...": comm may hold spaces and parentheses, so the state follows the last ")".
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }

@@ -23,8 +23,16 @@ const SEP = '~';
 /** The file name of a new segment for this process: host and pid say who writes it, so others can tell when it is final. */
 export function newSegmentName(): string {
   const unique = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-  return `${safeHost(currentHost())}${SEP}${process.pid}${SEP}${unique}${JOURNAL_SUFFIX}`;
+  const name = `${safeHost(currentHost())}${SEP}${process.pid}${SEP}${unique}${JOURNAL_SUFFIX}`;
+  segmentsOfThisProcess.add(name);
+  return name;
 }
+
+/**
+ * Every segment name this process has made. A segment that carries our pid but is not in it was written by an
+ * earlier process that had the same pid (a container's pid 1 before a restart): that writer is gone.
+ */
+export const segmentsOfThisProcess = new Set<string>();
 
 /** Who writes a segment, from its name; undefined for names not made by newSegmentName. */
 export function segmentWriter(name: string): { host: string; pid: number } | undefined {

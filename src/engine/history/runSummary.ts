@@ -1,6 +1,7 @@
 // The line a run gets in the history index: enough to list, filter and sort runs without opening run files.
 
 import type { RunMode, RunRecord, RunStatus } from '../run/runRecord';
+import type { RunOwner } from './ownerLease';
 
 export interface RunSummary {
   id: string;
@@ -17,7 +18,7 @@ export interface RunSummary {
   resumedFrom?: string;
   parentExecutionId?: string;
   /** The process running it; lets another process tell a dead run from a live one without opening the record. */
-  owner?: { pid: number; host: string };
+  owner?: RunOwner;
 }
 
 const MAX_ERROR_CHARS = 500;
@@ -41,7 +42,10 @@ export function summarize(record: RunRecord): RunSummary {
   }
   if (record.resumedFrom !== undefined) summary.resumedFrom = record.resumedFrom;
   if (record.parentExecutionId !== undefined) summary.parentExecutionId = record.parentExecutionId;
-  if (record.owner !== undefined) summary.owner = { pid: record.owner.pid, host: record.owner.host };
+  if (record.owner !== undefined) {
+    summary.owner = { pid: record.owner.pid, host: record.owner.host };
+    if (record.owner.instance !== undefined) summary.owner.instance = record.owner.instance;
+  }
   return summary;
 }
 

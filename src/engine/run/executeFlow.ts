@@ -3,7 +3,7 @@
 // `onCheckpoint` (see src/api/runFlow.ts).
 
 import { randomUUID } from 'node:crypto';
-import { currentHost } from '../history/processAlive';
+import { currentRunOwner } from '../history/ownerLease';
 import { serializeError, WeftError } from '../errors';
 import type { ExecutionInfo } from '../expr/scope';
 import type { CompiledFlow } from '../model/compiledFlow';
@@ -63,7 +63,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     trigger,
     input: redactor.value(input),
     startedAt,
-    owner: { pid: process.pid, host: currentHost() },
+    owner: currentRunOwner(),
     nodes,
   };
   if (flow.file) record.flowFile = flow.file;

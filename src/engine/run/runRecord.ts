@@ -59,8 +59,8 @@ export interface RunRecord {
   /** Re-run from this node: nodes not downstream of it were reused. */
   rerunFrom?: string;
   parentExecutionId?: string;
-  /** The process that runs it, so another process can tell a dead run from a live one. */
-  owner?: { pid: number; host: string };
+  /** The process that runs it, so another process can tell a dead run from a live one (history/ownerLease.ts). */
+  owner?: { pid: number; host: string; instance?: string };
   /** Fields cut to the history size limit, as JSON paths like "nodes.fetch.output". */
   truncated?: string[];
   nodes: Record<string, NodeRecord>;

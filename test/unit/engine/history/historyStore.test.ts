@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { TextFile } from 'lowdb/node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { currentOwner, HistoryStore } from '../../../../src/engine/history/historyStore';
+import { HEARTBEAT_MS, LEASE_MS } from '../../../../src/engine/history/ownerLease';
 import { currentHost } from '../../../../src/engine/history/processAlive';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 
@@ -242,6 +243,19 @@ describe('HistoryStore', () => {
     expect(await open().list()).toHaveLength(5);
   });
 
+  it('folds and removes a segment left by an earlier process that had our pid (a restarted container)', async () => {
+    // ARRANGE: a segment named for this host and pid that this process never made
+    const stale = `${currentHost().replace(/[^A-Za-z0-9.-]/g, '_')}~${process.pid}~0earlier.jsonl`;
+    await open().save(record('r1', { startedAt: at(1) }));
+    await writeFile(join(dir, 'journal', stale), JSON.stringify({ t: 1, put: { ...record('r0', { startedAt: at(0) }), nodes: undefined } }) + '\n');
+    await writeFile(join(dir, 'runs', 'r0.json'), JSON.stringify(record('r0', { startedAt: at(0) })));
+    // ACT
+    await open().compact();
+    // ASSERT
+    expect(await readdir(join(dir, 'journal'))).not.toContain(stale);
+    expect((await open().list()).map((s) => s.id)).toEqual(['r1', 'r0']);
+  });
+
   it('rebuilds a corrupt index from the run files', async () => {
     // ARRANGE: compaction folds the journals into index.json, which then gets garbled
     const store = open();
@@ -320,6 +334,68 @@ describe('HistoryStore', () => {
     expect((await store.get('remote'))?.status).toBe('running');
     expect((await open().list({ status: 'interrupted' })).map((s) => s.id)).toEqual(['dead']);
     expect(await store.recoverInterrupted()).toEqual([]);
+  });
+
+  describe('run ownership that survives pid reuse', () => {
+    const T0 = Date.parse('2026-01-01T00:00:00Z');
+    const running = (id: string, owner: RunRecord['owner']): RunRecord => record(id, { status: 'running', owner, finishedAt: undefined, durationMs: undefined });
+
+    it('recovers at once the runs of a killed process that had our pid (a container restarted after kill -9)', async () => {
+      // ARRANGE: "process A" (pid 1 of the container before the restart) recorded a run and held its lease, then
+      // was killed: its lease file stays. We are the new process: same pid, same host, another instance.
+      const processA = open({ instanceId: 'process-a', now: () => T0 });
+      await processA.save(running('acknowledged', { pid: process.pid, host: currentHost(), instance: 'process-a' }));
+      expect(await readdir(join(dir, 'owners'))).toEqual(['process-a.json']);
+      const restarted = open({ instanceId: 'process-b', now: () => T0 + 1000 });
+      // ACT
+      const recovered = await restarted.recoverInterrupted();
+      // ASSERT
+      expect(recovered).toEqual(['acknowledged']);
+      expect((await restarted.get('acknowledged'))?.status).toBe('interrupted');
+    });
+
+    it('recovers a run whose owner pid is alive for another reason once its lease has expired, and not before', async () => {
+      // ARRANGE: the owner's pid now belongs to a live process that is not Weft (our parent stands in for it).
+      const processA = open({ instanceId: 'process-a', now: () => T0 });
+      await processA.save(running('orphan', { pid: process.ppid, host: currentHost(), instance: 'process-a' }));
+      // ACT
+      const whileLeased = await open({ instanceId: 'process-b', now: () => T0 + LEASE_MS - 1 }).recoverInterrupted();
+      const afterExpiry = await open({ instanceId: 'process-c', now: () => T0 + LEASE_MS + 1 }).recoverInterrupted();
+      // ASSERT
+      expect(whileLeased).toEqual([]);
+      expect(afterExpiry).toEqual(['orphan']);
+    });
+
+    it('leaves alone the run of a live process that holds its lease, and drops the lease when the store closes', async () => {
+      // ARRANGE
+      const owner = open({ instanceId: 'process-a', now: () => T0 });
+      await owner.save(running('live', { pid: process.ppid, host: currentHost(), instance: 'process-a' }));
+      // ACT
+      const recovered = await open({ instanceId: 'process-b', now: () => T0 + HEARTBEAT_MS }).recoverInterrupted();
+      await owner.close();
+      // ASSERT
+      expect(recovered).toEqual([]);
+      expect(await readdir(join(dir, 'owners'))).toEqual([]);
+      // Closed, it can save nothing more: the run is an orphan for the next process.
+      expect(await open({ instanceId: 'process-b', now: () => T0 + HEARTBEAT_MS }).recoverInterrupted()).toEqual(['live']);
+    });
+
+    it.runIf(process.platform === 'linux')('recovers the run of a process that lingers as a zombie', async () => {
+      // ARRANGE: `sh` starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const zombiePid = Number(await new Promise<string>((done) => parent.stdout.once('data', (data: Buffer) => done(String(data).trim()))));
+        while (!/\) Z /.test(await readFile(`/proc/${zombiePid}/stat`, 'utf8'))) await new Promise((done) => setImmediate(done));
+        const zombie = open({ instanceId: 'zombie', now: () => T0 });
+        await zombie.save(running('zombie-run', { pid: zombiePid, host: currentHost(), instance: 'zombie' }));
+        // ACT: its lease is still fresh, but the process is gone
+        const recovered = await open({ instanceId: 'process-b', now: () => T0 + 1000 }).recoverInterrupted();
+        // ASSERT
+        expect(recovered).toEqual(['zombie-run']);
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    });
   });
 
   it('loses no run when several processes record runs at once', async () => {
