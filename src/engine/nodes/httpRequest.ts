@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorKind } from '../errors';
 import { WeftError } from '../errors';
+import { longTimeoutSignal } from '../run/longTimer';
 
 export interface OutgoingRequest {
   method: string;
@@ -45,8 +46,8 @@ export async function sendRequest(fetchFn: typeof fetch, request: OutgoingReques
   const { method, signal, timeoutMs } = request;
   const url = withCredentialsAsHeader(request.url, request.headers);
   const what = describeRequest(method, url);
-  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  const combined = deadline === undefined ? signal : AbortSignal.any([signal, deadline]);
+  const deadline = timeoutMs === undefined ? undefined : longTimeoutSignal(timeoutMs);
+  const combined = deadline === undefined ? signal : AbortSignal.any([signal, deadline.signal]);
 
   let response: Response;
   let text: string;
@@ -57,10 +58,12 @@ export async function sendRequest(fetchFn: typeof fetch, request: OutgoingReques
   } catch (error) {
     // The engine's abort wins over our own deadline: its reason says whether it was a cancel or a timeout.
     if (signal.aborted) throw cancellation(signal.reason, what);
-    if (deadline?.aborted) {
+    if (deadline?.signal.aborted) {
       throw new WeftError('timeout', `${what} got no complete answer within ${timeoutMs} ms`, { cause: error });
     }
     throw new WeftError('network', `${what} failed: ${networkReason(error)}`, { cause: error });
+  } finally {
+    deadline?.clear();
   }
 
   const headers: Record<string, string> = {};

@@ -33,3 +33,10 @@ export function setLongTimeout(callback: () => void, ms: number): LongTimer {
     },
   };
 }
+
+/** Like AbortSignal.timeout, for any length (AbortSignal.timeout fires at once past 24.8 days). Clear it when done. */
+export function longTimeoutSignal(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setLongTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  return { signal: controller.signal, clear: () => timer.clear() };
+}

@@ -3,6 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { sendRequest } from '../../../../src/engine/nodes/httpRequest';
 import { defineNodeType, type NodeTypeDefinition } from '../../../../src/engine/nodes/nodeType';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import { flowOf, runDefinition, transform, type TestRun } from '../../../support/runHelpers';
@@ -140,5 +141,23 @@ describe('delays longer than 24.8 days', () => {
     const record = await run.result;
     expect(type.calls).toBe(2);
     expect(record).toMatchObject({ status: 'completed', output: 2 });
+  });
+});
+
+describe('an http request with a time limit longer than 24.8 days', () => {
+  it('is not stopped before its limit, and is stopped as a timeout at it', async () => {
+    // A server that never answers: the request ends only through its signal.
+    const neverAnswers = ((_url: URL, init: RequestInit) =>
+      new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    let outcome: unknown;
+    const request = sendRequest(neverAnswers, { method: 'GET', url: new URL('http://127.0.0.1:9/'), headers: new Headers(), signal: new AbortController().signal, timeoutMs: 60 * DAY }).then(
+      () => (outcome = 'answered'),
+      (error: unknown) => (outcome = error),
+    );
+    await vi.advanceTimersByTimeAsync(60 * DAY - 1000);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1000);
+    await request;
+    expect(outcome).toMatchObject({ code: 'timeout' });
   });
 });
