@@ -7,7 +7,9 @@
 // zombie, or its lease is missing or was last renewed more than LEASE_MS ago.
 //
 // Like the pid check before it, this takes one host name to mean one pid namespace, and never judges runs of
-// another host. Records written before leases existed (no instance) are judged by pid alone.
+// another host. Records written before leases existed (no instance) are judged by pid alone. The instance id is
+// per module instance, so per process as Weft runs flows (main thread; sandbox and run workers are child
+// processes): flows run from worker threads of one process would need to share one id.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, unlink, writeFile, rename } from 'node:fs/promises';
