@@ -25,6 +25,7 @@ import type { InputValidator } from './inputValidator';
 import { closestName } from './closestName';
 import { parseJsonSource } from './jsonSource';
 import { describeIssues } from './schemaIssues';
+import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
 import type { JsonPath, SourceLocator } from './sourceLocator';
 
@@ -197,6 +198,16 @@ function checkLayout(ctx: CompileContext, definition: FlowDefinition): void {
 
 function inputValidator(ctx: CompileContext, definition: FlowDefinition): InputValidator {
   if (definition.inputs === undefined) return acceptAnyInput;
+  const circularRef = findUnboundedRef(definition.inputs);
+  if (circularRef !== undefined) {
+    ctx.report(
+      'invalid-schema',
+      'error',
+      'The inputs schema refers to itself without going deeper into the input (e.g. {"$ref": "#"}): checking any input would never end',
+      ['inputs', ...circularRef],
+    );
+    return acceptAnyInput;
+  }
   try {
     return createInputValidator(definition.inputs);
   } catch (error) {
