@@ -14,8 +14,8 @@ import { checkReferences } from './checkReferences';
 import { CompileContext } from './compileContext';
 import { DEFAULT_CONCURRENCY, DEFAULT_RUN_TIMEOUT_MS } from './compiledFlow';
 import type { CompiledFlow } from './compiledFlow';
-import { compileGraph, compileTemplateAt } from './compileGraph';
-import type { GraphScope } from './compileContext';
+import { compileGraph } from './compileGraph';
+import { checkTriggers } from './compileTriggers';
 import { hasErrors } from './diagnostics';
 import type { Diagnostic, Range } from './diagnostics';
 import { flowSchema } from './flowSchema';
@@ -104,10 +104,10 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
 
   const ctx = new CompileContext(locator, registry, options.file, diagnostics);
   const { graph, scope } = compileGraph(ctx, { nodes: definition.nodes, edges: definition.edges, output: definition.output }, []);
-  checkTriggers(ctx, definition, scope);
+  const validateInput = inputValidator(ctx, definition);
+  checkTriggers(ctx, definition, scope, validateInput);
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
-  const validateInput = inputValidator(ctx, definition);
   const { secretNames } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
 
   const flow: CompiledFlow = {
@@ -155,15 +155,6 @@ function loadImports(specifiers: string[], registry: NodeRegistry, options: Comp
     else ctx.report('load-error', 'error', 'An imported module did not export a node type (defineNodeType({ type, configSchema, ports, run }))', ['imports']);
   }
   return registry.extend(types);
-}
-
-/** A webhook's `secret` is a template (usually `{{ secrets.NAME }}`): checked like any other. */
-function checkTriggers(ctx: CompileContext, definition: FlowDefinition, scope: GraphScope): void {
-  definition.triggers?.forEach((trigger, k) => {
-    if (trigger.type === 'webhook' && trigger.secret !== undefined) {
-      compileTemplateAt(ctx, trigger.secret, ['triggers', k, 'secret'], scope, undefined, 'template', false);
-    }
-  });
 }
 
 /** Mocks and expectations must name nodes of the flow (loop bodies included). */
