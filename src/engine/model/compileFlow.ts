@@ -126,6 +126,8 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     diagnostics: [],
   };
   if (options.file !== undefined) flow.file = options.file;
+  const idRange = rangeOf(locator, ['id']);
+  if (idRange !== undefined) flow.idRange = idRange;
   return flow;
 }
 
@@ -229,6 +231,14 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     if (!a.range || !b.range) return a.range ? -1 : b.range ? 1 : 0;
     return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
   });
+}
+
+function rangeOf(locator: SourceLocator, path: JsonPath): Range | undefined {
+  try {
+    return locator.locate(path)?.range;
+  } catch {
+    return undefined;
+  }
 }
 
 function messageOf(error: unknown): string {
