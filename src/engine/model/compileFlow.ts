@@ -1,8 +1,8 @@
 // Source text or object -> CompiledFlow plus positioned diagnostics (spec sections 2 to 7 and 9). The steps, in
 // order: parse the JSONC text (invalid-json stops here), check the file against the format's schema
 // (invalid-schema stops here), load `imports`, compile the graph and any loop bodies (node types, configs,
-// edges, ports, cycles, templates), check the flow-level parts (triggers, tests, layout, inputs), then check
-// every reference templates make. The flow is returned only when no diagnostic is an error.
+// edges, ports, cycles, templates), check the flow-level parts (inputs, triggers, tests, layout, subflows that lead
+// back to this file), then check every reference templates make. The flow is returned only when no diagnostic is an error.
 //
 // compileFlow never throws: a bug in here, or in a node type's code it calls, becomes an `internal` diagnostic.
 
@@ -25,6 +25,7 @@ import type { InputValidator } from './inputValidator';
 import { closestName } from './closestName';
 import { parseJsonSource } from './jsonSource';
 import { describeIssues } from './schemaIssues';
+import { checkSubflowRecursion } from './subflowRecursion';
 import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
 import type { JsonPath, SourceLocator } from './sourceLocator';
@@ -108,6 +109,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkTriggers(ctx, definition, scope, validateInput);
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
+  if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   const { secretNames } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
 
   const flow: CompiledFlow = {
