@@ -1,12 +1,12 @@
 // Loads a flow file of either kind into the one compiled model: `.flow.json` (JSONC text) or `.flow.ts`
 // (a module whose default export is `flow({...})`).
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileFlow, type CompileResult } from '../engine/model/compileFlow';
 import type { Diagnostic } from '../engine/model/diagnostics';
 import { loadFlowModule } from '../engine/load/loadFlowModule';
 import { loadNodeTypeModules } from '../engine/load/loadNodeTypeModules';
+import { readSourceFile, SourceFileError } from '../engine/load/readSourceFile';
 import type { NodeRegistry } from '../engine/nodes/registry';
 
 export interface LoadFlowOptions {
@@ -35,15 +35,14 @@ export function loadFlow(file: string, options: LoadFlowOptions = {}): CompileRe
   let text = options.text;
   if (text === undefined) {
     try {
-      text = readFileSync(absolute, 'utf8');
+      text = readSourceFile(absolute);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
       return {
         diagnostics: [
           {
-            code: 'load-error',
+            code: error instanceof SourceFileError ? error.diagnosticCode : 'load-error',
             severity: 'error',
-            message: `Cannot read ${file}: ${reason}`,
+            message: (error as Error).message,
             file: absolute,
             range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           },

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../engine/model/diagnostics';
 import { hasErrors } from '../engine/model/diagnostics';
 import type { MockDefinition } from '../engine/model/flowSchema';
 import type { NodeServices } from '../engine/nodes/nodeType';
+import { checkSubflowDepth } from '../engine/nodes/subflow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { EngineEvent } from '../engine/run/events';
 import { executeFlow } from '../engine/run/executeFlow';
@@ -38,6 +39,8 @@ export interface RunFlowOptions {
   /** With resumeFrom: re-run from this node, reusing only nodes that are not downstream of it. */
   rerunFrom?: string;
   parentExecutionId?: string;
+  /** Set by subflow nodes: the flow files from the top run down to this one, for the depth limit. */
+  subflowChain?: string[];
   executionId?: string;
   registry?: NodeRegistry;
   /** Replace services: fetch for http and ai, the code sandbox, the default AI base URL. */
@@ -145,7 +148,10 @@ async function runSubflow(
   parentId: { id?: string },
 ): Promise<unknown> {
   const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
+  const chain = [...(options.subflowChain ?? [parent.file ?? parent.id]), file];
+  checkSubflowDepth(chain);
   const child = await runFlow(file, {
+    subflowChain: chain,
     input,
     signal,
     secrets: options.secrets,
@@ -159,6 +165,8 @@ async function runSubflow(
     throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
   });
   if (child.status === 'completed') return child.output;
+  // The depth error is passed up as it is, not wrapped once per level.
+  if (child.error?.code === 'subflow-depth') throw new WeftError('subflow-depth', child.error.message, { details: { childExecutionId: child.id } });
   throw new WeftError('subflow', `Subflow ${path} ${child.status}: ${child.error?.message ?? 'no error message'} (run ${child.id})`, {
     details: { childExecutionId: child.id },
   });

@@ -23,6 +23,7 @@ export type WeftErrorCode =
   | 'missing-secret' // a flow reads a secret that is not set
   | 'loop-limit' // a loop got more items than maxIterations
   | 'subflow' // a subflow could not be loaded or failed
+  | 'subflow-depth' // subflows nested more than MAX_SUBFLOW_DEPTH deep (a recursion that did not stop)
   | 'flow-error' // a `fail` node, or an error thrown by user code
   | 'history' // the run history could not be read or written
   | 'usage' // a CLI or API call with wrong arguments

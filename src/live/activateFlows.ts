@@ -12,11 +12,11 @@ import { findFlowFiles } from '../cli/findFlowFiles';
 import { compileValue } from '../engine/expr/template';
 import type { Scope } from '../engine/expr/scope';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
+import { hookPathProblem } from '../engine/model/compileTriggers';
 import { hasErrors, type Diagnostic, type Range } from '../engine/model/diagnostics';
 import { parseJsonSource } from '../engine/model/jsonSource';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from './schedules';
-import { hookPathProblem } from './webhookPath';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

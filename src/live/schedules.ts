@@ -14,46 +14,14 @@
 
 import { Cron } from 'croner';
 
-export const DEFAULT_TIMEZONE = 'UTC';
+// Checking a pattern is the compiler's (a bad one is an `invalid-trigger`); live mode uses the same function.
+export { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
 
 /** Missed times counted before giving up counting (the count then reads as "at least"). */
 export const MAX_MISSED_COUNTED = 10_000;
 
 /** The longest a single timer is set for; a due time further away is reached in several steps. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-export class ScheduleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScheduleError';
-  }
-}
-
-/**
- * A schedule's pattern, checked: five fields (minute hour day-of-month month day-of-week), as the spec says, or
- * six with seconds first (a finer schedule for tests and demos). Throws a ScheduleError saying what is wrong.
- */
-export function parseSchedule(pattern: string, timezone: string = DEFAULT_TIMEZONE): Cron {
-  const fields = pattern.trim().split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) {
-    throw new ScheduleError(
-      `"${pattern}" has ${fields} field${fields === 1 ? '' : 's'}: a schedule is "minute hour day-of-month month day-of-week" (or six fields, seconds first).`,
-    );
-  }
-  let cron: Cron;
-  try {
-    cron = new Cron(pattern, { timezone, mode: '5-or-6-parts' });
-  } catch (error) {
-    throw new ScheduleError(`"${pattern}" is not a cron pattern: ${stripPrefix((error as Error).message)}`);
-  }
-  try {
-    // croner checks the time zone only when it computes a time.
-    cron.nextRun();
-  } catch {
-    throw new ScheduleError(`"${timezone}" is not a time zone: use an IANA name such as "UTC" or "Europe/Berlin".`);
-  }
-  return cron;
-}
 
 /** The next `count` due times strictly after `after` (default now). */
 export function nextTimes(cron: Cron, count: number, after: Date = new Date()): Date[] {
@@ -167,10 +135,6 @@ export class ScheduleTimer {
       // onDue reports its own failures; the schedule goes on.
     }
   }
-}
-
-function stripPrefix(message: string): string {
-  return message.replace(/^CronPattern:\s*/, '');
 }
 
 /** `Mon 2025-01-06 07:00:00 Europe/Berlin`: how a person checks a schedule. */

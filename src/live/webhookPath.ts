@@ -3,32 +3,16 @@
 // flow by another spelling of its path. Such odd paths are refused (400) before anything else is looked at; a
 // well-formed path that no flow serves is a 404.
 
+import { hookPathProblem } from '../engine/model/compileTriggers';
+
 export const HOOKS_PREFIX = '/hooks/';
 export const STATUS_PATH = '/_weft/status';
-
-/** Unreserved URL characters only: what a path segment may hold, so that it needs no encoding. */
-const SEGMENT = /^[A-Za-z0-9._~-]+$/;
-const MAX_PATH_LENGTH = 256;
 
 export type RequestTarget =
   | { kind: 'hook'; path: string; query: string }
   | { kind: 'status'; query: string }
   | { kind: 'bad-path'; reason: string }
   | { kind: 'not-found' };
-
-/** Whether a trigger's `path` can be served as it is: segments of unreserved characters, no `.` or `..` segments. */
-export function hookPathProblem(path: string): string | undefined {
-  if (path.length === 0) return 'a webhook path cannot be empty';
-  if (path.length > MAX_PATH_LENGTH) return `a webhook path is at most ${MAX_PATH_LENGTH} characters`;
-  for (const segment of path.split('/')) {
-    if (segment === '') return 'a webhook path has no empty segments (no leading, trailing or double "/")';
-    if (segment === '.' || segment === '..') return 'a webhook path has no "." or ".." segments';
-    if (!SEGMENT.test(segment)) {
-      return `"${segment}" has characters a URL would have to encode: use letters, digits, ".", "_", "~" and "-"`;
-    }
-  }
-  return undefined;
-}
 
 /** Classifies a raw request target (`request.url`). */
 export function parseRequestTarget(url: string): RequestTarget {

@@ -1,6 +1,7 @@
 // `weft validate`: diagnostics at the exact place in the user's file, as text and as JSON.
 
 import { readFileSync } from 'node:fs';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, copyInto, FIXTURES_DIR, makeWorkspace, parseJsonOutput, runCli } from './runCli';
@@ -109,5 +110,104 @@ describe('weft validate', () => {
     // The range covers the string "htpp" with its quotes.
     expect(unknownType.range.end).toEqual({ line: unknownType.range.start.line, character: unknownType.range.start.character + 6 });
     expect(unknownType.message).toContain("Did you mean 'http'?");
+  });
+});
+
+describe('weft validate: what weft serve or a run would refuse later (issue 9)', () => {
+  let hardened: string;
+  let removeHardened: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dir: hardened, remove: removeHardened } = await makeWorkspace('validate-hardening'));
+  });
+
+  afterAll(async () => {
+    await removeHardened?.();
+  });
+
+  /** Writes `files` (name -> JSONC lines) into a fresh folder of the workspace and returns its name. */
+  async function folder(name: string, files: Record<string, string[]>): Promise<string> {
+    await mkdir(join(hardened, name));
+    for (const [file, lines] of Object.entries(files)) await writeFile(join(hardened, name, file), lines.join('\n'));
+    return name;
+  }
+
+  const NODES = '  "nodes": [{ "id": "a", "type": "transform", "config": { "output": 1 } }] }';
+
+  it('reports a flow id two files share, in each file at its id, naming the other', async () => {
+    // ARRANGE
+    const name = await folder('dupes', {
+      'order-intake.flow.json': ['{ "version": 1,', '  "id": "order-intake",', NODES],
+      'order-intake-copy.flow.json': ['{ "version": 1, "id": "order-intake",', NODES],
+    });
+    // ACT
+    const result = await runCli(['validate', name], { cwd: hardened });
+    // ASSERT
+    expect(result.code).toBe(1);
+    const original = `${name}/order-intake.flow.json`;
+    const copy = `${name}/order-intake-copy.flow.json`;
+    expect(result.stdout).toContain(
+      `${original}:2:9: error: Flow id 'order-intake' is also the id of ${copy}:1:23: a flow id is unique in the workspace [duplicate-flow-id]`,
+    );
+    expect(result.stdout).toContain(
+      `${copy}:1:23: error: Flow id 'order-intake' is also the id of ${original}:2:9: a flow id is unique in the workspace [duplicate-flow-id]`,
+    );
+  });
+
+  it('reports the triggers weft serve refuses (8-field cron, unknown time zone, ../ path) as invalid-trigger', async () => {
+    // ARRANGE
+    const name = await folder('triggers', {
+      'hooks.flow.json': [
+        '{ "version": 1, "id": "hooks",',
+        '  "triggers": [',
+        '    { "type": "schedule", "cron": "0 0 7 * * * * *" },',
+        '    { "type": "schedule", "cron": "0 7 * * *", "timezone": "Mars/Base" },',
+        '    { "type": "webhook", "path": "../../x" }',
+        '  ],',
+        NODES,
+      ],
+    });
+    // ACT
+    const result = await runCli(['validate', name, '--json'], { cwd: hardened });
+    // ASSERT
+    expect(result.code).toBe(1);
+    const [file] = parseJsonOutput<ValidateJson[]>(result);
+    expect(file.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.range.start.character + 1])).toEqual([
+      // Each at the value it is about: the cron, the time zone, the path.
+      ['invalid-trigger', 3, 35],
+      ['invalid-trigger', 4, 60],
+      ['invalid-trigger', 5, 34],
+    ]);
+  });
+
+  it('warns on a subflow that calls itself, at its `flow`, and exits 0', async () => {
+    // ARRANGE
+    const name = await folder('recursion', {
+      'self.flow.json': ['{ "version": 1, "id": "self",', '  "nodes": [{ "id": "again", "type": "subflow", "config": { "flow": "./self.flow.json" } }] }'],
+    });
+    // ACT
+    const result = await runCli(['validate', name], { cwd: hardened });
+    // ASSERT
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/^recursion\/self\.flow\.json:2:69: warning: This subflow leads back to this flow \(self\.flow\.json → self\.flow\.json\).*\[recursive-subflow\]$/m);
+  });
+
+  it('refuses a flow file that is a symlink to /dev/zero, an import that is one, and a file over 5 MiB, without hanging', async () => {
+    // ARRANGE
+    const name = await folder('devices', {
+      'imports-zero.flow.json': ['{ "version": 1, "id": "imports-zero", "imports": ["./zero.node.ts"],', NODES],
+    });
+    await symlink('/dev/zero', join(hardened, name, 'zero.flow.json'));
+    await symlink('/dev/zero', join(hardened, name, 'zero.node.ts'));
+    await writeFile(join(hardened, name, 'huge.flow.json'), '');
+    await truncate(join(hardened, name, 'huge.flow.json'), 5 * 1024 * 1024 + 1);
+    // ACT
+    const result = await runCli(['validate', name], { cwd: hardened });
+    // ASSERT
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith(`${name}/zero.flow.json:`))).toMatch(/it is a device, and Weft reads only regular files \[load-error\]$/);
+    expect(lines.find((l) => l.startsWith(`${name}/imports-zero.flow.json:`))).toMatch(/it is a device, and Weft reads only regular files \[load-error\]$/);
+    expect(lines.find((l) => l.startsWith(`${name}/huge.flow.json:`))).toMatch(/is larger than 5 MiB, the most Weft reads as a flow or module \[file-too-large\]$/);
   });
 });

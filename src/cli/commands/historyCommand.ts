@@ -1,9 +1,8 @@
-// `weft history`: recorded runs, newest first; `weft show <runId>`: one run's record.
+// `weft history`: recorded runs, newest first. (`weft show <runId>` is in showCommand.ts.)
 
-import { relative } from 'node:path';
 import type { RunStatus } from '../../engine/run/runRecord';
 import { dim, formatDuration, green, out, red, yellow } from '../terminal';
-import { EXIT_FAILED, EXIT_OK, type CliOptions, UsageError } from '../cliTypes';
+import { EXIT_OK, type CliOptions, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
 
 const STATUSES: RunStatus[] = ['running', 'completed', 'failed', 'cancelled', 'interrupted'];
@@ -35,24 +34,3 @@ export async function historyCommand(options: CliOptions): Promise<number> {
 }
 
 const HEADER = ['RUN', 'FLOW', 'STATUS', 'TRIGGER', 'STARTED (UTC)', 'DURATION'];
-
-export async function showCommand(runId: string | undefined, options: CliOptions): Promise<number> {
-  if (!runId) throw new UsageError('weft show needs a run id: weft show <runId> [--json]');
-  const history = openHistory({ ...options, noHistory: false })!;
-  const record = await history.get(runId);
-  if (!record) {
-    out(red(`No run '${runId}' in ${history.dir}.`));
-    return EXIT_FAILED;
-  }
-  if (options.json) {
-    out(JSON.stringify(record, null, 2));
-    return EXIT_OK;
-  }
-  out(`${record.id}  ${record.flowId}  ${record.status}  ${formatDuration(record.durationMs)}`);
-  if (record.flowFile) out(dim(relative(process.cwd(), record.flowFile)));
-  for (const [id, node] of Object.entries(record.nodes)) {
-    out(`  ${id.padEnd(20)} ${node.status.padEnd(10)} ${formatDuration(node.durationMs)}${node.error ? `  ${red(node.error.message)}` : ''}`);
-  }
-  if (record.error) out(red(record.error.message));
-  return EXIT_OK;
-}

@@ -2,22 +2,23 @@
 
 import { relative } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
-import type { Diagnostic } from '../../engine/model/diagnostics';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
+import { reportDuplicateFlowIds, type CheckedFile } from '../../engine/model/duplicateFlowIds';
 import { findFlowFiles } from '../findFlowFiles';
 import { dim, err, out, red, yellow } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, type CliOptions } from '../cliTypes';
 
 export function validateCommand(args: string[], options: CliOptions): number {
   const { files, missing } = findFlowFiles(args);
-  const results: { file: string; diagnostics: Diagnostic[] }[] = [];
+  const results: CheckedFile[] = [];
   for (const arg of missing) {
     results.push({
       file: arg,
       diagnostics: [{ code: 'load-error', severity: 'error', message: `No such file or directory: ${arg}`, range: ZERO }],
     });
   }
-  for (const file of files) results.push({ file, diagnostics: loadFlow(file).diagnostics });
+  for (const file of files) results.push({ file, ...loadFlow(file) });
+  reportDuplicateFlowIds(results, (file) => relative(process.cwd(), file) || file);
   const failed = results.some((r) => hasErrors(r.diagnostics));
 
   if (options.json) {

@@ -1,10 +1,10 @@
 // The `load-error` diagnostics of workspace modules (a .flow.ts, a custom node type, the modules they import), and
 // the error the module loader throws to carry one up through the modules that imported the failing one.
 
-import { readFileSync } from 'node:fs';
 import { WeftError } from '../errors';
 import type { Diagnostic, Range } from '../model/diagnostics';
 import { LineIndex } from '../model/lineIndex';
+import { readSourceFile } from './readSourceFile';
 
 /**
  * A module could not be loaded for a reason with a place in a file (a syntax error, an import that names no
@@ -46,7 +46,7 @@ export function lineOf(text: string, line: number): string {
 
 export function readText(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readSourceFile(file);
   } catch {
     return undefined;
   }

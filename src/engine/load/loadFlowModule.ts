@@ -2,12 +2,12 @@
 // the same model as a `.flow.json`, except that `code` configs may be functions; compileFlow takes it from here,
 // placing its diagnostics in the `.flow.ts` text with `locate`.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMarkedFlow } from '../../api/authoring';
 import type { Diagnostic, Range } from '../model/diagnostics';
 import { bundleModule, type BundleOptions } from './bundleModule';
 import { createFlowSourceLocator, type FlowSourceLocator, type JsonPath } from './locateFlowSource';
+import { readSourceFile, SourceFileError } from './readSourceFile';
 
 export { findFlowCallRange, findNodeRanges } from './locateFlowSource';
 
@@ -30,10 +30,11 @@ export function loadFlowModule(file: string, options: BundleOptions = {}): FlowM
   const path = resolve(file);
   let sourceText: string;
   try {
-    sourceText = readFileSync(path, 'utf8');
+    sourceText = readSourceFile(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { sourceText: '', locate: () => undefined, diagnostics: [loadError(`Cannot read ${path}: ${reason}`, path, undefined)], inputs: [path] };
+    const diagnostic = loadError((error as Error).message, path, undefined);
+    if (error instanceof SourceFileError) diagnostic.code = error.diagnosticCode;
+    return { sourceText: '', locate: () => undefined, diagnostics: [diagnostic], inputs: [path] };
   }
 
   // Parsed on first use: a flow that compiles cleanly never needs a position.

@@ -31,8 +31,8 @@ export function loadNodeTypeModules(specifiers: string[], fromFile: string, opti
   const definedBy = new Map<string, string>();
 
   specifiers.forEach((specifier, index) => {
-    const report = (message: string, data?: Record<string, unknown>): void => {
-      const diagnostic: Diagnostic = { code: 'load-error', severity: 'error', message, file: fromFile, path: ['imports', index] };
+    const report = (message: string, data?: Record<string, unknown>, code: Diagnostic['code'] = 'load-error'): void => {
+      const diagnostic: Diagnostic = { code, severity: 'error', message, file: fromFile, path: ['imports', index] };
       diagnostic.data = { specifier, ...data };
       diagnostics.push(diagnostic);
     };
@@ -47,7 +47,7 @@ export function loadNodeTypeModules(specifiers: string[], fromFile: string, opti
     if (bundle.diagnostics.length > 0) {
       for (const problem of bundle.diagnostics) {
         const where = problem.file === undefined ? specifier : `${relative(dirname(fromFile), problem.file)}:${(problem.range?.start.line ?? 0) + 1}:${(problem.range?.start.character ?? 0) + 1}`;
-        report(`In the node type module '${specifier}' (${where}): ${problem.message}`, { file: problem.file, range: problem.range });
+        report(`In the node type module '${specifier}' (${where}): ${problem.message}`, { file: problem.file, range: problem.range }, problem.code);
       }
       return;
     }

@@ -16,12 +16,13 @@
 // the partly filled exports, as in Node. The next load evaluates every workspace module afresh (the caller
 // caches whole loads). Synchronous on purpose: compileFlow is synchronous.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Range } from '../model/diagnostics';
 import { lineOf, loadErrorDiagnostic, ModuleLoadError } from './loadErrors';
 import { LineIndex } from '../model/lineIndex';
+import { readSourceFile, SourceFileError } from './readSourceFile';
 import { ensureStackMapping, firstFrameIn, mapModulePosition, registerModule } from './stackMapping';
 import { transpileModule } from './transpileModule';
 
@@ -121,10 +122,11 @@ function isPath(id: string): boolean {
 function readSource(file: string): string {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSourceFile(file);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ModuleLoadError(loadErrorDiagnostic(`Cannot read ${file}: ${reason}`, file, undefined, ''));
+    const diagnostic = loadErrorDiagnostic((error as Error).message, file, undefined, '');
+    if (error instanceof SourceFileError) diagnostic.code = error.diagnosticCode;
+    throw new ModuleLoadError(diagnostic);
   }
   // Node strips a byte order mark too; an editor's text of the file has none.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -242,7 +244,7 @@ function packageMain(folder: string): string | undefined {
   const manifest = join(folder, 'package.json');
   if (!isFile(manifest)) return undefined;
   try {
-    const main = (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown }).main;
+    const main = (JSON.parse(readSourceFile(manifest)) as { main?: unknown }).main;
     return typeof main === 'string' && main.length > 0 ? main : undefined;
   } catch {
     return undefined;

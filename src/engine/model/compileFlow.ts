@@ -1,8 +1,8 @@
 // Source text or object -> CompiledFlow plus positioned diagnostics (spec sections 2 to 7 and 9). The steps, in
 // order: parse the JSONC text (invalid-json stops here), check the file against the format's schema
 // (invalid-schema stops here), load `imports`, compile the graph and any loop bodies (node types, configs,
-// edges, ports, cycles, templates), check the flow-level parts (triggers, tests, layout, inputs), then check
-// every reference templates make. The flow is returned only when no diagnostic is an error.
+// edges, ports, cycles, templates), check the flow-level parts (inputs, triggers, tests, layout, subflows that lead
+// back to this file), then check every reference templates make. The flow is returned only when no diagnostic is an error.
 //
 // compileFlow never throws: a bug in here, or in a node type's code it calls, becomes an `internal` diagnostic.
 
@@ -14,8 +14,8 @@ import { checkReferences } from './checkReferences';
 import { CompileContext } from './compileContext';
 import { DEFAULT_CONCURRENCY, DEFAULT_RUN_TIMEOUT_MS } from './compiledFlow';
 import type { CompiledFlow } from './compiledFlow';
-import { compileGraph, compileTemplateAt } from './compileGraph';
-import type { GraphScope } from './compileContext';
+import { compileGraph } from './compileGraph';
+import { checkTriggers } from './compileTriggers';
 import { hasErrors } from './diagnostics';
 import type { Diagnostic, Range } from './diagnostics';
 import { flowSchema } from './flowSchema';
@@ -25,6 +25,8 @@ import type { InputValidator } from './inputValidator';
 import { closestName } from './closestName';
 import { parseJsonSource } from './jsonSource';
 import { describeIssues } from './schemaIssues';
+import { checkSubflowRecursion } from './subflowRecursion';
+import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
 import type { JsonPath, SourceLocator } from './sourceLocator';
 
@@ -103,10 +105,11 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
 
   const ctx = new CompileContext(locator, registry, options.file, diagnostics);
   const { graph, scope } = compileGraph(ctx, { nodes: definition.nodes, edges: definition.edges, output: definition.output }, []);
-  checkTriggers(ctx, definition, scope);
+  const validateInput = inputValidator(ctx, definition);
+  checkTriggers(ctx, definition, scope, validateInput);
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
-  const validateInput = inputValidator(ctx, definition);
+  if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   const { secretNames } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
 
   const flow: CompiledFlow = {
@@ -125,6 +128,8 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     diagnostics: [],
   };
   if (options.file !== undefined) flow.file = options.file;
+  const idRange = rangeOf(locator, ['id']);
+  if (idRange !== undefined) flow.idRange = idRange;
   return flow;
 }
 
@@ -154,15 +159,6 @@ function loadImports(specifiers: string[], registry: NodeRegistry, options: Comp
     else ctx.report('load-error', 'error', 'An imported module did not export a node type (defineNodeType({ type, configSchema, ports, run }))', ['imports']);
   }
   return registry.extend(types);
-}
-
-/** A webhook's `secret` is a template (usually `{{ secrets.NAME }}`): checked like any other. */
-function checkTriggers(ctx: CompileContext, definition: FlowDefinition, scope: GraphScope): void {
-  definition.triggers?.forEach((trigger, k) => {
-    if (trigger.type === 'webhook' && trigger.secret !== undefined) {
-      compileTemplateAt(ctx, trigger.secret, ['triggers', k, 'secret'], scope, undefined, 'template', false);
-    }
-  });
 }
 
 /** Mocks and expectations must name nodes of the flow (loop bodies included). */
@@ -197,6 +193,16 @@ function checkLayout(ctx: CompileContext, definition: FlowDefinition): void {
 
 function inputValidator(ctx: CompileContext, definition: FlowDefinition): InputValidator {
   if (definition.inputs === undefined) return acceptAnyInput;
+  const circularRef = findUnboundedRef(definition.inputs);
+  if (circularRef !== undefined) {
+    ctx.report(
+      'invalid-schema',
+      'error',
+      'The inputs schema refers to itself without going deeper into the input (e.g. {"$ref": "#"}): checking any input would never end',
+      ['inputs', ...circularRef],
+    );
+    return acceptAnyInput;
+  }
   try {
     return createInputValidator(definition.inputs);
   } catch (error) {
@@ -227,6 +233,14 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     if (!a.range || !b.range) return a.range ? -1 : b.range ? 1 : 0;
     return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
   });
+}
+
+function rangeOf(locator: SourceLocator, path: JsonPath): Range | undefined {
+  try {
+    return locator.locate(path)?.range;
+  } catch {
+    return undefined;
+  }
 }
 
 function messageOf(error: unknown): string {

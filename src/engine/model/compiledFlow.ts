@@ -75,6 +75,8 @@ export interface CompiledFlow {
   id: string;
   /** Absolute path of the source file, when it came from one. */
   file?: string;
+  /** Where `id` is written, when known: for diagnostics about the flow among others (a duplicate id). */
+  idRange?: Range;
   /** sha256 of the source text (or of the canonical JSON of an object), hex. */
   hash: string;
   graph: CompiledGraph;

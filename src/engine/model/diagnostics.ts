@@ -14,11 +14,15 @@ export type DiagnosticCode =
   | 'unknown-reference'
   | 'load-error' // a .flow.ts module or an imported node type could not be loaded
   | 'internal' // a bug in Weft's compiler, reported instead of thrown
+  | 'file-too-large' // a flow or module file over the size Weft reads (src/engine/load/readSourceFile.ts)
+  | 'invalid-trigger' // v1.1: a bad cron, time zone, webhook path or method, schedule input, or a duplicate trigger
+  | 'duplicate-flow-id' // v1.1: two files of one `weft validate` run share a flow id
   // warnings
   | 'not-upstream'
   | 'unreachable-node'
   | 'unused-variable'
-  | 'missing-secret';
+  | 'missing-secret'
+  | 'recursive-subflow'; // a subflow chain that comes back to this flow (may be meant: behind an `if`)
 
 export type Severity = 'error' | 'warning';
 

@@ -1,5 +1,10 @@
+import { basename } from 'node:path';
 import { z } from 'zod';
+import { WeftError } from '../errors';
 import { defineNodeType } from './nodeType';
+
+/** Subflows nested deeper than this fail with `subflow-depth`: a recursion that never stops ends here, not in memory. */
+export const MAX_SUBFLOW_DEPTH = 32;
 
 export const subflowNodeType = defineNodeType<{ flow: string; input?: unknown }>({
   type: 'subflow',
@@ -15,3 +20,17 @@ export const subflowNodeType = defineNodeType<{ flow: string; input?: unknown }>
     return { output: await ctx.services.runSubflow(ctx.config.flow, input, ctx.signal) };
   },
 });
+
+/**
+ * `chain`: the flow files from the top run down to the subflow about to start. Throws a `subflow-depth` error
+ * naming the chain (up to where it first repeats, which is the recursion) when it is more than `max` subflows deep.
+ */
+export function checkSubflowDepth(chain: readonly string[], max = MAX_SUBFLOW_DEPTH): void {
+  if (chain.length - 1 <= max) return;
+  const names = chain.map((file) => basename(file));
+  const repeat = names.findIndex((name, i) => names.indexOf(name) < i);
+  const shown = repeat === -1 ? names : [...names.slice(0, repeat + 1), '…'];
+  throw new WeftError('subflow-depth', `Subflows nest more than ${max} deep: ${shown.join(' → ')}`, {
+    details: { depth: chain.length - 1, chain: [...chain] },
+  });
+}

@@ -85,7 +85,7 @@ describe('activateFlows', () => {
     expect(without.problems[0].range?.start.line).toBeGreaterThan(0);
   });
 
-  it('refuses odd paths, taken routes, duplicate flow ids, bad schedules and schedule inputs the flow rejects', async () => {
+  it('refuses taken routes and duplicate flow ids; odd paths, bad schedules and schedule inputs do not compile (invalid-trigger)', async () => {
     // ARRANGE
     await flowFile('a.flow.json', flow('a', [{ type: 'webhook', path: 'shared' }]));
     await flowFile('b.flow.json', flow('b', [{ type: 'webhook', path: 'shared' }]));
@@ -102,11 +102,15 @@ describe('activateFlows', () => {
     expect(codes).toEqual({
       'b.flow.json': 'duplicate-webhook',
       'c.flow.json': 'duplicate-flow-id',
-      'd.flow.json': 'invalid-webhook-path',
-      'e.flow.json': 'invalid-schedule',
-      'f.flow.json': 'invalid-schedule',
-      'g.flow.json': 'invalid-schedule-input',
+      'd.flow.json': 'invalid-flow',
+      'e.flow.json': 'invalid-flow',
+      'f.flow.json': 'invalid-flow',
+      'g.flow.json': 'invalid-flow',
     });
+    // The per-flow trigger rules are the compiler's: the problem carries its invalid-trigger diagnostic.
+    for (const problem of activation.problems.filter((p) => p.code === 'invalid-flow')) {
+      expect(problem.diagnostics?.map((d) => d.code)).toEqual(['invalid-trigger']);
+    }
     // One path, another method: a second route, not a conflict.
     expect(activation.served.map((s) => s.flow.id)).toEqual(['a', 'h']);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hookPathProblem, parseRequestTarget, queryObject } from '../../../src/live/webhookPath';
+import { hookPathProblem } from '../../../src/engine/model/compileTriggers';
+import { parseRequestTarget, queryObject } from '../../../src/live/webhookPath';
 
 describe('parseRequestTarget', () => {
   it('finds the webhook path and the query, undecoded', () => {

@@ -1,0 +1,75 @@
+// The per-flow rules of triggers (spec section 8), checked when a flow compiles so that `weft validate`, `weft
+// test` and the editor see what `weft serve` would refuse: a webhook path that cannot be served as written, two
+// webhooks of the flow on one route, a cron pattern or time zone croner rejects, a schedule input the flow's
+// `inputs` rejects. Each is an `invalid-trigger` error at the field. A webhook secret is a template, checked like
+// any other. What depends on other flows (a route another flow serves) or on the machine (a secret that is not
+// set) is live mode's to check.
+
+import type { CompileContext, GraphScope } from './compileContext';
+import { compileTemplateAt } from './compileGraph';
+import { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from './cronSchedule';
+import type { FlowDefinition } from './flowSchema';
+import type { InputValidator } from './inputValidator';
+
+/** Unreserved URL characters only: what a path segment may hold, so that it needs no encoding. */
+const SEGMENT = /^[A-Za-z0-9._~-]+$/;
+const MAX_PATH_LENGTH = 256;
+
+/** Whether a trigger's `path` can be served as it is: segments of unreserved characters, no `.` or `..` segments. */
+export function hookPathProblem(path: string): string | undefined {
+  if (path.length === 0) return 'a webhook path cannot be empty';
+  if (path.length > MAX_PATH_LENGTH) return `a webhook path is at most ${MAX_PATH_LENGTH} characters`;
+  for (const segment of path.split('/')) {
+    if (segment === '') return 'a webhook path has no empty segments (no leading, trailing or double "/")';
+    if (segment === '.' || segment === '..') return 'a webhook path has no "." or ".." segments';
+    if (!SEGMENT.test(segment)) {
+      return `"${segment}" has characters a URL would have to encode: use letters, digits, ".", "_", "~" and "-"`;
+    }
+  }
+  return undefined;
+}
+
+export function checkTriggers(ctx: CompileContext, definition: FlowDefinition, scope: GraphScope, validateInput: InputValidator): void {
+  const routes = new Map<string, number>();
+  definition.triggers?.forEach((trigger, k) => {
+    if (trigger.type === 'webhook') {
+      if (trigger.secret !== undefined) compileTemplateAt(ctx, trigger.secret, ['triggers', k, 'secret'], scope, undefined, 'template', false);
+      const path = trigger.path ?? definition.id;
+      // A defaulted path is the flow id: point at the trigger, the user wrote no path.
+      const pathAt = trigger.path === undefined ? ['triggers', k] : ['triggers', k, 'path'];
+      const problem = hookPathProblem(path);
+      if (problem !== undefined) {
+        ctx.report('invalid-trigger', 'error', `Webhook path "${path}": ${problem}.`, pathAt, { data: { path } });
+        return;
+      }
+      const method = trigger.method ?? 'POST';
+      const route = `${method} ${path}`;
+      const first = routes.get(route);
+      if (first !== undefined) {
+        ctx.report('invalid-trigger', 'error', `${method} /hooks/${path} is already the route of trigger ${first + 1} of this flow`, pathAt, {
+          data: { path, method },
+        });
+        return;
+      }
+      routes.set(route, k);
+    } else if (trigger.type === 'schedule') {
+      try {
+        parseSchedule(trigger.cron, trigger.timezone ?? DEFAULT_TIMEZONE);
+      } catch (error) {
+        if (!(error instanceof ScheduleError)) throw error;
+        const field = error.message.includes('is not a time zone') ? 'timezone' : 'cron';
+        ctx.report('invalid-trigger', 'error', error.message, ['triggers', k, field]);
+        return;
+      }
+      const validation = validateInput(trigger.input);
+      if (!validation.ok) {
+        const details = validation.errors.map((e) => `input${e.path}: ${e.message}`).join('; ');
+        ctx.report('invalid-trigger', 'error', `The schedule's input does not match the flow's inputs: ${details}`, [
+          'triggers',
+          k,
+          ...(trigger.input === undefined ? [] : ['input']),
+        ]);
+      }
+    }
+  });
+}

@@ -1,0 +1,44 @@
+// A schedule trigger's cron pattern and time zone (spec section 8), read by croner. The compiler checks them (a
+// bad one is an `invalid-trigger`, so `weft validate` and the editor see it); live mode arms its timers with the
+// Cron this returns.
+
+import { Cron } from 'croner';
+
+export const DEFAULT_TIMEZONE = 'UTC';
+
+export class ScheduleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScheduleError';
+  }
+}
+
+/**
+ * A schedule's pattern, checked: five fields (minute hour day-of-month month day-of-week), as the spec says, or
+ * six with seconds first (a finer schedule for tests and demos). Throws a ScheduleError saying what is wrong.
+ */
+export function parseSchedule(pattern: string, timezone: string = DEFAULT_TIMEZONE): Cron {
+  const fields = pattern.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    throw new ScheduleError(
+      `"${pattern}" has ${fields} field${fields === 1 ? '' : 's'}: a schedule is "minute hour day-of-month month day-of-week" (or six fields, seconds first).`,
+    );
+  }
+  let cron: Cron;
+  try {
+    cron = new Cron(pattern, { timezone, mode: '5-or-6-parts' });
+  } catch (error) {
+    throw new ScheduleError(`"${pattern}" is not a cron pattern: ${stripPrefix((error as Error).message)}`);
+  }
+  try {
+    // croner checks the time zone only when it computes a time.
+    cron.nextRun();
+  } catch {
+    throw new ScheduleError(`"${timezone}" is not a time zone: use an IANA name such as "UTC" or "Europe/Berlin".`);
+  }
+  return cron;
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^CronPattern:\s*/, '');
+}
