@@ -262,7 +262,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       const byMethod = routes.get(target.path);
       if (byMethod) {
         handleWebhook(request, response, byMethod, target.query, webhookContext).catch((error: unknown) => {
-          log({ level: 'error', kind: 'server', message: `Unexpected error answering ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}` });
+          log({ level: 'error', kind: 'server', message: `Unexpected error answering ${request.method} /hooks/${target.path}: ${(error as Error)?.stack ?? String(error)}` });
           if (!response.headersSent) send(response, 500, { error: { message: 'Unexpected error in the live server.', code: 'internal' } }, undefined, true);
           else response.destroy();
         });
