@@ -10,6 +10,7 @@
 import Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { RE2JS } from 're2js';
+import { re2Pattern } from './re2Pattern';
 import type { InputValidation } from './compiledFlow';
 
 export type InputValidator = (input: unknown) => InputValidation;
@@ -35,7 +36,7 @@ const re2Engine = Object.assign(
   (pattern: string): { test: (text: string) => boolean } => {
     let compiled: RE2JS;
     try {
-      compiled = RE2JS.compile(pattern);
+      compiled = RE2JS.compile(re2Pattern(pattern));
     } catch (error) {
       throw new Error(
         `the pattern "${pattern}" cannot be matched in linear time (${(error as Error).message}); Weft matches input patterns with RE2, which has no backreferences or lookaround`,

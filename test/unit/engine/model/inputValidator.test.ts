@@ -71,4 +71,10 @@ describe('createInputValidator', () => {
     expect(() => createInputValidator({ type: 'string', pattern: '^(a)\\1$' })).toThrow(/pattern "\^\(a\)\\1\$" cannot be matched in linear time.*RE2/);
     expect(() => createInputValidator({ type: 'string', pattern: 'a(?=b)' })).toThrow(/no backreferences or lookaround/);
   });
+
+  it('accepts the \\uXXXX escapes JSON Schema patterns use, which RE2 spells otherwise', () => {
+    const validate = createInputValidator({ type: 'string', pattern: '^caf\\u00e9$' });
+    expect(validate('café').ok).toBe(true);
+    expect(validate('cafe').ok).toBe(false);
+  });
 });
