@@ -45,6 +45,8 @@ export interface RunFlowOptions {
   registry?: NodeRegistry;
   /** Replace services: fetch for http and ai, the code sandbox, the default AI base URL. */
   services?: Partial<Omit<NodeServices, 'runGraph' | 'runSubflow'>>;
+  /** The first checkpoint is durable before any node runs; when it cannot be written the run rejects, nothing ran. */
+  durableStart?: boolean;
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
@@ -99,6 +101,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     onCheckpoint: history ? (r) => history.save(r) : undefined,
     resume: previous ? { from: previous, rerunFrom: options.rerunFrom } : undefined,
     parentExecutionId: options.parentExecutionId,
+    durableStart: options.durableStart,
   });
   if (history && typeof options.history !== 'object') await history.flush();
   return record;

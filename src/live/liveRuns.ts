@@ -25,6 +25,16 @@ export interface StartRunOptions {
   resumeFrom?: RunRecord;
   registry?: NodeRegistry;
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Write the first checkpoint before any node runs (no coalescing): `firstCheckpoint` then means the run will
+   * really happen, and when it cannot be written the run does not start (`done` rejects, nothing ran).
+   */
+  durableStart?: boolean;
+}
+
+export interface LiveRunsOptions {
+  /** Told of every history write of a run of ours: `error` undefined when it succeeded. */
+  onWrite?: (record: RunRecord, error: unknown) => void;
 }
 
 export interface LiveRun {
@@ -47,6 +57,7 @@ interface Entry extends LiveRun {
   resolveFirst: () => void;
   rejectFirst: (error: unknown) => void;
   suspended: boolean;
+  durableStart: boolean;
 }
 
 const RESOLVED = Promise.resolve();
@@ -57,7 +68,10 @@ export class LiveRuns {
   readonly history: HistoryStore;
   private readonly runs = new Map<string, Entry>();
 
-  constructor(private readonly store: HistoryStore) {
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly options: LiveRunsOptions = {},
+  ) {
     const save = (record: RunRecord): Promise<void> => this.save(record);
     this.history = new Proxy(store, {
       get(target, property) {
@@ -95,6 +109,7 @@ export class LiveRuns {
       resolveFirst,
       rejectFirst,
       suspended: false,
+      durableStart: options.durableStart === true,
     };
     this.runs.set(executionId, entry);
     entry.done = runFlow(flow, {
@@ -107,6 +122,7 @@ export class LiveRuns {
       registry: options.registry,
       signal: controller.signal,
       onEvent: options.onEvent,
+      durableStart: options.durableStart,
     });
     entry.done.then(
       () => this.runs.delete(executionId),
@@ -154,7 +170,7 @@ export class LiveRuns {
       const copy = snapshot(run.record);
       copy.status = 'interrupted';
       copy.error = { name: 'WeftError', code: 'interrupted', message: reason };
-      const write = this.store.save(copy);
+      const write = this.write(copy);
       // The request that started it is answered: its run is in history, and the next start resumes it.
       write.then(run.resolveFirst, run.rejectFirst);
       writes.push(write);
@@ -178,7 +194,13 @@ export class LiveRuns {
     if (run === undefined) return this.store.save(record);
     if (run.suspended) return RESOLVED;
     run.record = record;
-    if (run.firstWritten) return this.store.save(record);
+    if (run.firstWritten) return this.write(record);
+    if (run.durableStart) {
+      run.firstWritten = true;
+      const saved = this.write(record);
+      saved.then(run.resolveFirst, run.rejectFirst);
+      return saved;
+    }
     if (run.firstWrite === undefined) {
       run.firstWrite = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
@@ -188,7 +210,7 @@ export class LiveRuns {
             resolve();
             return;
           }
-          const saved = this.store.save(run.record);
+          const saved = this.write(run.record);
           saved.then(run.resolveFirst, run.rejectFirst);
           saved.then(resolve, reject);
         });
@@ -196,6 +218,19 @@ export class LiveRuns {
       run.firstWrite.catch(() => undefined);
     }
     return run.firstWrite;
+  }
+
+  /** A write to the store, reported to `onWrite`. */
+  private write(record: RunRecord): Promise<void> {
+    const saved = this.store.save(record);
+    const onWrite = this.options.onWrite;
+    if (onWrite) {
+      saved.then(
+        () => onWrite(record, undefined),
+        (error: unknown) => onWrite(record, error ?? new Error('The history write failed.')),
+      );
+    }
+    return saved;
   }
 }
 

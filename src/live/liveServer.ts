@@ -15,6 +15,9 @@ import type { HistoryStore } from '../engine/history/historyStore';
 import { secretsFromEnvironment } from '../api/runFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
+import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './bodyBudget';
+import { DEFAULT_HISTORY_RETRY_MS, HistoryHealth, type HistoryHealthStatus } from './historyHealth';
+import { IdempotencyKeys, idempotencyKeysFile } from './idempotencyKeys';
 import { activateFlows, type Activation, type LiveProblem, type ScheduleSpec } from './activateFlows';
 import { InvocationLog, invocationLogFile, type Invocation } from './invocationLog';
 import { lastScheduledRuns, scheduleKey } from './lastScheduledRuns';
@@ -50,6 +53,10 @@ export interface LiveServerOptions {
   bodyLimitBytes?: number;
   /** A request's headers and body must arrive within this. Default 10 s. */
   bodyTimeoutMs?: number;
+  /** The bytes of request bodies held at once, across all requests; past it a request is answered 503. Default 32 MiB. */
+  bodyBudgetBytes?: number;
+  /** While history cannot be written, how long new requests are refused (503, Retry-After) between probes. Default 5 s. */
+  historyRetryMs?: number;
   registry?: NodeRegistry;
   /** Flows already activated (the CLI activates first to print problems and decide whether to start). */
   activation?: Activation;
@@ -99,6 +106,10 @@ export interface LiveStatus {
   problems: Array<Omit<LiveProblem, 'diagnostics'> & { errors?: string[] }>;
   /** Recent requests that named no flow (404, 400), newest first. */
   unmatched: Invocation[];
+  /** Whether run history can be written; while it cannot, webhook requests are answered 503. */
+  history: HistoryHealthStatus;
+  /** Bytes of request bodies held right now (see bodyBudgetBytes). */
+  heldBodyBytes: number;
 }
 
 export interface LiveFlowStatus {
@@ -138,7 +149,27 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     }
   };
   const activation = options.activation ?? activateFlows(options.dir, { secrets: options.secrets, registry: options.registry });
-  const runs = new LiveRuns(history);
+  const health = new HistoryHealth(options.historyRetryMs ?? DEFAULT_HISTORY_RETRY_MS);
+  // One log line per run whose record could not be written (the engine keeps one record object per run).
+  const reportedRuns = new WeakSet<RunRecord>();
+  const runs = new LiveRuns(history, {
+    onWrite: (record, error) => {
+      if (error === undefined) {
+        if (health.writeSucceeded()) log({ level: 'info', kind: 'server', message: 'Run history can be written again; webhook requests are accepted.' });
+        return;
+      }
+      const first = health.writeFailed(error);
+      if (first) {
+        log({ level: 'error', kind: 'server', message: `Run history cannot be written (${(error as Error).message}): webhook requests are answered 503 until it can.` });
+      }
+      if (!reportedRuns.has(record)) {
+        reportedRuns.add(record);
+        log({ level: 'error', kind: 'run', flowId: record.flowId, executionId: record.id, message: `Run ${record.id} of ${record.flowId} could not be recorded in history: ${(error as Error).message}` });
+      }
+    },
+  });
+  const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
+  const idempotency = new IdempotencyKeys(idempotencyKeysFile(history.dir));
   const startedAt = new Date().toISOString();
   let closing = false;
 
@@ -167,7 +198,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       byMethod.set(route.method, { route, flow });
     }
   }
-  await Promise.all(flows.map((flow) => flow.log.load()));
+  await Promise.all([...flows.map((flow) => flow.log.load()), idempotency.load()]);
   const unmatched: Invocation[] = [];
 
   const onRunEnd = (record: RunRecord, flowId: string): void => {
@@ -186,6 +217,9 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     runs,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     bodyTimeoutMs,
+    budget,
+    health,
+    idempotency,
     closing: () => closing,
     log,
     onRunEnd,
@@ -218,6 +252,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       ...(diagnostics ? { errors: diagnostics.map((d) => `${d.range ? `${d.range.start.line + 1}:${d.range.start.character + 1}: ` : ''}${d.message} [${d.code}]`) } : {}),
     })),
     unmatched: [...unmatched].reverse(),
+    history: health.status(),
+    heldBodyBytes: budget.heldBytes,
   });
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -226,7 +262,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       const byMethod = routes.get(target.path);
       if (byMethod) {
         handleWebhook(request, response, byMethod, target.query, webhookContext).catch((error: unknown) => {
-          log({ level: 'error', kind: 'server', message: `Unexpected error answering ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}` });
+          log({ level: 'error', kind: 'server', message: `Unexpected error answering ${request.method} /hooks/${target.path}: ${(error as Error)?.stack ?? String(error)}` });
           if (!response.headersSent) send(response, 500, { error: { message: 'Unexpected error in the live server.', code: 'internal' } }, undefined, true);
           else response.destroy();
         });
@@ -238,7 +274,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       const invocation: Invocation = {
         at: new Date().toISOString(),
         method: request.method ?? '',
-        path: (request.url ?? '').slice(0, 200),
+        // Without the query: it may carry a credential (`?token=`), and this goes to the log and the status.
+        path: (request.url ?? '').split('?')[0].slice(0, 200),
         status,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
         error,
@@ -297,69 +334,81 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
 
   const secretsOf = (file: string): Record<string, string> => servedByFile.get(file)?.secrets ?? {};
 
-  if (options.resumeInterrupted !== false) {
-    await history.recoverInterrupted();
-    const candidates = runsToResume(await history.list(), activation.compiled);
-    for (const summary of candidates) {
-      const flow = activation.compiled.get(summary.flowFile as string)!;
-      const previous = await history.get(summary.id).catch(() => undefined);
-      if (!previous) continue;
-      const secrets = servedByFile.get(summary.flowFile as string)?.secrets ?? secretsFromEnvironment(flow.secretNames, options.secrets);
-      const run = runs.start(flow, { trigger: previous.trigger, resumeFrom: previous, secrets, registry: options.registry });
-      run.done.then(
-        (record) => onRunEnd(record, flow.id),
-        (error: unknown) => log({ level: 'error', kind: 'resume', flowId: flow.id, message: `Could not resume run ${summary.id}: ${(error as Error).message}` }),
-      );
-      resumed.push({ from: summary.id, executionId: run.executionId, flowId: flow.id });
-      const changed = flow.hash !== previous.flowHash ? ' (the flow changed since; its completed nodes are reused as they were)' : '';
-      log({ level: 'info', kind: 'resume', flowId: flow.id, executionId: run.executionId, message: `Resuming interrupted run ${summary.id} of ${flow.id} as ${run.executionId}${changed}` });
-    }
-  }
-
-  const fire = (flow: LiveFlow, schedule: ScheduleSpec, dueAt: Date, missed: number): string => {
-    const trigger: TriggerInfo = { type: 'schedule', cron: schedule.cron, timezone: schedule.timezone, scheduledFor: dueAt.toISOString() };
-    if (missed > 0) {
-      trigger.catchUp = true;
-      trigger.missed = missed;
-    }
-    const run = runs.start(flow.served.flow, { input: schedule.input, trigger, secrets: secretsOf(flow.served.file), registry: options.registry });
-    run.done.then(
-      (record) => onRunEnd(record, schedule.flowId),
-      (error: unknown) => log({ level: 'error', kind: 'schedule', flowId: schedule.flowId, message: `Schedule "${schedule.cron}" of ${schedule.flowId} could not start a run: ${(error as Error).message}` }),
-    );
-    return run.executionId;
-  };
-
-  for (const flow of flows) {
-    if (flow.served.schedules.length === 0) continue;
-    const last = options.catchUpMissed === false ? new Map<string, Date>() : await lastScheduledRuns(history, flow.served.flow.id);
-    for (const schedule of flow.served.schedules) {
-      const catchUp = planCatchUp(schedule.pattern, last.get(scheduleKey(schedule.cron, schedule.timezone)), new Date());
-      if (catchUp) {
-        const executionId = fire(flow, schedule, catchUp.dueAt, catchUp.missed);
-        const scheduledFor = catchUp.dueAt.toISOString();
-        catchUps.push({ flowId: schedule.flowId, cron: schedule.cron, executionId, scheduledFor, missed: catchUp.missed });
-        log({
-          level: 'warn',
-          kind: 'schedule',
-          flowId: schedule.flowId,
-          executionId,
-          message: `Schedule "${schedule.cron}" of ${schedule.flowId} missed ${catchUp.missed} time${catchUp.missed === 1 ? '' : 's'} while nothing was serving; one catch-up run ${executionId} for ${scheduledFor}`,
-        });
+  // A start that fails after listening (history cannot be read or written: `.weft` is a file, a disk is full)
+  // frees the port and stops what it started: nothing may be served without history.
+  try {
+    if (options.resumeInterrupted !== false) {
+      await history.recoverInterrupted();
+      const candidates = runsToResume(await history.list(), activation.compiled);
+      for (const summary of candidates) {
+        const flow = activation.compiled.get(summary.flowFile as string)!;
+        const previous = await history.get(summary.id).catch(() => undefined);
+        if (!previous) continue;
+        const secrets = servedByFile.get(summary.flowFile as string)?.secrets ?? secretsFromEnvironment(flow.secretNames, options.secrets);
+        const run = runs.start(flow, { trigger: previous.trigger, resumeFrom: previous, secrets, registry: options.registry });
+        run.done.then(
+          (record) => onRunEnd(record, flow.id),
+          (error: unknown) => log({ level: 'error', kind: 'resume', flowId: flow.id, message: `Could not resume run ${summary.id}: ${(error as Error).message}` }),
+        );
+        resumed.push({ from: summary.id, executionId: run.executionId, flowId: flow.id });
+        const changed = flow.hash !== previous.flowHash ? ' (the flow changed since; its completed nodes are reused as they were)' : '';
+        log({ level: 'info', kind: 'resume', flowId: flow.id, executionId: run.executionId, message: `Resuming interrupted run ${summary.id} of ${flow.id} as ${run.executionId}${changed}` });
       }
-      const timer = new ScheduleTimer(schedule.pattern, (dueAt, missed) => {
-        const executionId = fire(flow, schedule, dueAt, missed);
-        log({
-          level: missed > 0 ? 'warn' : 'info',
-          kind: 'schedule',
-          flowId: schedule.flowId,
-          executionId,
-          message: `Schedule "${schedule.cron}" of ${schedule.flowId} fired for ${dueAt.toISOString()}: run ${executionId}${missed > 0 ? ` (late: one run for ${missed} due times)` : ''}`,
-        });
-      });
-      timer.start();
-      timers.push(timer);
     }
+
+    const fire = (flow: LiveFlow, schedule: ScheduleSpec, dueAt: Date, missed: number): string => {
+      const trigger: TriggerInfo = { type: 'schedule', cron: schedule.cron, timezone: schedule.timezone, scheduledFor: dueAt.toISOString() };
+      if (missed > 0) {
+        trigger.catchUp = true;
+        trigger.missed = missed;
+      }
+      const run = runs.start(flow.served.flow, { input: schedule.input, trigger, secrets: secretsOf(flow.served.file), registry: options.registry });
+      run.done.then(
+        (record) => onRunEnd(record, schedule.flowId),
+        (error: unknown) => log({ level: 'error', kind: 'schedule', flowId: schedule.flowId, message: `Schedule "${schedule.cron}" of ${schedule.flowId} could not start a run: ${(error as Error).message}` }),
+      );
+      return run.executionId;
+    };
+
+    for (const flow of flows) {
+      if (flow.served.schedules.length === 0) continue;
+      const last = options.catchUpMissed === false ? new Map<string, Date>() : await lastScheduledRuns(history, flow.served.flow.id);
+      for (const schedule of flow.served.schedules) {
+        const catchUp = planCatchUp(schedule.pattern, last.get(scheduleKey(schedule.cron, schedule.timezone)), new Date());
+        if (catchUp) {
+          const executionId = fire(flow, schedule, catchUp.dueAt, catchUp.missed);
+          const scheduledFor = catchUp.dueAt.toISOString();
+          catchUps.push({ flowId: schedule.flowId, cron: schedule.cron, executionId, scheduledFor, missed: catchUp.missed });
+          log({
+            level: 'warn',
+            kind: 'schedule',
+            flowId: schedule.flowId,
+            executionId,
+            message: `Schedule "${schedule.cron}" of ${schedule.flowId} missed ${catchUp.missed} time${catchUp.missed === 1 ? '' : 's'} while nothing was serving; one catch-up run ${executionId} for ${scheduledFor}`,
+          });
+        }
+        const timer = new ScheduleTimer(schedule.pattern, (dueAt, missed) => {
+          const executionId = fire(flow, schedule, dueAt, missed);
+          log({
+            level: missed > 0 ? 'warn' : 'info',
+            kind: 'schedule',
+            flowId: schedule.flowId,
+            executionId,
+            message: `Schedule "${schedule.cron}" of ${schedule.flowId} fired for ${dueAt.toISOString()}: run ${executionId}${missed > 0 ? ` (late: one run for ${missed} due times)` : ''}`,
+          });
+        });
+        timer.start();
+        timers.push(timer);
+      }
+    }
+  } catch (error) {
+    closing = true;
+    for (const timer of timers) timer.stop();
+    await runs.cancelAll().catch(() => undefined);
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await serverClosed;
+    throw error;
   }
 
   let closed: Promise<CloseResult> | undefined;

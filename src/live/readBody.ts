@@ -1,9 +1,12 @@
 // Reads a request body with a size limit and a deadline (spec section 8: over 1 MiB is a 413). Reading stops at
 // the limit: nothing past it is buffered, whatever the client goes on sending; a declared Content-Length over the
 // limit is refused before a byte is read. A body that trickles in slower than the deadline is a 408, so one slow
-// client holds a connection for at most that long and never the server.
+// client holds a connection for at most that long and never the server. With a BodyBudget, the bytes also count
+// against what the server holds across all requests: past it the body is a 503, its bytes dropped; the caller
+// gives a body's bytes back once it is done with them.
 
 import type { IncomingMessage } from 'node:http';
+import type { BodyBudget } from './bodyBudget';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
@@ -13,12 +16,14 @@ export interface ReadBodyOptions {
   limitBytes?: number;
   /** The whole body must have arrived within this many milliseconds of the call. Default 10 s. */
   timeoutMs?: number;
+  /** Shared by every request in flight; the resolved body's bytes stay taken until the caller gives them back. */
+  budget?: BodyBudget;
 }
 
-/** Why a body was not read: the HTTP status to answer with (408, 413), or 400 when the client went away. */
+/** Why a body was not read: the HTTP status to answer with (408, 413, 503 over the budget), or 400 when the client went away. */
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 408 | 413,
+    readonly status: 400 | 408 | 413 | 503,
     message: string,
   ) {
     super(message);
@@ -29,6 +34,7 @@ export class BodyError extends Error {
 export function readBody(request: IncomingMessage, options: ReadBodyOptions = {}): Promise<Buffer> {
   const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const budget = options.budget;
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     return Promise.reject(tooLarge(limit));
@@ -51,15 +57,23 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions = {}
       if (error) {
         // Stop pulling bytes off the socket: the caller answers and closes the connection.
         request.pause();
+        budget?.give(size);
+        chunks.length = 0;
         reject(error);
       } else {
         resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
       }
     };
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) finish(tooLarge(limit));
-      else chunks.push(chunk);
+      if (settled) return;
+      if (size + chunk.length > limit) {
+        finish(tooLarge(limit));
+      } else if (budget && !budget.take(chunk.length)) {
+        finish(new BodyError(503, 'The server holds too many request bodies at once; try again shortly.'));
+      } else {
+        size += chunk.length;
+        chunks.push(chunk);
+      }
     };
     const onEnd = (): void => finish(undefined);
     const onClose = (): void => {

@@ -27,6 +27,20 @@ export function checkWebhookAuth(headers: IncomingHeaders, rawBody: Buffer, secr
   return { ok: false, reason: 'The webhook secret does not match.' };
 }
 
+/**
+ * The verdict the headers alone give, before a byte of the body is read: a matching bearer token passes; a request
+ * with no signature header fails (nothing in its body could make it pass). Undefined: a signature must be checked
+ * against the body.
+ */
+export function checkWebhookAuthHeaders(headers: IncomingHeaders, secret: string): AuthResult | undefined {
+  const authorization = single(headers.authorization);
+  if (authorization !== undefined && bearerMatches(authorization, secret)) return { ok: true, scheme: 'bearer' };
+  if (single(headers[SIGNATURE_HEADER]) !== undefined) return undefined;
+  return checkWebhookAuth(headers, EMPTY, secret);
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /** `sha256=<hex>` of the body, as a sender computes it (for tests and clients). */
 export function signBody(rawBody: Buffer | string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;

@@ -1,22 +1,33 @@
 // One webhook request, from the route to the response (spec section 8). The order of the checks is what a client
-// sees and is stated here once: route (404), method (405 with Allow), rate limit (429 with Retry-After, before
-// anything is read), body size and time (413, 408), secret (401), JSON (400), the flow's `inputs` (422, nothing
-// runs), then the run: `ack` answers 202 once the run's first checkpoint is in history, `result` answers 200 with
-// the output or 500 with the error once the run has ended.
+// sees and is stated here once: route (404), method (405 with Allow), then the secret (401), from the headers alone
+// when they decide it (a bearer token, or no credential at all: the body is never read); only an HMAC signature
+// needs the body, which is then read first. An unauthenticated request therefore never reads a body, nor takes
+// from the flow's rate budget. Then a repeated Idempotency-Key (the first answer again, nothing runs); the rate
+// limit (429 with Retry-After); the body, if not read yet (413 over the size limit, 408 too slow, 503 past what the
+// server holds at once across all requests); JSON (400, the body never echoed); the input's shape (400: nesting
+// over 64 levels, `__proto__`/`constructor`/`prototype` keys); the flow's `inputs` (422, nothing runs); history
+// (503 with Retry-After while it cannot be written); then the run: `ack` answers 202 once the run's first record
+// is written, before any node runs (if it cannot be written: 503, nothing ran); `result` answers 200 with the
+// output or 500 with the error once the run has ended.
 //
 // Every answer to a request for a flow's path is recorded in that flow's invocation log (method, status,
 // latency, run), accepted or not.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { deferred } from '../engine/history/deferred';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import type { ServedFlow, WebhookRoute } from './activateFlows';
+import type { BodyBudget } from './bodyBudget';
+import type { HistoryHealth } from './historyHealth';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, type IdempotencyKeys } from './idempotencyKeys';
+import { inputShapeProblem } from './inputShape';
 import type { Invocation, InvocationLog } from './invocationLog';
 import type { LiveRuns } from './liveRuns';
 import type { RateLimiter } from './rateLimiter';
 import { BodyError, readBody } from './readBody';
 import { recordedHeaders } from './recordedHeaders';
-import { checkWebhookAuth } from './webhookAuth';
-import { queryObject } from './webhookPath';
+import { recordedQuery } from './recordedQuery';
+import { checkWebhookAuth, checkWebhookAuthHeaders } from './webhookAuth';
 
 /** A served flow's state while the server runs. */
 export interface LiveFlow {
@@ -48,6 +59,10 @@ export interface WebhookContext {
   runs: LiveRuns;
   bodyLimitBytes: number;
   bodyTimeoutMs: number;
+  /** The bytes of bodies held at once, across all requests. */
+  budget: BodyBudget;
+  health: HistoryHealth;
+  idempotency: IdempotencyKeys;
   closing: () => boolean;
   log: (entry: LiveLogEntry) => void;
   /** Called when a run started by a request has ended. */
@@ -55,6 +70,14 @@ export interface WebhookContext {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+interface Answer {
+  status: number;
+  body: unknown;
+  error?: string;
+  close?: boolean;
+}
 
 export async function handleWebhook(
   request: IncomingMessage,
@@ -101,106 +124,205 @@ export async function handleWebhook(
   }
   const { route } = hook;
 
-  const token = flow.limiter.take();
-  if (!token.ok) {
-    const seconds = Math.max(1, Math.ceil(token.retryAfterMs / 1000));
-    refuse(429, 'rate-limited', `Too many requests for flow '${route.flowId}'; try again in ${seconds} s.`, { 'retry-after': String(seconds) });
-    return;
-  }
-
-  let body: Buffer;
-  try {
-    body = await readBody(request, { limitBytes: context.bodyLimitBytes, timeoutMs: context.bodyTimeoutMs });
-  } catch (error) {
-    if (!(error instanceof BodyError)) throw error;
-    if (error.status === 400 && request.destroyed) {
-      flow.log.add({ at, method, path, status: 499, latencyMs: round(performance.now() - started), error: error.message });
-      return; // the client is gone: there is nobody to answer
-    }
-    const code = error.status === 413 ? 'body-too-large' : error.status === 408 ? 'body-timeout' : 'bad-body';
-    finish(error.status, { error: { message: error.message, code } }, { close: true, error: error.message });
-    return;
-  }
-
-  let scheme: 'bearer' | 'signature' | undefined;
-  if (route.secret !== undefined) {
-    const auth = checkWebhookAuth(request.headers, body, route.secret);
-    if (!auth.ok) {
-      refuse(401, 'unauthorized', auth.reason, { 'www-authenticate': 'Bearer' });
-      return;
-    }
-    scheme = auth.scheme;
-  }
-
-  let input: unknown;
-  if (method === 'GET') {
-    input = queryObject(query);
-  } else if (body.length > 0) {
+  // The body, once read: its bytes count against the server's budget until it is parsed.
+  let body: Buffer | undefined;
+  const readOrRefuse = async (): Promise<Buffer | undefined> => {
     try {
-      input = JSON.parse(body.toString('utf8'));
+      return await readBody(request, { limitBytes: context.bodyLimitBytes, timeoutMs: context.bodyTimeoutMs, budget: context.budget });
     } catch (error) {
-      refuse(400, 'invalid-json', `The body is not JSON: ${(error as Error).message}`);
-      return;
+      if (!(error instanceof BodyError)) throw error;
+      if (error.status === 400 && request.destroyed) {
+        flow.log.add({ at, method, path, status: 499, latencyMs: round(performance.now() - started), error: error.message });
+        return undefined; // the client is gone: there is nobody to answer
+      }
+      const code = error.status === 413 ? 'body-too-large' : error.status === 408 ? 'body-timeout' : error.status === 503 ? 'busy' : 'bad-body';
+      const headers = error.status === 503 ? { 'retry-after': '1' } : undefined;
+      finish(error.status, { error: { message: error.message, code } }, { close: true, error: error.message, headers });
+      return undefined;
     }
-  }
-
-  const compiled = flow.served.flow;
-  const validation = compiled.validateInput(input);
-  if (!validation.ok) {
-    const listed = validation.errors.slice(0, 3).map((e) => `input${e.path} ${e.message}`).join('; ');
-    refuse(422, 'invalid-input', "The body does not match the flow's inputs; nothing ran.", undefined, { errors: validation.errors }, `invalid input: ${listed}`);
-    return;
-  }
-
-  const trigger: TriggerInfo = {
-    type: 'webhook',
-    path: route.path,
-    method,
-    respond: route.respond,
-    receivedAt: at,
-    headers: recordedHeaders(request.headers, flow.secretValues),
   };
-  if (query !== '' && method !== 'GET') trigger.query = queryObject(query);
-  if (scheme) trigger.authenticated = scheme;
 
-  const run = context.runs.start(compiled, { input, trigger, secrets: flow.served.secrets });
-  const executionId = run.executionId;
-  const headers = { 'x-weft-execution-id': executionId };
-  run.done.then(
-    (record) => context.onRunEnd(record, route.flowId),
-    () => undefined, // reported through firstCheckpoint below
-  );
+  // Idempotency: the pending mark is settled on every way out of this function.
+  const answered = deferred();
+  try {
+    let scheme: 'bearer' | 'signature' | undefined;
+    if (route.secret !== undefined) {
+      let auth = checkWebhookAuthHeaders(request.headers, route.secret);
+      if (auth === undefined) {
+        body = await readOrRefuse();
+        if (body === undefined) return;
+        auth = checkWebhookAuth(request.headers, body, route.secret);
+      }
+      if (!auth.ok) {
+        refuse(401, 'unauthorized', auth.reason, { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      scheme = auth.scheme;
+    }
 
-  if (route.respond === 'ack') {
-    try {
-      await run.firstCheckpoint;
-    } catch (error) {
-      const message = `The run could not be recorded: ${(error as Error).message}`;
-      finish(500, { executionId, error: { message, code: 'history' } }, { headers, executionId, error: message });
+    const idempotencyKey = single(request.headers[IDEMPOTENCY_HEADER]);
+    if (idempotencyKey !== undefined) {
+      if (idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        refuse(400, 'bad-idempotency-key', `An Idempotency-Key is 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+        return;
+      }
+      // A request with the same key still being answered: wait for it, then answer as it did.
+      let pending: Promise<void> | undefined;
+      while ((pending = context.idempotency.pending(route.flowId, idempotencyKey)) !== undefined) await pending;
+      const remembered = context.idempotency.find(route.flowId, idempotencyKey);
+      if (remembered) {
+        const replay = await replayedAnswer(context, remembered.status, remembered.executionId);
+        const headers = { 'x-weft-execution-id': remembered.executionId, 'idempotent-replayed': 'true' };
+        finish(replay.status, replay.body, { headers, executionId: remembered.executionId, error: replay.error, close: replay.close });
+        return;
+      }
+      context.idempotency.begin(route.flowId, idempotencyKey, answered.promise);
+    }
+
+    const token = flow.limiter.take();
+    if (!token.ok) {
+      const seconds = Math.max(1, Math.ceil(token.retryAfterMs / 1000));
+      refuse(429, 'rate-limited', `Too many requests for flow '${route.flowId}'; try again in ${seconds} s.`, { 'retry-after': String(seconds) });
       return;
     }
-    finish(202, { executionId }, { headers, executionId });
-    return;
-  }
 
-  let record: RunRecord;
-  try {
-    record = await run.done;
-  } catch (error) {
-    const message = (error as Error).message;
-    finish(500, { executionId, error: { message, code: 'internal' } }, { headers, executionId, error: message });
-    return;
+    if (body === undefined) {
+      body = await readOrRefuse();
+      if (body === undefined) return;
+    }
+
+    let input: unknown;
+    if (method === 'GET') {
+      input = recordedQuery(query, flow.secretValues);
+    } else if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        // JSON.parse's message quotes the body, which may be a secret: only the position is told.
+        const position = /position (\d+)/.exec((error as Error).message)?.[1];
+        refuse(400, 'invalid-json', `The body is not JSON${position === undefined ? '' : ` (at character ${position})`}.`);
+        return;
+      }
+    }
+    context.budget.give(body.length);
+    body = undefined;
+
+    const shape = inputShapeProblem(input);
+    if (shape) {
+      refuse(400, shape.code, shape.message);
+      return;
+    }
+
+    const compiled = flow.served.flow;
+    const validation = compiled.validateInput(input);
+    if (!validation.ok) {
+      const listed = validation.errors.slice(0, 3).map((e) => `input${e.path} ${e.message}`).join('; ');
+      refuse(422, 'invalid-input', "The body does not match the flow's inputs; nothing ran.", undefined, { errors: validation.errors }, `invalid input: ${listed}`);
+      return;
+    }
+
+    const admission = context.health.admit();
+    if (!admission.admit) {
+      const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      refuse(503, 'history-unavailable', `Run history cannot be written; nothing ran. Try again in ${seconds} s.`, { 'retry-after': String(seconds) });
+      return;
+    }
+
+    const trigger: TriggerInfo = {
+      type: 'webhook',
+      path: route.path,
+      method,
+      respond: route.respond,
+      receivedAt: at,
+      headers: recordedHeaders(request.headers, flow.secretValues),
+    };
+    if (query !== '' && method !== 'GET') trigger.query = recordedQuery(query, flow.secretValues);
+    if (scheme) trigger.authenticated = scheme;
+
+    // An `ack` is an answer that the run will happen: its first record is written before any node runs. While
+    // history is failing, the probe run of a `result` flow starts the same way.
+    const durableStart = route.respond === 'ack' || admission.probe;
+    const run = context.runs.start(compiled, { input, trigger, secrets: flow.served.secrets, durableStart });
+    const executionId = run.executionId;
+    const headers = { 'x-weft-execution-id': executionId };
+    run.done.then(
+      (record) => context.onRunEnd(record, route.flowId),
+      () => undefined, // reported through firstCheckpoint below
+    );
+    if (admission.probe) {
+      const ended = (): void => context.health.probeEnded();
+      run.firstCheckpoint.then(ended, ended);
+    }
+
+    const remember = async (status: number): Promise<void> => {
+      if (idempotencyKey === undefined) return;
+      try {
+        await context.idempotency.remember(route.flowId, idempotencyKey, { at, status, executionId });
+      } catch (error) {
+        context.log({ level: 'error', kind: 'server', flowId: route.flowId, message: `Could not remember the Idempotency-Key of run ${executionId}: ${(error as Error).message}` });
+      }
+    };
+
+    if (route.respond === 'ack') {
+      try {
+        await run.firstCheckpoint;
+      } catch (error) {
+        const message = `The run could not be recorded, so it did not start: ${(error as Error).message}`;
+        finish(503, { error: { message, code: 'history-unavailable' } }, { headers: { 'retry-after': String(context.health.retryAfterSeconds) }, error: message });
+        return;
+      }
+      await remember(202);
+      finish(202, { executionId }, { headers, executionId });
+      return;
+    }
+
+    let record: RunRecord;
+    try {
+      record = await run.done;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (durableStart) {
+        // The probe's first record could not be written: the run did not start.
+        const text = `The run could not be recorded, so it did not start: ${message}`;
+        finish(503, { error: { message: text, code: 'history-unavailable' } }, { headers: { 'retry-after': String(context.health.retryAfterSeconds) }, error: text });
+        return;
+      }
+      finish(500, { executionId, error: { message, code: 'internal' } }, { headers, executionId, error: message });
+      return;
+    }
+    const answer = resultAnswer(record, context.closing());
+    if (answer.status !== 503) await remember(answer.status);
+    finish(answer.status, answer.body, { headers, executionId, error: answer.error, close: answer.close });
+  } finally {
+    if (body !== undefined) context.budget.give(body.length);
+    answered.resolve();
   }
-  if (record.status === 'completed') {
-    finish(200, record.output ?? null, { headers, executionId });
-  } else if (record.status === 'interrupted' || (record.status === 'cancelled' && context.closing())) {
+}
+
+/** The answer of a `result` request from its run's final record. */
+function resultAnswer(record: RunRecord, closing: boolean): Answer {
+  const executionId = record.id;
+  if (record.status === 'completed') return { status: 200, body: record.output ?? null };
+  if (record.status === 'interrupted' || (record.status === 'cancelled' && closing)) {
     const message = 'The live server stopped before the run ended; the next start resumes it.';
-    finish(503, { executionId, error: { message, code: 'stopping' } }, { headers, executionId, error: message, close: true });
-  } else {
-    const error = record.error ?? { message: `The run ${record.status}.` };
-    const body = { executionId, error: { message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}) } };
-    finish(500, body, { headers, executionId, error: error.message });
+    return { status: 503, body: { executionId, error: { message, code: 'stopping' } }, error: message, close: true };
   }
+  const error = record.error ?? { message: `The run ${record.status}.` };
+  const body = { executionId, error: { message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}) } };
+  return { status: 500, body, error: error.message };
+}
+
+/** The first answer to an Idempotency-Key again: a 202 as it was; a result rebuilt from the run's record. */
+async function replayedAnswer(context: WebhookContext, status: number, executionId: string): Promise<Answer> {
+  if (status === 202) return { status: 202, body: { executionId } };
+  const record = await context.runs.history.get(executionId).catch(() => undefined);
+  if (record && record.status !== 'running') return resultAnswer(record, false);
+  const message = `The answer to this Idempotency-Key was ${status}; run ${executionId} is no longer in history.`;
+  return { status, body: { executionId, error: { message, code: 'idempotent-replay' } }, error: message };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Answers a request that names no flow: 400 for an odd path, 404 otherwise. */

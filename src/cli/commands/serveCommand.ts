@@ -6,7 +6,8 @@
 //
 // Exit codes: 2 when the command line is wrong or nothing under the directory can be served (no flow that
 // compiles has a webhook or schedule trigger without problems); 1 when the server cannot start (the port is in
-// use); 0 after a graceful stop.
+// use, or run history cannot be read or written: the server has then freed the port, nothing is served); 0 after
+// a graceful stop.
 
 import { relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../../engine/model/diagnostics';
@@ -59,7 +60,7 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is in use (try --port)` : code === 'EACCES' ? `no permission to listen on port ${port}` : (error as Error).message;
     err(redErr(`weft serve could not start: ${reason}.`));
-    await history.close();
+    await history.close().catch(() => undefined);
     return EXIT_FAILED;
   }
 

@@ -1,8 +1,16 @@
 // The run input checked against the flow's `inputs` JSON Schema (spec section 2), with its `default`s applied.
 // ajv compiles the schema once per flow; each validation works on a copy, so the caller's input is untouched.
+//
+// `pattern` and `patternProperties` are matched by RE2 (re2js), not by JavaScript's backtracking RegExp: a schema
+// comes from a flow file and the input from whoever calls a webhook, and `"^(a+)+$"` against 40 bytes would
+// otherwise hold the event loop (every flow of `weft serve`) for seconds. RE2 matches in time linear in the input.
+// A pattern RE2 cannot run (backreferences, lookaround) fails the compile with a message that says so, rather than
+// falling back to backtracking.
 
 import Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
+import { RE2JS } from 're2js';
+import { re2Pattern } from './re2Pattern';
 import type { InputValidation } from './compiledFlow';
 
 export type InputValidator = (input: unknown) => InputValidation;
@@ -12,7 +20,7 @@ export const acceptAnyInput: InputValidator = (input) => ({ ok: true, value: inp
 
 /** Compiles `schema`; throws (ajv's error) when it is not a schema ajv can compile. */
 export function createInputValidator(schema: Record<string, unknown>): InputValidator {
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false, logger: false });
+  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false, logger: false, code: { regExp: re2Engine } });
   // The meta-schema a `$schema` names may not be loaded (2020-12): the keywords are what count here.
   const { $schema: _ignored, ...rest } = schema;
   const validate = ajv.compile(rest);
@@ -22,6 +30,22 @@ export function createInputValidator(schema: Record<string, unknown>): InputVali
     return { ok: false, value, errors: (validate.errors ?? []).map(describeError) };
   };
 }
+
+/** ajv's RegExpEngine over RE2. JSON Schema patterns are unanchored and carry no flags (ajv passes "u"). */
+const re2Engine = Object.assign(
+  (pattern: string): { test: (text: string) => boolean } => {
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(re2Pattern(pattern));
+    } catch (error) {
+      throw new Error(
+        `the pattern "${pattern}" cannot be matched in linear time (${(error as Error).message}); Weft matches input patterns with RE2, which has no backreferences or lookaround`,
+      );
+    }
+    return { test: (text: string) => compiled.test(text) };
+  },
+  { code: 'RE2JS' },
+);
 
 function describeError(error: ErrorObject): { path: string; message: string } {
   const base = error.instancePath;

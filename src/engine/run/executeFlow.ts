@@ -32,6 +32,8 @@ export interface ExecuteOptions {
   services: Omit<NodeServices, 'runGraph'>;
   /** Persists the record at node boundaries; the engine awaits it only before the final event. */
   onCheckpoint?: (record: RunRecord) => Promise<void>;
+  /** Await the first checkpoint before any node runs, and throw (nothing ran) when it fails: live mode's `ack`. */
+  durableStart?: boolean;
   /** Reuse the completed nodes of an earlier run; with `rerunFrom`, only those not downstream of that node. */
   resume?: { from: RunRecord; rerunFrom?: string };
   parentExecutionId?: string;
@@ -141,7 +143,18 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     ...(record.resumedFrom ? { resumedFrom: record.resumedFrom } : {}),
     ...(record.parentExecutionId ? { parentExecutionId: record.parentExecutionId } : {}),
   });
-  void checkpoint();
+  if (options.durableStart && checkpointSink) {
+    try {
+      await checkpointSink(record);
+    } catch (error) {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      controller.abort(RUN_ENDED);
+      throw error;
+    }
+  } else {
+    void checkpoint();
+  }
 
   const outcome: GraphOutcome = await new GraphRun({
     run,

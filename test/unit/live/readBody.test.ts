@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
+import { BodyBudget } from '../../../src/live/bodyBudget';
 import { BodyError, readBody } from '../../../src/live/readBody';
 
 /** A stream standing in for a request: headers, and `complete` once it has ended, as node:http sets it. */
@@ -80,4 +81,25 @@ describe('readBody', () => {
     // ASSERT
     expect((error as BodyError).status).toBe(400);
   });
+
+  it('counts the bytes it holds against a shared budget: a body past it is a 503 and gives its bytes back', async () => {
+    // ARRANGE
+    const budget = new BodyBudget(10);
+    const first = fakeRequest();
+    const second = fakeRequest();
+    const readingFirst = readBody(asRequest(first), { limitBytes: 100, budget });
+    const readingSecond = readBody(asRequest(second), { limitBytes: 100, budget });
+    // ACT
+    first.end('123456');
+    const body = await readingFirst;
+    second.write('12345');
+    const error = await readingSecond.catch((e: unknown) => e);
+    // ASSERT
+    expect(body.toString()).toBe('123456');
+    expect((error as BodyError).status).toBe(503);
+    expect(budget.heldBytes).toBe(6); // the first body's, until its reader gives them back
+    budget.give(body.length);
+    expect(budget.heldBytes).toBe(0);
+  });
 });
+

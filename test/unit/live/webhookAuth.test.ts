@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookAuth, signBody } from '../../../src/live/webhookAuth';
+import { checkWebhookAuth, checkWebhookAuthHeaders, signBody } from '../../../src/live/webhookAuth';
 
 const SECRET = 'hook-secret-123';
 const BODY = Buffer.from('{"orderId":"A-1"}');
@@ -55,5 +55,18 @@ describe('checkWebhookAuth', () => {
     const result = checkWebhookAuth({ authorization: 'Bearer wrong', 'x-weft-signature-256': signBody(BODY, SECRET) }, BODY, SECRET);
     // ASSERT
     expect(result).toEqual({ ok: true, scheme: 'signature' });
+  });
+});
+
+describe('checkWebhookAuthHeaders', () => {
+  it('decides from the headers alone when it can: a bearer token passes, no credential or a wrong bearer without a signature fails', () => {
+    expect(checkWebhookAuthHeaders({ authorization: `Bearer ${SECRET}` }, SECRET)).toEqual({ ok: true, scheme: 'bearer' });
+    expect(checkWebhookAuthHeaders({}, SECRET)).toMatchObject({ ok: false });
+    expect(checkWebhookAuthHeaders({ authorization: 'Bearer wrong' }, SECRET)).toEqual({ ok: false, reason: 'The webhook secret does not match.' });
+  });
+
+  it('leaves a signature to be checked against the body', () => {
+    expect(checkWebhookAuthHeaders({ 'x-weft-signature-256': signBody(BODY, SECRET) }, SECRET)).toBeUndefined();
+    expect(checkWebhookAuthHeaders({ authorization: 'Bearer wrong', 'x-weft-signature-256': 'sha256=00' }, SECRET)).toBeUndefined();
   });
 });

@@ -45,4 +45,36 @@ describe('createInputValidator', () => {
   it('throws for a schema ajv cannot compile', () => {
     expect(() => createInputValidator({ type: 'nonsense' })).toThrow();
   });
+
+  it('matches a catastrophic pattern against a long input with RE2, and gets the answer right', () => {
+    // ARRANGE: backtracking would take 2^50000 steps on this input (a test that hangs until vitest kills it)
+    const validate = createInputValidator({ type: 'object', properties: { s: { type: 'string', pattern: '^(a+)+$' } } });
+    // ACT
+    const refused = validate({ s: `${'a'.repeat(50_000)}!` });
+    const accepted = validate({ s: 'a'.repeat(50_000) });
+    // ASSERT
+    expect(refused.ok).toBe(false);
+    expect(refused.errors).toEqual([{ path: '/s', message: 'must match pattern "^(a+)+$"' }]);
+    expect(accepted.ok).toBe(true);
+  });
+
+  it('matches patternProperties with RE2 too, unanchored as JSON Schema says', () => {
+    // ARRANGE
+    const validate = createInputValidator({ type: 'object', patternProperties: { '^x-': { type: 'number' } } });
+    // ACT + ASSERT
+    expect(validate({ 'x-a': 1, other: 'free' }).ok).toBe(true);
+    expect(validate({ 'x-a': 'one' }).errors).toEqual([{ path: '/x-a', message: 'must be number' }]);
+    expect(createInputValidator({ type: 'string', pattern: 'b' })('abc').ok).toBe(true);
+  });
+
+  it('refuses at compile time a pattern RE2 cannot run (backreference, lookahead), saying why', () => {
+    expect(() => createInputValidator({ type: 'string', pattern: '^(a)\\1$' })).toThrow(/pattern "\^\(a\)\\1\$" cannot be matched in linear time.*RE2/);
+    expect(() => createInputValidator({ type: 'string', pattern: 'a(?=b)' })).toThrow(/no backreferences or lookaround/);
+  });
+
+  it('accepts the \\uXXXX escapes JSON Schema patterns use, which RE2 spells otherwise', () => {
+    const validate = createInputValidator({ type: 'string', pattern: '^caf\\u00e9$' });
+    expect(validate('café').ok).toBe(true);
+    expect(validate('cafe').ok).toBe(false);
+  });
 });

@@ -1,0 +1,22 @@
+// The query parameters of a webhook request as a run records them (`trigger.query`, and the input of a GET
+// webhook, both kept in history). A parameter whose name suggests a credential (`?token=`, `?api_key=`, `?sig=`,
+// ...) or whose value holds one of the flow's secret values keeps its name, so the flow and its history show it
+// was sent, and its value is replaced by REDACTED. Credentials belong in headers (`Authorization`), which are
+// never recorded (recordedHeaders.ts).
+
+import { REDACTED } from '../engine/run/redact';
+import { queryObject } from './webhookPath';
+
+/** Names that suggest a credential: the header rule (recordedHeaders.ts) plus the short forms query strings use. */
+const CREDENTIAL_NAME = /token|secret|signature|hmac|passw|pwd|api[-_]?key|auth|session|credential|^(key|sig|code)$/i;
+
+export function recordedQuery(query: string, secretValues: readonly string[]): Record<string, string | string[]> {
+  const parameters = queryObject(query);
+  for (const name of Object.keys(parameters)) {
+    const value = parameters[name];
+    const values = Array.isArray(value) ? value : [value];
+    const credential = CREDENTIAL_NAME.test(name) || values.some((v) => secretValues.some((secret) => secret !== '' && v.includes(secret)));
+    if (credential) parameters[name] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+  }
+  return parameters;
+}
