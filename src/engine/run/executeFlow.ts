@@ -147,7 +147,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     try {
       await checkpointSink(record);
     } catch (error) {
-      clearTimeout(timer);
+      timer.clear();
       options.signal?.removeEventListener('abort', onOuterAbort);
       controller.abort(RUN_ENDED);
       throw error;
