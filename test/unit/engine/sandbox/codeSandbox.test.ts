@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WeftError } from '../../../../src/engine/errors';
 import type { CodeRequest, LogLevel } from '../../../../src/engine/nodes/nodeType';
 import { createCodeSandbox, type CodeSandbox } from '../../../../src/engine/sandbox/codeSandbox';
@@ -339,19 +339,26 @@ describe('code sandbox', () => {
   });
 
   it('runs jobs up to maxWorkers in parallel and queues the rest', async () => {
-    // ARRANGE: each job busy-waits 300 ms and says when it ran.
+    // ARRANGE: two jobs that say they started, then spin until cancelled; a third that says so and returns.
+    // Waiting for what the jobs report (not for how long they took) keeps this true on a loaded machine.
     const pool = createCodeSandbox({ maxWorkers: 2 });
-    const busy = 'const start = Date.now(); while (Date.now() - start < 300) {} return { start, end: Date.now() }';
+    const spinners = [new AbortController(), new AbortController()];
+    const spinning = spinners.map(() => job('log("started"); while (true) {}', { timeoutMs: 60_000 }));
+    const third = job('log("started"); return 3');
     try {
       // ACT
-      const [a, b, c] = (await Promise.all([1, 2, 3].map(() => pool.run(job(busy).request, never)))) as {
-        start: number;
-        end: number;
-      }[];
+      const running = spinning.map((j, i) => pool.run(j.request, spinners[i].signal).catch((error: unknown) => error));
+      const queued = pool.run(third.request, never);
+      await vi.waitFor(() => expect(spinning.every((j) => j.logs.length === 1)).toBe(true), { timeout: 30_000 });
 
-      // ASSERT: the first two overlap; the third starts after one of them ended.
-      expect(Math.max(a.start, b.start)).toBeLessThan(Math.min(a.end, b.end));
-      expect(c.start).toBeGreaterThanOrEqual(Math.min(a.end, b.end));
+      // ASSERT: both spinners run at once, and the third waits for a free process...
+      expect(third.logs).toEqual([]);
+      spinners[0].abort();
+      // ...which it gets as soon as one spinner is cancelled.
+      expect(await queued).toBe(3);
+      expect(third.logs.map((l) => l.message)).toEqual(['started']);
+      spinners[1].abort();
+      expect(((await running[1]) as WeftError).code).toBe('cancelled');
     } finally {
       await pool.close();
     }
