@@ -3,28 +3,22 @@
 // in a copy of the repository (it rebuilds dist/, which the other integration tests use).
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './runCli';
+import { copyRepository, REPO_VERSION } from './repoCopy';
 
-const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-const VSIX = `weft-${version}.vsix`;
-/** Not the copy's: package-lock.json is left out so that scripts/ensure.mjs never reinstalls the shared node_modules. */
-const LEFT_OUT = new Set(['node_modules', '.git', 'dist', 'out', 'test-artifacts', '.weft', 'package-lock.json', VSIX]);
+const VSIX = `weft-${REPO_VERSION}.vsix`;
 
 let copy: string;
+let removeCopy: () => void = () => undefined;
 
 beforeAll(() => {
-  copy = mkdtempSync(join(tmpdir(), 'weft-check-package-test-'));
-  cpSync(REPO_ROOT, copy, { recursive: true, filter: (path) => path === REPO_ROOT || !LEFT_OUT.has(basename(path)) });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  ({ dir: copy, remove: removeCopy } = copyRepository('weft-check-package-test-'));
 });
 
-afterAll(() => {
-  if (copy) rmSync(copy, { recursive: true, force: true });
-});
+afterAll(() => removeCopy());
 
 function runScript(cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
