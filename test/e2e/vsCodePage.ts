@@ -48,6 +48,8 @@ async function retryUntil(what: string, timeoutMs: number, attempt: (tryNumber: 
   for (let tryNumber = 1; ; tryNumber++) {
     try {
       await attempt(tryNumber);
+      // Printed, so that a workbench growing slower shows in the log before it fails a run.
+      if (tryNumber > 1) console.log(`      (${what}: ${tryNumber} tries, ${Date.now() - deadline + timeoutMs} ms)`);
       return;
     } catch (error) {
       if (!isTimeout(error)) throw error;
