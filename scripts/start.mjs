@@ -57,7 +57,9 @@ server = spawn(
 );
 server.on('exit', (code) => process.exit(code ?? 0));
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(samples)}`;
-for (let i = 0; i < 100; i++) {
+// The URL is printed once code-server answers, however long a busy machine takes; if it dies, its exit ends this.
+console.error('\nStarting VS Code (code-server)…');
+for (;;) {
   try {
     if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
   } catch {
