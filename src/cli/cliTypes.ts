@@ -13,6 +13,8 @@ export interface CliOptions {
   status?: string;
   limit?: string;
   filter?: string;
+  /** `weft history --tests`: list test runs too. */
+  tests?: boolean;
 }
 
 /** A mistake in the command line: printed without a stack, exit code 2. */

@@ -22,7 +22,8 @@ Commands:
   resume <runId>             resume a run, or re-run it from a node      [--from <nodeId>] [--json]
   validate [files|dirs...]   compile flows and print diagnostics          [--json]
   test [files|dirs...]       run the flows' in-file tests                 [--filter TEXT]
-  history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--json]
+  history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--tests] [--json]
+                             (test runs are listed only with --tests)
   show <runId>               print one recorded run                       [--json]
   serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
         status: { type: 'string' },
         limit: { type: 'string' },
         filter: { type: 'string' },
+        tests: { type: 'boolean' },
         port: { type: 'string' },
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
@@ -74,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     status: v.status,
     limit: v.limit,
     filter: v.filter,
+    tests: v.tests,
   };
   if (v.help || command === undefined || command === 'help') {
     out(USAGE);

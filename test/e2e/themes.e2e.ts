@@ -3,17 +3,15 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import type { Page } from 'playwright-core';
-import { e2eSession, editorTab, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
+import { e2eSession, editorTab, openFile, pickInQuickInput, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
 const FILE = 'e2e-timeline.flow.json';
 
 /** Picks a color theme as a person does (Preferences: Color Theme, type its name, click it); then shows the canvas again. */
 async function switchTheme(page: Page, theme: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input.input');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(theme);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
+  const openPicker = (): Promise<void> => runCommand(page, 'Preferences: Color Theme');
+  await openPicker();
+  await pickInQuickInput(page, theme, theme, openPicker);
   await editorTab(page, FILE).nth(1).click();
 }
 

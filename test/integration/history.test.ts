@@ -31,6 +31,10 @@ beforeAll(async () => {
     runs.push({ id: record.id, flowId: record.flowId, status: record.status });
   }
   expect(runs.map((r) => r.status)).toEqual(['completed', 'failed', 'completed']);
+  // Then the in-file tests of a flow (one passes, one fails): two runs of mode "test" in the same history.
+  await copyInto(dir, FIXTURES_DIR, ['wrong-expectation.flow.json']);
+  const tests = await runCli(['test', 'wrong-expectation.flow.json'], { cwd: dir });
+  expect(tests.stdout).toContain('1 passed, 1 failed');
 });
 
 afterAll(async () => {
@@ -80,6 +84,30 @@ describe('weft history', () => {
     expect(badStatus.stderr).toContain('--status');
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain('--limit');
+  });
+});
+
+describe('weft history and test runs', () => {
+  it('leaves test runs out by default, and lists them with --tests', async () => {
+    // ACT
+    const [plain, table, withTests] = await Promise.all([
+      runCli(['history', '--json'], { cwd: dir }),
+      runCli(['history'], { cwd: dir }),
+      runCli(['history', '--json', '--tests'], { cwd: dir }),
+    ]);
+
+    // ASSERT: by default only what was run (the README's `run`, `test .`, `history` shows the manual run on top);
+    // with --tests the two test runs come first, newest first, with the runs before them.
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(parseJsonOutput<SummaryJson[]>(plain).map((s) => s.id)).toEqual([...runs].reverse().map((r) => r.id));
+    expect(table.stdout).not.toContain('wrong-expectation');
+    expect(withTests.code, withTests.stderr).toBe(0);
+    const all = parseJsonOutput<(SummaryJson & { mode: string })[]>(withTests);
+    expect(all.map((s) => [s.flowId, s.mode])).toEqual([
+      ['wrong-expectation', 'test'],
+      ['wrong-expectation', 'test'],
+      ...[...runs].reverse().map((r) => [r.flowId, 'run']),
+    ]);
   });
 });
 

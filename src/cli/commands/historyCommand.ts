@@ -16,7 +16,9 @@ export async function historyCommand(options: CliOptions): Promise<number> {
   }
   const limit = options.limit === undefined ? 50 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit is a whole number above 0.');
-  const runs = await history!.list({ flowId: options.flow, status: status as RunStatus | undefined, limit });
+  // Test runs (`weft test`, the editor's Test) are many and beside the point when looking for what ran: hidden unless
+  // --tests asks for them.
+  const runs = await history!.list({ flowId: options.flow, status: status as RunStatus | undefined, limit, excludeMode: options.tests ? undefined : 'test' });
   if (options.json) {
     out(JSON.stringify(runs, null, 2));
     return EXIT_OK;

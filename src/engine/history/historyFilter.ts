@@ -9,6 +9,8 @@ export interface HistoryFilter {
   /** One status, or any of several. */
   status?: RunStatus | RunStatus[];
   mode?: RunMode;
+  /** Leaves out runs of this mode (`weft history` hides test runs unless asked for them). */
+  excludeMode?: RunMode;
   triggerType?: string;
   /** Runs started at or after this time (ISO date-time). */
   since?: string;
@@ -40,6 +42,7 @@ export function selectRuns(newestFirst: readonly IndexedRun[], filter: HistoryFi
     if (filter.flowId !== undefined && s.flowId !== filter.flowId) continue;
     if (statuses !== undefined && !statuses.has(s.status)) continue;
     if (filter.mode !== undefined && s.mode !== filter.mode) continue;
+    if (filter.excludeMode !== undefined && s.mode === filter.excludeMode) continue;
     if (filter.triggerType !== undefined && s.triggerType !== filter.triggerType) continue;
     if (filter.parentExecutionId !== undefined && s.parentExecutionId !== filter.parentExecutionId) continue;
     // The list is newest first: past `since`, nothing older can match.

@@ -22,7 +22,7 @@ describe('activation', () => {
     // ASSERT
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
-    await waitFor(`${EXTENSION_ID} to be active`, () => extension.isActive, 20_000);
+    await waitFor(`${EXTENSION_ID} to be active`, () => extension.isActive);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('weft.run'), 'weft.run is a registered command');
   });

@@ -7,6 +7,7 @@ import { describe, it, before } from 'mocha';
 import * as vscode from 'vscode';
 import packageJson from '../../../package.json';
 import type { WeftExtensionApi } from '../../../src/extension/extension';
+import { restoreDocument } from './restoreDocument';
 import { waitFor } from './waitFor';
 
 const EXTENSION_ID = `${packageJson.publisher}.${packageJson.name}`;
@@ -80,7 +81,8 @@ describe('weft in VS Code', () => {
   it("completes node ids after `nodes.` inside a template, the upstream ones first", async () => {
     const uri = workspaceFile('order-intake.flow.json');
     const document = await vscode.workspace.openTextDocument(uri);
-    const line = document.getText().split('\n').findIndex((l) => l.includes('"id": "note"'));
+    const original = document.getText();
+    const line = original.split('\n').findIndex((l) => l.includes('"id": "note"'));
     const column = document.lineAt(line).text.indexOf('{{ input.orderId }}') + '{{ '.length;
     const editor = await vscode.window.showTextDocument(document);
     await editor.edit((edit) => edit.insert(new vscode.Position(line, column), 'nodes.'));
@@ -88,7 +90,7 @@ describe('weft in VS Code', () => {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, '.');
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     for (const id of ['check', 'review', 'tax', 'done']) assert.ok(labels.includes(id), `${id} in ${labels.join(',')}`);
-    await vscode.commands.executeCommand('undo');
+    await restoreDocument(document, original);
   });
 
   it('renames a node id in its definition, every edge and every expression, in one edit', async () => {
@@ -104,7 +106,7 @@ describe('weft in VS Code', () => {
     assert.ok(!/"check"/.test(after));
     // Only the identifier changed: the comment and layout are as they were.
     assert.equal(after.replace(/gate/g, 'check'), before);
-    await vscode.commands.executeCommand('undo');
+    await restoreDocument(document, before);
   });
 
   it('runs a flow through the Run command, off the main thread, and the run lands in history', async () => {
