@@ -145,19 +145,26 @@ async function runSubflow(
   parentId: { id?: string },
 ): Promise<unknown> {
   const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
-  const child = await runFlow(file, {
-    input,
-    signal,
-    secrets: options.secrets,
-    history: options.history,
-    mode: options.mode,
-    registry: options.registry,
-    services: options.services,
-    parentExecutionId: parentId.id,
-    trigger: { type: 'subflow', parentFlowId: parent.id },
-  }).catch((error: unknown) => {
-    throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
-  });
+  // The child reads its own secrets: the parent's hold only the names the parent reads, so those the child
+  // alone reads come from the environment, as for any run (not in a test run, which reads none from there).
+  const child = await Promise.resolve()
+    .then(() => resolveFlow(file, options.registry))
+    .then((flow) =>
+      runFlow(flow, {
+        input,
+        signal,
+        secrets: options.mode === 'test' ? options.secrets : { ...secretsFromEnvironment(flow.secretNames), ...options.secrets },
+        history: options.history,
+        mode: options.mode,
+        registry: options.registry,
+        services: options.services,
+        parentExecutionId: parentId.id,
+        trigger: { type: 'subflow', parentFlowId: parent.id },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
+    });
   if (child.status === 'completed') return child.output;
   throw new WeftError('subflow', `Subflow ${path} ${child.status}: ${child.error?.message ?? 'no error message'} (run ${child.id})`, {
     details: { childExecutionId: child.id },

@@ -290,3 +290,31 @@ describe('weft run: secrets in every encoding (issue 9, defect 3)', () => {
     }
   });
 });
+
+describe('weft run: a secret that is not set (issue 9, defect 4)', () => {
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    server = await startLocalServer((_request, response) => sendJson(response, 200, { items: [] }));
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('fails before any node runs, names the secret, sends no request and records the failed run', async () => {
+    // ACT: API_TOKEN is not in the environment (runCli passes only what it is given)
+    const run = await runCli(['run', 'secret-http.flow.json', '--input', JSON.stringify({ baseUrl: server.url })], { cwd: dir, env: {} });
+    const json = await runCli(['run', 'secret-http.flow.json', '--json', '--input', JSON.stringify({ baseUrl: server.url })], { cwd: dir, env: { API_TOKEN: '' } });
+
+    // ASSERT
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Secret 'API_TOKEN' (read by 'fetch') is not set");
+    expect(server.requests).toHaveLength(0);
+    const record = parseJsonOutput<RunRecordJson & { error: { code?: string } }>(json);
+    expect(json.code).toBe(1);
+    expect(record.status).toBe('failed');
+    expect(record.error.code).toBe('missing-secret');
+    expect(record.nodes.fetch.status).toBe('pending');
+  });
+});

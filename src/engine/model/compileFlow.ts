@@ -107,7 +107,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
   const validateInput = inputValidator(ctx, definition);
-  const { secretNames } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
+  const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
 
   const flow: CompiledFlow = {
     definition,
@@ -122,6 +122,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     tests: definition.tests ?? [],
     validateInput,
     secretNames,
+    secretReads,
     diagnostics: [],
   };
   if (options.file !== undefined) flow.file = options.file;

@@ -12,6 +12,7 @@ import type { NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoNow } from './isoClock';
+import { missingSecretsError } from './missingSecrets';
 import { planReuse } from './planReuse';
 import { Redactor } from './redact';
 import type { EventDraft, RunContext } from './runContext';
@@ -140,7 +141,10 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   });
   void checkpoint();
 
-  const outcome: GraphOutcome = await new GraphRun({
+  // A secret the run would read and does not have fails it here, before any node runs (missingSecrets.ts).
+  const runs = (id: string): boolean => !Object.hasOwn(run.mocks, id) && !run.reuse.has(id);
+  const missingSecret = missingSecretsError(flow, secrets, { runs, test: run.mode === 'test' });
+  const outcome: GraphOutcome = missingSecret ? { status: 'failed', error: missingSecret } : await new GraphRun({
     run,
     graph: flow.graph,
     rootInput: input,
