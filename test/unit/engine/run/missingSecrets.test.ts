@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
+import { HistoryStore } from '../../../../src/engine/history/historyStore';
+import { startLiveServer } from '../../../../src/live/liveServer';
 import { flowOf, runDefinition, statuses, transform } from '../../../support/runHelpers';
 import { sendJson, startLocalServer, type LocalServer } from '../../../support/localServer';
 
@@ -82,6 +84,30 @@ describe('a run that reads an unset secret', () => {
       expect(set.output).toBe(true);
     } finally {
       delete process.env.WEFT_TEST_CHILD_TOKEN;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('in weft serve, answers a respond: result webhook with the missing-secret error and records the failed run', async () => {
+    // ARRANGE: a served flow whose webhook has no secret, whose node reads TOKEN
+    const dir = await mkdtemp(join(tmpdir(), 'weft-secrets-serve-'));
+    const flow = flowOf([transform('use', 'Bearer {{ secrets.TOKEN }}')], [], { id: 'served', triggers: [{ type: 'webhook', respond: 'result' }] });
+    await writeFile(join(dir, 'served.flow.json'), JSON.stringify(flow));
+    const history = HistoryStore.open({ dir: join(dir, '.weft') });
+    const live = await startLiveServer({ dir, port: 0, history, secrets: {}, resumeInterrupted: false, catchUpMissed: false });
+    try {
+      // ACT
+      const response = await fetch(`${live.url}/hooks/served`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const body = (await response.json()) as { executionId: string; error: { code: string; message: string } };
+
+      // ASSERT
+      expect(response.status).toBe(500);
+      expect(body.error).toMatchObject({ code: 'missing-secret' });
+      expect(body.error.message).toContain("Secret 'TOKEN' (read by 'use') is not set");
+      const record = await history.get(body.executionId);
+      expect(record?.status).toBe('failed');
+      expect(record?.nodes.use.status).toBe('pending');
+    } finally {
+      await live.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
