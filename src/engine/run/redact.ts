@@ -79,7 +79,6 @@ export class Redactor {
       next: number;
       copy: Record<string, unknown> | unknown[] | undefined;
     }
-    const done = new Map<object, unknown>();
     const onPath = new Set<object>();
     const open = (source: object): Frame => {
       onPath.add(source);
@@ -95,7 +94,6 @@ export class Redactor {
         stack.pop();
         onPath.delete(frame.source);
         result = frame.copy ?? frame.source;
-        done.set(frame.source, result);
         const parent = stack[stack.length - 1];
         if (parent) this.assign(parent, parent.next - 1, result);
         continue;
@@ -105,8 +103,7 @@ export class Redactor {
       if (typeof current === 'string') {
         this.assign(frame, index, this.text(current));
       } else if (isContainer(current)) {
-        if (done.has(current)) this.assign(frame, index, done.get(current));
-        else if (onPath.has(current)) this.assign(frame, index, current);
+        if (onPath.has(current)) this.assign(frame, index, current);
         else stack.push(open(current));
       } else if (!isArray) {
         this.assign(frame, index, current); // the key may hold a secret
