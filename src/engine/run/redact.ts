@@ -20,6 +20,9 @@
 
 export const REDACTED = '***';
 
+/** What stands for a reference back to an object that holds it. */
+export const CIRCULAR = '[Circular]';
+
 /** Base64 cores shorter than this many characters are not matched (about 6 bytes of secret). */
 const MIN_CORE = 8;
 
@@ -62,8 +65,8 @@ export class Redactor {
 
   /**
    * A copy of `value` with secrets replaced (in strings and object keys), or `value` itself when none occurs.
-   * Iterative, so any depth is safe; an object met again inside itself (a cycle) is left as it is, since no
-   * serializer writes a cycle out.
+   * Iterative, so any depth is safe. An object met again inside itself (a cycle) becomes the text [Circular]:
+   * kept, it would carry the original (secrets and all) to a subscriber that clones it.
    */
   value<T>(value: T): T {
     if (!this.active) return value;
@@ -103,7 +106,7 @@ export class Redactor {
       if (typeof current === 'string') {
         this.assign(frame, index, this.text(current));
       } else if (isContainer(current)) {
-        if (onPath.has(current)) this.assign(frame, index, current);
+        if (onPath.has(current)) this.assign(frame, index, CIRCULAR);
         else stack.push(open(current));
       } else if (!isArray) {
         this.assign(frame, index, current); // the key may hold a secret

@@ -1,7 +1,7 @@
 // The redactor (issue 9, defect 3): every encoding a secret takes on its way out, at any depth.
 
 import { describe, expect, it } from 'vitest';
-import { REDACTED, Redactor } from '../../../../src/engine/run/redact';
+import { CIRCULAR, REDACTED, Redactor } from '../../../../src/engine/run/redact';
 
 const SECRET = 'AbC+dE/fGh==';
 
@@ -94,7 +94,7 @@ describe('Redactor', () => {
     }
   });
 
-  it('keeps a value without secrets as it is, shares unchanged branches, and survives a cycle', () => {
+  it('keeps a value without secrets as it is, shares unchanged branches, and cuts a cycle that would carry the secret', () => {
     const redactor = new Redactor({ S: SECRET });
     const clean = { a: [1, 'two', { three: null }] };
     expect(redactor.value(clean)).toBe(clean);
@@ -104,6 +104,7 @@ describe('Redactor', () => {
     const redacted = redactor.value(cyclic);
     expect(redacted.token).toBe(REDACTED);
     expect(redacted.clean).toBe(clean);
+    expect(redacted.self).toBe(CIRCULAR);
     expect(cyclic.token).toBe(SECRET);
   });
 
