@@ -59,7 +59,8 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     flowHash: flow.hash,
     status: 'running',
     mode: options.mode ?? 'run',
-    trigger,
+    // What started the run (a webhook's headers and query) may carry a secret's value too.
+    trigger: redactor.value(trigger),
     input: redactor.value(input),
     startedAt,
     owner: { pid: process.pid, host: currentHost() },
@@ -133,7 +134,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     flowId: flow.id,
     ...(flow.file ? { flowFile: flow.file } : {}),
     mode: record.mode,
-    trigger,
+    trigger: record.trigger,
     input: record.input,
     nodeIds: flow.graph.nodes.map((n) => n.id),
     ...(record.resumedFrom ? { resumedFrom: record.resumedFrom } : {}),

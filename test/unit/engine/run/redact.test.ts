@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { CIRCULAR, REDACTED, Redactor } from '../../../../src/engine/run/redact';
+import { flowOf, runDefinition, transform } from '../../../support/runHelpers';
 
 const SECRET = 'AbC+dE/fGh==';
 
@@ -112,5 +113,24 @@ describe('Redactor', () => {
     const secret = 'ab***cd-secret';
     const redactor = new Redactor({ S: secret });
     expect(redactor.text(`ab${secret}cd-secret`)).not.toContain(secret);
+  });
+});
+
+describe('what a run records and emits', () => {
+  it('redacts the trigger (a webhook query holding the secret) in the record and the started event, and a deep output', async () => {
+    // ARRANGE: a webhook-style trigger with the secret percent-encoded in its URL, and an output 102 levels deep
+    let deep: unknown = '{{ secrets.TOKEN }}';
+    for (let i = 0; i < 102; i++) deep = { d: deep };
+    const trigger = { type: 'webhook', url: `/hooks/x?token=${encodeURIComponent(SECRET)}`, query: { token: SECRET } };
+
+    // ACT
+    const { record, events } = await runDefinition(flowOf([transform('a', deep)]), { secrets: { TOKEN: SECRET }, trigger });
+
+    // ASSERT
+    expect(record.status).toBe('completed');
+    expect(record.trigger).toEqual({ type: 'webhook', url: `/hooks/x?token=${REDACTED}`, query: { token: REDACTED } });
+    expect(events[0]).toMatchObject({ type: 'execution.started', trigger: record.trigger });
+    const everything = JSON.stringify({ record, events });
+    for (const form of [SECRET, encodeURIComponent(SECRET)]) expect(everything).not.toContain(form);
   });
 });
