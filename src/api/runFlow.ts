@@ -153,20 +153,27 @@ async function runSubflow(
   const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
   const chain = [...(options.subflowChain ?? [parent.file ?? parent.id]), file];
   checkSubflowDepth(chain);
-  const child = await runFlow(file, {
-    subflowChain: chain,
-    input,
-    signal,
-    secrets: options.secrets,
-    history: options.history,
-    mode: options.mode,
-    registry: options.registry,
-    services: options.services,
-    parentExecutionId: parentId.id,
-    trigger: { type: 'subflow', parentFlowId: parent.id },
-  }).catch((error: unknown) => {
-    throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
-  });
+  // The child reads its own secrets: the parent's hold only the names the parent reads, so those the child
+  // alone reads come from the environment, as for any run (not in a test run, which reads none from there).
+  const child = await Promise.resolve()
+    .then(() => resolveFlow(file, options.registry))
+    .then((flow) =>
+      runFlow(flow, {
+        subflowChain: chain,
+        input,
+        signal,
+        secrets: options.mode === 'test' ? options.secrets : { ...secretsFromEnvironment(flow.secretNames), ...options.secrets },
+        history: options.history,
+        mode: options.mode,
+        registry: options.registry,
+        services: options.services,
+        parentExecutionId: parentId.id,
+        trigger: { type: 'subflow', parentFlowId: parent.id },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw new WeftError('subflow', `Subflow ${path}: ${(error as Error).message}`, { cause: error });
+    });
   if (child.status === 'completed') return child.output;
   // The depth error is passed up as it is, not wrapped once per level.
   if (child.error?.code === 'subflow-depth') throw new WeftError('subflow-depth', child.error.message, { details: { childExecutionId: child.id } });

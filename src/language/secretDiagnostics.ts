@@ -1,6 +1,7 @@
 // Warnings for secrets a flow reads that are not set where it will run (the editor's secret storage or the
 // environment): at each `secrets.NAME` in a template, and at a node that reads one by name (the ai node's
-// `apiKeySecret`). Without them the run would fail only when it reaches that node.
+// `apiKeySecret`). Without them the run would fail only when it starts. `weft validate` gives the same
+// warnings for the environment it runs in.
 
 import type { Diagnostic } from '../engine/model/diagnostics';
 import { getNodePath, getNodeValue } from 'jsonc-parser';
@@ -8,25 +9,31 @@ import type { FlowDocument } from './flowDocument';
 import { propertiesOf } from './jsonTree';
 import type { JsonNode } from './jsonTree';
 
-function missingSecretMessage(name: string): string {
-  return `Secret '${name}' is not set. Run \`Weft: Set Secret\` to set it.`;
+export interface MissingSecretOptions {
+  /** The secrets the flow reads, when the caller has compiled it already (`weft validate`). */
+  secretNames?: readonly string[];
+  /** How to set a secret, after "Secret 'X' is not set." Default: the editor's command. */
+  howToSet?: (name: string) => string;
 }
 
-export function missingSecretDiagnostics(doc: FlowDocument): Diagnostic[] {
+const EDITOR_HINT = (): string => 'Run `Weft: Set Secret` to set it.';
+
+export function missingSecretDiagnostics(doc: FlowDocument, options: MissingSecretOptions = {}): Diagnostic[] {
   const known = doc.context.knownSecrets;
   if (!known) return [];
   // A flow that compiled names its secrets: when all are set (the usual case) no tree is needed.
-  const named = doc.compiled.flow?.secretNames;
+  const named = options.secretNames ?? doc.compiled.flow?.secretNames;
   if (named && named.every((name) => known.has(name))) return [];
   // Without a text to point into there is nothing to underline.
   if (doc.source.errors.length > 0 && !doc.root) return [];
 
+  const howToSet = options.howToSet ?? EDITOR_HINT;
   const out: Diagnostic[] = [];
   for (const reference of doc.secretReferences) {
     const step = reference.steps[0];
     if (reference.host.kind === 'code' || typeof step?.value !== 'string') continue;
     if (known.has(step.value)) continue;
-    out.push(diagnostic(doc, step.value, reference.rootStart, step.end, getNodePath(reference.host.node)));
+    out.push(diagnostic(doc, step.value, reference.rootStart, step.end, getNodePath(reference.host.node), howToSet));
   }
   for (const node of doc.model.nodes) {
     const type = doc.nodeTypeOf(node);
@@ -41,7 +48,7 @@ export function missingSecretDiagnostics(doc: FlowDocument): Diagnostic[] {
     for (const name of names) {
       if (typeof name !== 'string' || known.has(name)) continue;
       const at = stringValueNode(node.config, name) ?? node.typeNode ?? node.object;
-      out.push(diagnostic(doc, name, at.offset, at.offset + at.length, getNodePath(at)));
+      out.push(diagnostic(doc, name, at.offset, at.offset + at.length, getNodePath(at), howToSet));
     }
   }
   return out;
@@ -52,11 +59,18 @@ function stringValueNode(config: JsonNode | undefined, value: string): JsonNode 
   return propertiesOf(config).find((p) => p.value?.type === 'string' && p.value.value === value)?.value;
 }
 
-function diagnostic(doc: FlowDocument, name: string, start: number, end: number, path: (string | number)[]): Diagnostic {
+function diagnostic(
+  doc: FlowDocument,
+  name: string,
+  start: number,
+  end: number,
+  path: (string | number)[],
+  howToSet: (name: string) => string,
+): Diagnostic {
   return {
     code: 'missing-secret',
     severity: 'warning',
-    message: missingSecretMessage(name),
+    message: `Secret '${name}' is not set. ${howToSet(name)}`,
     range: doc.rangeAt(start, end),
     offset: start,
     length: end - start,

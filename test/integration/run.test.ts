@@ -1,7 +1,7 @@
 // `weft run` as a user runs it: a real process, a real HTTP server, history in the workspace's .weft/.
 
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, sendJson, type LocalServer } from '../support/localServer';
@@ -250,3 +250,71 @@ async function recordedRunFiles(workspace: string): Promise<string[]> {
   const runsDir = join(workspace, '.weft', 'runs');
   return existsSync(runsDir) ? (await readdir(runsDir)).sort() : [];
 }
+
+describe('weft run: secrets in every encoding (issue 9, defect 3)', () => {
+  // A secret with the characters JSON and URLs escape; the http node puts it in the query (percent-encoded) and
+  // fails with the URL in its message; a transform nests it 110 levels deep and json()s it (escaped form).
+  const SECRET = 'AbC+dE/fGh==q"u\\ote';
+
+  it('prints and records the secret in no form: raw, JSON-escaped, percent-encoded or deep', async () => {
+    // ARRANGE
+    let deep: unknown = { token: '{{ secrets.LEAKY_TOKEN }}', json: '{{ json({ t: secrets.LEAKY_TOKEN }) }}' };
+    for (let i = 0; i < 110; i++) deep = { d: deep };
+    const flow = {
+      version: 1,
+      id: 'leaky',
+      nodes: [
+        { id: 'deep', type: 'transform', config: { output: deep } },
+        { id: 'call', type: 'http', config: { url: 'http://127.0.0.1:1/items', query: { key: '{{ secrets.LEAKY_TOKEN }}' } } },
+      ],
+      edges: [{ from: 'deep', to: 'call' }],
+    };
+    await writeFile(join(dir, 'leaky.flow.json'), JSON.stringify(flow));
+    const forms = [SECRET, JSON.stringify(SECRET).slice(1, -1), encodeURIComponent(SECRET), new URLSearchParams({ k: SECRET }).toString().slice(2)];
+
+    // ACT
+    const run = await runCli(['run', 'leaky.flow.json'], { cwd: dir, env: { LEAKY_TOKEN: SECRET } });
+    const json = await runCli(['run', 'leaky.flow.json', '--json'], { cwd: dir, env: { LEAKY_TOKEN: SECRET } });
+
+    // ASSERT: the run got as far as the failing request, and said so
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^call: .*\*\*\*/m);
+    const record = parseJsonOutput<RunRecordJson>(json);
+    expect(record.nodes.deep.status).toBe('completed');
+    expect(record.nodes.call.status).toBe('failed');
+    // ASSERT: no form of the secret anywhere it could be read
+    for (const form of forms) {
+      expect(run.stdout + run.stderr).not.toContain(form);
+      expect(json.stdout + json.stderr).not.toContain(form);
+      expect(await filesContaining(join(dir, '.weft'), form)).toEqual([]);
+    }
+  });
+});
+
+describe('weft run: a secret that is not set (issue 9, defect 4)', () => {
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    server = await startLocalServer((_request, response) => sendJson(response, 200, { items: [] }));
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('fails before any node runs, names the secret, sends no request and records the failed run', async () => {
+    // ACT: API_TOKEN is not in the environment (runCli passes only what it is given)
+    const run = await runCli(['run', 'secret-http.flow.json', '--input', JSON.stringify({ baseUrl: server.url })], { cwd: dir, env: {} });
+    const json = await runCli(['run', 'secret-http.flow.json', '--json', '--input', JSON.stringify({ baseUrl: server.url })], { cwd: dir, env: { API_TOKEN: '' } });
+
+    // ASSERT
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Secret 'API_TOKEN' (read by 'fetch') is not set");
+    expect(server.requests).toHaveLength(0);
+    const record = parseJsonOutput<RunRecordJson & { error: { code?: string } }>(json);
+    expect(json.code).toBe(1);
+    expect(record.status).toBe('failed');
+    expect(record.error.code).toBe('missing-secret');
+    expect(record.nodes.fetch.status).toBe('pending');
+  });
+});

@@ -211,3 +211,44 @@ describe('weft validate: what weft serve or a run would refuse later (issue 9)',
     expect(lines.find((l) => l.startsWith(`${name}/huge.flow.json:`))).toMatch(/is larger than 5 MiB, the most Weft reads as a flow or module \[file-too-large\]$/);
   });
 });
+
+describe('weft validate: secrets not set (issue 9, defect 4)', () => {
+  it('warns missing-secret at each secrets.NAME the environment does not set, and exits 0', async () => {
+    // ARRANGE: TOKEN is read twice, HOOK by the webhook; only HOOK is set (and EMPTY is set but empty).
+    const text = [
+      '{',
+      '  "version": 1, "id": "reads-secrets",',
+      '  "triggers": [{ "type": "webhook", "secret": "{{ secrets.HOOK }}" }],',
+      '  "nodes": [',
+      '    { "id": "a", "type": "transform", "config": { "output": "Bearer {{ secrets.TOKEN }}" } },',
+      '    { "id": "b", "type": "transform", "config": { "output": "{{ secrets.TOKEN }} {{ secrets.EMPTY }}" } }',
+      '  ],',
+      '  "edges": [{ "from": "a", "to": "b" }]',
+      '}',
+    ].join('\n');
+    await writeFile(join(dir, 'reads-secrets.flow.json'), text);
+    const lines = text.split('\n');
+    const at = (line: number, needle: string): string => `reads-secrets.flow.json:${line + 1}:${lines[line].indexOf(needle) + 1}`;
+
+    // ACT
+    const run = await runCli(['validate', 'reads-secrets.flow.json'], { cwd: dir, env: { HOOK: 'set', EMPTY: '' } });
+    const json = await runCli(['validate', '--json', 'reads-secrets.flow.json'], { cwd: dir, env: { HOOK: 'set', EMPTY: '' } });
+    const allSet = await runCli(['validate', 'reads-secrets.flow.json'], { cwd: dir, env: { HOOK: 'h', TOKEN: 't', EMPTY: 'e' } });
+
+    // ASSERT
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const warnings = run.stdout.split('\n').filter((line) => line.includes('[missing-secret]'));
+    expect(warnings).toEqual([
+      `${at(4, 'secrets.TOKEN')}: warning: Secret 'TOKEN' is not set. Set the environment variable TOKEN. [missing-secret]`,
+      `${at(5, 'secrets.TOKEN')}: warning: Secret 'TOKEN' is not set. Set the environment variable TOKEN. [missing-secret]`,
+      `${at(5, 'secrets.EMPTY')}: warning: Secret 'EMPTY' is not set. Set the environment variable EMPTY. [missing-secret]`,
+    ]);
+    const [result] = parseJsonOutput<ValidateJson[]>(json);
+    expect(result.diagnostics.filter((d) => d.code === 'missing-secret').map((d) => [d.severity, d.range.start.line])).toEqual([
+      ['warning', 4],
+      ['warning', 5],
+      ['warning', 5],
+    ]);
+    expect(allSet.stdout).toContain('0 errors, 0 warnings');
+  });
+});

@@ -12,6 +12,7 @@
 import { SCOPE_ROOTS } from '../expr/scope';
 import { closestName } from './closestName';
 import type { CompileContext, GraphScope, ReferenceUse } from './compileContext';
+import type { SecretRead } from './compiledFlow';
 import type { JsonPath } from './sourceLocator';
 import { answerUpstream } from './upstream';
 import type { UpstreamQuery } from './upstream';
@@ -22,10 +23,18 @@ const ITEM_ROOTS: ReadonlySet<string> = new Set(['item', 'index']);
 export interface ReferenceSummary {
   /** Secret names read as `secrets.NAME` and by node types by name (NodeTypeDefinition.secretNames), deduplicated. */
   secretNames: string[];
+  /** Who reads each secret during a run (a webhook trigger's secret is not read by runs). */
+  secretReads: SecretRead[];
 }
 
 export function checkReferences(ctx: CompileContext, variables: Record<string, unknown>, variablesPath: JsonPath): ReferenceSummary {
   const secretNames = new Set<string>(ctx.typeSecretNames);
+  const secretReads: SecretRead[] = [];
+  const addSecretRead = (name: string, scope: GraphScope, reader: number | undefined, optional: boolean): void => {
+    const nodeIds = readerChain(scope, reader);
+    if (nodeIds) secretReads.push({ name, nodeIds, optional, sideEffect: reader !== undefined && scope.nodes[reader].type?.sideEffect === true });
+  };
+  for (const { name, scope, reader } of ctx.typeSecretReaders) addSecretRead(name, scope, reader, false);
   const usedVariables = new Set<string>();
   let allVariablesUsed = false;
   // Upstream questions, grouped by the graph they are asked in, answered together below.
@@ -56,7 +65,10 @@ export function checkReferences(ctx: CompileContext, variables: Record<string, u
     }
     const first = path[0];
     if (root === 'secrets') {
-      if (typeof first === 'string') secretNames.add(first);
+      if (typeof first === 'string') {
+        secretNames.add(first);
+        if (use.path[0] !== 'triggers') addSecretRead(first, use.scope, use.reader, use.optional === true);
+      }
       continue;
     }
     if (root === 'variables') {
@@ -148,7 +160,22 @@ export function checkReferences(ctx: CompileContext, variables: Record<string, u
       }
     }
   }
-  return { secretNames: [...secretNames] };
+  return { secretNames: [...secretNames], secretReads };
+}
+
+/**
+ * The node that reads (when there is one) and the loop nodes around it, innermost first; undefined when one
+ * of them is disabled, since a disabled node evaluates nothing and a disabled loop runs no body.
+ */
+function readerChain(scope: GraphScope, reader: number | undefined): string[] | undefined {
+  const ids: string[] = [];
+  for (let s: GraphScope | undefined = scope, r = reader; s; r = s.parent?.owner, s = s.parent?.scope) {
+    if (r === undefined) continue;
+    const node = s.nodes[r];
+    if (node.disabled) return undefined;
+    ids.push(node.id);
+  }
+  return ids;
 }
 
 /** Ids a template in `scope` may name: its graph's and the enclosing graphs'. */

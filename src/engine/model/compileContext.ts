@@ -32,6 +32,8 @@ export interface ReferenceUse {
   path: JsonPath;
   /** `item` and `index` are set here (a loop body, a filter condition). */
   itemScope: boolean;
+  /** Followed by `??` or `||`: the template says what to use when the value is missing (read for secrets). */
+  optional?: boolean;
 }
 
 export interface ReportOptions {
@@ -51,6 +53,8 @@ export class CompileContext {
   readonly opaqueTexts: string[] = [];
   /** Secrets node types read by name, not through a template (NodeTypeDefinition.secretNames). */
   readonly typeSecretNames: string[] = [];
+  /** The same, with the node that reads each one (for the secrets a run needs, see missingSecrets.ts). */
+  readonly typeSecretReaders: { name: string; scope: GraphScope; reader: number }[] = [];
 
   constructor(
     readonly locator: SourceLocator,

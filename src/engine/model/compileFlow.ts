@@ -110,7 +110,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
-  const { secretNames } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
+  const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
 
   const flow: CompiledFlow = {
     definition,
@@ -125,6 +125,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     tests: definition.tests ?? [],
     validateInput,
     secretNames,
+    secretReads,
     diagnostics: [],
   };
   if (options.file !== undefined) flow.file = options.file;

@@ -14,7 +14,7 @@ import { compileValue } from '../expr/template';
 import { DEFAULT_PORT, ERROR_PORT, portsOf } from '../nodes/nodeType';
 import type { NodeTypeDefinition, PrepareTools } from '../nodes/nodeType';
 import { closestName } from './closestName';
-import type { CompileContext, GraphScope } from './compileContext';
+import type { CompileContext, GraphScope, ReferenceUse } from './compileContext';
 import { DEFAULT_RETRY } from './compiledFlow';
 import type { CompiledEdge, CompiledGraph, CompiledNode, ResolvedRetry } from './compiledFlow';
 import type { Range } from './diagnostics';
@@ -180,7 +180,7 @@ function compileNode(ctx: CompileContext, scope: GraphScope, node: CompiledNode,
     facts.portsKnown = false;
   }
 
-  if (configOk) applyTypeHooks(ctx, type, node, configPath);
+  if (configOk) applyTypeHooks(ctx, type, node, configPath, scope);
 
   if (!type.prepare) {
     node.config = compileTemplateAt(ctx, rawConfig, configPath, scope, node.index, 'template', inBody);
@@ -197,11 +197,15 @@ function compileNode(ctx: CompileContext, scope: GraphScope, node: CompiledNode,
 }
 
 /** The type's optional hooks that read the config: when the node may start, which secrets it reads by name. */
-function applyTypeHooks(ctx: CompileContext, type: NodeTypeDefinition, node: CompiledNode, configPath: JsonPath): void {
+function applyTypeHooks(ctx: CompileContext, type: NodeTypeDefinition, node: CompiledNode, configPath: JsonPath, scope: GraphScope): void {
   try {
     node.startsOnFirstInput = type.readiness?.(node.rawConfig) === 'first';
     const secrets = type.secretNames?.(node.rawConfig) ?? [];
-    for (const name of secrets) if (typeof name === 'string') ctx.typeSecretNames.push(name);
+    for (const name of secrets) {
+      if (typeof name !== 'string') continue;
+      ctx.typeSecretNames.push(name);
+      ctx.typeSecretReaders.push({ name, scope, reader: node.index });
+    }
   } catch (error) {
     ctx.report('invalid-config', 'error', `The ${type.type} node could not read its config: ${messageOf(error)}`, configPath);
   }
@@ -334,10 +338,23 @@ export function compileTemplateAt(
     }
   } else {
     forEachTemplateReference(value, (reference, inner) => {
-      ctx.uses.push({ scope, reader, reference, path: inner.length === 0 ? path : [...path, ...inner], itemScope });
+      const use: ReferenceUse = { scope, reader, reference, path: inner.length === 0 ? path : [...path, ...inner], itemScope };
+      if (reference.root === 'secrets') use.optional = hasFallback(stringAt(value, inner), reference.end);
+      ctx.uses.push(use);
     });
   }
   return compiled;
+}
+
+/** Whether the expression goes on with `??` or `||` after offset `end` of `text`: a fallback for a missing value. */
+function hasFallback(text: unknown, end: number): boolean {
+  return typeof text === 'string' && /^\s*(?:\?\?|\|\|)/.test(text.slice(end));
+}
+
+function stringAt(value: unknown, path: JsonPath): unknown {
+  let current = value;
+  for (const step of path) current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[step] : undefined;
+  return current;
 }
 
 /** Strings without templates and functions (code): `variables.x` in them is a use of x that templates do not show. */

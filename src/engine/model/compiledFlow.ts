@@ -87,7 +87,20 @@ export interface CompiledFlow {
   validateInput(input: unknown): InputValidation;
   /** Secret names the flow's templates read (`secrets.NAME`). */
   secretNames: string[];
+  /** Each read of a secret during a run, with who reads it: what decides the secrets a run needs. */
+  secretReads: SecretRead[];
   diagnostics: Diagnostic[];
+}
+
+/** A read of secret `name` by a run. A webhook trigger's secret is not one; nor is a read by a disabled node. */
+export interface SecretRead {
+  name: string;
+  /** The node that reads it and the loop nodes around it, innermost first; empty for a graph's `output`. */
+  nodeIds: string[];
+  /** Written with a fallback (`secrets.NAME ?? null`): the flow has said what to do without it. */
+  optional: boolean;
+  /** The reading node's type has side effects (http, ai): unmocked in a test, it fails before reading anything. */
+  sideEffect: boolean;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 300_000;

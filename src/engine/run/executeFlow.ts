@@ -14,6 +14,7 @@ import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoNow } from './isoClock';
 import { LogBudget } from './logBudget';
 import { setLongTimeout } from './longTimer';
+import { missingSecretsError } from './missingSecrets';
 import { planReuse } from './planReuse';
 import { Redactor } from './redact';
 import type { EventDraft, RunContext } from './runContext';
@@ -62,7 +63,8 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     flowHash: flow.hash,
     status: 'running',
     mode: options.mode ?? 'run',
-    trigger,
+    // What started the run (a webhook's headers and query) may carry a secret's value too.
+    trigger: redactor.value(trigger),
     input: redactor.value(input),
     startedAt,
     owner: currentRunOwner(),
@@ -137,7 +139,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     flowId: flow.id,
     ...(flow.file ? { flowFile: flow.file } : {}),
     mode: record.mode,
-    trigger,
+    trigger: record.trigger,
     input: record.input,
     nodeIds: flow.graph.nodes.map((n) => n.id),
     ...(record.resumedFrom ? { resumedFrom: record.resumedFrom } : {}),
@@ -156,7 +158,10 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     void checkpoint();
   }
 
-  const outcome: GraphOutcome = await new GraphRun({
+  // A secret the run would read and does not have fails it here, before any node runs (missingSecrets.ts).
+  const runs = (id: string): boolean => !Object.hasOwn(run.mocks, id) && !run.reuse.has(id);
+  const missingSecret = missingSecretsError(flow, secrets, { runs, test: run.mode === 'test' });
+  const outcome: GraphOutcome = missingSecret ? { status: 'failed', error: missingSecret } : await new GraphRun({
     run,
     graph: flow.graph,
     rootInput: input,
