@@ -136,7 +136,7 @@ class ProcessPool implements CodeSandbox {
       } catch (error) {
         // spawn() can throw (out of file descriptors...). pump runs in event handlers: nothing may escape.
         this.queue.shift();
-        this.settle(job, new WeftError('sandbox-error', `The code sandbox could not start: ${(error as Error).message}`, { cause: error }));
+        this.settle(job, new WeftError('sandbox-error', `The code sandbox could not start: ${(error as Error).message}`, { cause: error, kind: 'operational' }));
         continue;
       }
       if (slot === undefined) return;
@@ -204,7 +204,7 @@ class ProcessPool implements CodeSandbox {
       slot.child.send(message);
     } catch (error) {
       this.retire(slot);
-      this.settle(job, new WeftError('sandbox-error', 'The code sandbox could not be reached.', { cause: error }));
+      this.settle(job, new WeftError('sandbox-error', 'The code sandbox could not be reached.', { cause: error, kind: 'operational' }));
       this.pump();
       return;
     }
@@ -250,7 +250,7 @@ class ProcessPool implements CodeSandbox {
         this.settle(job, undefined, typeof message.json === 'string' ? JSON.parse(message.json) : undefined);
       } catch (error) {
         // Only a broken child sends bad JSON; an event handler that throws would take the host down.
-        this.settle(job, new WeftError('sandbox-error', 'The code sandbox sent an unreadable result.', { cause: error }));
+        this.settle(job, new WeftError('sandbox-error', 'The code sandbox sent an unreadable result.', { cause: error, kind: 'operational' }));
       }
     }
     this.pump();
@@ -382,7 +382,8 @@ function deathError(slot: Slot, error: Error | undefined, code?: number | null, 
   const message = slot.ready
     ? `The code sandbox stopped unexpectedly (${how})`
     : `The code sandbox could not start (${how})${stderr ? `: ${stderr.slice(-500)}` : ''}`;
-  return new WeftError('sandbox-error', message, { cause: error, details: { exitCode: code, signal } });
+  // The child died of something other than the code's memory: a fresh child may well succeed, so a retry may help.
+  return new WeftError('sandbox-error', message, { cause: error, kind: 'operational', details: { exitCode: code, signal } });
 }
 
 function abortError(signal: AbortSignal): WeftError {
