@@ -1,5 +1,5 @@
 // The sandbox `code` nodes written in JSON run in: a small pool of child Node processes, each running one job
-// at a time (see sandboxWorkerSource.ts for what happens inside one). A job that runs too long, is cancelled or
+// at a time (see sandboxChild.ts for what happens inside one). A job that runs too long, is cancelled or
 // runs out of memory ends its process; the pool starts another when it next needs one, and the host process
 // only ever sees a rejected promise.
 //
@@ -12,7 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { WeftError } from '../errors';
 import { setLongTimeout, type LongTimer } from '../run/longTimer';
 import type { CodeRequest } from '../nodes/nodeType';
-import { SANDBOX_WORKER_SOURCE, type SandboxChildMessage, type SandboxRunMessage } from './sandboxWorkerSource';
+import { SANDBOX_CHILD_SOURCE } from './sandboxChildSource';
+import type { SandboxChildMessage, SandboxDoneMessage, SandboxRunMessage } from './sandboxMessages';
 
 export interface CodeSandbox {
   /** Runs a code node's JavaScript; resolves with its returned value (JSON), rejects with a WeftError. */
@@ -165,7 +166,7 @@ class ProcessPool implements CodeSandbox {
   }
 
   private spawn(memoryLimitMb: number): Slot {
-    const child = spawn(process.execPath, [...childFlags(memoryLimitMb), '-e', SANDBOX_WORKER_SOURCE], {
+    const child = spawn(process.execPath, [...childFlags(memoryLimitMb), '-e', SANDBOX_CHILD_SOURCE], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // Nothing of the host's environment (secrets come from it in the CLI). ELECTRON_RUN_AS_NODE makes
       // VS Code's Electron binary behave as node; plain node ignores it.
@@ -356,7 +357,7 @@ function timerMs(timeoutMs: number): number | undefined {
   return Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.ceil(timeoutMs) : undefined;
 }
 
-function userError(message: Extract<SandboxChildMessage, { type: 'done'; ok: false }>): WeftError {
+function userError(message: Extract<SandboxDoneMessage, { ok: false }>): WeftError {
   const name = typeof message.name === 'string' && message.name !== '' ? message.name : 'Error';
   const text = typeof message.message === 'string' ? message.message : '';
   const line = typeof message.line === 'number' ? message.line : undefined;
