@@ -46,4 +46,30 @@ describe('retries follow the error kind', () => {
       await server.close();
     }
   });
+
+  it('a code node whose code throws fails once: the same code throws the same way', async () => {
+    // ARRANGE
+    const flow = {
+      version: 1,
+      id: 'throws',
+      nodes: [{ id: 'check', type: 'code', config: { code: 'throw new TypeError("no total")' }, retry: { maxAttempts: 3, delayMs: 1 } }],
+      edges: [],
+    };
+
+    // ACT
+    const record = await runFlow(flow, { history: false });
+
+    // ASSERT
+    expect(record.nodes.check.attempts).toBe(1);
+    expect(record.nodes.check.error).toMatchObject({ code: 'sandbox-error', name: 'TypeError', message: 'no total' });
+  });
+
+  it('a mocked error is retried, as the failure it stands for would be', async () => {
+    // ACT
+    const record = await runFlow(httpFlow('https://api.example.test/x'), { history: false, mocks: { get: { error: 'connection reset' } } });
+
+    // ASSERT
+    expect(record.nodes.get.attempts).toBe(3);
+    expect(record.nodes.get.error).toMatchObject({ code: 'mock-error', message: 'connection reset' });
+  });
 });
