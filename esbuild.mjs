@@ -3,6 +3,7 @@
 // with sucrase (plain JavaScript), so nothing is needed from node_modules at run time.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { sandboxChildContextOptions } from './scripts/sandboxChildBuild.mjs';
 
 const watch = process.argv.includes('--watch');
 // --production: minified, no source maps (the .vsix); otherwise linked source maps for debugging.
@@ -90,7 +91,13 @@ function realVsCodeTestEntries() {
   ];
 }
 
-const contexts = await Promise.all(entries.map((options) => esbuild.context(options)));
+// The code sandbox's child (src/engine/sandbox/sandboxChild.ts) first: it is written, as a string, into
+// sandboxChildSource.ts, which the bundles below import (see scripts/sandboxChildBuild.mjs).
+const childContext = await esbuild.context(sandboxChildContextOptions);
+if (!watch) await childContext.rebuild();
+
+const contexts = [...(watch ? [childContext] : []), ...(await Promise.all(entries.map((options) => esbuild.context(options))))];
+if (!watch) await childContext.dispose();
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('esbuild: watching');

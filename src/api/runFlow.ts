@@ -57,7 +57,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     throw new WeftError('usage', `Run ${previous.id} is of flow '${previous.flowId}', not '${flow.id}'.`);
   }
   if (options.rerunFrom !== undefined && !flow.graph.byId.has(options.rerunFrom)) {
-    throw new WeftError('usage', `Flow '${flow.id}' has no node '${options.rerunFrom}'.`);
+    throw new WeftError('not-found', `Flow '${flow.id}' has no node '${options.rerunFrom}'.`);
   }
 
   const rawInput = options.input !== undefined ? options.input : previous ? previous.input : undefined;
@@ -138,7 +138,7 @@ async function resolvePrevious(from: RunRecord | string | undefined, history: Hi
   if (typeof from !== 'string') return from;
   if (!history) throw new WeftError('usage', 'Resuming a run by id needs run history.');
   const record = await history.get(from);
-  if (!record) throw new WeftError('usage', `No run '${from}' in ${history.dir}.`);
+  if (!record) throw new WeftError('not-found', `No run '${from}' in ${history.dir}.`);
   return record;
 }
 

@@ -1,3 +1,5 @@
+import { WeftError } from '../engine/errors';
+
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
@@ -17,10 +19,9 @@ export interface CliOptions {
   tests?: boolean;
 }
 
-/** A mistake in the command line: printed without a stack, exit code 2. */
-export class UsageError extends Error {
+/** A mistake in the command line: code `usage`, the user's error, printed without a stack, exit code 2. */
+export class UsageError extends WeftError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super('usage', message, { kind: 'user', name: 'UsageError' });
   }
 }

@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof WeftError && error.kind === 'user')) {
+    if (error instanceof WeftError && error.kind === 'user') {
       err(error.message);
       return EXIT_USAGE;
     }

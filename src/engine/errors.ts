@@ -6,28 +6,44 @@ import type { Diagnostic } from './model/diagnostics';
 
 export type ErrorKind = 'user' | 'operational' | 'unexpected';
 
-export type WeftErrorCode =
-  | 'invalid-flow' // the flow does not compile; `diagnostics` says why
-  | 'invalid-input' // the run input does not match `inputs`
-  | 'timeout' // a node attempt or the whole run took too long
-  | 'cancelled' // the run was cancelled
-  | 'node-failed' // a node failed and nothing handled it
-  | 'unmocked-side-effect' // an http or ai node ran in a test without a mock
-  | 'mock-error' // a test mock of the form { "error": "..." }
-  | 'expression' // a template or expression could not be evaluated
-  | 'http-status' // an http response with status >= 400 and failOnStatus
-  | 'network' // a connection could not be made or broke
-  | 'sandbox-timeout' // a code node ran past its time
-  | 'sandbox-memory' // a code node ran out of memory
-  | 'sandbox-error' // a code node threw
-  | 'missing-secret' // a flow reads a secret that is not set
-  | 'loop-limit' // a loop got more items than maxIterations
-  | 'subflow' // a subflow could not be loaded or failed
-  | 'subflow-depth' // subflows nested more than MAX_SUBFLOW_DEPTH deep (a recursion that did not stop)
-  | 'flow-error' // a `fail` node, or an error thrown by user code
-  | 'history' // the run history could not be read or written
-  | 'usage' // a CLI or API call with wrong arguments
-  | 'internal'; // a bug in Weft
+/** Every code a WeftError may carry: a closed list, so a consumer can switch on it and a wire value can be checked. */
+export const WEFT_ERROR_CODES = [
+  'invalid-flow', // the flow does not compile; `diagnostics` says why
+  'invalid-input', // the run input does not match `inputs`
+  'invalid-config', // a node's config, once its templates are evaluated, is not what the node type takes
+  'invalid-trigger', // a trigger's cron pattern, time zone, path or method is wrong
+  'timeout', // a node attempt or the whole run took too long
+  'cancelled', // the run was cancelled
+  'node-failed', // a node failed and nothing handled it
+  'unmocked-side-effect', // an http or ai node ran in a test without a mock
+  'mock-error', // a test mock of the form { "error": "..." }
+  'expression', // a template or expression could not be evaluated
+  'http-status', // an http response with status >= 400 and failOnStatus
+  'network', // a connection could not be made or broke
+  'sandbox-timeout', // a code node ran past its time
+  'sandbox-memory', // a code node ran out of memory
+  'sandbox-error', // a code node threw
+  'missing-secret', // a flow reads a secret that is not set
+  'loop-limit', // a loop got more items than maxIterations
+  'subflow', // a subflow could not be loaded or failed
+  'subflow-depth', // subflows nested more than MAX_SUBFLOW_DEPTH deep (a recursion that did not stop)
+  'flow-error', // a `fail` node, or an error thrown by user code
+  'history', // the run history could not be read or written
+  'not-found', // a run or node named by id does not exist
+  'request-body', // a webhook request's body was refused: too large, too slow, over the server's budget, or cut off
+  'run-worker', // the run worker process could not be reached or exited
+  'usage', // the command line or an API call has wrong or missing arguments, and nothing else
+  'internal', // a bug in Weft
+] as const;
+
+export type WeftErrorCode = (typeof WEFT_ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(WEFT_ERROR_CODES);
+
+/** Whether a code read from outside (a worker's reply, a record) is one of ours. */
+export function isWeftErrorCode(value: unknown): value is WeftErrorCode {
+  return typeof value === 'string' && KNOWN_CODES.has(value);
+}
 
 export interface WeftErrorOptions {
   kind?: ErrorKind;
@@ -68,15 +84,33 @@ export class WeftError extends Error {
 function defaultKind(code: WeftErrorCode): ErrorKind {
   switch (code) {
     case 'timeout':
+    // Like a node's timeout: a loaded machine may finish the same code in time on the next attempt.
+    case 'sandbox-timeout':
     case 'network':
     case 'http-status':
     case 'history':
+    case 'run-worker':
+    // A mocked error stands for the real failure (a network error, a 5xx): retried as that would be.
+    case 'mock-error':
+    // A child run that failed: its own nodes had their retries; retrying the subflow is what its author asked for.
+    case 'subflow':
       return 'operational';
     case 'internal':
       return 'unexpected';
     default:
       return 'user';
   }
+}
+
+/**
+ * Whether trying again may succeed. Decided by the kind alone: a user's error (a bad config, a 4xx, code that
+ * throws, a `fail` node) fails the same way every time, so it is never retried with backoff; operational and
+ * unexpected errors are. An error without a kind (a plain Error from a custom node type or a `.flow.ts`
+ * function) has an unknown cause and is retried as its author asked.
+ */
+export function isRetryable(error: unknown): boolean {
+  const kind = (error ?? {}) as { kind?: unknown };
+  return kind.kind !== 'user';
 }
 
 /** The shape errors take in run records and events. */

@@ -4,6 +4,8 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { isWeftErrorCode, WeftError, type WeftErrorCode } from '../engine/errors';
+import type { Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import {
@@ -25,15 +27,19 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export class RunWorkerError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-    readonly diagnostics?: unknown[],
-  ) {
-    super(message);
-    this.name = 'RunWorkerError';
+/**
+ * A request the run worker did not answer with a result: the worker's own error with its code (a bad input, a
+ * flow that does not compile), or `run-worker` when the process went away, `cancelled` when it was killed.
+ */
+export class RunWorkerError extends WeftError {
+  constructor(code: WeftErrorCode, message: string, diagnostics?: Diagnostic[]) {
+    super(code, message, { name: 'RunWorkerError', ...(diagnostics ? { diagnostics } : {}) });
   }
+}
+
+/** The error for a worker's `failed` reply; a code this build does not know (an older worker?) is a `run-worker` error. */
+function workerFailure(error: { message: string; code?: string; diagnostics?: Diagnostic[] }): RunWorkerError {
+  return new RunWorkerError(isWeftErrorCode(error.code) ? error.code : 'run-worker', error.message, error.diagnostics);
 }
 
 export class RunWorkerClient {
@@ -134,7 +140,7 @@ export class RunWorkerClient {
       // A worker we killed has already failed its requests; the requests pending now belong to its successor.
       if (this.child !== child) return;
       this.child = undefined;
-      this.failAll(new RunWorkerError(`The run worker exited (${signal ?? `code ${code}`}).`, 'worker-exit'));
+      this.failAll(new RunWorkerError('run-worker', `The run worker exited (${signal ?? `code ${code}`}).`));
     });
     this.child = child;
     return child;
@@ -150,14 +156,14 @@ export class RunWorkerClient {
       return;
     }
     this.pending.delete(message.requestId);
-    if (message.kind === 'failed') entry.reject(new RunWorkerError(message.error.message, message.error.code, message.error.diagnostics));
+    if (message.kind === 'failed') entry.reject(workerFailure(message.error));
     else entry.resolve(message);
   }
 
   private kill(reason: string): void {
     const child = this.child;
     this.child = undefined;
-    this.failAll(new RunWorkerError(reason, 'cancelled'));
+    this.failAll(new RunWorkerError('cancelled', reason));
     child?.kill('SIGKILL');
   }
 
@@ -173,5 +179,5 @@ export class RunWorkerClient {
 }
 
 function unexpected(reply: WorkerToHost): Error {
-  return new RunWorkerError(`Unexpected reply from the run worker: ${reply.kind}`, 'internal');
+  return new RunWorkerError('internal', `Unexpected reply from the run worker: ${reply.kind}`);
 }

@@ -6,6 +6,7 @@
 // gives a body's bytes back once it is done with them.
 
 import type { IncomingMessage } from 'node:http';
+import { WeftError } from '../engine/errors';
 import type { BodyBudget } from './bodyBudget';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,14 +21,16 @@ export interface ReadBodyOptions {
   budget?: BodyBudget;
 }
 
-/** Why a body was not read: the HTTP status to answer with (408, 413, 503 over the budget), or 400 when the client went away. */
-export class BodyError extends Error {
+/**
+ * Why a body was not read (code `request-body`): the HTTP status to answer with (408, 413, 503 over the budget),
+ * or 400 when the client went away. A 503 is the server's state, not the sender's doing: operational.
+ */
+export class BodyError extends WeftError {
   constructor(
     readonly status: 400 | 408 | 413 | 503,
     message: string,
   ) {
-    super(message);
-    this.name = 'BodyError';
+    super('request-body', message, { kind: status === 503 ? 'operational' : 'user', name: 'BodyError', details: { status } });
   }
 }
 

@@ -33,7 +33,7 @@ export async function resumeCommand(runId: string | undefined, options: CliOptio
   if (!history) throw new UsageError('weft resume reads the run from history: drop --no-history.');
   await history.recoverInterrupted();
   const previous = await history.get(runId);
-  if (!previous) throw new UsageError(`No run '${runId}' in ${history.dir}. \`weft history\` lists the runs.`);
+  if (!previous) throw new WeftError('not-found', `No run '${runId}' in ${history.dir}. \`weft history\` lists the runs.`);
   if (!previous.flowFile) throw new UsageError(`Run ${previous.id} has no flow file recorded; it cannot be resumed from the CLI.`);
   const compiled = loadFlow(previous.flowFile);
   printDiagnostics(compiled.diagnostics);
@@ -60,7 +60,9 @@ async function execute(start: () => Promise<RunRecord>, options: CliOptions): Pr
   try {
     record = await start();
   } catch (error) {
-    if (error instanceof WeftError && (error.code === 'invalid-input' || error.code === 'invalid-flow' || error.code === 'usage')) {
+    // The user's error before anything ran (a bad input, a flow that does not compile, a run or node that does
+    // not exist): exit code 2, as for any other usage mistake.
+    if (error instanceof WeftError && error.kind === 'user') {
       err(redErr(error.message));
       return EXIT_USAGE;
     }

@@ -3,13 +3,14 @@
 // Cron this returns.
 
 import { Cron } from 'croner';
+import { WeftError } from '../errors';
 
 export const DEFAULT_TIMEZONE = 'UTC';
 
-export class ScheduleError extends Error {
+/** A cron pattern or time zone that cannot be used: the user's error, code `invalid-trigger`. */
+export class ScheduleError extends WeftError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ScheduleError';
+    super('invalid-trigger', message, { kind: 'user', name: 'ScheduleError' });
   }
 }
 

@@ -120,7 +120,7 @@ async function runHttp(ctx: NodeContext<HttpConfig>): Promise<NodeOutcome> {
   return { output: { status: response.status, headers: response.headers, body } };
 }
 
-/** Checks an evaluated config and turns it into a request. Throws a `usage` error naming the wrong field. */
+/** Checks an evaluated config and turns it into a request. Throws an `invalid-config` error naming the wrong field. */
 export function planHttpRequest(config: Record<string, unknown>): HttpRequestPlan {
   const method = config.method === undefined ? 'GET' : config.method;
   if (typeof method !== 'string' || !(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) {
@@ -138,7 +138,7 @@ export function planHttpRequest(config: Record<string, unknown>): HttpRequestPla
   let body: string | undefined;
   if (config.body !== undefined && config.body !== null) {
     if (upperMethod === 'GET' || upperMethod === 'HEAD') {
-      throw new WeftError('usage', `A ${upperMethod} request cannot have a body; send the values in config.query, or use POST.`);
+      throw new WeftError('invalid-config', `A ${upperMethod} request cannot have a body; send the values in config.query, or use POST.`);
     }
     if (typeof config.body === 'string') {
       body = config.body;
@@ -183,7 +183,7 @@ function toHeaders(value: unknown): Headers {
       headers.set(name, String(raw));
     } catch {
       // The value is not shown: it may be a secret.
-      throw new WeftError('usage', `The http node's header "${name}" has a name or value HTTP does not allow (a line break?).`);
+      throw new WeftError('invalid-config', `The http node's header "${name}" has a name or value HTTP does not allow (a line break?).`);
     }
   }
   return headers;

@@ -39,7 +39,7 @@ export function describeValue(value: unknown): string {
 
 /** The error for a config value that has the wrong shape once its templates are evaluated. */
 export function configError(nodeType: string, field: string, expected: string, value: unknown): WeftError {
-  return new WeftError('usage', `The ${nodeType} node's config.${field} must be ${expected}; it is ${describeValue(value)}.`);
+  return new WeftError('invalid-config', `The ${nodeType} node's config.${field} must be ${expected}; it is ${describeValue(value)}.`);
 }
 
 // One definition for the engine: node types import it from here with the other config helpers.

@@ -4,7 +4,7 @@
 
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
-import { WeftError } from '../errors';
+import { WeftError, isRetryable } from '../errors';
 import type { CompiledNode } from '../model/compiledFlow';
 import type { InputContribution, LogLevel, NodeContext, NodeOutcome, NodeServices } from '../nodes/nodeType';
 import { DEFAULT_PORT } from '../nodes/nodeType';
@@ -33,8 +33,6 @@ export interface NodeRunHost {
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];
 
 /** Errors that the same attempt would meet again: retrying them only wastes the delay. */
-const NOT_RETRIED = new Set(['cancelled', 'unmocked-side-effect', 'expression', 'missing-secret', 'invalid-input', 'loop-limit']);
-
 export function runNode(host: NodeRunHost, node: CompiledNode, input: unknown, inputs: readonly InputContribution[]): NodeResult | Promise<NodeResult> {
   return attempt(host, node, input, inputs, 1);
 }
@@ -82,14 +80,6 @@ function afterFailure(
     () => attempt(host, node, input, inputs, n + 1),
     () => ({ ok: false, error }) as NodeResult,
   );
-}
-
-function isRetryable(error: unknown): boolean {
-  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
-  if (typeof code !== 'string') return true;
-  // A 4xx other than 408, 425 and 429 is the request's own fault: the same request fails the same way.
-  if (code === 'http-status' && kind === 'user') return false;
-  return !NOT_RETRIED.has(code);
 }
 
 function startAttempt(host: NodeRunHost, node: CompiledNode, input: unknown, inputs: readonly InputContribution[], n: number): NodeOutcome | Promise<NodeOutcome> {

@@ -1,5 +1,5 @@
 // The sandbox `code` nodes written in JSON run in: a small pool of child Node processes, each running one job
-// at a time (see sandboxWorkerSource.ts for what happens inside one). A job that runs too long, is cancelled or
+// at a time (see sandboxChild.ts for what happens inside one). A job that runs too long, is cancelled or
 // runs out of memory ends its process; the pool starts another when it next needs one, and the host process
 // only ever sees a rejected promise.
 //
@@ -12,7 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { WeftError } from '../errors';
 import { setLongTimeout, type LongTimer } from '../run/longTimer';
 import type { CodeRequest } from '../nodes/nodeType';
-import { SANDBOX_WORKER_SOURCE, type SandboxChildMessage, type SandboxRunMessage } from './sandboxWorkerSource';
+import { SANDBOX_CHILD_SOURCE } from './sandboxChildSource';
+import type { SandboxChildMessage, SandboxDoneMessage, SandboxRunMessage } from './sandboxMessages';
 
 export interface CodeSandbox {
   /** Runs a code node's JavaScript; resolves with its returned value (JSON), rejects with a WeftError. */
@@ -136,7 +137,7 @@ class ProcessPool implements CodeSandbox {
       } catch (error) {
         // spawn() can throw (out of file descriptors...). pump runs in event handlers: nothing may escape.
         this.queue.shift();
-        this.settle(job, new WeftError('sandbox-error', `The code sandbox could not start: ${(error as Error).message}`, { cause: error }));
+        this.settle(job, new WeftError('sandbox-error', `The code sandbox could not start: ${(error as Error).message}`, { cause: error, kind: 'operational' }));
         continue;
       }
       if (slot === undefined) return;
@@ -165,7 +166,7 @@ class ProcessPool implements CodeSandbox {
   }
 
   private spawn(memoryLimitMb: number): Slot {
-    const child = spawn(process.execPath, [...childFlags(memoryLimitMb), '-e', SANDBOX_WORKER_SOURCE], {
+    const child = spawn(process.execPath, [...childFlags(memoryLimitMb), '-e', SANDBOX_CHILD_SOURCE], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // Nothing of the host's environment (secrets come from it in the CLI). ELECTRON_RUN_AS_NODE makes
       // VS Code's Electron binary behave as node; plain node ignores it.
@@ -204,7 +205,7 @@ class ProcessPool implements CodeSandbox {
       slot.child.send(message);
     } catch (error) {
       this.retire(slot);
-      this.settle(job, new WeftError('sandbox-error', 'The code sandbox could not be reached.', { cause: error }));
+      this.settle(job, new WeftError('sandbox-error', 'The code sandbox could not be reached.', { cause: error, kind: 'operational' }));
       this.pump();
       return;
     }
@@ -250,7 +251,7 @@ class ProcessPool implements CodeSandbox {
         this.settle(job, undefined, typeof message.json === 'string' ? JSON.parse(message.json) : undefined);
       } catch (error) {
         // Only a broken child sends bad JSON; an event handler that throws would take the host down.
-        this.settle(job, new WeftError('sandbox-error', 'The code sandbox sent an unreadable result.', { cause: error }));
+        this.settle(job, new WeftError('sandbox-error', 'The code sandbox sent an unreadable result.', { cause: error, kind: 'operational' }));
       }
     }
     this.pump();
@@ -356,7 +357,7 @@ function timerMs(timeoutMs: number): number | undefined {
   return Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.ceil(timeoutMs) : undefined;
 }
 
-function userError(message: Extract<SandboxChildMessage, { type: 'done'; ok: false }>): WeftError {
+function userError(message: Extract<SandboxDoneMessage, { ok: false }>): WeftError {
   const name = typeof message.name === 'string' && message.name !== '' ? message.name : 'Error';
   const text = typeof message.message === 'string' ? message.message : '';
   const line = typeof message.line === 'number' ? message.line : undefined;
@@ -382,7 +383,8 @@ function deathError(slot: Slot, error: Error | undefined, code?: number | null, 
   const message = slot.ready
     ? `The code sandbox stopped unexpectedly (${how})`
     : `The code sandbox could not start (${how})${stderr ? `: ${stderr.slice(-500)}` : ''}`;
-  return new WeftError('sandbox-error', message, { cause: error, details: { exitCode: code, signal } });
+  // The child died of something other than the code's memory: a fresh child may well succeed, so a retry may help.
+  return new WeftError('sandbox-error', message, { cause: error, kind: 'operational', details: { exitCode: code, signal } });
 }
 
 function abortError(signal: AbortSignal): WeftError {

@@ -204,8 +204,8 @@ export class HistoryPanelManager implements vscode.Disposable {
   private async runPair(a: string, b: string): Promise<RunPair> {
     const history = this.history();
     const [recordA, recordB] = await Promise.all([history.get(a), history.get(b)]);
-    if (!recordA) throw new WeftError('usage', `Run ${a} is no longer in the history.`);
-    if (!recordB) throw new WeftError('usage', `Run ${b} is no longer in the history.`);
+    if (!recordA) throw new WeftError('not-found', `Run ${a} is no longer in the history.`);
+    if (!recordB) throw new WeftError('not-found', `Run ${b} is no longer in the history.`);
     const flowOrder = (await nodeOrderOf(recordB)) ?? (await nodeOrderOf(recordA));
     return flowOrder ? { a: recordA, b: recordB, flowOrder } : { a: recordA, b: recordB };
   }

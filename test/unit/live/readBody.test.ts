@@ -34,7 +34,7 @@ describe('readBody', () => {
     const error = await readBody(asRequest(request), { limitBytes: 10 }).catch((e: unknown) => e);
     // ASSERT
     expect(error).toBeInstanceOf(BodyError);
-    expect((error as BodyError).status).toBe(413);
+    expect(error).toMatchObject({ status: 413, code: 'request-body', kind: 'user' });
     expect(request.readableLength).toBe(0);
   });
 
@@ -96,7 +96,7 @@ describe('readBody', () => {
     const error = await readingSecond.catch((e: unknown) => e);
     // ASSERT
     expect(body.toString()).toBe('123456');
-    expect((error as BodyError).status).toBe(503);
+    expect(error).toMatchObject({ status: 503, code: 'request-body', kind: 'operational' });
     expect(budget.heldBytes).toBe(6); // the first body's, until its reader gives them back
     budget.give(body.length);
     expect(budget.heldBytes).toBe(0);

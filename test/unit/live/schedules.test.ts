@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { nextTimes, parseSchedule, planCatchUp, ScheduleError, ScheduleTimer } from '../../../src/live/schedules';
+import { WeftError } from '../../../src/engine/errors';
 
 const iso = (dates: Date[]): string[] => dates.map((d) => d.toISOString());
 
@@ -29,6 +30,21 @@ describe('parseSchedule', () => {
     expect(() => parseSchedule('0 0 7 * * * 2030')).toThrow(/7 fields/);
     expect(() => parseSchedule('61 * * * *')).toThrow(/not a cron pattern/);
     expect(() => parseSchedule('0 7 * * *', 'Mars/Olympus')).toThrow(/not a time zone/);
+  });
+
+  it('throws the user\'s error with the engine\'s invalid-trigger code', () => {
+    // ACT
+    const error = (() => {
+      try {
+        parseSchedule('61 * * * *');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    // ASSERT
+    expect(error).toBeInstanceOf(WeftError);
+    expect(error).toMatchObject({ name: 'ScheduleError', code: 'invalid-trigger', kind: 'user' });
   });
 });
 

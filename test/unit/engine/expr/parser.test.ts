@@ -163,6 +163,7 @@ describe('parseExpression', () => {
     // ASSERT
     expect(error).toBeInstanceOf(ExpressionSyntaxError);
     expect(error.name).toBe('ExpressionSyntaxError');
+    expect(error).toMatchObject({ code: 'expression', kind: 'user' });
     expect(error.message).toBe(message);
     expect([error.start, error.end]).toEqual([start, end]);
   });

@@ -399,7 +399,7 @@ describe('ai node: config', () => {
     const error = await failure(runAi(ctx));
 
     // ASSERT
-    expect(error).toMatchObject({ code: 'usage', message: 'The ai node\'s config.temperature must be a number; it is "warm".' });
+    expect(error).toMatchObject({ code: 'invalid-config', message: 'The ai node\'s config.temperature must be a number; it is "warm".' });
   });
 
   it('is a side effect with one out port', () => {

@@ -345,7 +345,7 @@ describe('http node: config', () => {
     const error = await failure(runHttp(ctx));
 
     // ASSERT
-    expect(error.code).toBe('usage');
+    expect(error.code).toBe('invalid-config');
     expect(error.message).toBe('The http node\'s config.url must be an http:// or https:// URL; it is "file:///etc/passwd".');
     expect(called).toBe(false);
   });
@@ -358,7 +358,7 @@ describe('http node: config', () => {
     const error = await failure(runHttp(ctx));
 
     // ASSERT
-    expect(error.code).toBe('usage');
+    expect(error.code).toBe('invalid-config');
     expect(error.message).toBe('The http node\'s config.timeoutMs must be a positive number of milliseconds; it is "soon".');
   });
 
@@ -370,7 +370,7 @@ describe('http node: config', () => {
     const error = await failure(runHttp(ctx));
 
     // ASSERT
-    expect(error.code).toBe('usage');
+    expect(error.code).toBe('invalid-config');
     expect(error.message).toContain('A GET request cannot have a body');
   });
 

@@ -1,7 +1,8 @@
-// The program each sandbox child process runs (`node -e <source>`), and the messages it exchanges with the
-// host. It is a plain JavaScript string so that it works the same when vitest runs the TypeScript sources and
-// when esbuild bundles the app into dist/*.js: there is no separate file to find at run time. It evaluates
-// Weft's own code; the user's code is only ever compiled by `vm.Script` inside a fresh context.
+// The program each sandbox child process runs: the security boundary of `code` nodes. esbuild builds this file
+// into one JavaScript string that the host passes to `node -e` (see sandboxChildSource.ts for how the string
+// reaches codeSandbox.ts), so there is still no separate file to find at run time; `tsc` checks it like any
+// other source. It evaluates Weft's own code; the user's code is only ever compiled by `vm.Script` inside a
+// fresh context.
 //
 // Layers, outermost first (the host adds the process flags; see codeSandbox.ts):
 // 1. A separate process: a V8 fatal out-of-memory, a crash or an escape ends this process, never the host.
@@ -14,26 +15,28 @@
 //    its failures caught inside the context so no error object of this realm reaches the user's code.
 // 4. The context has its own microtask queue (`afterEvaluate`) and no timers, so the whole job, `await`s
 //    included, runs inside this message handler; nothing of a job can run after its reply.
+//
+// Only this file's own code and `node:vm` may be bundled into the child: it must not import the engine.
 
-/** Host to child. */
-export interface SandboxRunMessage {
-  type: 'run';
+'use strict';
+
+import { createContext, Script, type Context } from 'node:vm';
+import type { SandboxChildMessage, SandboxDoneMessage } from './sandboxMessages';
+
+/** What the context calls back with: `log` with a line, `result` with JSON text, `error` with name, message, stack. */
+type Send = (kind: string, a?: unknown, b?: unknown, c?: unknown) => void;
+/** Installs a job's names and `log` in a context; gives the function that starts the job. */
+type Install = (data: string, send: Send) => (threw: boolean, value: unknown) => void;
+
+type Outcome = { ok: true; json: string | undefined } | { ok: false; name: string; message: string; stack: string };
+
+interface Job {
   id: number;
-  /** The code node's function body, as the user wrote it. */
-  code: string;
-  /** JSON of the names the code sees (input, trigger, nodes, ...). */
-  data: string;
+  outcome: Outcome | null;
+  logs: number;
+  importAttempted: boolean;
 }
 
-/** Child to host. */
-export type SandboxChildMessage =
-  | { type: 'ready' }
-  | { type: 'log'; id: number; level: 'info' | 'warn'; message: string }
-  | { type: 'done'; id: number; ok: true; /** JSON of the returned value; absent for `undefined`. */ json?: string }
-  | { type: 'done'; id: number; ok: false; name: string; message: string; /** 1-based, in the user's code. */ line?: number; column?: number };
-
-export const SANDBOX_WORKER_SOURCE = String.raw`'use strict';
-const vm = require('node:vm');
 const proc = process;
 
 const WRAPPER_PREFIX = '(async () => {\n';
@@ -44,10 +47,11 @@ const MAX_LOG_LINES = 1000;
 const MAX_LOG_CHARS = 65536;
 const SCRIPT_CACHE_SIZE = 64;
 
-// Runs inside each fresh context: it must not refer to anything outside itself.
-function contextProgram() {
+// Runs inside each fresh context, from its source text (`toString()`): it must not refer to anything outside
+// itself, not even a type-only helper that would emit code. Every global it reads is the context's own.
+function contextProgram(): Install {
   'use strict';
-  const g = globalThis;
+  const g = globalThis as unknown as Record<string, unknown>;
   const parse = JSON.parse;
   const stringify = JSON.stringify;
   const toText = String;
@@ -60,73 +64,75 @@ function contextProgram() {
     'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
   for (let i = 0; i < REMOVED.length; i++) delete g[REMOVED[i]];
 
-  function describe(value) {
+  function describe(value: unknown): string {
     if (typeof value === 'string') return value;
     try {
       const text = stringify(value);
       if (typeof text === 'string') return text;
-    } catch (error) {
+    } catch {
       // Not JSON (a cycle, a BigInt): fall through to String.
     }
     try {
       return toText(value);
-    } catch (error) {
+    } catch {
       return '[value]';
     }
   }
 
-  function firstLine(text) {
+  function firstLine(text: string): string {
     const end = text.indexOf('\n');
     return end === -1 ? text : text.slice(0, end);
   }
 
-  function report(send, name, message, stack) {
+  function report(send: Send, name: string, message: string, stack: string): void {
     try {
       send('error', name, message, stack);
-    } catch (error) {
+    } catch {
       // A failure of the host side must not surface here as one of its error objects.
     }
   }
 
-  function fail(send, error) {
+  function fail(send: Send, error: unknown): void {
     let name = 'Error';
     let message = '';
     let stack = '';
     try {
       if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
-        const n = error.name;
+        const thrown = error as { name?: unknown; message?: unknown; stack?: unknown };
+        const n = thrown.name;
         if (typeof n === 'string' && n !== '') name = n;
-        const m = error.message;
+        const m = thrown.message;
         message = m === undefined ? describe(error) : describe(m);
-        const s = error.stack;
+        const s = thrown.stack;
         if (typeof s === 'string') stack = s;
       } else {
         message = describe(error);
       }
-    } catch (problem) {
+    } catch {
       message = 'The code threw a value that cannot be read';
     }
     report(send, name, message, stack);
   }
 
-  async function run(send, threw, value) {
-    let result;
+  async function run(send: Send, threw: boolean, value: unknown): Promise<void> {
+    let result: unknown;
     try {
       if (threw) throw value;
-      result = await value();
+      result = await (value as () => unknown)();
     } catch (error) {
       fail(send, error);
       return;
     }
-    let text;
+    let text: string | undefined;
     if (result !== undefined) {
       try {
         text = stringify(result);
       } catch (error) {
         let reason = '';
         try {
-          reason = firstLine(toText(error && error.message));
-        } catch (problem) {
+          const thrown = error as { message?: unknown } | null | undefined;
+          reason = firstLine(toText(thrown && thrown.message));
+        } catch {
           // keep it empty
         }
         report(send, 'TypeError', 'The returned value is not JSON: ' + reason, '');
@@ -139,59 +145,60 @@ function contextProgram() {
     }
     try {
       send('result', text);
-    } catch (error) {
+    } catch {
       // see report()
     }
   }
 
-  return function install(data, send) {
-    const names = parse(data);
+  return function install(data: string, send: Send) {
+    const names = parse(data) as Record<string, unknown>;
     for (let i = 0; i < NAMES.length; i++) g[NAMES[i]] = names[NAMES[i]];
-    g.log = function log() {
+    g.log = function log(): void {
       let text = '';
+      // `arguments`, not a rest parameter: nothing but the context's own objects is made here.
       for (let i = 0; i < arguments.length; i++) text += (i === 0 ? '' : ' ') + describe(arguments[i]);
       try {
         send('log', text);
-      } catch (error) {
+      } catch {
         // see report()
       }
     };
-    return function start(threw, value) {
-      run(send, threw, value);
+    return function start(threw: boolean, value: unknown): void {
+      void run(send, threw, value);
     };
   };
 }
 
-const BOOTSTRAP = new vm.Script('(' + contextProgram.toString() + ')()', { filename: 'weft-sandbox.js' });
+const BOOTSTRAP = new Script('(' + contextProgram.toString() + ')()', { filename: 'weft-sandbox.js' });
 // Running any script drains the context's own microtask queue: this is how the job's awaits complete.
-const DRAIN = new vm.Script('', { filename: 'weft-sandbox.js' });
-const scripts = new Map();
-let current = null;
-let spare = null;
+const DRAIN = new Script('', { filename: 'weft-sandbox.js' });
+const scripts = new Map<string, Script>();
+let current: Job | null = null;
+let spare: { context: Context; install: Install } | null = null;
 
-function makeContext() {
-  const context = vm.createContext(Object.create(null), {
+function makeContext(): { context: Context; install: Install } {
+  const context = createContext(Object.create(null) as object, {
     codeGeneration: { strings: false, wasm: false },
     microtaskMode: 'afterEvaluate',
   });
-  return { context, install: BOOTSTRAP.runInContext(context) };
+  return { context, install: BOOTSTRAP.runInContext(context) as Install };
 }
 
-function post(message) {
+function post(message: SandboxChildMessage): void {
   try {
-    proc.send(message);
-  } catch (error) {
+    proc.send!(message);
+  } catch {
     // The host is gone; 'disconnect' ends this process.
   }
 }
 
-function text(value) {
+function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
 // The one function of this realm the context holds. Strict, so it gives away no caller; it reads only the
 // type of what it is given, and keeps strings.
-function send(kind, a, b, c) {
+function send(kind: string, a?: unknown, b?: unknown, c?: unknown): void {
   const job = current;
   if (job === null) return;
   if (kind === 'log') {
@@ -203,7 +210,7 @@ function send(kind, a, b, c) {
   else if (kind === 'error') job.outcome = { ok: false, name: text(a), message: text(b), stack: text(c) };
 }
 
-function postLog(job, message) {
+function postLog(job: Job, message: string): void {
   if (job.logs >= MAX_LOG_LINES) {
     if (job.logs === MAX_LOG_LINES) {
       job.logs++;
@@ -220,23 +227,24 @@ function postLog(job, message) {
 // away from the user's code (with --experimental-vm-modules this callback is honoured; without it Node
 // refuses the import itself). The rejection only settles after this job's handler returns, so the job sees
 // a promise that never settles, and reports the import instead.
-function refuseImport() {
+function refuseImport(): never {
   if (current !== null) current.importAttempted = true;
+  // A string, not an Error: no object of this realm may reach the context.
   throw 'import() is not available in a code node';
 }
 
-function compile(code) {
+function compile(code: string): Script {
   let script = scripts.get(code);
   if (script !== undefined) return script;
-  script = new vm.Script(WRAPPER_PREFIX + code + WRAPPER_SUFFIX, { filename: FILENAME, importModuleDynamically: refuseImport });
-  if (scripts.size >= SCRIPT_CACHE_SIZE) scripts.delete(scripts.keys().next().value);
+  script = new Script(WRAPPER_PREFIX + code + WRAPPER_SUFFIX, { filename: FILENAME, importModuleDynamically: refuseImport });
+  if (scripts.size >= SCRIPT_CACHE_SIZE) scripts.delete(scripts.keys().next().value as string);
   scripts.set(code, script);
   return script;
 }
 
 // The line and column in the user's code of the first frame that is in it (the wrapper adds one line).
-function position(stack, code) {
-  let match = null;
+function position(stack: string, code: string): { line?: number; column?: number } {
+  let match: RegExpExecArray | null = null;
   if (stack.startsWith(FILENAME + ':')) match = /^code-node\.js:(\d+)/.exec(stack);
   else match = /\n\s+at [^\n]*?code-node\.js:(\d+):(\d+)/.exec(stack);
   if (match === null) return {};
@@ -245,21 +253,22 @@ function position(stack, code) {
   return match[2] === undefined ? { line } : { line, column: Number(match[2]) };
 }
 
-function failure(job, code, name, message, stack) {
-  return Object.assign({ type: 'done', id: job.id, ok: false, name, message }, position(stack, code));
+function failure(job: Job, code: string, name: string, message: string, stack: string): SandboxDoneMessage {
+  return Object.assign({ type: 'done' as const, id: job.id, ok: false as const, name, message }, position(stack, code));
 }
 
-function execute(job, code, data) {
-  let script;
+function execute(job: Job, code: string, data: string): SandboxDoneMessage {
+  let script: Script;
   try {
     script = compile(code);
   } catch (error) {
-    return failure(job, code, text(error.name) || 'SyntaxError', text(error.message), text(error.stack));
+    const thrown = error as { name?: unknown; message?: unknown; stack?: unknown };
+    return failure(job, code, text(thrown.name) || 'SyntaxError', text(thrown.message), text(thrown.stack));
   }
   const prepared = spare !== null ? spare : makeContext();
   spare = null;
   const start = prepared.install(data, send);
-  let value;
+  let value: unknown;
   let threw = false;
   try {
     value = script.runInContext(prepared.context);
@@ -270,7 +279,8 @@ function execute(job, code, data) {
   }
   start(threw, value);
   DRAIN.runInContext(prepared.context);
-  const outcome = job.outcome;
+  // Set by `send` while the context drained its microtasks: TypeScript cannot see that the calls above did it.
+  const outcome = job.outcome as Outcome | null;
   if (outcome === null) {
     const message = job.importAttempted ? 'import() is not available in a code node' : 'The code awaited a promise that never settles';
     return { type: 'done', id: job.id, ok: false, name: 'Error', message };
@@ -279,10 +289,11 @@ function execute(job, code, data) {
   return failure(job, code, outcome.name || 'Error', outcome.message, outcome.stack);
 }
 
-function handle(message) {
-  if (message === null || typeof message !== 'object' || message.type !== 'run') return;
-  const job = { id: message.id, outcome: null, logs: 0, importAttempted: false };
-  let reply;
+function handle(raw: unknown): void {
+  if (raw === null || typeof raw !== 'object' || (raw as { type?: unknown }).type !== 'run') return;
+  const message = raw as { id?: unknown; code?: unknown; data?: unknown };
+  const job: Job = { id: message.id as number, outcome: null, logs: 0, importAttempted: false };
+  let reply: SandboxDoneMessage;
   current = job;
   try {
     reply = execute(job, text(message.code), text(message.data));
@@ -299,4 +310,3 @@ spare = makeContext();
 proc.on('message', handle);
 proc.on('disconnect', () => proc.exit(0));
 post({ type: 'ready' });
-`;
