@@ -8,15 +8,15 @@
 
 import { getNodeValue, parseTree, type Edit, type ParseError } from 'jsonc-parser';
 import { WeftError } from '../engine/errors';
-import { NODE_ID_PATTERN } from '../engine/model/flowSchema';
+import { NODE_ID_PATTERN } from '../shared/nodeId';
 import { DEFAULT_PORT } from '../engine/nodes/nodeType';
 import type { CanvasPosition } from '../protocol/canvasProtocol';
 import { detectFormatting, type TextFormatting } from './detectFormatting';
 import { buildFlowModel, type FlowModel, type ModelGraph, type ModelNode } from './flowModel';
 import { inlineJson } from './jsonEdits';
 import { propertyOf, stringOf, valueOf, type JsonNode } from './jsonTree';
-import { deepEqual } from '../engine/expr/functions';
-import { isPlainObject } from '../engine/run/buildInput';
+import { deepEqual } from '../shared/deepEqual';
+import { isPlainObject } from '../shared/isPlainObject';
 
 export type { Edit };
 

@@ -5,7 +5,7 @@
 // renaming `a` leaves `nodes.ab` and `input.a` alone.
 
 import type { Position, Range } from '../engine/model/diagnostics';
-import { NODE_ID_PATTERN } from '../engine/model/flowSchema';
+import { NODE_ID_PATTERN } from '../shared/nodeId';
 import type { FlowDocument } from './flowDocument';
 import { stringContent } from './jsonTree';
 import type { JsonNode } from './jsonTree';

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
 import { reportDuplicateFlowIds, type CheckedFile } from '../../engine/model/duplicateFlowIds';
-import { findFlowFiles } from '../findFlowFiles';
+import { findFlowFiles } from '../../engine/load/findFlowFiles';
 import { dim, err, out, red, yellow } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, type CliOptions } from '../cliTypes';
 

@@ -18,10 +18,10 @@
 //   or at the start, else as a division. A regular expression after a keyword (`return /x/`) can mislead it.
 
 import type { Range } from '../model/diagnostics';
+import type { JsonPath } from '../../shared/jsonPath';
 import { LineIndex } from '../model/lineIndex';
 
 /** A JSON path into the flow definition, as diagnostics carry it. */
-export type JsonPath = readonly (string | number)[];
 
 export interface FlowSourceLocator {
   /** The `flow` identifier of the `flow(...)` call, if the text has one. */

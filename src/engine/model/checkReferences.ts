@@ -12,7 +12,7 @@
 import { SCOPE_ROOTS } from '../expr/scope';
 import { closestName } from './closestName';
 import type { CompileContext, GraphScope, ReferenceUse } from './compileContext';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
 import { answerUpstream } from './upstream';
 import type { UpstreamQuery } from './upstream';
 

@@ -6,7 +6,8 @@ import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import type { Diagnostic, Range } from './diagnostics';
 import { LineIndex } from './lineIndex';
-import type { JsonPath, SourceLocator, SourceSpan } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import type { SourceLocator, SourceSpan } from './sourceLocator';
 
 export type { JsonNode };
 
