@@ -17,6 +17,7 @@ import { inlineJson } from './jsonEdits';
 import { propertyOf, stringOf, valueOf, type JsonNode } from './jsonTree';
 import { deepEqual } from '../shared/deepEqual';
 import { isPlainObject } from '../shared/isPlainObject';
+import { placeholderFor } from './zodShape';
 
 export type { Edit };
 
@@ -202,36 +203,12 @@ export function uniqueNodeId(type: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * A starting config from a type's JSON Schema: each required property gets the simplest value of its kind
- * (the first enum value, "", 0, false, [], {}), so the new node is complete in shape and the inspector shows it.
+ * A starting config from a type's zod config schema (zodShape.ts's placeholders, as the quick fixes use): valid
+ * against that schema, so the new node is complete in shape and the inspector shows it.
  */
-export function starterConfig(schema: unknown): Record<string, unknown> {
-  const object = schema as { properties?: Record<string, unknown>; required?: string[] } | undefined;
-  const config: Record<string, unknown> = {};
-  for (const key of object?.required ?? []) config[key] = simplestValue(object?.properties?.[key]);
-  return config;
-}
-
-function simplestValue(schema: unknown): unknown {
-  const s = (schema ?? {}) as { type?: unknown; enum?: unknown[]; anyOf?: unknown[]; default?: unknown };
-  if (s.default !== undefined) return s.default;
-  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  const type = Array.isArray(s.type) ? s.type[0] : s.type;
-  switch (type) {
-    case 'string':
-      return '';
-    case 'number':
-    case 'integer':
-      return 0;
-    case 'boolean':
-      return false;
-    case 'array':
-      return [];
-    case 'object':
-      return {};
-  }
-  if (Array.isArray(s.anyOf) && s.anyOf.length > 0) return simplestValue(s.anyOf[0]);
-  return '';
+export function starterConfig(configSchema: unknown): Record<string, unknown> {
+  const config = placeholderFor(configSchema);
+  return isPlainObject(config) ? config : {};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
