@@ -7,7 +7,7 @@
 import type { Position, Range } from '../engine/model/diagnostics';
 import { NODE_ID_PATTERN } from '../shared/nodeId';
 import type { FlowDocument } from './flowDocument';
-import { stringContent } from './jsonTree';
+import { stringContent } from '../engine/model/jsonStringOffsets';
 import type { JsonNode } from './jsonTree';
 import type { TextEdit } from './textEdit';
 import { targetAt } from './targetAt';
