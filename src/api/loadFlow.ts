@@ -3,11 +3,12 @@
 
 import { resolve } from 'node:path';
 import { compileFlow, type CompileResult } from '../engine/model/compileFlow';
-import type { Diagnostic } from '../engine/model/diagnostics';
+import type { Diagnostic, DiagnosticCode } from '../engine/model/diagnostics';
 import { loadFlowModule } from '../engine/load/loadFlowModule';
 import { loadNodeTypeModules } from '../engine/load/loadNodeTypeModules';
 import { readSourceFile, SourceFileError } from '../engine/load/readSourceFile';
 import type { NodeRegistry } from '../engine/nodes/registry';
+import { flowFileKind } from '../shared/flowFiles';
 
 export interface LoadFlowOptions {
   registry?: NodeRegistry;
@@ -15,13 +16,12 @@ export interface LoadFlowOptions {
   text?: string;
 }
 
-export function isFlowTsFile(file: string): boolean {
-  return /\.flow\.[cm]?[tj]s$/.test(file);
-}
-
 export function loadFlow(file: string, options: LoadFlowOptions = {}): CompileResult {
   const absolute = resolve(file);
-  if (isFlowTsFile(absolute)) {
+  const kind = flowFileKind(absolute);
+  // The same rule as the directory walk and the editor: a file is a flow everywhere or nowhere.
+  if (kind === undefined) return { diagnostics: [loadError(`${absolute} is not a flow file: a flow is a *.flow.json or a *.flow.ts file.`, absolute)] };
+  if (kind === 'ts') {
     const loaded = loadFlowModule(absolute);
     if (loaded.definition === undefined) return { diagnostics: withFile(loaded.diagnostics, absolute) };
     const result = compileFlow(loaded.definition as object, {
@@ -37,21 +37,15 @@ export function loadFlow(file: string, options: LoadFlowOptions = {}): CompileRe
     try {
       text = readSourceFile(absolute);
     } catch (error) {
-      return {
-        diagnostics: [
-          {
-            code: error instanceof SourceFileError ? error.diagnosticCode : 'load-error',
-            severity: 'error',
-            message: (error as Error).message,
-            file: absolute,
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          },
-        ],
-      };
+      return { diagnostics: [loadError((error as Error).message, absolute, error instanceof SourceFileError ? error.diagnosticCode : 'load-error')] };
     }
   }
   const result = compileFlow(text, { file: absolute, registry: options.registry, loadImports: loadNodeTypeModules });
   return { ...result, diagnostics: withFile(result.diagnostics, absolute) };
+}
+
+function loadError(message: string, file: string, code: DiagnosticCode = 'load-error'): Diagnostic {
+  return { code, severity: 'error', message, file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
 function withFile(diagnostics: Diagnostic[], file: string): Diagnostic[] {

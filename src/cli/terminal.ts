@@ -15,13 +15,7 @@ export const greenErr = paint(32, process.stderr);
 export const yellowErr = paint(33, process.stderr);
 export const dimErr = paint(2, process.stderr);
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '-';
-  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-  if (ms < 1000) return `${Math.round(ms * 10) / 10} ms`;
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
+export { formatDuration } from '../shared/formatDuration';
 
 export function out(line = ''): void {
   process.stdout.write(line + '\n');

@@ -18,6 +18,7 @@ import type { RunController } from './runController';
 import type { RunWorkerClient } from './runWorkerClient';
 import type { SecretStore } from './secretStore';
 import { toVsRange } from './vsRange';
+import { flowFileKind } from '../shared/flowFiles';
 import { isFlowFile } from './workspacePaths';
 
 const DEBOUNCE_MS = 150;
@@ -58,7 +59,7 @@ export class LanguageFeatures implements vscode.Disposable {
       this.collection,
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (d.uri.path.endsWith('.flow.ts')) this.schedule(d);
+        if (flowFileKind(d.uri.path) === 'ts') this.schedule(d);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
@@ -96,7 +97,7 @@ export class LanguageFeatures implements vscode.Disposable {
 
   async validate(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) return;
-    if (document.uri.path.endsWith('.flow.ts')) {
+    if (flowFileKind(document.uri.path) === 'ts') {
       const compiled = await this.worker.compile(document.uri.fsPath).catch((error: Error) => ({ diagnostics: [loadFailure(error)] }));
       this.collection.set(document.uri, compiled.diagnostics.filter((d) => !d.file || d.file === document.uri.fsPath).map(toVsDiagnostic));
       return;

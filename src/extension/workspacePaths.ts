@@ -3,6 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { flowFileKind } from '../shared/flowFiles';
 
 export function historyDirFor(file: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(file);
@@ -10,11 +11,11 @@ export function historyDirFor(file: vscode.Uri): string {
 }
 
 export function isFlowFile(uri: vscode.Uri): boolean {
-  return /\.flow\.(json|ts)$/.test(uri.path);
+  return flowFileKind(uri.path) !== undefined;
 }
 
 export function isFlowJson(uri: vscode.Uri): boolean {
-  return uri.path.endsWith('.flow.json');
+  return flowFileKind(uri.path) === 'json';
 }
 
 /** The flow file of the active editor: a text editor, or the canvas (a custom editor has no activeTextEditor). */

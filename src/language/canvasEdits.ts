@@ -4,19 +4,20 @@
 // one line), inline where the list is written inline. Loop bodies are edited in place (`config.body` of the
 // loop node). Edits are offsets into the text (jsonc-parser's Edit); those of one call never overlap.
 //
+// The text surgery itself (append, remove, diff a value) is jsonEdits.ts's, shared with the quick fixes.
+//
 // Pure: no vscode. A text with syntax errors is refused (an edit computed on a guessed tree could break it more).
 
 import { getNodeValue, parseTree, type Edit, type ParseError } from 'jsonc-parser';
 import { WeftError } from '../engine/errors';
-import { NODE_ID_PATTERN } from '../engine/model/flowSchema';
+import { NODE_ID_PATTERN } from '../shared/nodeId';
 import { DEFAULT_PORT } from '../engine/nodes/nodeType';
 import type { CanvasPosition } from '../protocol/canvasProtocol';
-import { detectFormatting, type TextFormatting } from './detectFormatting';
 import { buildFlowModel, type FlowModel, type ModelGraph, type ModelNode } from './flowModel';
-import { inlineJson } from './jsonEdits';
+import { appendEntries, diffValue, inlineJson, jsonTextContext, lineIndent, removeChildren, type JsonTextContext } from './jsonEdits';
 import { propertyOf, stringOf, valueOf, type JsonNode } from './jsonTree';
-import { deepEqual } from '../engine/expr/functions';
-import { isPlainObject } from '../engine/run/buildInput';
+import { isPlainObject } from '../shared/isPlainObject';
+import { placeholderFor } from './zodShape';
 
 export type { Edit };
 
@@ -44,15 +45,8 @@ export interface AddNodeOptions {
   positions?: Record<string, CanvasPosition>;
 }
 
-/** Inline values longer than this are written over several lines in a multi-line object. */
-const INLINE_LIMIT = 100;
-
-interface Context {
-  text: string;
-  root: JsonNode;
+interface Context extends JsonTextContext {
   model: FlowModel;
-  format: TextFormatting;
-  unit: string;
 }
 
 function contextOf(text: string): Context {
@@ -61,8 +55,7 @@ function contextOf(text: string): Context {
   if (errors.length > 0 || root?.type !== 'object') {
     throw new WeftError('usage', 'The file has JSON syntax errors; fix them in the text editor before editing on the canvas.', { kind: 'user' });
   }
-  const format = detectFormatting(text);
-  return { text, root, model: buildFlowModel(root), format, unit: format.insertSpaces ? ' '.repeat(format.tabSize) : '\t' };
+  return { ...jsonTextContext(text, root), model: buildFlowModel(root) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,36 +195,12 @@ export function uniqueNodeId(type: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * A starting config from a type's JSON Schema: each required property gets the simplest value of its kind
- * (the first enum value, "", 0, false, [], {}), so the new node is complete in shape and the inspector shows it.
+ * A starting config from a type's zod config schema (zodShape.ts's placeholders, as the quick fixes use): valid
+ * against that schema, so the new node is complete in shape and the inspector shows it.
  */
-export function starterConfig(schema: unknown): Record<string, unknown> {
-  const object = schema as { properties?: Record<string, unknown>; required?: string[] } | undefined;
-  const config: Record<string, unknown> = {};
-  for (const key of object?.required ?? []) config[key] = simplestValue(object?.properties?.[key]);
-  return config;
-}
-
-function simplestValue(schema: unknown): unknown {
-  const s = (schema ?? {}) as { type?: unknown; enum?: unknown[]; anyOf?: unknown[]; default?: unknown };
-  if (s.default !== undefined) return s.default;
-  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  const type = Array.isArray(s.type) ? s.type[0] : s.type;
-  switch (type) {
-    case 'string':
-      return '';
-    case 'number':
-    case 'integer':
-      return 0;
-    case 'boolean':
-      return false;
-    case 'array':
-      return [];
-    case 'object':
-      return {};
-  }
-  if (Array.isArray(s.anyOf) && s.anyOf.length > 0) return simplestValue(s.anyOf[0]);
-  return '';
+export function starterConfig(configSchema: unknown): Record<string, unknown> {
+  const config = placeholderFor(configSchema);
+  return isPlainObject(config) ? config : {};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -317,195 +286,4 @@ function layoutEdits(context: Context, positions: Record<string, CanvasPosition>
     }
   }
   return edits;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Text surgery on arrays and objects
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  if (nl < 0) return text.length;
-  return text[nl - 1] === '\r' ? nl - 1 : nl;
-}
-
-/** The whitespace that starts the line holding `offset`. */
-function lineIndent(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, offset), offset))![0];
-}
-
-function end(node: JsonNode): number {
-  return node.offset + node.length;
-}
-
-function isMultiLine(text: string, node: JsonNode): boolean {
-  return text.slice(node.offset, end(node)).includes('\n');
-}
-
-/** After `at`: optional spaces, an optional comma, optional spaces, an optional line comment, then the line's end. */
-const REST_OF_LINE = /^[ \t]*(,)?[ \t]*(\/\/[^\n]*)?$/;
-
-/**
- * Inserts entries (already-written element or `"key": value` texts) after `after` (default: the container's
- * last child). In a multi-line container each goes on its own line, indented like its neighbours; `make` gets that
- * indent and whether the container is multi-line, for values it writes over several lines.
- */
-function appendEntries(context: Context, container: JsonNode, make: (indent: string, multiLine: boolean) => string[], after?: JsonNode): Edit[] {
-  const { text } = context;
-  const { eol } = context.format;
-  const children = container.children ?? [];
-  const last = after ?? children[children.length - 1];
-  const multiLine = isMultiLine(text, container);
-  if (!last) {
-    const indent = lineIndent(text, container.offset);
-    const open = text[container.offset];
-    const close = text[end(container) - 1];
-    if (!multiLine) {
-      const entries = make(indent + context.unit, false);
-      const inner = entries.join(', ');
-      return [{ offset: container.offset, length: container.length, content: open === '[' ? `[${inner}]` : `{ ${inner} }` }];
-    }
-    const entries = make(indent + context.unit, true);
-    return [
-      {
-        offset: container.offset,
-        length: container.length,
-        content: `${open}${eol}${entries.map((e) => indent + context.unit + e).join(`,${eol}`)}${eol}${indent}${close}`,
-      },
-    ];
-  }
-  const lastEnd = end(last);
-  const closeOnLaterLine = text.slice(lastEnd, end(container)).includes('\n');
-  if (!multiLine || !closeOnLaterLine) {
-    const entries = make(lineIndent(text, last.offset), false);
-    return [{ offset: lastEnd, length: 0, content: entries.map((e) => `, ${e}`).join('') }];
-  }
-  const indent = lineIndent(text, last.offset);
-  const entries = make(indent, true);
-  const newLines = entries.map((e) => `${eol}${indent}${e}`).join(',');
-  const restEnd = lineEnd(text, lastEnd);
-  const rest = REST_OF_LINE.exec(text.slice(lastEnd, restEnd));
-  const isLastChild = last === children[children.length - 1];
-  if (rest && (rest[1] || isLastChild)) {
-    // Keep a comment at the end of the last entry's line on that line: the comma goes after the entry, the new
-    // entries after the line. A comma already after the entry serves as the separator, and the new entries get
-    // one after them (before the next entry, or as the list's trailing comma, keeping its style).
-    if (rest[1]) return [{ offset: restEnd, length: 0, content: `${newLines},` }];
-    return [
-      { offset: lastEnd, length: 0, content: ',' },
-      { offset: restEnd, length: 0, content: newLines },
-    ];
-  }
-  return [{ offset: lastEnd, length: 0, content: `,${newLines}` }];
-}
-
-/**
- * Removes the children at `indices` (array elements, or object properties) with their separators. Where a
- * child is written on lines of its own, those whole lines go; a comment on the lines between entries stays.
- */
-function removeChildren(context: Context, container: JsonNode, indices: ReadonlySet<number>): Edit[] {
-  const { text } = context;
-  const children = container.children ?? [];
-  if (children.every((_, i) => indices.has(i))) {
-    return [{ offset: container.offset + 1, length: container.length - 2, content: '' }];
-  }
-  const edits: Edit[] = [];
-  for (let a = 0; a < children.length; a++) {
-    if (!indices.has(a)) continue;
-    let b = a;
-    while (b + 1 < children.length && indices.has(b + 1)) b++;
-    const first = children[a];
-    const lastRemoved = children[b];
-    const ownsLines =
-      text.slice(lineStart(text, first.offset), first.offset).trim() === '' && REST_OF_LINE.test(text.slice(end(lastRemoved), lineEnd(text, end(lastRemoved))));
-    if (b + 1 < children.length) {
-      const next = children[b + 1];
-      const afterLine = lineEnd(text, end(lastRemoved));
-      if (ownsLines && next.offset > afterLine) {
-        // Whole lines: from the first removed entry's line to the end of the last one's (its line break too).
-        const from = lineStart(text, first.offset);
-        const to = text.indexOf('\n', afterLine) + 1;
-        edits.push({ offset: from, length: to - from, content: '' });
-      } else {
-        edits.push({ offset: first.offset, length: next.offset - first.offset, content: '' });
-      }
-    } else {
-      const previous = children[a - 1];
-      const commaAt = text.indexOf(',', end(previous));
-      if (ownsLines && lineEnd(text, end(previous)) < first.offset && lineEnd(text, end(lastRemoved)) < end(container) - 1) {
-        // The trailing run on lines of its own: those lines, and the comma that separated them from the rest.
-        const from = lineStart(text, first.offset);
-        const to = text.indexOf('\n', lineEnd(text, end(lastRemoved))) + 1;
-        edits.push({ offset: from, length: to - from, content: '' });
-        if (commaAt >= 0 && commaAt < first.offset && text.slice(end(previous), commaAt).trim() === '') {
-          edits.push({ offset: commaAt, length: 1, content: '' });
-        }
-      } else {
-        edits.push({ offset: end(previous), length: end(lastRemoved) - end(previous), content: '' });
-      }
-    }
-    a = b;
-  }
-  return edits;
-}
-
-/** Edits that turn the value at `node` into `next`, touching only the parts that differ. */
-function diffValue(context: Context, node: JsonNode, next: unknown): Edit[] {
-  const current = getNodeValue(node);
-  if (deepEqual(current, next)) return [];
-  if (node.type === 'object' && isPlainObject(next)) return diffObject(context, node, next);
-  if (node.type === 'array' && Array.isArray(next) && (node.children ?? []).length === next.length) {
-    return (node.children ?? []).flatMap((child, i) => diffValue(context, child, next[i]));
-  }
-  return [{ offset: node.offset, length: node.length, content: writeValue(context, next, lineIndent(context.text, node.offset), isMultiLine(context.text, node)) }];
-}
-
-function diffObject(context: Context, object: JsonNode, next: Record<string, unknown>): Edit[] {
-  const children = object.children ?? [];
-  const byKey = new Map<string, number>();
-  children.forEach((property, i) => {
-    const key = property.children?.[0]?.value;
-    if (typeof key === 'string') byKey.set(key, i);
-  });
-  const removed = new Set<number>();
-  children.forEach((property, i) => {
-    const key = property.children?.[0]?.value;
-    // An earlier duplicate of a key goes too: the last one is the one that counts.
-    if (typeof key !== 'string' || !has(next, key) || byKey.get(key) !== i) removed.add(i);
-  });
-  const added = Object.keys(next).filter((key) => !byKey.has(key) && next[key] !== undefined);
-  const lastRemoved = children.length > 0 && removed.has(children.length - 1);
-  if (added.length > 0 && (lastRemoved || removed.size === children.length)) {
-    // Both ends change: write the object anew (rare: the inspector replacing the last key by another).
-    return [{ offset: object.offset, length: object.length, content: writeValue(context, next, lineIndent(context.text, object.offset), isMultiLine(context.text, object)) }];
-  }
-  const edits: Edit[] = [];
-  for (const [key, i] of byKey) {
-    if (removed.has(i)) continue;
-    const value = children[i].children?.[1];
-    if (value) edits.push(...diffValue(context, value, next[key]));
-  }
-  if (removed.size > 0) edits.push(...removeChildren(context, object, removed));
-  if (added.length > 0) {
-    edits.push(
-      ...appendEntries(context, object, (indent, multiLine) =>
-        added.map((key) => `${JSON.stringify(key)}: ${writeValue(context, next[key], indent, multiLine)}`),
-      ),
-    );
-  }
-  return edits;
-}
-
-/** A value as text: inline when short or when its place is inline, else pretty-printed at `indent`. */
-function writeValue(context: Context, value: unknown, indent: string, multiLine: boolean): string {
-  const inline = inlineJson(value);
-  if (!multiLine || inline.length <= INLINE_LIMIT) return inline;
-  return JSON.stringify(value, null, context.unit).split('\n').join(context.format.eol + indent);
-}
-
-function has(object: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key) && object[key] !== undefined;
 }

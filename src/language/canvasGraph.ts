@@ -14,7 +14,7 @@ import type { CanvasEdge, CanvasGraph, CanvasNode, CanvasPosition } from '../pro
 import { buildFlowModel, type ModelGraph } from './flowModel';
 import { portList } from './nodePorts';
 import { propertiesOf, stringOf, valueOf, type JsonNode } from './jsonTree';
-import { isPlainObject } from '../engine/run/buildInput';
+import { isPlainObject } from '../shared/isPlainObject';
 
 export interface CanvasGraphOptions {
   /** The node types (ports come from here). Default: the built-ins. */

@@ -15,7 +15,7 @@ import type { FlowDocument } from './flowDocument';
 import { visibleNodes } from './flowModel';
 import type { ModelNode } from './flowModel';
 import { insertPropertyEdits, inlineJson } from './jsonEdits';
-import { stringContent } from './jsonTree';
+import { stringContent } from '../engine/model/jsonStringOffsets';
 import type { JsonNode } from './jsonTree';
 import type { TextEdit } from './textEdit';
 import { placeholderFor, schemaAt } from './zodShape';

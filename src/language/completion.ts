@@ -19,13 +19,15 @@ import { DEFAULT_PORT, ERROR_PORT } from '../engine/nodes/nodeType';
 import type { FlowDocument } from './flowDocument';
 import { edgeTarget, upstreamNodes, visibleNodes } from './flowModel';
 import type { FlowModel, ModelGraph, ModelNode } from './flowModel';
-import { propertiesOf, stringContent, stringIndexAt, stringOffsetAt, stringOf } from './jsonTree';
+import { propertiesOf, stringOf } from './jsonTree';
+import { stringContent, stringIndexAt, stringOffsetAt } from '../engine/model/jsonStringOffsets';
 import type { JsonNode } from './jsonTree';
 import { partialPathBefore } from './partialPath';
 import type { PartialPath } from './partialPath';
 import { jsonPreview } from './runScope';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
 import { portList } from './nodePorts';
+import { isPlainObject } from '../shared/isPlainObject';
 
 export type CompletionKind = 'nodeType' | 'nodeId' | 'port' | 'configKey' | 'field' | 'function' | 'variable' | 'secret' | 'scopeRoot';
 
@@ -304,8 +306,8 @@ function nodeIdCompletions(reader: ModelNode | undefined, graph: ModelGraph | un
 function valueFields(value: unknown, steps: (string | number)[], source: string | undefined): NameItem[] {
   let current = value;
   for (const step of steps) current = readMember(current, step);
-  if (typeof current !== 'object' || current === null || Array.isArray(current)) return [];
-  return Object.entries(current as Record<string, unknown>).map(([key, v]) => ({
+  if (!isPlainObject(current)) return [];
+  return Object.entries(current).map(([key, v]) => ({
     label: key,
     kind: 'field',
     detail: source ? `${jsonPreview(v)}  (${source})` : jsonPreview(v),

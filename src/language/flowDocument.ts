@@ -12,6 +12,7 @@ import type { JsonSource } from '../engine/model/jsonSource';
 import type { LineIndex } from '../engine/model/lineIndex';
 import type { NodeTypeDefinition } from '../engine/nodes/nodeType';
 import type { NodeRegistry } from '../engine/nodes/registry';
+import { isPlainObject } from '../shared/isPlainObject';
 import type { RunRecord } from '../engine/run/runRecord';
 import { buildExpressionIndex } from './expressionIndex';
 import type { ExpressionIndex, ExpressionReference } from './expressionIndex';
@@ -106,7 +107,7 @@ export class FlowDocument {
       // While the text does not parse (mid-typing), the tolerant tree still holds what was written.
       const value = this.source.value as { variables?: unknown } | undefined;
       const variables = value ? value.variables : this.model.variablesObject ? getNodeValue(this.model.variablesObject) : undefined;
-      this.#variables = typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {};
+      this.#variables = isPlainObject(variables) ? variables : {};
     }
     return this.#variables;
   }

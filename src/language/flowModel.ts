@@ -3,7 +3,7 @@
 // layout. It is built from the tree rather than the parsed value, so it works on a file with syntax errors
 // too (mid-typing) and every part carries its position.
 
-import type { JsonPath } from '../engine/model/sourceLocator';
+import type { JsonPath } from '../shared/jsonPath';
 import { elementsOf, propertiesOf, stringOf, valueOf } from './jsonTree';
 import type { JsonNode } from './jsonTree';
 

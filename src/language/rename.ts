@@ -5,9 +5,9 @@
 // renaming `a` leaves `nodes.ab` and `input.a` alone.
 
 import type { Position, Range } from '../engine/model/diagnostics';
-import { NODE_ID_PATTERN } from '../engine/model/flowSchema';
+import { NODE_ID_PATTERN } from '../shared/nodeId';
 import type { FlowDocument } from './flowDocument';
-import { stringContent } from './jsonTree';
+import { stringContent } from '../engine/model/jsonStringOffsets';
 import type { JsonNode } from './jsonTree';
 import type { TextEdit } from './textEdit';
 import { targetAt } from './targetAt';

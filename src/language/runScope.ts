@@ -3,6 +3,7 @@
 // `***`, whatever the run used. Also how a recorded value is shown: JSON, cut to a length a hover can hold.
 
 import type { Scope } from '../engine/expr/scope';
+import { formatDuration } from '../shared/formatDuration';
 import type { RunRecord } from '../engine/run/runRecord';
 
 /** Shown for every secret: the real values are not the language service's to know. */
@@ -48,12 +49,9 @@ export function describeAge(iso: string | undefined, now: number): string {
   return days === 1 ? 'yesterday' : `${days} days ago`;
 }
 
+/** A run's duration for a sentence ("completed in 4.2 s"); empty when the record has none. */
 export function describeDuration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms === undefined ? '' : formatDuration(ms);
 }
 
 /** Most characters of a value a hover shows. */

@@ -11,7 +11,8 @@ import type { ExpressionReference, HostString } from './expressionIndex';
 import type { FlowDocument } from './flowDocument';
 import { enclosingEdge, enclosingNode } from './flowModel';
 import type { ModelNode } from './flowModel';
-import { isPropertyKey, stringContent, stringIndexAt, stringOffsetAt } from './jsonTree';
+import { isPropertyKey } from './jsonTree';
+import { stringContent, stringIndexAt, stringOffsetAt } from '../engine/model/jsonStringOffsets';
 
 export type NodeIdOrigin = 'definition' | 'edge' | 'mock' | 'expect' | 'layout' | 'reference';
 

@@ -116,14 +116,19 @@ export function describeSchema(schema: unknown, depth = 0): string {
 const PLACEHOLDER_DEPTH = 3;
 
 /**
- * A value of the schema's kind to put in place of a missing key, for the person to fill in: an object with its
- * required keys, an array with as many elements as it needs at least (so the shape to fill is visible).
+ * A value of the schema's kind to put in place of a missing key or to start a new node with, for the person to
+ * fill in. The schema's own first example (`.meta({ examples })`, also shown by the JSON Schema) wins: it is the
+ * only way to satisfy a rule across fields ("`ms` or `until`"). Otherwise an object gets its required keys, an
+ * array as many elements as it needs at least, and a string that must not be empty or must match a pattern gets
+ * its key's name when that fits (a port named `port`), so the placeholder passes the schema it came from.
  */
-export function placeholderFor(schema: unknown, depth = 0): unknown {
+export function placeholderFor(schema: unknown, depth = 0, key?: string): unknown {
+  const example = firstExample(schema);
+  if (example !== undefined) return structuredClone(example);
   const def = defOf(unwrapSchema(schema));
   switch (def?.type) {
     case 'string':
-      return '';
+      return placeholderText(def, key);
     case 'number':
     case 'int':
     case 'bigint':
@@ -132,13 +137,13 @@ export function placeholderFor(schema: unknown, depth = 0): unknown {
       return false;
     case 'array': {
       const count = depth < PLACEHOLDER_DEPTH ? Math.min(minimumLength(def), 3) : 0;
-      return Array.from({ length: count }, () => placeholderFor(def.element, depth + 1));
+      return Array.from({ length: count }, () => placeholderFor(def.element, depth + 1, key));
     }
     case 'object': {
       const out: Record<string, unknown> = {};
       if (depth >= PLACEHOLDER_DEPTH) return out;
-      for (const [key, field] of Object.entries(def.shape ?? {})) {
-        if (!isOptionalSchema(field)) out[key] = placeholderFor(field, depth + 1);
+      for (const [name, field] of Object.entries(def.shape ?? {})) {
+        if (!isOptionalSchema(field)) out[name] = placeholderFor(field, depth + 1, name);
       }
       return out;
     }
@@ -153,12 +158,39 @@ export function placeholderFor(schema: unknown, depth = 0): unknown {
     case 'union': {
       // The first branch that is not a function (a .flow.ts-only form) decides.
       const options = (def.options ?? []).filter((o) => defOf(unwrapSchema(o))?.type !== 'custom');
-      return options.length > 0 ? placeholderFor(options[0], depth) : '';
+      return options.length > 0 ? placeholderFor(options[0], depth, key) : '';
     }
     default:
       // `unknown`: most such fields hold a template or text.
       return '';
   }
+}
+
+/** The first `examples` entry of the schema or of a wrapper around it (optional, default, ...). */
+function firstExample(schema: unknown): unknown {
+  let current = schema;
+  for (let guard = 0; guard < 32 && current; guard++) {
+    const examples = (current as { meta?: () => { examples?: unknown } | undefined }).meta?.()?.examples;
+    if (Array.isArray(examples) && examples.length > 0) return examples[0];
+    const def = defOf(current);
+    if (!def?.type || !(WRAPPERS.has(def.type) || def.type === 'pipe')) return undefined;
+    current = def.type === 'pipe' ? def.in : def.innerType;
+  }
+  return undefined;
+}
+
+/** "" when the string may be empty; else the key's name, or "value", whichever the string's checks accept. */
+function placeholderText(def: SchemaDef, key: string | undefined): string {
+  let minimum = 0;
+  const patterns: RegExp[] = [];
+  for (const check of def.checks ?? []) {
+    const checkDef = (check as { _zod?: { def?: { check?: string; minimum?: unknown; pattern?: unknown } } })._zod?.def;
+    if (checkDef?.check === 'min_length' && typeof checkDef.minimum === 'number') minimum = Math.max(minimum, checkDef.minimum);
+    if (checkDef?.pattern instanceof RegExp) patterns.push(checkDef.pattern);
+  }
+  if (minimum === 0 && patterns.length === 0) return '';
+  const fits = (text: string): boolean => text.length >= minimum && patterns.every((p) => new RegExp(p.source, p.flags.replace('g', '')).test(text));
+  return [key, 'value'].find((text): text is string => text !== undefined && fits(text)) ?? '';
 }
 
 /** The least number of elements an array schema accepts (its `.min()` / `.nonempty()`), 0 without one. */

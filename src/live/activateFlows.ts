@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import { loadFlow } from '../api/loadFlow';
 import { secretsFromEnvironment } from '../api/runFlow';
-import { findFlowFiles } from '../cli/findFlowFiles';
+import { findFlowFiles } from '../engine/load/findFlowFiles';
 import { compileValue } from '../engine/expr/template';
 import type { Scope } from '../engine/expr/scope';
 import type { CompiledFlow } from '../engine/model/compiledFlow';

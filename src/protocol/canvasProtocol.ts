@@ -16,6 +16,7 @@
 // and the canvas bundle (which imports its types only): zod and types, nothing else.
 
 import { z } from 'zod';
+import { NODE_ID_PATTERN } from '../shared/nodeId';
 import type { Range } from '../engine/model/diagnostics';
 
 export interface CanvasPosition {
@@ -91,8 +92,7 @@ export interface CanvasNodeDetails {
   output?: string;
 }
 
-const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const nodeId = z.string().regex(NODE_ID, 'a node id');
+const nodeId = z.string().regex(NODE_ID_PATTERN, 'a node id');
 const position = z.object({ x: z.number().finite(), y: z.number().finite() });
 /** An edge by its graph (the loop whose body holds it; absent for the flow's own edges) and index. */
 const edgeRef = z.object({ owner: nodeId.optional(), index: z.number().int().min(0) });

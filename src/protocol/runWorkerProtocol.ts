@@ -58,38 +58,48 @@ export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 export const hostToWorkerSchema = z.discriminatedUnion('kind', [runRequestSchema, testRequestSchema, compileRequestSchema, cancelRequestSchema]);
 export type HostToWorker = z.infer<typeof hostToWorkerSchema>;
 
+/**
+ * A schema that checks a payload's envelope (the fields the host reads before trusting the rest) and is typed as
+ * the exact payload the worker sends: the engine's own types are richer than is worth restating in zod.
+ */
+function envelope<Payload>(schema: z.ZodType): z.ZodType<Payload> {
+  return schema as z.ZodType<Payload>;
+}
+
 const rangeSchema = z.object({
   start: z.object({ line: z.number(), character: z.number() }),
   end: z.object({ line: z.number(), character: z.number() }),
 });
 
-const diagnosticSchema = z
-  .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(), range: rangeSchema.optional(), file: z.string().optional() })
-  .passthrough();
+const diagnosticSchema = envelope<Diagnostic>(
+  z.object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(), range: rangeSchema.optional(), file: z.string().optional() }).passthrough(),
+);
 
-const recordSchema = z
-  .object({ id: z.string(), flowId: z.string(), status: z.string(), nodes: z.record(z.string(), z.unknown()) })
-  .passthrough();
+const recordSchema = envelope<RunRecord>(
+  z.object({ id: z.string(), flowId: z.string(), status: z.string(), nodes: z.record(z.string(), z.unknown()) }).passthrough(),
+);
+
+const eventSchema = envelope<EngineEvent>(z.object({ type: z.string(), seq: z.number() }).passthrough());
+
+const testResultSchema = envelope<WorkerTestResult>(
+  z
+    .object({
+      name: z.string(),
+      passed: z.boolean(),
+      durationMs: z.number(),
+      mismatches: z.array(z.object({ path: z.string(), expected: z.unknown(), actual: z.unknown(), nodeId: z.string().optional() }).passthrough()),
+      error: z.string().optional(),
+    })
+    .passthrough(),
+);
+
+const canvasGraphSchema = envelope<CanvasGraph>(z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }).passthrough());
 
 export const workerToHostSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready'), pid: z.number() }),
-  z.object({ kind: z.literal('events'), requestId: z.string(), events: z.array(z.object({ type: z.string(), seq: z.number() }).passthrough()) }),
+  z.object({ kind: z.literal('events'), requestId: z.string(), events: z.array(eventSchema) }),
   z.object({ kind: z.literal('runDone'), requestId: z.string(), record: recordSchema }),
-  z.object({
-    kind: z.literal('testsDone'),
-    requestId: z.string(),
-    results: z.array(
-      z
-        .object({
-          name: z.string(),
-          passed: z.boolean(),
-          durationMs: z.number(),
-          mismatches: z.array(z.object({ path: z.string(), expected: z.unknown(), actual: z.unknown(), nodeId: z.string().optional() }).passthrough()),
-          error: z.string().optional(),
-        })
-        .passthrough(),
-    ),
-  }),
+  z.object({ kind: z.literal('testsDone'), requestId: z.string(), results: z.array(testResultSchema) }),
   z.object({
     kind: z.literal('compiled'),
     requestId: z.string(),
@@ -98,7 +108,8 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     secretNames: z.array(z.string()),
     testNames: z.array(z.string()),
     inputs: z.record(z.string(), z.unknown()).optional(),
-    graph: z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }).passthrough().optional(),
+    /** When the request asked for it and the flow compiled. */
+    graph: canvasGraphSchema.optional(),
   }),
   z.object({
     kind: z.literal('failed'),
@@ -106,24 +117,8 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     error: z.object({ message: z.string(), code: z.string().optional(), diagnostics: z.array(diagnosticSchema).optional() }),
   }),
 ]);
-/** What the worker sends. The schema above checks the envelope; these are the exact payload types. */
-export type WorkerToHost =
-  | { kind: 'ready'; pid: number }
-  | { kind: 'events'; requestId: string; events: EngineEvent[] }
-  | { kind: 'runDone'; requestId: string; record: RunRecord }
-  | { kind: 'testsDone'; requestId: string; results: WorkerTestResult[] }
-  | {
-      kind: 'compiled';
-      requestId: string;
-      flowId?: string;
-      diagnostics: Diagnostic[];
-      secretNames: string[];
-      testNames: string[];
-      inputs?: Record<string, unknown>;
-      /** When the request asked for it and the flow compiled. */
-      graph?: CanvasGraph;
-    }
-  | { kind: 'failed'; requestId: string; error: { message: string; code?: string; diagnostics?: Diagnostic[] } };
+/** What the worker sends, inferred from the schema that checks it. */
+export type WorkerToHost = z.infer<typeof workerToHostSchema>;
 
 export interface WorkerTestResult extends Omit<TestResult, 'record'> {
   runId?: string;
@@ -133,5 +128,6 @@ export interface WorkerTestResult extends Omit<TestResult, 'record'> {
 
 /** Checks a message from the worker; undefined when it is not one. */
 export function parseWorkerMessage(raw: unknown): WorkerToHost | undefined {
+  // The message as sent: the parse only checks it (copying a large batch of events is not worth it).
   return workerToHostSchema.safeParse(raw).success ? (raw as WorkerToHost) : undefined;
 }

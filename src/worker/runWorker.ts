@@ -3,7 +3,8 @@
 // the host; the terminal reply is sent after the last batch.
 
 import { readFileSync } from 'node:fs';
-import { isFlowTsFile, loadFlow } from '../api/loadFlow';
+import { loadFlow } from '../api/loadFlow';
+import { flowFileKind } from '../shared/flowFiles';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
 import type { Range } from '../engine/model/diagnostics';
 import { createFlowSourceLocator } from '../engine/load/locateFlowSource';
@@ -154,7 +155,7 @@ function handleCompile(requestId: string, file: string, withGraph = false): void
 /** The canvas graph; in a .flow.ts each node's range is its object literal (read from the text, as CodeLens does). */
 function canvasGraphOf(file: string, flow: CompiledFlow): CanvasGraph {
   let ranges: ReadonlyMap<string, Range> | undefined;
-  if (isFlowTsFile(file)) {
+  if (flowFileKind(file) === 'ts') {
     try {
       ranges = createFlowSourceLocator(readFileSync(file, 'utf8')).nodeRanges;
     } catch {

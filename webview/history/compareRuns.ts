@@ -4,10 +4,7 @@
 // flow order too).
 
 import type { NodeStatus, RunRecord, RunStatus } from '../../src/engine/run/runRecord';
-import { deepEqual } from '../../src/engine/expr/functions';
-
-/** Structural equality of JSON-like values (the engine's own, as `==` in expressions): key order does not matter. */
-export { deepEqual };
+import { deepEqual } from '../../src/shared/deepEqual';
 
 export interface NodeComparison {
   nodeId: string;

@@ -1,15 +1,6 @@
 // How the panel writes times, durations, tokens and money. Pure, shared by the components and the log download.
 
-/** "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
+export { formatDuration } from '../../src/shared/formatDuration';
 
 /** "1,234". */
 export function formatCount(n: number): string {

@@ -9,6 +9,7 @@ import type { RunRecord } from '../../engine/run/runRecord';
 import { dim, err, formatDuration, out, red } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, type CliOptions, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
+import { isPlainObject } from '../../shared/isPlainObject';
 
 export async function showCommand(runId: string | undefined, options: CliOptions): Promise<number> {
   if (!runId) throw new UsageError('weft show needs a run id: weft show <runId> [--json]');
@@ -46,18 +47,18 @@ export async function showCommand(runId: string | undefined, options: CliOptions
 
 /** What makes `value` unprintable as a run record (the fields `weft show` reads), or undefined. */
 function recordProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return `it holds ${Array.isArray(value) ? 'an array' : String(value === null ? null : typeof value)}, not an object`;
+  if (!isPlainObject(value)) return `it holds ${Array.isArray(value) ? 'an array' : String(value === null ? null : typeof value)}, not an object`;
   for (const field of ['id', 'flowId', 'status'] as const) {
     if (typeof value[field] !== 'string') return `"${field}" is not a string`;
   }
   if (value.durationMs !== undefined && typeof value.durationMs !== 'number') return '"durationMs" is not a number';
   if (value.flowFile !== undefined && typeof value.flowFile !== 'string') return '"flowFile" is not a string';
-  if (value.error !== undefined && !(isObject(value.error) && typeof value.error.message === 'string')) return '"error" has no message';
-  if (!isObject(value.nodes)) return '"nodes" is not an object';
+  if (value.error !== undefined && !(isPlainObject(value.error) && typeof value.error.message === 'string')) return '"error" has no message';
+  if (!isPlainObject(value.nodes)) return '"nodes" is not an object';
   for (const [id, node] of Object.entries(value.nodes)) {
-    if (!isObject(node) || typeof node.status !== 'string') return `node "${id}" has no status`;
+    if (!isPlainObject(node) || typeof node.status !== 'string') return `node "${id}" has no status`;
     if (node.durationMs !== undefined && typeof node.durationMs !== 'number') return `node "${id}" has a "durationMs" that is not a number`;
-    if (node.error !== undefined && !(isObject(node.error) && typeof node.error.message === 'string')) return `node "${id}" has an "error" with no message`;
+    if (node.error !== undefined && !(isPlainObject(node.error) && typeof node.error.message === 'string')) return `node "${id}" has an "error" with no message`;
   }
   return undefined;
 }
@@ -72,8 +73,4 @@ async function recordFile(history: HistoryStore, idOrPrefix: string): Promise<st
   }
   const file = join(history.dir, 'runs', `${id}.json`);
   return relative(process.cwd(), file) || file;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

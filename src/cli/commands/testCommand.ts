@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlowTests, type TestResult } from '../../api/runTests';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
-import { findFlowFiles } from '../findFlowFiles';
+import { findFlowFiles } from '../../engine/load/findFlowFiles';
 import { dim, formatDuration, green, out, red } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, type CliOptions } from '../cliTypes';
 import { openHistory } from './runCommand';

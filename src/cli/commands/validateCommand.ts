@@ -4,7 +4,8 @@
 
 import { readSourceFile } from '../../engine/load/readSourceFile';
 import { relative } from 'node:path';
-import { isFlowTsFile, loadFlow } from '../../api/loadFlow';
+import { loadFlow } from '../../api/loadFlow';
+import { flowFileKind } from '../../shared/flowFiles';
 import type { CompileResult } from '../../engine/model/compileFlow';
 import type { Diagnostic } from '../../engine/model/diagnostics';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
@@ -12,7 +13,7 @@ import { reportDuplicateFlowIds, type CheckedFile } from '../../engine/model/dup
 import { createDefaultRegistry } from '../../engine/nodes/builtins';
 import { FlowDocument } from '../../language/flowDocument';
 import { missingSecretDiagnostics } from '../../language/secretDiagnostics';
-import { findFlowFiles } from '../findFlowFiles';
+import { findFlowFiles } from '../../engine/load/findFlowFiles';
 import { dim, err, out, red, yellow } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, type CliOptions } from '../cliTypes';
 
@@ -67,7 +68,7 @@ function missingSecretWarnings(file: string, compiled: CompileResult, known: Rea
   // A flow that does not compile has errors to fix first; one whose secrets are all set has nothing to warn.
   if (!secretNames || secretNames.every((name) => known.has(name))) return [];
   const howToSet = (name: string): string => `Set the environment variable ${name}.`;
-  if (isFlowTsFile(file)) {
+  if (flowFileKind(file) === 'ts') {
     return secretNames
       .filter((name) => !known.has(name))
       .map((name) => ({ code: 'missing-secret', severity: 'warning', message: `Secret '${name}' is not set. ${howToSet(name)}`, range: ZERO, data: { secret: name } }));

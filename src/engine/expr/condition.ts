@@ -9,6 +9,7 @@
 // which every other user of json-logic-js in the process then gets too.
 
 import jsonLogic from 'json-logic-js';
+import { isPlainObject } from '../../shared/isPlainObject';
 import type { CompiledValue } from './exprTypes';
 import { WeftError } from '../errors';
 import { getCompiledExpression } from './compileCache';
@@ -63,7 +64,7 @@ export function compileCondition(value: unknown, onProblem?: (problem: ValueProb
     });
   if (typeof value === 'boolean') return { isStatic: true, evaluate: () => value };
   if (typeof value === 'string') return truthyOf(compileExpressionCondition(value, report));
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return compileRule(value, report);
+  if (isPlainObject(value)) return compileRule(value, report);
   report({ message: 'A condition is a JSON Logic object, an expression string or a boolean', start: 0, end: 0, path: [] });
   return { isStatic: true, evaluate: () => false };
 }

@@ -2,6 +2,8 @@
 // the wrong type gives undefined (or false for the tests), never a throw, because a template must not fail a
 // run on data that is merely missing or of an unexpected shape. The parser checks names and argument counts.
 
+import { deepEqual } from '../../shared/deepEqual';
+import { isPlainObject } from '../../shared/isPlainObject';
 import { isBlockedKey } from './member';
 import { stringifyValue, toJsonText } from './stringify';
 
@@ -20,8 +22,6 @@ interface FunctionDefinition extends FunctionDoc {
   maxArgs: number;
   fn: BuiltinFunction;
 }
-
-const DEEP_EQUAL_DEPTH = 64;
 
 /**
  * `needle in container` and `contains(container, needle)`: a member of an array (objects compared deeply),
@@ -45,26 +45,6 @@ export function containsValue(container: unknown, needle: unknown): boolean {
   return false;
 }
 
-/** Structural equality of JSON-like values; depth-limited so a cyclic value ends in false, not a stack overflow. */
-export function deepEqual(a: unknown, b: unknown, depth = 0): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
-  if (depth > DEEP_EQUAL_DEPTH) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i], depth + 1)) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const aKeys = Object.keys(a);
-  if (aKeys.length !== Object.keys(b).length) return false;
-  for (const key of aKeys) {
-    if (!Object.hasOwn(b, key)) return false;
-    if (!deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
-
 /** A number from a number or a numeric string; anything else (and NaN) is undefined. */
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
@@ -85,10 +65,6 @@ function numbersOf(args: unknown[]): number[] | undefined {
     out.push(n);
   }
   return out;
-}
-
-function isObjectRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Text functions also take numbers and booleans as their text; other values give undefined. */
@@ -119,19 +95,19 @@ function number(x: unknown): number | undefined {
 
 function len(x: unknown): number | undefined {
   if (typeof x === 'string' || Array.isArray(x)) return x.length;
-  if (isObjectRecord(x)) return Object.keys(x).length;
+  if (isPlainObject(x)) return Object.keys(x).length;
   return undefined;
 }
 
 function keys(x: unknown): unknown[] | undefined {
   if (Array.isArray(x)) return x.map((_, i) => i);
-  if (isObjectRecord(x)) return Object.keys(x);
+  if (isPlainObject(x)) return Object.keys(x);
   return undefined;
 }
 
 function values(x: unknown): unknown[] | undefined {
   if (Array.isArray(x)) return x.slice();
-  if (isObjectRecord(x)) return Object.values(x);
+  if (isPlainObject(x)) return Object.values(x);
   return undefined;
 }
 

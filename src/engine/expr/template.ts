@@ -6,6 +6,7 @@
 // expression's value with its type; otherwise each template's value is stringified and spliced into the text.
 
 import type { CompiledValue, ExpressionProblem, TemplateSpan } from './exprTypes';
+import type { JsonPath } from '../../shared/jsonPath';
 import type { Scope } from './scope';
 import { getCompiledExpression } from './compileCache';
 import { defineField, type Evaluator } from './evaluate';
@@ -13,7 +14,6 @@ import { ExpressionSyntaxError } from './expressionSyntaxError';
 import { stringifyValue } from './stringify';
 import { scanTemplateString } from './templateScan';
 
-export type JsonPath = (string | number)[];
 
 /** A problem in a value: `path` is the JSON path inside the value, `start`/`end` offsets into that string. */
 export type ValueProblem = ExpressionProblem & { path: JsonPath };

@@ -11,7 +11,7 @@
 
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { defineNodeType, flow } from '../../api/authoring';
+import { defineNodeType, flow } from '../authoring';
 import type { Diagnostic } from '../model/diagnostics';
 import { lineOf, loadErrorDiagnostic, ModuleLoadError, readText } from './loadErrors';
 import { loadModule } from './moduleLoader';

@@ -3,10 +3,11 @@
 // placing its diagnostics in the `.flow.ts` text with `locate`.
 
 import { resolve } from 'node:path';
-import { isMarkedFlow } from '../../api/authoring';
+import { isMarkedFlow } from '../authoring';
 import type { Diagnostic, Range } from '../model/diagnostics';
 import { bundleModule, type BundleOptions } from './bundleModule';
-import { createFlowSourceLocator, type FlowSourceLocator, type JsonPath } from './locateFlowSource';
+import { createFlowSourceLocator, type FlowSourceLocator } from './locateFlowSource';
+import type { JsonPath } from '../../shared/jsonPath';
 import { readSourceFile, SourceFileError } from './readSourceFile';
 
 export { findFlowCallRange, findNodeRanges } from './locateFlowSource';

@@ -14,14 +14,26 @@
 // - Array indices count elements as written; after a spread (`...base`) they are no longer known.
 // - Keys may be identifiers, strings or numbers; computed keys and spreads are skipped; method shorthand
 //   (`code(ctx) { ... }`) is recorded under its name.
-// - A `/` is read as the start of a regular expression after one of `( , = : [ ! & | ? { } ; + - * % < > ~ ^`
-//   or at the start, else as a division. A regular expression after a keyword (`return /x/`) can mislead it.
+// - Comments, strings, template literals and regular expressions are told apart by the lexical rules of
+//   scanJavaScript.ts, shared with rewriteImportMeta.ts (so `return /x/` is a regular expression in both).
 
 import type { Range } from '../model/diagnostics';
+import type { JsonPath } from '../../shared/jsonPath';
 import { LineIndex } from '../model/lineIndex';
+import {
+  commentEnd,
+  endsAtSubstitution,
+  isIdentifierPart,
+  isIdentifierStart,
+  isSpace,
+  regexEnd,
+  slashStartsRegex,
+  stringEnd,
+  templateTextEnd,
+  wordEnd,
+} from './scanJavaScript';
 
 /** A JSON path into the flow definition, as diagnostics carry it. */
-export type JsonPath = readonly (string | number)[];
 
 export interface FlowSourceLocator {
   /** The `flow` identifier of the `flow(...)` call, if the text has one. */
@@ -113,29 +125,7 @@ function collectNodes(flowOrBody: LiteralValue, out: Map<string, Range>, toRange
 
 const CLOSERS = new Set([',', ')', ']', '}']);
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-const REGEX_AFTER = new Set(['(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^', '']);
 // Character tests by code: this runs over every character of the file.
-function isIdentifierStart(ch: string | undefined): boolean {
-  if (ch === undefined) return false;
-  const c = ch.charCodeAt(0);
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
-}
-
-function isIdentifierPart(ch: string | undefined): boolean {
-  return isIdentifierStart(ch) || isDigit(ch);
-}
-
-function isDigit(ch: string | undefined): boolean {
-  if (ch === undefined) return false;
-  const c = ch.charCodeAt(0);
-  return c >= 48 && c <= 57;
-}
-
-function isSpace(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
-}
-
 class Scanner {
   private pos = 0;
 
@@ -156,7 +146,7 @@ class Scanner {
       if (isIdentifierStart(ch)) {
         const start = this.pos;
         const word = this.readIdentifier();
-        previous = word[word.length - 1];
+        previous = word;
         if (word !== 'flow') continue;
         const argumentStart = this.callArgumentStart();
         if (argumentStart === undefined) continue;
@@ -291,14 +281,13 @@ class Scanner {
       if (text[this.pos] === ']') this.pos += 1;
       return undefined;
     }
-    if (isIdentifierStart(ch) || isDigit(ch)) return this.readIdentifier();
+    if (isIdentifierPart(ch)) return this.readIdentifier();
     return undefined;
   }
 
   private readIdentifier(): string {
     const start = this.pos;
-    this.pos += 1;
-    while (this.pos < this.text.length && isIdentifierPart(this.text[this.pos])) this.pos += 1;
+    this.pos = wordEnd(this.text, start);
     return this.text.slice(start, this.pos);
   }
 
@@ -345,6 +334,13 @@ class Scanner {
         continue;
       }
       if (closers.length === 0 && CLOSERS.has(ch)) break;
+      if (isIdentifierPart(ch)) {
+        const start = this.pos;
+        this.pos = wordEnd(text, start);
+        previous = text.slice(start, this.pos);
+        lastEnd = this.pos;
+        continue;
+      }
       if (ch in OPENERS) closers.push(OPENERS[ch]);
       else if (ch === ')' || ch === ']' || ch === '}') closers.pop();
       previous = ch;
@@ -363,18 +359,10 @@ class Scanner {
   private skipNonCode(previous: string): boolean {
     const text = this.text;
     const ch = text[this.pos];
-    const next = text[this.pos + 1];
-    this.endedInComment = false;
-    if (ch === '/' && next === '/') {
-      const end = text.indexOf('\n', this.pos);
-      this.pos = end === -1 ? text.length : end;
-      this.endedInComment = true;
-      return true;
-    }
-    if (ch === '/' && next === '*') {
-      const end = text.indexOf('*/', this.pos + 2);
-      this.pos = end === -1 ? text.length : end + 2;
-      this.endedInComment = true;
+    const afterComment = commentEnd(text, this.pos);
+    this.endedInComment = afterComment !== undefined;
+    if (afterComment !== undefined) {
+      this.pos = afterComment;
       return true;
     }
     if (ch === '"' || ch === "'") {
@@ -385,8 +373,8 @@ class Scanner {
       this.skipTemplate();
       return true;
     }
-    if (ch === '/' && REGEX_AFTER.has(previous)) {
-      this.skipRegex();
+    if (ch === '/' && slashStartsRegex(previous)) {
+      this.pos = regexEnd(text, this.pos);
       return true;
     }
     return false;
@@ -404,54 +392,16 @@ class Scanner {
 
   /** At a quote; ends past the closing quote (or at the end of the line of an unterminated string). */
   private skipString(): void {
-    const text = this.text;
-    const quote = text[this.pos];
-    this.pos += 1;
-    while (this.pos < text.length) {
-      const ch = text[this.pos];
-      if (ch === '\\') this.pos += 2;
-      else if (ch === quote) {
-        this.pos += 1;
-        return;
-      } else if (ch === '\n') return;
-      else this.pos += 1;
-    }
+    this.pos = stringEnd(this.text, this.pos);
   }
 
   /** At a backtick; ends past the closing one, skipping `${ ... }` substitutions as code. */
   private skipTemplate(): void {
     const text = this.text;
-    this.pos += 1;
-    while (this.pos < text.length) {
-      const ch = text[this.pos];
-      if (ch === '\\') this.pos += 2;
-      else if (ch === '`') {
-        this.pos += 1;
-        return;
-      } else if (ch === '$' && text[this.pos + 1] === '{') {
-        this.pos += 2;
-        this.skipExpression();
-        if (text[this.pos] === '}') this.pos += 1;
-      } else this.pos += 1;
-    }
-  }
-
-  /** At the opening `/`; ends past the flags. */
-  private skipRegex(): void {
-    const text = this.text;
-    let inClass = false;
-    this.pos += 1;
-    while (this.pos < text.length) {
-      const ch = text[this.pos];
-      if (ch === '\\') this.pos += 2;
-      else if (ch === '\n') return;
-      else if (ch === '[') (inClass = true), (this.pos += 1);
-      else if (ch === ']') (inClass = false), (this.pos += 1);
-      else if (ch === '/' && !inClass) {
-        this.pos += 1;
-        while (this.pos < text.length && isIdentifierPart(text[this.pos])) this.pos += 1;
-        return;
-      } else this.pos += 1;
+    this.pos = templateTextEnd(text, this.pos + 1);
+    while (endsAtSubstitution(text, this.pos)) {
+      this.skipExpression();
+      this.pos = templateTextEnd(text, text[this.pos] === '}' ? this.pos + 1 : this.pos);
     }
   }
 }

@@ -5,9 +5,20 @@
 // right.
 //
 // A light scanner finds them: it skips comments, strings, template literal text (not the `${...}` in it) and
-// regular expressions, so `"import.meta"` in a string is left alone. Like locateFlowSource.ts, it reads a `/` as
-// the start of a regular expression after an operator, an opening bracket, `,` `;` `:` or a keyword that takes
-// an expression (`return /x/`), else as a division.
+// regular expressions, so `"import.meta"` in a string is left alone. Its lexical rules (where each ends, when a
+// `/` starts a regular expression) are scanJavaScript.ts's, shared with locateFlowSource.ts.
+
+import {
+  commentEnd,
+  endsAtSubstitution,
+  isIdentifierPart,
+  isSpace,
+  regexEnd,
+  slashStartsRegex,
+  stringEnd,
+  templateTextEnd,
+  wordEnd,
+} from './scanJavaScript';
 
 const META = 'import.meta';
 const CALL = '_weftMeta()';
@@ -15,9 +26,6 @@ const CALL = '_weftMeta()';
 const HELPER =
   "\nfunction _weftMeta() { return _weftMetaValue || (_weftMetaValue = { url: require('node:url').pathToFileURL(__filename).href, " +
   'filename: __filename, dirname: __dirname }); } var _weftMetaValue;';
-
-const BEFORE_REGEX = new Set('([{,;:=!&|?+-*%<>~^}'.split(''));
-const KEYWORDS_BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
 /** `code` with each `import.meta` outside strings, comments and regular expressions rewritten (see above). */
 export function rewriteImportMeta(code: string): string {
@@ -38,91 +46,53 @@ function findImportMeta(code: string): number[] {
   // For each `${` of a template literal we are inside: the brace depth at which its `}` closes it.
   const templates: number[] = [];
   let depth = 0;
-  let regexAllowed = true;
+  // The last code token (scanJavaScript.ts): tells a regular expression from a division.
+  let previous = '';
   let i = 0;
   while (i < code.length) {
     const c = code[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    const afterComment = commentEnd(code, i);
+    if (isSpace(c)) {
       i += 1;
-    } else if (c === '/' && code[i + 1] === '/') {
-      const end = code.indexOf('\n', i);
-      i = end === -1 ? code.length : end;
-    } else if (c === '/' && code[i + 1] === '*') {
-      const end = code.indexOf('*/', i + 2);
-      i = end === -1 ? code.length : end + 2;
+    } else if (afterComment !== undefined) {
+      i = afterComment;
     } else if (c === '"' || c === "'") {
-      i = skipString(code, i);
-      regexAllowed = false;
+      i = stringEnd(code, i);
+      previous = 'x';
     } else if (c === '`') {
-      i = skipTemplateText(code, i + 1, templates, depth);
-      regexAllowed = templates.length > 0 && templates[templates.length - 1] === depth && code[i - 1] === '{';
-    } else if (c === '/' && regexAllowed) {
-      i = skipRegex(code, i);
-      regexAllowed = false;
+      i = templateText(code, i + 1, templates, depth);
+      previous = endsAtSubstitution(code, i) ? '{' : 'x';
+    } else if (c === '/' && slashStartsRegex(previous)) {
+      i = regexEnd(code, i);
+      previous = 'x';
     } else if (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth) {
       templates.pop();
-      i = skipTemplateText(code, i + 1, templates, depth);
-      regexAllowed = templates.length > 0 && templates[templates.length - 1] === depth && code[i - 1] === '{';
-    } else if (isIdentifierChar(c)) {
-      let end = i + 1;
-      while (end < code.length && isIdentifierChar(code[end])) end += 1;
+      i = templateText(code, i + 1, templates, depth);
+      previous = endsAtSubstitution(code, i) ? '{' : 'x';
+    } else if (isIdentifierPart(c)) {
+      let end = wordEnd(code, i);
       const word = code.slice(i, end);
-      if (word === 'import' && code.startsWith(META, i) && !isIdentifierChar(code[i + META.length] ?? '') && code[i - 1] !== '.') {
+      if (word === 'import' && code.startsWith(META, i) && !isIdentifierPart(code[i + META.length]) && code[i - 1] !== '.') {
         found.push(i);
         end = i + META.length;
-        regexAllowed = false;
+        previous = 'x';
       } else {
-        regexAllowed = KEYWORDS_BEFORE_EXPRESSION.has(word);
+        previous = word;
       }
       i = end;
     } else {
       if (c === '{') depth += 1;
       else if (c === '}') depth -= 1;
-      regexAllowed = BEFORE_REGEX.has(c);
+      previous = c;
       i += 1;
     }
   }
   return found;
 }
 
-function skipString(code: string, start: number): number {
-  const quote = code[start];
-  let i = start + 1;
-  while (i < code.length && code[i] !== quote && code[i] !== '\n') i += code[i] === '\\' ? 2 : 1;
-  return i + 1;
-}
-
-/** From inside a template literal's text: past its closing backquote, or past a `${` (recorded in `templates`). */
-function skipTemplateText(code: string, start: number, templates: number[], depth: number): number {
-  let i = start;
-  while (i < code.length) {
-    const c = code[i];
-    if (c === '\\') i += 2;
-    else if (c === '`') return i + 1;
-    else if (c === '$' && code[i + 1] === '{') {
-      templates.push(depth);
-      return i + 2;
-    } else i += 1;
-  }
-  return i;
-}
-
-function skipRegex(code: string, start: number): number {
-  let i = start + 1;
-  let inClass = false;
-  while (i < code.length && code[i] !== '\n') {
-    const c = code[i];
-    if (c === '\\') i += 2;
-    else {
-      if (c === '[') inClass = true;
-      else if (c === ']') inClass = false;
-      else if (c === '/' && !inClass) return i + 1;
-      i += 1;
-    }
-  }
-  return i;
-}
-
-function isIdentifierChar(c: string): boolean {
-  return /[\p{ID_Continue}$\u200c\u200d]/u.test(c);
+/** Template text from `start`: past its closing backquote, or past a `${` (recorded in `templates`). */
+function templateText(code: string, start: number, templates: number[], depth: number): number {
+  const end = templateTextEnd(code, start);
+  if (endsAtSubstitution(code, end)) templates.push(depth);
+  return end;
 }

@@ -13,7 +13,7 @@ import { SCOPE_ROOTS } from '../expr/scope';
 import { closestName } from './closestName';
 import type { CompileContext, GraphScope, ReferenceUse } from './compileContext';
 import type { SecretRead } from './compiledFlow';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
 import { answerUpstream } from './upstream';
 import type { UpstreamQuery } from './upstream';
 

@@ -5,7 +5,8 @@ import type { Reference } from '../expr/exprTypes';
 import type { CompiledNode } from './compiledFlow';
 import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics';
 import type { NodeRegistry } from '../nodes/registry';
-import type { JsonPath, SourceLocator, SourceSpan } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import type { SourceLocator, SourceSpan } from './sourceLocator';
 
 /** One graph's view for reference checks: the flow itself, or a loop body inside a node of its parent. */
 export interface GraphScope {

@@ -28,7 +28,8 @@ import { describeIssues } from './schemaIssues';
 import { checkSubflowRecursion } from './subflowRecursion';
 import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
-import type { JsonPath, SourceLocator } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import type { SourceLocator } from './sourceLocator';
 
 export interface CompileOptions {
   /** Absolute path of the source file: put on diagnostics and the flow, and handed to node types (relative paths). */

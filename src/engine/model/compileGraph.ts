@@ -23,7 +23,7 @@ import type { EdgeDefinition, NodeDefinition, RetryDefinition } from './flowSche
 import { orderGraph } from './graphOrder';
 import { describeIssues } from './schemaIssues';
 import { forEachTemplateReference } from './templateReferences';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
 import { findUnreachable } from './unreachableNodes';
 import type { LivenessEdge } from './unreachableNodes';
 

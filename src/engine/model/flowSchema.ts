@@ -3,9 +3,9 @@
 // the node registry (each type owns its config schema); here a config is any object.
 
 import { z } from 'zod';
+import { NODE_ID_PATTERN } from '../../shared/nodeId';
 
 export const FLOW_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const nodeIdSchema = z
   .string()

@@ -7,6 +7,7 @@
 // types (with their titles) while still allowing any string, for a workspace's own types.
 
 import { z } from 'zod';
+import { isPlainObject } from '../../shared/isPlainObject';
 import type { NodeRegistry } from '../nodes/registry';
 import { flowSchema } from './flowSchema';
 
@@ -46,7 +47,7 @@ export function generateFlowJsonSchema(registry: NodeRegistry): object {
 function nodeItemSchema(schema: JsonSchema): JsonSchema | undefined {
   const nodes = (schema.properties as Record<string, JsonSchema> | undefined)?.nodes;
   const items = nodes?.items;
-  return items && typeof items === 'object' && !Array.isArray(items) ? (items as JsonSchema) : undefined;
+  return isPlainObject(items) ? (items as JsonSchema) : undefined;
 }
 
 /**

@@ -5,8 +5,10 @@
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import type { Diagnostic, Range } from './diagnostics';
+import { stringOffsetAt } from './jsonStringOffsets';
 import { LineIndex } from './lineIndex';
-import type { JsonPath, SourceLocator, SourceSpan } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import type { SourceLocator, SourceSpan } from './sourceLocator';
 
 export type { JsonNode };
 
@@ -96,7 +98,7 @@ export class JsonSource implements SourceLocator {
   stringOffsetAt(path: JsonPath, index: number): number | undefined {
     const node = this.nodeAt(path);
     if (!node || node.type !== 'string') return undefined;
-    return rawStringOffset(this.text, node, index);
+    return stringOffsetAt(this.text, node, index);
   }
 
   locate(path: JsonPath): SourceSpan | undefined {
@@ -114,8 +116,8 @@ export class JsonSource implements SourceLocator {
   locateInString(path: JsonPath, start: number, end: number): SourceSpan | undefined {
     const node = this.nodeAt(path);
     if (!node || node.type !== 'string') return this.locate(path);
-    const from = rawStringOffset(this.text, node, start);
-    const to = rawStringOffset(this.text, node, Math.max(start, end));
+    const from = stringOffsetAt(this.text, node, start);
+    const to = stringOffsetAt(this.text, node, Math.max(start, end));
     return this.span(from, to - from);
   }
 
@@ -270,20 +272,6 @@ function childOf(node: JsonNode, segment: string | number): JsonNode | undefined
     if (property && property[0]?.value === String(segment)) return property[1];
   }
   return undefined;
-}
-
-/** Maps value index -> raw offset in the document by walking the literal's escapes. */
-function rawStringOffset(text: string, node: JsonNode, index: number): number {
-  const contentStart = node.offset + 1;
-  const contentEnd = node.offset + node.length - 1;
-  let raw = contentStart;
-  let valueIndex = 0;
-  while (valueIndex < index && raw < contentEnd) {
-    if (text.charCodeAt(raw) === 92 /* \ */) raw += text.charCodeAt(raw + 1) === 117 /* u */ ? 6 : 2;
-    else raw += 1;
-    valueIndex++;
-  }
-  return Math.min(raw, Math.max(contentStart, contentEnd));
 }
 
 /** The value as plain objects (jsonc-parser's own makes prototype-less ones). */

@@ -4,7 +4,7 @@
 
 import type { z } from 'zod';
 import { closestName } from './closestName';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
 import { defOf } from './zodDef';
 
 export interface IssueReport {

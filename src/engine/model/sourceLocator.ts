@@ -3,8 +3,8 @@
 // `.flow.ts` default export) is located by the caller's `locate` function, if it gave one, with no offsets.
 
 import type { Range } from './diagnostics';
+import type { JsonPath } from '../../shared/jsonPath';
 
-export type JsonPath = (string | number)[];
 
 export interface SourceSpan {
   range: Range;

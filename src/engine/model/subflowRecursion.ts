@@ -11,7 +11,9 @@ import { readSourceFile } from '../load/readSourceFile';
 import { MAX_SUBFLOW_DEPTH } from '../nodes/subflow';
 import type { CompileContext } from './compileContext';
 import { parseJsonSource } from './jsonSource';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import { isPlainObject } from '../../shared/isPlainObject';
+import { flowFileKind } from '../../shared/flowFiles';
 
 const MAX_FILES_FOLLOWED = 200;
 
@@ -77,29 +79,25 @@ function subflowCalls(definition: unknown, file: string): SubflowCall[] {
   const walk = (nodes: unknown, base: JsonPath): void => {
     if (!Array.isArray(nodes)) return;
     nodes.forEach((node: unknown, i) => {
-      if (!isObject(node) || !isObject(node.config)) return;
+      if (!isPlainObject(node) || !isPlainObject(node.config)) return;
       const config = node.config;
       if (node.type === 'subflow' && typeof config.flow === 'string' && config.flow !== '' && !config.flow.includes('{{')) {
         calls.push({ path: [...base, i, 'config', 'flow'], target: resolve(dirname(file), config.flow) });
       }
-      if (isObject(config.body)) walk(config.body.nodes, [...base, i, 'config', 'body', 'nodes']);
+      if (isPlainObject(config.body)) walk(config.body.nodes, [...base, i, 'config', 'body', 'nodes']);
     });
   };
-  if (isObject(definition)) walk(definition.nodes, ['nodes']);
+  if (isPlainObject(definition)) walk(definition.nodes, ['nodes']);
   return calls;
 }
 
 /** A `.flow.json` file's value; undefined for anything else or anything unreadable (its own compile reports that). */
 function readFlowJson(file: string): unknown {
-  if (!file.endsWith('.flow.json')) return undefined;
+  if (flowFileKind(file) !== 'json') return undefined;
   try {
     const json = parseJsonSource(readSourceFile(file), file);
     return json.errors.length > 0 ? undefined : json.value;
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -7,7 +7,7 @@ import { getCompiledExpression } from '../expr/compileCache';
 import type { ExprNode, Reference } from '../expr/exprTypes';
 import { collectReferences } from '../expr/references';
 import { findTemplates } from '../expr/template';
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
 
 /** Deeper values are not walked (compileValue reports them). */
 const MAX_DEPTH = 1000;

@@ -8,7 +8,8 @@
 // in it is an unbounded recursion. Only schemas reachable from the root (through any keyword) count; the walks
 // are iterative, so a deeply nested schema cannot overflow the stack here either.
 
-import type { JsonPath } from './sourceLocator';
+import type { JsonPath } from '../../shared/jsonPath';
+import { isPlainObject } from '../../shared/isPlainObject';
 
 const SAME_VALUE_LISTS = ['allOf', 'anyOf', 'oneOf'];
 const SAME_VALUE_SCHEMAS = ['not', 'if', 'then', 'else'];
@@ -86,16 +87,16 @@ function reachableSchemas(schema: unknown): JsonPath[] {
 }
 
 function deeperOf(node: unknown, path: JsonPath): JsonPath[] {
-  if (!isObject(node)) return [];
+  if (!isPlainObject(node)) return [];
   const paths: JsonPath[] = [];
-  for (const keyword of DEEPER_SCHEMAS) if (isObject(node[keyword])) paths.push([...path, keyword]);
+  for (const keyword of DEEPER_SCHEMAS) if (isPlainObject(node[keyword])) paths.push([...path, keyword]);
   for (const keyword of DEEPER_LISTS) {
     const list = node[keyword];
     if (Array.isArray(list)) list.forEach((_sub, i) => paths.push([...path, keyword, i]));
   }
   for (const keyword of DEEPER_MAPS) {
     const map = node[keyword];
-    if (isObject(map)) for (const name of Object.keys(map)) paths.push([...path, keyword, name]);
+    if (isPlainObject(map)) for (const name of Object.keys(map)) paths.push([...path, keyword, name]);
   }
   return paths;
 }
@@ -106,7 +107,7 @@ function keyOf(path: JsonPath): string {
 }
 
 function edgesOf(node: unknown, path: JsonPath): Edge[] {
-  if (!isObject(node)) return [];
+  if (!isPlainObject(node)) return [];
   const edges: Edge[] = [];
   if (typeof node.$ref === 'string') {
     const target = localPointer(node.$ref);
@@ -117,13 +118,13 @@ function edgesOf(node: unknown, path: JsonPath): Edge[] {
     if (Array.isArray(list)) list.forEach((_sub, i) => edges.push({ to: [...path, keyword, i] }));
   }
   for (const keyword of SAME_VALUE_SCHEMAS) {
-    if (isObject(node[keyword])) edges.push({ to: [...path, keyword] });
+    if (isPlainObject(node[keyword])) edges.push({ to: [...path, keyword] });
   }
   for (const keyword of SAME_VALUE_MAPS) {
     const map = node[keyword];
-    if (!isObject(map)) continue;
+    if (!isPlainObject(map)) continue;
     // `dependencies` may also hold lists of property names: only its schemas apply to the value.
-    for (const [name, sub] of Object.entries(map)) if (isObject(sub)) edges.push({ to: [...path, keyword, name] });
+    for (const [name, sub] of Object.entries(map)) if (isPlainObject(sub)) edges.push({ to: [...path, keyword, name] });
   }
   return edges;
 }
@@ -149,12 +150,8 @@ function valueAt(root: unknown, path: JsonPath): unknown {
   let value = root;
   for (const key of path) {
     if (Array.isArray(value)) value = value[Number(key)];
-    else if (isObject(value) && Object.prototype.hasOwnProperty.call(value, key)) value = value[key];
+    else if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key)) value = value[key];
     else return undefined;
   }
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

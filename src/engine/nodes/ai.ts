@@ -55,7 +55,8 @@ export const aiConfigSchema = z
   .refine((config) => config.prompt !== undefined || config.messages !== undefined, {
     message: 'the ai node needs a prompt or messages',
     path: ['prompt'],
-  });
+  })
+  .meta({ examples: [{ model: 'gpt-4o-mini', prompt: '{{ input }}' }] });
 
 export type AiConfig = z.infer<typeof aiConfigSchema>;
 

@@ -36,7 +36,7 @@ export interface CodeConfig {
 const codeConfigSchema = z
   .object({
     code: z.union([
-      z.string().min(1, 'A code node needs some code.'),
+      z.string().min(1, 'A code node needs some code.').meta({ examples: ['return input;'] }),
       z.custom<CodeFunction>((value) => typeof value === 'function', 'Expected JavaScript code (a string), or a function in a .flow.ts'),
     ]),
     timeoutMs: z.number().int().positive().optional(),

@@ -25,7 +25,8 @@ export const httpConfigSchema = z
       .min(1, 'the url is empty')
       // A literal URL is checked now, at compile time; a computed one when the node runs.
       .refine((url) => isTemplateString(url) || isHttpUrl(url), 'expected an http:// or https:// URL')
-      .describe('The URL; may hold {{ templates }}.'),
+      .describe('The URL; may hold {{ templates }}.')
+      .meta({ examples: ['https://example.com'] }),
     headers: orTemplate(z.record(z.string(), scalar), 'an object of header values')
       .optional()
       .describe('Request headers, name to value.'),

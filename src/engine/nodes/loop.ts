@@ -28,14 +28,15 @@ export const loopNodeType = defineNodeType<LoopConfig, PreparedLoop>({
   ].join('\n'),
   configSchema: z
     .object({
-      items: z.unknown().describe('A template giving an array, e.g. "{{ input.orders }}".'),
+      items: z.unknown().describe('A template giving an array, e.g. "{{ input.orders }}".').meta({ examples: ['{{ input.items }}'] }),
       body: z
         .object({
           nodes: z.array(nodeSchema).min(1),
           edges: z.array(edgeSchema).optional(),
           output: z.unknown().optional(),
         })
-        .strict(),
+        .strict()
+        .meta({ examples: [{ nodes: [{ id: 'each', type: 'log', config: { message: '{{ item }}' } }] }] }),
       concurrency: z.number().int().min(1).optional(),
       maxIterations: z.number().int().min(1).optional(),
     })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPlainObject } from '../run/buildInput';
+import { isPlainObject } from '../../shared/isPlainObject';
 import { defineNodeType } from './nodeType';
 
 interface MergeConfig {

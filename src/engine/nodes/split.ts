@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { seededRandom } from './seededRandom';
+import { PORT_NAME_PATTERN } from '../../shared/nodeId';
 import { defineNodeType } from './nodeType';
 
 interface SplitConfig {
@@ -21,7 +22,7 @@ export const splitNodeType = defineNodeType<SplitConfig>({
   configSchema: z
     .object({
       branches: z
-        .array(z.object({ port: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a port is a name'), weight: z.number().min(0) }).strict())
+        .array(z.object({ port: z.string().regex(PORT_NAME_PATTERN, 'a port is a name'), weight: z.number().min(0) }).strict())
         .min(1),
       seed: z.union([z.string(), z.number()]).optional(),
     })

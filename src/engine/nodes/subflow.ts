@@ -13,7 +13,7 @@ export const subflowNodeType = defineNodeType<{ flow: string; input?: unknown }>
     'Runs the flow at `flow` (a path relative to this file) with `input` (default: this node\'s input) and',
     "outputs the child run's output. The child run is recorded with `parentExecutionId`.",
   ].join('\n'),
-  configSchema: z.object({ flow: z.string().min(1), input: z.unknown().optional() }).strict(),
+  configSchema: z.object({ flow: z.string().min(1).meta({ examples: ['./other.flow.json'] }), input: z.unknown().optional() }).strict(),
   ports: ['out'],
   run: async (ctx) => {
     const input = ctx.config.input === undefined ? ctx.input : ctx.config.input;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CompiledValue } from '../expr/exprTypes';
+import { PORT_NAME_PATTERN } from '../../shared/nodeId';
 import { conditionSchema } from './conditionConfig';
 import { defineNodeType } from './nodeType';
 
@@ -25,7 +26,7 @@ export const switchNodeType = defineNodeType<SwitchConfig, { port: readonly stri
   configSchema: z
     .object({
       cases: z
-        .array(z.object({ port: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a port is a name'), condition: conditionSchema }).strict())
+        .array(z.object({ port: z.string().regex(PORT_NAME_PATTERN, 'a port is a name'), condition: conditionSchema }).strict())
         .min(1),
     })
     .strict(),

@@ -43,4 +43,4 @@ export function configError(nodeType: string, field: string, expected: string, v
 }
 
 // One definition for the engine: node types import it from here with the other config helpers.
-export { isPlainObject } from '../run/buildInput';
+export { isPlainObject } from '../../shared/isPlainObject';

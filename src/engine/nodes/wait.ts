@@ -25,7 +25,8 @@ export const waitNodeType = defineNodeType<WaitConfig>({
       until: z.string().optional(),
     })
     .strict()
-    .refine((c) => c.ms !== undefined || c.until !== undefined, { message: 'a wait needs `ms` or `until`' }),
+    .refine((c) => c.ms !== undefined || c.until !== undefined, { message: 'a wait needs `ms` or `until`' })
+    .meta({ examples: [{ ms: 1000 }] }),
   ports: ['out'],
   run: async (ctx) => {
     const saved = ctx.savedState as WaitState | undefined;

@@ -2,6 +2,7 @@
 // with `map` the object of mapped fields. All objects merge (later keys win); any non-object makes an array
 // in edge order; a single contribution is used as it is.
 
+import { isPlainObject } from '../../shared/isPlainObject';
 import type { Scope } from '../expr/scope';
 import type { CompiledNode } from '../model/compiledFlow';
 import type { InputContribution } from '../nodes/nodeType';
@@ -42,8 +43,4 @@ export function combineContributions(contributions: readonly InputContribution[]
     return merged;
   }
   return contributions.map((c) => c.value);
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,8 @@
 // In-file test expectations match as a subset (spec section 9): every key given must match deeply; arrays
 // must have the same length and match element by element.
 
+import { isPlainObject } from '../../shared/isPlainObject';
+
 export interface Mismatch {
   /** Where, as a path like `output.items[2].id`. */
   path: string;
@@ -21,7 +23,7 @@ export function matchSubset(expected: unknown, actual: unknown, path: string, ou
     for (let i = 0; i < expected.length; i++) matchSubset(expected[i], actual[i], `${path}[${i}]`, out);
     return;
   }
-  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+  if (!isPlainObject(actual)) {
     out.push({ path, expected, actual });
     return;
   }

@@ -112,7 +112,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         setNodeFields: ({ nodeId, ...fields }) => applyEdits((text) => setNodeFields(text, nodeId, fields)),
         addNode: async ({ type, position, into, positions }) => {
           let id = '';
-          const schema = this.paletteEntries().find((p) => p.type === type)?.configSchema;
+          const schema = this.registry().get(type)?.configSchema;
           await applyEdits((text) => {
             const added = addNode(text, type, position, { into, positions, config: starterConfig(schema) });
             id = added.id;

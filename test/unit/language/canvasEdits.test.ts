@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { applyEdits, parse, type Edit } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from '../../../src/engine/model/compileFlow';
+import { z } from 'zod';
 import { addNode, connect, deleteElements, moveNodes, setNodeFields, starterConfig, uniqueNodeId } from '../../../src/language/canvasEdits';
 
 const SAMPLES = join(__dirname, '../../../samples');
@@ -210,10 +211,8 @@ describe('addNode', () => {
   });
 
   it('starts configs from the required properties of the schema', () => {
-    expect(starterConfig({ type: 'object', properties: { url: { type: 'string' }, level: { enum: ['info', 'warn'] }, n: { type: 'number' } }, required: ['url', 'level'] })).toEqual({
-      url: '',
-      level: 'info',
-    });
+    const schema = z.object({ url: z.string(), level: z.enum(['info', 'warn']), n: z.number().optional() });
+    expect(starterConfig(schema)).toEqual({ url: '', level: 'info' });
   });
 });
 

@@ -66,7 +66,8 @@ describe('quick fixes', () => {
     const text = '{\n\t// tabs\n\t"version": 1,\n\t"id": "v",\n\t"nodes": [{ "id": "a", "type": "log", "config": { "message": "{{ variables.who }}" } }]\n}\n';
     const [add] = actionsFor(text, 'unknown-reference');
     const fixed = applyEdits(text, add.edits);
-    expect(fixed).toContain('\n\t"variables": {\n\t\t"who": ""\n\t}\n}');
+    // A short value is written inline (as the canvas writes it), on its own line of the multi-line root.
+    expect(fixed).toContain('} }],\n\t"variables": { "who": "" }\n}');
     expect(fixed).toContain('// tabs');
     expect(errorsOf(fixed)).toEqual([]);
   });
@@ -86,11 +87,11 @@ describe('quick fixes', () => {
     // ACT
     const [action] = actionsFor(text, 'invalid-config');
     // ASSERT
-    expect(action.title).toBe(`Add the missing key 'cases': [{ "port": "", "condition": "" }]`);
+    expect(action.title).toBe(`Add the missing key 'cases': [{ "port": "port", "condition": "{{ input.total > 100 }}" }]`);
     const fixed = applyEdits(text, action.edits);
-    expect(fixed).toContain('{ "id": "other", "type": "switch", "config": { "cases": [{ "port": "", "condition": "" }] } }');
-    // What is left is filling in the placeholders.
-    expect(documentOf(fixed).diagnostics.filter((d) => d.data?.missingKey !== undefined)).toEqual([]);
+    expect(fixed).toContain('{ "id": "other", "type": "switch", "config": { "cases": [{ "port": "port", "condition": "{{ input.total > 100 }}" }] } }');
+    // The placeholders pass the schema they came from: what is left is editing them.
+    expect(documentOf(fixed).diagnostics.filter((d) => d.code === 'invalid-config')).toEqual([]);
   });
 
   it('invalid-config: creates the config when the node has none, inline on a one-line node', () => {
@@ -122,7 +123,7 @@ describe('quick fixes', () => {
     const [action] = actionsFor(text, 'invalid-config');
     const fixed = applyEdits(text, action.edits);
     expect(fixed).toContain(
-      '{ "id": "s", "type": "split", "config": {\n            "seed": 1,\n            "branches": [\n                {\n                    "port": "",\n                    "weight": 0\n                }\n            ]\n        } }',
+      '{ "id": "s", "type": "split", "config": {\n            "seed": 1,\n            "branches": [{ "port": "port", "weight": 0 }]\n        } }',
     );
     expect(fixed.split('\n').slice(0, 11).join('\n')).toBe(text.split('\n').slice(0, 11).join('\n'));
     expect(documentOf(fixed).diagnostics.filter((d) => d.data?.missingKey === 'branches')).toEqual([]);

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineNodeType, flow } from '../../../../src/api/authoring';
+import { defineNodeType, flow } from '../../../../src/engine/authoring';
 import { bundleBuildCount, bundleModule } from '../../../../src/engine/load/bundleModule';
 
 const FIXTURES = join(__dirname, '../../../fixtures/flowts');

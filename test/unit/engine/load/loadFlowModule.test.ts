@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isMarkedFlow } from '../../../../src/api/authoring';
+import { isMarkedFlow } from '../../../../src/engine/authoring';
 import { loadFlowModule } from '../../../../src/engine/load/loadFlowModule';
 
 const FIXTURES = join(__dirname, '../../../fixtures/flowts');

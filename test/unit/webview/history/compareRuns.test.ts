@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
-import { compareRuns, deepEqual } from '../../../../webview/history/compareRuns';
+import { compareRuns } from '../../../../webview/history/compareRuns';
+import { deepEqual } from '../../../../src/shared/deepEqual';
 
 // samples/order-intake.flow.json:
 //   check ─true→ review ─┐

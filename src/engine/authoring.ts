@@ -2,10 +2,10 @@
 // the loader makes that import resolve to this very module of the running engine, so `flow` here and the `flow`
 // a workspace module calls are the same function.
 
-import type { FlowDefinition, NodeDefinition } from '../engine/model/flowSchema';
-import type { LogLevel } from '../engine/nodes/nodeType';
+import type { FlowDefinition, NodeDefinition } from './model/flowSchema';
+import type { LogLevel } from './nodes/nodeType';
 
-export { defineNodeType } from '../engine/nodes/nodeType';
+export { defineNodeType } from './nodes/nodeType';
 
 /**
  * Marks an object made by `flow()`. `Symbol.for` so that a flow made by another copy of the engine (a second

@@ -2,8 +2,8 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isFlowFile } from '../../shared/flowFiles';
 
-const FLOW_FILE = /\.flow\.(json|ts)$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.weft', 'dist', 'out']);
 
 export interface FoundFiles {
@@ -34,7 +34,7 @@ function walk(dir: string, into: string[]): void {
   for (const entry of entries) {
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name), into);
-    } else if (FLOW_FILE.test(entry.name)) {
+    } else if (isFlowFile(entry.name)) {
       into.push(join(dir, entry.name));
     }
   }
