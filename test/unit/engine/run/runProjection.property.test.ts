@@ -55,7 +55,7 @@ const randomNode: fc.Arbitrary<RandomNode> = fc.record({
 });
 
 const flowArbitrary: fc.Arbitrary<RandomFlow> = fc
-  .integer({ min: 1, max: 10 })
+  .integer({ min: 2, max: 10 })
   .chain((n) =>
     fc.record({
       nodes: fc.array(randomNode, { minLength: n, maxLength: n }),
@@ -118,6 +118,18 @@ const flaky = defineNodeType({
   },
 });
 
+/** Fails, and has an `out` port that edges may leave from (the built-in `fail` has only `error`). */
+const boom = defineNodeType({
+  type: 'boom',
+  title: 't',
+  description: 't',
+  configSchema: loose,
+  ports: ['out'],
+  run: () => {
+    throw new Error('unhandled');
+  },
+});
+
 const asyncPass = defineNodeType({
   type: 'async-pass',
   title: 't',
@@ -130,7 +142,7 @@ const asyncPass = defineNodeType({
   },
 });
 
-const types = [fakeAi, slow, flaky, asyncPass];
+const types = [fakeAi, slow, flaky, asyncPass, boom];
 
 function portOf(flow: RandomFlow, edge: RandomFlow['edges'][number]): string {
   const kind = flow.nodes[edge.from].kind;
@@ -151,7 +163,7 @@ function simpleNode(kind: 'pass' | 'ai' | 'async' | 'fail-skip' | 'fail', tokens
     case 'fail-skip':
       return { id, type: 'fail', config: { message: 'x' }, onError: 'skip' };
     case 'fail':
-      return { id, type: 'fail', config: { message: 'body failed' } };
+      return { id, type: 'boom' };
     default:
       return { id, type: 'transform', config: { output: '{{ input }}' } };
   }
@@ -186,7 +198,7 @@ function toDefinition(flow: RandomFlow): object {
         // Without an error edge the failure is unhandled; the generator gives it one when it has any edge.
         return { id, type: 'fail', config: { message: 'handled' }, ...disabled };
       case 'fail':
-        return { id, type: 'fail', config: { message: 'unhandled' }, ...disabled };
+        return { id, type: 'boom', ...disabled };
       case 'async':
         return { id, type: 'async-pass', ...disabled };
       case 'slow':
@@ -243,7 +255,7 @@ describe('the projection of a run', () => {
           for (const node of recorded.nodes) if (node.status === 'completed') expect(node.ports?.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: Number(process.env.PROJECTION_RUNS ?? 150), interruptAfterTimeLimit: 60_000 },
+      { numRuns: Number(process.env.PROJECTION_RUNS ?? 150), interruptAfterTimeLimit: 60_000, endOnFailure: process.env.PROJECTION_DEBUG === "1" },
     );
   });
 
@@ -253,7 +265,7 @@ describe('the projection of a run', () => {
       id: 'stop',
       nodes: [
         { id: 'slow', type: 'slow', config: { ticks: 50 } },
-        { id: 'boom', type: 'fail', config: { message: 'no' } },
+        { id: 'boom', type: 'boom' },
         { id: 'after', type: 'transform', config: { output: 1 } },
       ],
       edges: [{ from: 'boom', to: 'after' }],
