@@ -3,6 +3,7 @@
 // so no user code runs to draw them.
 
 import * as vscode from 'vscode';
+import { projectRecord } from '../engine/run/runProjection';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
 import { describeAge, describeDuration as shortDuration } from '../language/runScope';
@@ -57,9 +58,11 @@ export class FlowCodeLensProvider {
         lenses.push(new vscode.CodeLens(line, { title, command: 'weft.showScheduleTimes', arguments: [file, trigger.index], tooltip }));
       }
     }
+    // The last run as the engine projects it, like the canvas and the execution panel show it.
+    const lastView = last ? projectRecord(last) : undefined;
     for (const node of outline.nodes) {
       const line = new vscode.Range(node.range.start.line, 0, node.range.start.line, 0);
-      const record = last?.nodes[node.id];
+      const record = lastView?.byId.get(node.id);
       if (record) {
         const time = record.reused ? 'reused' : shortDuration(record.durationMs);
         lenses.push(

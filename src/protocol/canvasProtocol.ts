@@ -138,11 +138,11 @@ export type CanvasNotifications = {
     runId?: string;
     /** Running, completed, failed, cancelled, interrupted; absent when there is no run to show. */
     runStatus?: string;
-    /** True while the run is in progress (edges into running nodes are animated). */
+    /** True while the run is in progress (edges that carried data into a running node are animated). */
     live: boolean;
     /** Replaces the statuses shown (statuses of nodes that have not started are absent). */
     statuses: Record<string, CanvasNodeStatus>;
-    /** Output ports that fired, by node id (for completed nodes that fired other than `out`). */
+    /** Output ports that fired, by node id (completed nodes, and failed ones whose error was handled): the edges that carried data. */
     ports: Record<string, string[]>;
   };
 };

@@ -106,7 +106,7 @@ function benchTimelineReducer(): void {
     for (const nodeId of ids) {
       events.push({ ...base, seq: seq++, type: 'node.started', nodeId, attempt: 1, input: null });
       events.push({ ...base, seq: seq++, type: 'node.log', nodeId, level: 'info', message: 'hello' });
-      events.push({ ...base, seq: seq++, type: 'node.completed', nodeId, output: 1, durationMs: 0.5 });
+      events.push({ ...base, seq: seq++, type: 'node.completed', nodeId, output: 1, durationMs: 0.5, ports: ['out'] });
     }
     const times: number[] = [];
     for (let round = 0; round < 7; round++) {

@@ -1,6 +1,7 @@
 // The canvas graph and a run's statuses as xyflow nodes and edges: each node with its ports (handles), status and
-// accessible label; a loop as a group holding its body; edges with their port, animated while they feed a node
-// that is running. Pure: the App renders what this returns.
+// accessible label; a loop as a group holding its body; edges with their port. An edge is lit when it carried
+// data (its source fired that port), and animated while it feeds a node that is running. Pure: the App renders
+// what this returns.
 
 import type { Edge, Node } from '@xyflow/react';
 import type { CanvasGraph, CanvasNode, CanvasNodeStatus } from '../../src/protocol/canvasProtocol';
@@ -8,6 +9,8 @@ import type { PlacedNode } from './autoLayout';
 
 export interface RunView {
   statuses: Record<string, CanvasNodeStatus>;
+  /** The output ports that fired, by node id (from the engine's projection of the run). */
+  ports: Record<string, string[]>;
   /** The run is in progress. */
   live: boolean;
 }
@@ -97,11 +100,10 @@ export function toFlowElements(
 
 function toEdge(edge: CanvasGraph['edges'][number], owner: string | undefined, run: RunView, selected: ReadonlySet<string>): FlowEdge {
   const id = edgeId(owner, edge.index);
-  const source = run.statuses[edge.from];
-  const target = run.statuses[edge.to];
-  // Active: the source has finished and the target is working on what it sent.
-  const active = run.live && (source === 'completed' || source === 'failed') && target === 'running';
-  const taken = (source === 'completed' || source === 'failed') && (target === 'running' || target === 'completed' || target === 'failed');
+  // Carried: the source fired this edge's port. Active: it did, and the target is working on what it sent.
+  const carried = run.ports[edge.from]?.includes(edge.port) === true;
+  const active = carried && run.live && run.statuses[edge.to] === 'running';
+  const taken = carried;
   const classes = ['weft-edge'];
   if (edge.port === 'error') classes.push('weft-edge-error');
   if (active) classes.push('weft-edge-active');

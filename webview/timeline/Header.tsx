@@ -1,9 +1,9 @@
 // The panel's header: which flow, how the run stands (status pill, live timer, "n of m nodes"), AI usage, and the
 // run's actions. Cancel shows while the run is live; Resume when it can be resumed; Re-run once it has ended.
 
-import type { ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { formatCost, formatCount, formatDuration } from './format';
-import { progressText, runDuration, type RunView } from './runState';
+import { progressText, runDuration, runUsage, type RunView } from './runState';
 import { useNow } from './useNow';
 
 export interface HeaderProps {
@@ -34,7 +34,9 @@ export function Header(props: HeaderProps): ReactElement {
   const now = useNow(running, 100);
   const duration = runDuration(view, now);
   const resumable = !live && view.runId !== undefined && (view.status === 'failed' || view.status === 'cancelled' || view.status === 'interrupted');
-  const { usage } = view;
+  // Summed over the nodes once per change of the view, not per event.
+  const usage = useMemo(() => runUsage(view), [view]);
+  const calls = usage?.calls ?? (usage ? 1 : 0);
   const percent = view.totalNodes > 0 ? Math.round((view.settledNodes / view.totalNodes) * 100) : 0;
 
   return (
@@ -81,10 +83,10 @@ export function Header(props: HeaderProps): ReactElement {
         >
           <div className="weft-exec-progress-fill" data-status={view.status} style={{ width: `${percent}%` }} />
         </div>
-        {usage.calls > 0 && (
-          <span className="weft-exec-usage" title={`${usage.calls} AI call${usage.calls === 1 ? '' : 's'}`}>
+        {usage && (
+          <span className="weft-exec-usage" title={`${calls} AI call${calls === 1 ? '' : 's'}`}>
             {formatCount(usage.inputTokens)} tokens in · {formatCount(usage.outputTokens)} out
-            {usage.costKnown && <> · ≈ {formatCost(usage.costUsd)}</>}
+            {usage.costUsd !== undefined && <> · ≈ {formatCost(usage.costUsd)}</>}
           </span>
         )}
         {view.runId && <span className="weft-muted weft-mono">{view.runId}</span>}

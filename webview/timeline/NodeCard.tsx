@@ -68,7 +68,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           {node.errorHandled && <span className="weft-node-badge">error handled</span>}
           {node.usage && (
             <span className="weft-node-usage weft-muted">
-              {formatCount(node.usage.inputTokens + node.usage.outputTokens)} tokens{node.usage.costKnown ? ` · ${formatCost(node.usage.costUsd)}` : ''}
+              {formatCount(node.usage.inputTokens + node.usage.outputTokens)} tokens{node.usage.costUsd !== undefined ? ` · ${formatCost(node.usage.costUsd)}` : ''}
             </span>
           )}
         </button>

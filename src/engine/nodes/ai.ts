@@ -7,6 +7,7 @@ import { WeftError } from '../errors';
 import { costUsd } from './aiPrices';
 import { defineNodeType } from './nodeType';
 import type { NodeContext, NodeOutcome, NodeTypeDefinition } from './nodeType';
+import type { NodeUsage } from '../run/runRecord';
 import { describeRequest, describeStatus, errorKindForStatus, isHttpUrl, sendRequest } from './httpRequest';
 import { configError, isPlainObject, isTemplateString, orTemplate } from './templatedConfig';
 
@@ -148,7 +149,10 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
     `${output.model}: ${output.usage.inputTokens} tokens in, ${output.usage.outputTokens} out` +
       (output.costUsd === undefined ? '' : `, about $${output.costUsd}`),
   );
-  return { output };
+  // The usage is also the node's own fact, so history and the run views total it without reading outputs.
+  const usage: NodeUsage = { model: output.model, inputTokens: output.usage.inputTokens, outputTokens: output.usage.outputTokens };
+  if (output.costUsd !== undefined) usage.costUsd = output.costUsd;
+  return { output, usage };
 }
 
 /** The chat completions request a config describes, every evaluated value checked. */

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph } from '../model/compiledFlow';
+import type { NodeUsage } from '../run/runRecord';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -13,6 +14,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface NodeOutcome {
   output: unknown;
   ports?: readonly string[];
+  /** A node that called a model: what the call used (recorded, and carried on `node.completed`). */
+  usage?: NodeUsage;
+  /** A loop node: how many iterations ran. */
+  iterations?: number;
 }
 
 /**

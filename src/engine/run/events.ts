@@ -3,7 +3,7 @@
 
 import type { SerializedError } from '../errors';
 import type { LogLevel } from '../nodes/nodeType';
-import type { RunMode, RunStatus, TriggerInfo } from './runRecord';
+import type { NodeUsage, RunMode, RunStatus, TriggerInfo } from './runRecord';
 
 interface EventBase {
   executionId: string;
@@ -56,6 +56,12 @@ export interface NodeCompletedEvent extends EventBase {
   nodeId: string;
   output: unknown;
   durationMs: number;
+  /** The output ports that fired. */
+  ports: readonly string[];
+  /** What the node's model call used (spec section 11). */
+  usage?: NodeUsage;
+  /** A loop node: how many iterations ran. */
+  iterations?: number;
   /** Taken from the run this one resumes. */
   reused?: boolean;
   loop?: LoopScope;
@@ -66,12 +72,22 @@ export interface NodeFailedEvent extends EventBase {
   error: SerializedError;
   errorHandled: boolean;
   durationMs: number;
+  /** A handled failure: the port that carried the error on (`error`, or `out` with `onError: "skip"`). */
+  ports?: readonly string[];
   loop?: LoopScope;
 }
 export interface NodeSkippedEvent extends EventBase {
   type: 'node.skipped';
   nodeId: string;
   reason: 'dead-path' | 'disabled';
+  loop?: LoopScope;
+}
+/** A node that had started and was stopped: the run was cancelled or failed elsewhere, or timed out. */
+export interface NodeCancelledEvent extends EventBase {
+  type: 'node.cancelled';
+  nodeId: string;
+  /** How long it ran before it was stopped. */
+  durationMs: number;
   loop?: LoopScope;
 }
 export interface ExecutionCompletedEvent extends EventBase {
@@ -100,6 +116,7 @@ export type EngineEvent =
   | NodeCompletedEvent
   | NodeFailedEvent
   | NodeSkippedEvent
+  | NodeCancelledEvent
   | ExecutionCompletedEvent
   | ExecutionFailedEvent
   | ExecutionCancelledEvent;

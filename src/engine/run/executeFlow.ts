@@ -94,7 +94,8 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     const event = draft as EngineEvent;
     event.executionId = executionId;
     event.seq = seq;
-    event.ts = isoNow();
+    // A draft that brings its time brings the record's (see EventDraft).
+    if (event.ts === undefined) event.ts = isoNow();
     try {
       onEvent(event);
     } catch {
@@ -136,6 +137,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
 
   emit({
     type: 'execution.started',
+    ts: startedAt,
     flowId: flow.id,
     ...(flow.file ? { flowFile: flow.file } : {}),
     mode: record.mode,
@@ -185,9 +187,10 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   if (checkpointSink) await checkpoint();
   if (checkpointFailure !== undefined) record.error ??= serializeError(checkpointFailure);
 
-  if (record.status === 'completed') emit({ type: 'execution.completed', status: 'completed', output: record.output, durationMs });
-  else if (record.status === 'cancelled') emit({ type: 'execution.cancelled', status: 'cancelled', durationMs });
-  else emit({ type: 'execution.failed', status: 'failed', error: record.error ?? { message: 'The run failed.' }, durationMs });
+  const ts = record.finishedAt;
+  if (record.status === 'completed') emit({ type: 'execution.completed', status: 'completed', output: record.output, durationMs, ts });
+  else if (record.status === 'cancelled') emit({ type: 'execution.cancelled', status: 'cancelled', durationMs, ts });
+  else emit({ type: 'execution.failed', status: 'failed', error: record.error ?? { message: 'The run failed.' }, durationMs, ts });
   return record;
 }
 

@@ -10,6 +10,9 @@
 //   on an event sees that event's state.
 // - After the run finishes (completed, failed, cancelled) late results of nodes that ignored their abort signal
 //   are dropped.
+// - The record and the events tell the same facts at the same times (a record's time is its event's `ts`), so
+//   folding the events gives the record's view (runProjection.ts). Body nodes have no record: their loop node's
+//   record counts its iterations and sums their AI usage as their events go out, while it runs.
 
 import { serializeError, WeftError, type SerializedError } from '../errors';
 import type { Scope } from '../expr/scope';
@@ -21,6 +24,7 @@ import type { LoopScope } from './events';
 import { droppedLinesNote, LOGS_TRUNCATED_NOTE } from './logBudget';
 import { runNode, type NodeResult, type NodeRunHost } from './nodeRunner';
 import type { EventDraft, RunContext } from './runContext';
+import { addUsage } from './runProjection';
 import type { NodeRecord } from './runRecord';
 
 const PENDING = 0;
@@ -54,6 +58,10 @@ export interface GraphRunOptions {
   parentSignal: AbortSignal;
   /** Set for a loop body's iteration: tags its events; such a graph run keeps no record. */
   loop?: LoopScope;
+  /** A body's events count under this top-level node's record: the loop that holds it, or holds its loop. */
+  owner?: NodeRecord;
+  /** The body belongs directly to `owner`: its iterations are the owner's. */
+  ownsIterations?: boolean;
   concurrency: number;
 }
 
@@ -65,6 +73,8 @@ export class GraphRun implements NodeRunHost {
   private readonly nodesTable: Record<string, unknown>;
   private readonly parentSignal: AbortSignal;
   private readonly loop?: LoopScope;
+  private readonly owner?: NodeRecord;
+  private readonly ownsIterations: boolean;
   private readonly concurrency: number;
   private readonly topLevel: boolean;
 
@@ -97,6 +107,8 @@ export class GraphRun implements NodeRunHost {
     this.nodesTable = options.nodesTable;
     this.parentSignal = options.parentSignal;
     this.loop = options.loop;
+    this.owner = options.owner;
+    this.ownsIterations = options.ownsIterations === true;
     this.concurrency = options.concurrency;
     this.topLevel = options.loop === undefined;
     const n = this.graph.nodes.length;
@@ -235,25 +247,30 @@ export class GraphRun implements NodeRunHost {
     if (this.done) return;
     const i = node.index;
     this.running--;
-    const durationMs = performance.now() - this.startTimes[i];
+    const durationMs = roundMs(performance.now() - this.startTimes[i]);
     const run = this.run;
     if (result.ok) {
       const output = run.redactor.value(result.output);
+      const ports = result.ports;
       this.status[i] = COMPLETED;
       this.settled++;
       this.values[i] = result.output;
       this.nodesTable[node.id] = result.output;
+      const event: EventDraft = { type: 'node.completed', nodeId: node.id, output, durationMs, ports };
+      if (result.usage !== undefined) event.usage = run.redactor.value(result.usage);
+      if (result.iterations !== undefined) event.iterations = result.iterations;
       if (this.topLevel) {
         const record = this.nodeRecord(node);
         record.status = 'completed';
         record.output = output;
-        this.finishTimes(record, durationMs);
-        if (result.ports.length !== 1 || result.ports[0] !== DEFAULT_PORT) record.ports = [...result.ports];
+        event.ts = this.finishTimes(record, durationMs);
+        if (ports.length !== 1 || ports[0] !== DEFAULT_PORT) record.ports = [...ports];
+        if (event.usage !== undefined) record.usage = addUsage(record.usage, event.usage);
         if (result.iterations !== undefined) record.iterations = result.iterations;
         run.checkpoint();
       }
-      this.emit({ type: 'node.completed', nodeId: node.id, output, durationMs });
-      this.settleOutgoing(node, result.ports);
+      this.emit(event);
+      this.settleOutgoing(node, ports);
       return;
     }
 
@@ -267,34 +284,39 @@ export class GraphRun implements NodeRunHost {
       const carried = viaErrorPort
         ? { error: { message: serialized.message, name: serialized.name ?? 'Error', ...position }, input }
         : { error: { message: serialized.message, ...position } };
+      const ports = viaErrorPort ? ERROR_PORTS : DEFAULT_PORTS;
       this.status[i] = FAILED;
       this.settled++;
       this.values[i] = carried;
       this.nodesTable[node.id] = carried;
+      const event: EventDraft = { type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: true, durationMs, ports };
       if (this.topLevel) {
         const record = this.nodeRecord(node);
         record.status = 'failed';
         record.error = serialized;
         record.errorHandled = true;
+        // Kept even when it is `out`: an old record without it cannot tell the error port from onError skip.
+        record.ports = [...ports];
         if (!viaErrorPort) record.output = run.redactor.value(carried);
-        this.finishTimes(record, durationMs);
+        event.ts = this.finishTimes(record, durationMs);
         run.checkpoint();
       }
-      this.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: true, durationMs });
-      this.settleOutgoing(node, viaErrorPort ? ERROR_PORTS : DEFAULT_PORTS);
+      this.emit(event);
+      this.settleOutgoing(node, ports);
       return;
     }
 
     // Unhandled: the graph run fails; nothing else starts, nodes in flight are aborted.
     this.status[i] = FAILED;
     this.settled++;
+    const event: EventDraft = { type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: false, durationMs };
     if (this.topLevel) {
       const record = this.nodeRecord(node);
       record.status = 'failed';
       record.error = serialized;
-      this.finishTimes(record, durationMs);
+      event.ts = this.finishTimes(record, durationMs);
     }
-    this.emit({ type: 'node.failed', nodeId: node.id, error: serialized, errorHandled: false, durationMs });
+    this.emit(event);
     this.finish({ status: 'failed', error, failedNodeId: node.id });
   }
 
@@ -311,10 +333,12 @@ export class GraphRun implements NodeRunHost {
     record.output = output;
     record.reused = true;
     record.attempts = 0;
+    const event: EventDraft = { type: 'node.completed', nodeId: node.id, output, durationMs: 0, ports, reused: true };
     if (reused.ports) record.ports = reused.ports;
-    if (reused.iterations !== undefined) record.iterations = reused.iterations;
+    if (reused.usage !== undefined) record.usage = event.usage = reused.usage;
+    if (reused.iterations !== undefined) record.iterations = event.iterations = reused.iterations;
     this.run.checkpoint();
-    this.emit({ type: 'node.completed', nodeId: node.id, output, durationMs: 0, reused: true });
+    this.emit(event);
     this.settleOutgoing(node, ports);
   }
 
@@ -376,12 +400,20 @@ export class GraphRun implements NodeRunHost {
     if (this.topLevel) this.parentSignal.removeEventListener('abort', this.onParentAbort);
     if (outcome.status !== 'completed') {
       this.ownController?.abort(outcome.error);
-      // Whatever had not ended is cancelled: nodes in flight, queued ones, and those never reached.
+      // Whatever had not ended is cancelled: nodes in flight, queued ones, and those never reached. Those in
+      // flight had started, so they say they stopped and how long they ran.
+      const now = performance.now();
       for (const node of this.graph.nodes) {
         const s = this.status[node.index];
         if (s !== PENDING && s !== RUNNING) continue;
         this.status[node.index] = CANCELLED;
-        if (this.topLevel) this.nodeRecord(node).status = 'cancelled';
+        const record = this.topLevel ? this.nodeRecord(node) : undefined;
+        if (record) record.status = 'cancelled';
+        if (s !== RUNNING) continue;
+        const durationMs = roundMs(now - this.startTimes[node.index]);
+        const event: EventDraft = { type: 'node.cancelled', nodeId: node.id, durationMs };
+        if (record) event.ts = this.finishTimes(record, durationMs);
+        this.emit(event);
       }
     }
     this.resolve(outcome);
@@ -391,16 +423,17 @@ export class GraphRun implements NodeRunHost {
 
   onAttemptStarted(node: CompiledNode, attempt: number, input: unknown): void {
     const safeInput = this.run.redactor.value(input);
+    const event: EventDraft = { type: 'node.started', nodeId: node.id, attempt, input: safeInput };
     if (this.topLevel) {
       const record = this.nodeRecord(node);
       record.status = 'running';
       record.attempts = attempt;
       if (attempt === 1) {
-        record.startedAt = this.run.now();
+        record.startedAt = event.ts = this.run.now();
         record.input = safeInput;
       }
     }
-    this.emit({ type: 'node.started', nodeId: node.id, attempt, input: safeInput });
+    this.emit(event);
   }
 
   onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void {
@@ -443,6 +476,8 @@ export class GraphRun implements NodeRunHost {
       extra: { ...this.extraScope(), ...options.extra },
       parentSignal: options.signal,
       loop: { loopNodeId: caller.id, iteration: options.iteration },
+      owner: this.topLevel ? this.nodeRecord(caller) : this.owner,
+      ownsIterations: this.topLevel,
       concurrency: this.concurrency,
     });
     return body.execute().then((outcome) => {
@@ -457,9 +492,20 @@ export class GraphRun implements NodeRunHost {
     return { item: this.baseScope.item, index: this.baseScope.index };
   }
 
-  /** Emits an event of this graph run, tagged with the loop iteration when it is one. */
+  /**
+   * Emits an event of this graph run. A loop body's is tagged with its iteration and counted under its top-level
+   * node's record first (iterations, AI usage), the way runProjection folds it.
+   */
   private emit(draft: EventDraft): void {
-    if (this.loop) (draft as { loop?: LoopScope }).loop = this.loop;
+    const loop = this.loop;
+    if (loop) {
+      (draft as { loop?: LoopScope }).loop = loop;
+      const owner = this.owner;
+      if (owner !== undefined && owner.status === 'running') {
+        if (this.ownsIterations && (owner.iterations === undefined || owner.iterations <= loop.iteration)) owner.iterations = loop.iteration + 1;
+        if (draft.type === 'node.completed' && draft.usage !== undefined) owner.usage = addUsage(owner.usage, draft.usage);
+      }
+    }
     this.run.emit(draft);
   }
 
@@ -467,9 +513,12 @@ export class GraphRun implements NodeRunHost {
     return this.run.record.nodes[node.id];
   }
 
-  private finishTimes(record: NodeRecord, durationMs: number): void {
-    record.finishedAt = this.run.now();
-    record.durationMs = Math.round(durationMs * 1000) / 1000;
+  /** Sets the record's end and returns its time, for the event that reports it. */
+  private finishTimes(record: NodeRecord, durationMs: number): string {
+    const now = this.run.now();
+    record.finishedAt = now;
+    record.durationMs = durationMs;
+    return now;
   }
 
   private serialize(error: Error, node: CompiledNode): SerializedError {
@@ -485,6 +534,11 @@ const NO_PORTS: readonly string[] = [];
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];
 const ERROR_PORTS: readonly string[] = [ERROR_PORT];
 const NO_INPUTS: InputContribution[] = [];
+
+/** Durations to the microsecond, as the record keeps them. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
 
 function toError(error: unknown): Error {
   if (error instanceof Error) return error;

@@ -11,9 +11,10 @@ import { DEFAULT_PORT } from '../nodes/nodeType';
 import { setLongTimeout } from './longTimer';
 import { retryDelay } from './retryDelay';
 import type { RunContext } from './runContext';
+import type { NodeUsage } from './runRecord';
 
 export type NodeResult =
-  | { ok: true; output: unknown; ports: readonly string[]; iterations?: number }
+  | { ok: true; output: unknown; ports: readonly string[]; iterations?: number; usage?: NodeUsage }
   | { ok: false; error: unknown };
 
 /** What the runner needs from the graph run that owns the node. */
@@ -59,9 +60,21 @@ function success(node: CompiledNode, outcome: NodeOutcome): NodeResult {
     return { ok: false, error: new WeftError('internal', `Node type '${node.type.type}' returned no { output } from run().`, { nodeId: node.id }) };
   }
   const result: NodeResult = { ok: true, output: outcome.output, ports: outcome.ports ?? DEFAULT_PORTS };
-  const iterations = (outcome as { iterations?: unknown }).iterations;
-  if (typeof iterations === 'number') result.iterations = iterations;
+  // Custom node types are JavaScript too: only well-formed facts are kept.
+  if (typeof outcome.iterations === 'number') result.iterations = outcome.iterations;
+  if (outcome.usage !== undefined && isUsage(outcome.usage)) result.usage = outcome.usage;
   return result;
+}
+
+function isUsage(usage: NodeUsage): boolean {
+  return (
+    typeof usage === 'object' &&
+    usage !== null &&
+    typeof usage.model === 'string' &&
+    typeof usage.inputTokens === 'number' &&
+    typeof usage.outputTokens === 'number' &&
+    (usage.costUsd === undefined || typeof usage.costUsd === 'number')
+  );
 }
 
 function afterFailure(

@@ -10,8 +10,11 @@ import type { LogBudget } from './logBudget';
 import type { Redactor } from './redact';
 import type { NodeRecord, RunMode, RunRecord } from './runRecord';
 
-/** An event before the emitter stamps it with executionId, seq and ts. */
-export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'executionId' | 'seq' | 'ts'> : never) : never;
+/**
+ * An event before the emitter stamps it with executionId, seq and ts. A draft may bring its own `ts`: the time
+ * the record was given for the same change, so the record and the events tell the same times.
+ */
+export type EventDraft = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'executionId' | 'seq' | 'ts'> & { ts?: string } : never) : never;
 
 export interface RunContext {
   readonly flow: CompiledFlow;

@@ -28,12 +28,29 @@ export interface NodeRecord {
   /** The output was taken from the run this one resumes, not computed again. */
   reused?: boolean;
   logs?: LogEntry[];
-  /** Output ports that fired, when not just `out` (so a resumed run can reuse the node's decision). */
+  /**
+   * Output ports that fired (completed, or failed with the error handled), when not just `out`: absent on a
+   * completed node means `out`. A resumed run reuses the node's decision from it.
+   */
   ports?: string[];
-  /** Loop nodes: how many iterations ran. */
+  /** What the node's model calls used (an `ai` node's one call; a loop node sums its body's calls). */
+  usage?: NodeUsage;
+  /** Loop nodes: how many iterations ran (so far, while it runs; all of them once it completed). */
   iterations?: number;
   /** Node-private state kept across a restart (a wait's due time). */
   state?: unknown;
+}
+
+/** Spec section 11: `{ model, inputTokens, outputTokens, costUsd? }`. */
+export interface NodeUsage {
+  /** The model that answered; several calls of different models list each once, comma-separated. */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Estimated from a built-in price table; absent when no call's model has a known price. */
+  costUsd?: number;
+  /** How many calls are summed here, when more than one could be (a loop node's body); absent means one. */
+  calls?: number;
 }
 
 export interface TriggerInfo {

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { EngineEvent } from '../../engine/run/events';
+import { createRunProjection, foldEvent, projectEvents, projectRecord, type RunProjection } from '../../engine/run/runProjection';
 import type { RunRecord } from '../../engine/run/runRecord';
 import { createDefaultRegistry } from '../../engine/nodes/builtins';
 import { addNode, connect, deleteElements, moveNodes, setNodeFields, starterConfig, type Edit } from '../../language/canvasEdits';
@@ -59,6 +60,8 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const disposables: vscode.Disposable[] = [];
     let readyOnce = false;
     let runView: RunView = { live: false, statuses: {}, ports: {} };
+    /** The run shown, as the engine projects it; its events are folded into it as they come. */
+    let projection: RunProjection = createRunProjection();
     let currentRequest: string | undefined;
     /** The record the statuses come from (the last run, or the run that just ended): node details read it. */
     let lastRecord: RunRecord | undefined;
@@ -102,7 +105,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         ready: async () => {
           readyOnce = false;
           await sendGraph();
-          ({ view: runView, record: lastRecord } = await this.initialRun(file));
+          ({ projection, view: runView, record: lastRecord } = await this.initialRun(file));
           currentRequest = this.runs.activeRuns().find((r) => r.file.toString() === file.toString())?.requestId;
           await channel.notify('didChangeRun', runView);
         },
@@ -140,12 +143,17 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         if (change.file.toString() !== file.toString()) return;
         if (change.requestId !== currentRequest) {
           currentRequest = change.requestId;
-          runView = { live: true, statuses: {}, ports: {} };
+          projection = createRunProjection();
         }
-        if (change.record) lastRecord = change.record;
-        runView = change.record ? viewOfRecord(change.record) : applyEvents(runView, change.events);
-        // A run that failed before it started (invalid input) leaves nothing live behind.
-        if (!change.record && change.events.length === 0) runView = { ...runView, live: false };
+        if (change.record) {
+          lastRecord = change.record;
+          projection = projectRecord(change.record);
+        } else {
+          for (const event of change.events) foldEvent(projection, event);
+        }
+        // Live until the run ends; a run that failed before it started (invalid input) leaves nothing live behind.
+        const live = change.record ? change.record.status === 'running' : change.events.length > 0 && isLive(projection);
+        runView = canvasRunView(projection, live);
         sendRun();
       }),
     );
@@ -193,11 +201,16 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
   }
 
   /** The run in progress for this file (its events so far), else the last run's record, else nothing. */
-  private async initialRun(file: vscode.Uri): Promise<{ view: RunView; record?: RunRecord }> {
+  private async initialRun(file: vscode.Uri): Promise<{ projection: RunProjection; view: RunView; record?: RunRecord }> {
     const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
-    if (active) return { view: applyEvents({ live: true, statuses: {}, ports: {} }, active.events) };
+    if (active) {
+      const projection = projectEvents(active.events);
+      return { projection, view: canvasRunView(projection, true) };
+    }
     const last = await this.runs.lastRunOfFile(file).catch(() => undefined);
-    return last ? { view: viewOfRecord(last), record: last } : { view: { live: false, statuses: {}, ports: {} } };
+    if (!last) return { projection: createRunProjection(), view: { live: false, statuses: {}, ports: {} } };
+    const projection = projectRecord(last);
+    return { projection, view: canvasRunView(projection, last.status === 'running'), record: last };
   }
 
   /** A node in the run in progress, else in `known` (the record the canvas shows), else in the last recorded run. */
@@ -234,82 +247,42 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
   }
 }
 
-/** Node statuses from a run's events (the latest event of each node wins: a loop body node's last iteration). */
-function applyEvents(view: RunView, events: readonly EngineEvent[]): RunView {
-  if (events.length === 0) return view;
-  const statuses: Record<string, CanvasNodeStatus> = { ...view.statuses };
-  let { runId, runStatus, live } = view;
-  for (const event of events) {
-    switch (event.type) {
-      case 'execution.started':
-        runId = event.executionId;
-        runStatus = 'running';
-        live = true;
-        break;
-      case 'node.started':
-      case 'node.retrying':
-        statuses[event.nodeId] = 'running';
-        break;
-      case 'node.completed':
-        statuses[event.nodeId] = 'completed';
-        break;
-      case 'node.failed':
-        statuses[event.nodeId] = 'failed';
-        break;
-      case 'node.skipped':
-        statuses[event.nodeId] = 'skipped';
-        break;
-      case 'execution.completed':
-      case 'execution.failed':
-      case 'execution.cancelled':
-        runStatus = event.status;
-        live = false;
-        for (const [id, status] of Object.entries(statuses)) if (status === 'running') statuses[id] = 'cancelled';
-        break;
-    }
-  }
-  const next: RunView = { live, statuses, ports: view.ports };
-  if (runId !== undefined) next.runId = runId;
-  if (runStatus !== undefined) next.runStatus = runStatus;
-  return next;
+function isLive(run: RunProjection): boolean {
+  return run.status === 'running' || run.status === 'starting';
 }
 
-function viewOfRecord(record: RunRecord): RunView {
+/**
+ * What the canvas shows of a run: its nodes' statuses (nodes that have not started are absent) and the ports that
+ * fired, from the engine's projection. Body nodes count under their loop node, as in the record.
+ */
+function canvasRunView(run: RunProjection, live: boolean): RunView {
   const statuses: Record<string, CanvasNodeStatus> = {};
   const ports: Record<string, string[]> = {};
-  for (const [id, node] of Object.entries(record.nodes)) {
-    statuses[id] = node.status;
-    if (node.ports) ports[id] = node.ports;
+  for (const node of run.nodes) {
+    if (node.status !== 'pending') statuses[node.id] = node.status;
+    if (node.ports) ports[node.id] = [...node.ports];
   }
-  return { runId: record.id, runStatus: record.status, live: record.status === 'running', statuses, ports };
+  const view: RunView = { live, statuses, ports };
+  if (run.runId !== undefined) view.runId = run.runId;
+  if (run.status !== 'starting') view.runStatus = run.status;
+  return view;
 }
 
+/** A top-level node of the run in progress: its facts from the projection, its values from its latest events. */
 function detailsFromEvents(runId: string, nodeId: string, events: readonly EngineEvent[]): CanvasNodeDetails | null {
-  let details: CanvasNodeDetails | null = null;
-  for (const event of events) {
-    if (!('nodeId' in event) || event.nodeId !== nodeId) continue;
-    details ??= { runId, runStatus: 'running', live: true, nodeId, status: 'running' };
-    switch (event.type) {
-      case 'node.started':
-        details.status = 'running';
-        details.attempts = event.attempt;
-        details.input = preview(event.input);
-        break;
-      case 'node.completed':
-        details.status = 'completed';
-        details.durationMs = event.durationMs;
-        details.output = preview(event.output);
-        break;
-      case 'node.failed':
-        details.status = 'failed';
-        details.durationMs = event.durationMs;
-        details.error = event.error.message;
-        details.errorHandled = event.errorHandled;
-        break;
-      case 'node.skipped':
-        details.status = 'skipped';
-        break;
-    }
+  const run = projectEvents(events);
+  const node = run.byId.get(nodeId);
+  if (!node || node.status === 'pending') return null;
+  const details: CanvasNodeDetails = { runId, runStatus: run.status === 'starting' ? 'running' : run.status, live: isLive(run), nodeId, status: node.status };
+  if (node.attemptCount > 0) details.attempts = node.attemptCount;
+  if (node.durationMs !== undefined) details.durationMs = node.durationMs;
+  if (node.error) details.error = node.error.message;
+  if (node.errorHandled) details.errorHandled = true;
+  for (let i = events.length - 1; i >= 0 && (details.input === undefined || details.output === undefined); i--) {
+    const event = events[i];
+    if (!('nodeId' in event) || event.nodeId !== nodeId || event.loop) continue;
+    if (event.type === 'node.started' && details.input === undefined) details.input = preview(event.input);
+    if (event.type === 'node.completed' && details.output === undefined) details.output = preview(event.output);
   }
   return details;
 }

@@ -211,7 +211,7 @@ describe('execution panel App', () => {
     const t0 = Date.now();
     const many: EngineEvent[] = [{ ...base, seq: 1, type: 'execution.started', flowId: 'big', mode: 'run', trigger: { type: 'manual' }, input: {}, nodeIds: ids }];
     // One after another, 1 ms each: one lane.
-    ids.forEach((nodeId, i) => many.push({ ...base, ts: new Date(t0 + i + 1).toISOString(), seq: i + 2, type: 'node.completed', nodeId, output: i, durationMs: 1 }));
+    ids.forEach((nodeId, i) => many.push({ ...base, ts: new Date(t0 + i + 1).toISOString(), seq: i + 2, type: 'node.completed', nodeId, output: i, durationMs: 1, ports: ['out'] }));
     render(<App />);
 
     // ACT

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
-import { createRunView, progressText, reduceRun, runDuration, type RunView } from '../../../../webview/timeline/runState';
+import { createRunView, progressText, reduceRun, runDuration, runUsage, type RunView } from '../../../../webview/timeline/runState';
 
 const samples = resolve(__dirname, '../../../../samples');
 
@@ -135,9 +135,9 @@ describe('runState: a run from its events', () => {
       { ...base, seq: 3, type: 'node.started', nodeId: 'items', attempt: 1, input: [1], loop: inner },
       { ...base, seq: 4, type: 'node.started', nodeId: 'ask', attempt: 1, input: 1, loop: innermost },
       { ...base, seq: 5, type: 'node.log', nodeId: 'ask', level: 'info', message: 'asked', loop: innermost },
-      { ...base, seq: 6, type: 'node.completed', nodeId: 'ask', output: { text: 'a', usage: { inputTokens: 5, outputTokens: 2 } }, durationMs: 1, loop: innermost },
-      { ...base, seq: 7, type: 'node.completed', nodeId: 'items', output: [{}], durationMs: 1, loop: inner },
-      { ...base, seq: 8, type: 'node.completed', nodeId: 'batches', output: [[{}]], durationMs: 2 },
+      { ...base, seq: 6, type: 'node.completed', nodeId: 'ask', output: { text: 'a' }, ports: ['out'], usage: { model: 'm', inputTokens: 5, outputTokens: 2 }, durationMs: 1, loop: innermost },
+      { ...base, seq: 7, type: 'node.completed', nodeId: 'items', output: [{}], ports: ['out'], durationMs: 1, loop: inner },
+      { ...base, seq: 8, type: 'node.completed', nodeId: 'batches', output: [[{}]], ports: ['out'], durationMs: 2 },
     ];
 
     // ACT
@@ -147,7 +147,7 @@ describe('runState: a run from its events', () => {
     expect(view.nodes.map((n) => n.id)).toEqual(['batches']);
     const batches = view.byId.get('batches')!;
     expect(batches.iterationCount).toBe(1);
-    expect(batches.usage).toMatchObject({ inputTokens: 5, outputTokens: 2, calls: 1 });
+    expect(batches.usage).toEqual({ model: 'm', inputTokens: 5, outputTokens: 2 });
     expect(batches.logs.map((l) => [l.nodeId, l.message])).toEqual([['ask', 'asked']]);
   });
 
@@ -187,9 +187,9 @@ describe('runState: a run from its events', () => {
 
     // ASSERT
     const classify = view.byId.get('classify')!;
-    expect(classify.usage).toMatchObject({ inputTokens: 1000, outputTokens: 500, calls: 1, costKnown: true });
+    expect(classify.usage).toMatchObject({ model: 'gpt-4o-mini', inputTokens: 1000, outputTokens: 500 });
     expect(classify.usage!.costUsd).toBeGreaterThan(0);
-    expect(view.usage).toMatchObject({ inputTokens: 1000, outputTokens: 500, calls: 1 });
+    expect(runUsage(view)).toMatchObject({ inputTokens: 1000, outputTokens: 500 });
     expect(view.byId.get('route')!.usage).toBeUndefined();
   });
 
@@ -224,7 +224,7 @@ describe('runState: a run from its events', () => {
       const ts = new Date(Date.UTC(2026, 0, 1) + i).toISOString();
       events.push({ type: 'node.started', executionId: 'big', seq: seq++, ts, nodeId, attempt: 1, input: i });
       events.push({ type: 'node.log', executionId: 'big', seq: seq++, ts, nodeId, level: 'info', message: `hello ${i}` });
-      events.push({ type: 'node.completed', executionId: 'big', seq: seq++, ts, nodeId, output: i, durationMs: 0.5 });
+      events.push({ type: 'node.completed', executionId: 'big', seq: seq++, ts, nodeId, output: i, durationMs: 0.5, ports: ['out'] });
     });
 
     // ACT
@@ -277,14 +277,27 @@ describe('runState: a run from its record', () => {
     // ARRANGE
     const invoices = [{ id: 'I-1', email: 'a@x.test', paid: false, daysLate: 30 }];
     const { record: rec } = await record('overdue-invoices.flow.json', { input: { invoices } });
-    rec.nodes.overdue.output = { text: 'x', usage: { inputTokens: 7, outputTokens: 3 }, costUsd: 0.5 };
+    rec.nodes.remind.usage = { model: 'gpt-4o-mini', inputTokens: 7, outputTokens: 3, costUsd: 0.5 };
 
     // ACT
     const view = reduceRun(createRunView(), { kind: 'record', record: rec });
 
     // ASSERT
     expect(view.byId.get('remind')!.iterationCount).toBe(1);
-    expect(view.usage).toMatchObject({ inputTokens: 7, outputTokens: 3, costUsd: 0.5, costKnown: true });
+    expect(runUsage(view)).toEqual({ model: 'gpt-4o-mini', inputTokens: 7, outputTokens: 3, costUsd: 0.5 });
+  });
+
+  it('no longer takes an output that merely looks like usage for a model call', async () => {
+    // ARRANGE: a transform whose output has the shape of an AI answer is not a call.
+    const invoices = [{ id: 'I-1', email: 'a@x.test', paid: false, daysLate: 30 }];
+    const { record: rec } = await record('overdue-invoices.flow.json', { input: { invoices } });
+    rec.nodes.overdue.output = { text: 'x', usage: { inputTokens: 7, outputTokens: 3 }, costUsd: 0.5 };
+
+    // ACT
+    const view = reduceRun(createRunView(), { kind: 'record', record: rec });
+
+    // ASSERT
+    expect(runUsage(view)).toBeUndefined();
   });
 
   it('settles a live view whose run stopped without a record', () => {
