@@ -52,6 +52,74 @@ const layer = (files, patterns) => ({
 
 const others = (...allowed) => SRC_AREAS.filter((area) => !allowed.includes(area));
 
+/** The import rules of each folder. */
+const LAYERS = {
+  'src/shared/**': [
+    restrict('^\\.\\./', 'src/shared imports nothing of Weft outside itself.'),
+    restrict(ANY_PACKAGE, 'src/shared is pure: no Node built-ins, no packages.'),
+  ],
+  'src/engine/**': [
+    restrict(intoSrc(others('engine', 'shared')), 'The engine imports only itself, src/shared and packages.'),
+    restrict('^(\\.\\./)+webview(/|$)', 'The engine imports only itself, src/shared and packages.'),
+    restrict(WEFT_ALIAS, "The engine does not import the public API ('weft' is src/weft.ts)."),
+    noVsCode,
+    noReact,
+  ],
+  'src/api/**': [
+    restrict(intoSrc(others('api', 'engine', 'shared')), 'api imports the engine (and src/shared).'),
+    noVsCode,
+    noReact,
+  ],
+  'src/live/**': [
+    restrict(intoSrc(others('live', 'api', 'engine', 'shared')), 'Live mode imports api and the engine (and src/shared).'),
+    noVsCode,
+    noReact,
+  ],
+  'src/language/**': [
+    restrict(intoSrc(others('language', 'engine', 'protocol', 'shared')), 'The language service imports the engine and protocol (and src/shared).'),
+    noVsCode,
+    noReact,
+  ],
+  'src/protocol/**': [
+    restrict(intoSrc(others('protocol', 'shared')), 'protocol imports only types from the rest of Weft (`import type`).', {
+      allowTypeImports: true,
+    }),
+    noVsCode,
+    noReact,
+  ],
+  'webview/**': [
+    restrict(
+      intoSrcFromWebview(others('engine', 'protocol', 'shared')),
+      'A webview imports protocol, src/shared and engine types only: the rest of Weft does not run in a browser.',
+    ),
+    restrict(
+      `^(\\.\\./)+src/engine/(?!(${BROWSER_SAFE_ENGINE.join('|')})$)`,
+      'A webview imports engine types only (`import type`), or values from the browser-safe files listed in eslint.config.mjs.',
+      { allowTypeImports: true },
+    ),
+    restrict(NODE_BUILTIN, 'A webview runs in a browser: no Node built-ins.'),
+    restrict(WEFT_ALIAS, "A webview does not import the public API ('weft' is src/weft.ts)."),
+    noVsCode,
+  ],
+};
+
+/**
+ * Imports against the layers that item 4 of issue 10 removes (it moves api/authoring, cli/findFlowFiles and the
+ * duration formatter to src/shared): each is allowed in its one file until then. Delete an entry when its import
+ * is gone; nothing else may be added here.
+ */
+const PENDING = [
+  { file: 'src/engine/load/bundleModule.ts', layer: 'src/engine/**', allow: '../../api/authoring' },
+  { file: 'src/engine/load/loadFlowModule.ts', layer: 'src/engine/**', allow: '../../api/authoring' },
+  { file: 'src/live/activateFlows.ts', layer: 'src/live/**', allow: '../cli/findFlowFiles' },
+  { file: 'webview/history/describe.ts', layer: 'webview/**', allow: '../../src/language/runScope' },
+];
+
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `patterns`, except that they no longer match the one specifier `allow`. */
+const exceptFor = (allow, patterns) =>
+  patterns.map((pattern) => ({ ...pattern, regex: `^(?!${escapeRegex(allow)}$)(?:${pattern.regex})` }));
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'out/**', 'test-artifacts/**', 'coverage/**', '.vscode-test/**', '.weft/**', 'test/fixtures/**'],
@@ -59,7 +127,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // Node scripts (build, test runners) and everything else not a webview run on Node.
+    // Node scripts: the build, the test runners.
     files: ['**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
@@ -72,6 +140,17 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
       ],
     },
+  },
+  {
+    // Tests read generated JSON (schemas, records) by walking it; the assertion is what checks its shape.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The scanner writes `(inClass = true), (this.pos += 1)` for two steps of one branch; item 7 of issue 10
+    // replaces this scanner with the shared one, so it is left as it is.
+    files: ['src/engine/load/locateFlowSource.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
     // The webview components carry `react-hooks/exhaustive-deps` directives where an effect deliberately runs on
@@ -88,53 +167,8 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noVsCode] }] },
   },
-  layer(['src/shared/**'], [
-    restrict('^\\.\\./', 'src/shared imports nothing of Weft outside itself.'),
-    restrict(ANY_PACKAGE, 'src/shared is pure: no Node built-ins, no packages.'),
-  ]),
-  layer(['src/engine/**'], [
-    restrict(intoSrc(others('engine', 'shared')), 'The engine imports only itself, src/shared and packages.'),
-    restrict('^(\\.\\./)+webview(/|$)', 'The engine imports only itself, src/shared and packages.'),
-    restrict(WEFT_ALIAS, "The engine does not import the public API ('weft' is src/weft.ts)."),
-    noVsCode,
-    noReact,
-  ]),
-  layer(['src/api/**'], [
-    restrict(intoSrc(others('api', 'engine', 'shared')), 'api imports the engine (and src/shared).'),
-    noVsCode,
-    noReact,
-  ]),
-  layer(['src/live/**'], [
-    restrict(intoSrc(others('live', 'api', 'engine', 'shared')), 'Live mode imports api and the engine (and src/shared).'),
-    noVsCode,
-    noReact,
-  ]),
-  layer(['src/language/**'], [
-    restrict(intoSrc(others('language', 'engine', 'protocol', 'shared')), 'The language service imports the engine and protocol (and src/shared).'),
-    noVsCode,
-    noReact,
-  ]),
-  layer(['src/protocol/**'], [
-    restrict(intoSrc(others('protocol', 'shared')), 'protocol imports only types from the rest of Weft (`import type`).', {
-      allowTypeImports: true,
-    }),
-    noVsCode,
-    noReact,
-  ]),
-  layer(['webview/**'], [
-    restrict(
-      intoSrcFromWebview(others('engine', 'protocol', 'shared')),
-      'A webview imports protocol, src/shared and engine types only: the rest of Weft does not run in a browser.',
-    ),
-    restrict(
-      `^(\\.\\./)+src/engine/(?!(${BROWSER_SAFE_ENGINE.join('|')})$)`,
-      'A webview imports engine types only (`import type`), or values from the browser-safe files listed in eslint.config.mjs.',
-      { allowTypeImports: true },
-    ),
-    restrict(NODE_BUILTIN, 'A webview runs in a browser: no Node built-ins.'),
-    restrict(WEFT_ALIAS, "A webview does not import the public API ('weft' is src/weft.ts)."),
-    noVsCode,
-  ]),
+  ...Object.entries(LAYERS).map(([folder, patterns]) => layer([folder], patterns)),
+  ...PENDING.map(({ file, layer: folder, allow }) => layer([file], exceptFor(allow, LAYERS[folder]))),
   {
     // The extension, and the tests that drive a real VS Code, are where `vscode` is imported.
     files: ['src/extension/**', 'test/vscode/**'],

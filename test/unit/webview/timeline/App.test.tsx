@@ -9,7 +9,7 @@ import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import type { ExecutionNotifications, RunSnapshot } from '../../../../src/protocol/executionProtocol';
 import { App } from '../../../../webview/timeline/App';
 
-let events: EngineEvent[] = [];
+const events: EngineEvent[] = [];
 let record: RunRecord;
 
 beforeAll(async () => {
