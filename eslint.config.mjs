@@ -104,9 +104,9 @@ const LAYERS = {
 };
 
 /**
- * Imports against the layers that item 4 of issue 10 removes (it moves api/authoring, cli/findFlowFiles and the
- * duration formatter to src/shared): each is allowed in its one file until then. Delete an entry when its import
- * is gone; nothing else may be added here.
+ * Imports against the layers that item 4 of issue 10 removes (it moves api/authoring and cli/findFlowFiles into
+ * the engine, the duration formatter to src/shared): each is allowed in its one file until then. Delete an entry
+ * when its import is gone; nothing else may be added here.
  */
 const PENDING = [
   { file: 'src/engine/load/bundleModule.ts', layer: 'src/engine/**', allow: '../../api/authoring' },
@@ -147,10 +147,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // The scanner writes `(inClass = true), (this.pos += 1)` for two steps of one branch; item 7 of issue 10
-    // replaces this scanner with the shared one, so it is left as it is.
-    files: ['src/engine/load/locateFlowSource.ts'],
+    // tsconfig's noFallthroughCasesInSwitch already refuses a case that falls into the next one with statements;
+    // empty cases grouped under one return, each with a comment saying why it is there, are the house style.
+    rules: { 'no-fallthrough': ['error', { allowEmptyCase: true }] },
+  },
+  {
+    // The .flow.ts scanners write `(inClass = true), (this.pos += 1)`: two steps of one branch of a hot loop.
+    // (locateFlowSource.ts today; scanJavaScript.ts once issue 10's item 7 makes it the one scanner.)
+    files: ['src/engine/load/locateFlowSource.ts', 'src/engine/load/scanJavaScript.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    // The sandbox child (a TypeScript entry once issue 10's item 8 lands) reads `arguments` in its `log` on
+    // purpose: its comment there says why a rest parameter is not used.
+    files: ['src/engine/sandbox/sandboxChild.ts'],
+    rules: { 'prefer-rest-params': 'off' },
   },
   {
     // The webview components carry `react-hooks/exhaustive-deps` directives where an effect deliberately runs on
