@@ -1,4 +1,5 @@
-// `npm test`: every test, from a fresh clone. Installs what is missing, type-checks, builds, runs the unit and
+// `npm test`: every test, from a fresh clone. Installs what is missing, type-checks, lints (eslint.config.mjs: the
+// recommended rules and the layers of the code base), builds, runs the unit and
 // integration suites (vitest), then the samples' and the spec examples' in-file tests through the built CLI, then
 // the extension in a real VS Code (npm run test:vscode).
 import { execSync } from 'node:child_process';
@@ -14,6 +15,7 @@ const run = (command) => {
 
 ensureDependencies();
 run('npx tsc -p tsconfig.json --noEmit');
+run('npx eslint .');
 run('node esbuild.mjs');
 run('npx vitest run');
 run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');

@@ -155,8 +155,3 @@ export function describeError(error: SerializedError): string {
   const where = error.line === undefined ? '' : ` (line ${error.line}${error.column === undefined ? '' : `:${error.column}`})`;
   return `${thrown}${error.message}${where}`;
 }
-
-/** Asserts an invariant with a sentence that says what broke. */
-export function invariant(condition: unknown, sentence: string): asserts condition {
-  if (!condition) throw new WeftError('internal', sentence, { kind: 'unexpected' });
-}

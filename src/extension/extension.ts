@@ -16,6 +16,7 @@ const codeLensChanged = new vscode.EventEmitter<void>();
 function loaded(): Features {
   if (!features) {
     const started = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: evaluated on first use
     const { createFeatures } = require('./features') as typeof import('./features');
     features = createFeatures(context!, log!, { refreshCodeLens: () => codeLensChanged.fire() });
     log!.info(`Weft features loaded in ${Math.round(performance.now() - started)} ms`);

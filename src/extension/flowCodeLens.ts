@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { projectRecord } from '../engine/run/runProjection';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
-import { describeAge, describeDuration as shortDuration } from '../language/runScope';
+import { describeAge, describeDuration as shortDuration } from '../shared/describeTime';
 import type { RunController } from './runController';
 import type { LiveController, LiveState } from './liveController';
 import { nextScheduleTimes } from '../language/triggerOutline';

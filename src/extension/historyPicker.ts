@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { RunSummary } from '../engine/history/runSummary';
-import { describeAge, describeDuration as shortDuration } from '../language/runScope';
+import { describeAge, describeDuration as shortDuration } from '../shared/describeTime';
 import type { RunController } from './runController';
 
 const STATUS_ICON: Record<string, string> = {

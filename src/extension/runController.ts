@@ -10,7 +10,7 @@ import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
 import { askForInput } from './inputForm';
-import { describeDuration as shortDuration } from '../language/runScope';
+import { describeDuration as shortDuration } from '../shared/describeTime';
 import { RunWorkerError, type RunWorkerClient } from './runWorkerClient';
 import type { SecretStore } from './secretStore';
 import { historyDirFor } from './workspacePaths';

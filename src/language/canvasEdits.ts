@@ -15,7 +15,7 @@ import { DEFAULT_PORT } from '../engine/nodes/nodeType';
 import type { CanvasPosition } from '../protocol/canvasProtocol';
 import { buildFlowModel, type FlowModel, type ModelGraph, type ModelNode } from './flowModel';
 import { appendEntries, diffValue, inlineJson, jsonTextContext, lineIndent, removeChildren, type JsonTextContext } from './jsonEdits';
-import { propertyOf, stringOf, valueOf, type JsonNode } from './jsonTree';
+import { propertyOf, stringOf, valueOf } from './jsonTree';
 import { isPlainObject } from '../shared/isPlainObject';
 import { placeholderFor } from './zodShape';
 

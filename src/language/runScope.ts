@@ -3,7 +3,6 @@
 // `***`, whatever the run used. Also how a recorded value is shown: JSON, cut to a length a hover can hold.
 
 import type { Scope } from '../engine/expr/scope';
-import { formatDuration } from '../shared/formatDuration';
 import type { RunRecord } from '../engine/run/runRecord';
 
 /** Shown for every secret: the real values are not the language service's to know. */
@@ -33,25 +32,6 @@ export function scopeFromRun(
     secrets,
     execution: { id: record.id, flowId: record.flowId, startedAt: record.startedAt, trigger: record.trigger },
   };
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 days ago". */
-export function describeAge(iso: string | undefined, now: number): string {
-  const time = iso === undefined ? Number.NaN : Date.parse(iso);
-  if (Number.isNaN(time)) return 'time unknown';
-  const seconds = Math.max(0, Math.round((now - time) / 1000));
-  if (seconds < 45) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.round(hours / 24);
-  return days === 1 ? 'yesterday' : `${days} days ago`;
-}
-
-/** A run's duration for a sentence ("completed in 4.2 s"); empty when the record has none. */
-export function describeDuration(ms: number | undefined): string {
-  return ms === undefined ? '' : formatDuration(ms);
 }
 
 /** Most characters of a value a hover shows. */

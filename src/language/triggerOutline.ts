@@ -1,10 +1,16 @@
 // Where the triggers of a .flow.json are and what they say, from the text alone: the editor puts "Copy webhook
 // URL", "Send test webhook" and the next times of a schedule above them, and hover on a cron pattern lists its next
 // five times. Broken text yields the triggers that parse.
+//
+// What a trigger means is the compiler's (compileTriggers.ts, cronSchedule.ts): the same defaults, and a webhook
+// is listed only as the compiler accepts it, so the editor never offers the URL of a webhook `weft serve` refuses
+// to serve (the compiler's `invalid-trigger` diagnostic says why).
 
+import { DEFAULT_WEBHOOK_METHOD, hookPathProblem, webhookPathOf } from '../engine/model/compileTriggers';
+import { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
 import type { Range } from '../engine/model/diagnostics';
+import { webhookTriggerSchema } from '../engine/model/flowSchema';
 import { parseJsonSource, type JsonSource } from '../engine/model/jsonSource';
-import { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../live/schedules';
 
 export interface WebhookTriggerOutline {
   type: 'webhook';
@@ -38,14 +44,11 @@ export function triggersOf(text: string | JsonSource): TriggerOutline[] {
     const range = source.rangeOf(['triggers', index]);
     if (!range || typeof trigger !== 'object' || trigger === null) return;
     if (trigger.type === 'webhook') {
-      triggers.push({
-        type: 'webhook',
-        index,
-        range,
-        path: typeof trigger.path === 'string' ? trigger.path.replace(/^\/+/, '') : typeof flow.id === 'string' ? flow.id : '',
-        method: typeof trigger.method === 'string' ? trigger.method.toUpperCase() : 'POST',
-        secret: typeof trigger.secret === 'string' ? trigger.secret : undefined,
-      });
+      const webhook = webhookTriggerSchema.safeParse(trigger);
+      if (!webhook.success) return;
+      const path = webhookPathOf(webhook.data, typeof flow.id === 'string' ? flow.id : '');
+      if (hookPathProblem(path) !== undefined) return;
+      triggers.push({ type: 'webhook', index, range, path, method: webhook.data.method ?? DEFAULT_WEBHOOK_METHOD, secret: webhook.data.secret });
     } else if (trigger.type === 'schedule' && typeof trigger.cron === 'string') {
       triggers.push({
         type: 'schedule',

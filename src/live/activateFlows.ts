@@ -12,7 +12,7 @@ import { findFlowFiles } from '../engine/load/findFlowFiles';
 import { compileValue } from '../engine/expr/template';
 import type { Scope } from '../engine/expr/scope';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
-import { hookPathProblem } from '../engine/model/compileTriggers';
+import { DEFAULT_WEBHOOK_METHOD, hookPathProblem, webhookPathOf } from '../engine/model/compileTriggers';
 import { hasErrors, type Diagnostic, type Range } from '../engine/model/diagnostics';
 import { parseJsonSource } from '../engine/model/jsonSource';
 import type { NodeRegistry } from '../engine/nodes/registry';
@@ -139,8 +139,8 @@ export function activateFlows(paths: string | readonly string[], options: Activa
 
     (flow.definition.triggers ?? []).forEach((trigger, k) => {
       if (trigger.type === 'webhook') {
-        const path = trigger.path ?? flow.id;
-        const method = trigger.method ?? 'POST';
+        const path = webhookPathOf(trigger, flow.id);
+        const method = trigger.method ?? DEFAULT_WEBHOOK_METHOD;
         const pathProblem = hookPathProblem(path);
         if (pathProblem) {
           problem('invalid-webhook-path', `Webhook path "${path}": ${pathProblem}.`, ['triggers', k, 'path']);

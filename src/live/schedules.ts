@@ -15,18 +15,13 @@
 import { Cron } from 'croner';
 
 // Checking a pattern is the compiler's (a bad one is an `invalid-trigger`); live mode uses the same function.
-export { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
+export { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
 
 /** Missed times counted before giving up counting (the count then reads as "at least"). */
 export const MAX_MISSED_COUNTED = 10_000;
 
 /** The longest a single timer is set for; a due time further away is reached in several steps. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/** The next `count` due times strictly after `after` (default now). */
-export function nextTimes(cron: Cron, count: number, after: Date = new Date()): Date[] {
-  return cron.nextRuns(count, after);
-}
 
 export interface CatchUp {
   /** The most recent due time that was missed: the catch-up run is for it. */
@@ -135,21 +130,4 @@ export class ScheduleTimer {
       // onDue reports its own failures; the schedule goes on.
     }
   }
-}
-
-/** `Mon 2025-01-06 07:00:00 Europe/Berlin`: how a person checks a schedule. */
-export function formatInZone(time: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(time);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${timeZone}`;
 }

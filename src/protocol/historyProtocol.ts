@@ -18,6 +18,9 @@ import type { Invocation } from '../live/invocationLog';
 import type { RunSummary } from '../engine/history/runSummary';
 import type { RunRecord, RunStatus } from '../engine/run/runRecord';
 
+// The webview names the webhook requests it lists through the protocol, not live mode.
+export type { Invocation };
+
 /** As the history store accepts them (historyStore.ts RUN_ID). */
 const runId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/, 'not a run id');
 

@@ -30,7 +30,6 @@ export const webviewEnvelopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), method: z.string(), params: z.unknown() }),
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),
 ]);
-export type WebviewEnvelope = z.infer<typeof webviewEnvelopeSchema>;
 
 export type HostEnvelope =
   | { kind: 'notification'; method: string; params: unknown }

@@ -17,7 +17,7 @@ export function formatDuration(ms: number | undefined): string {
   const tenthsOfSecond = Math.round(value / 100);
   if (tenthsOfSecond < 600) return `${(tenthsOfSecond / 10).toFixed(1)} s`;
   const seconds = Math.round(value / SECOND);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
+  if (seconds < HOUR / SECOND) return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
   const minutes = Math.round(value / MINUTE);
   return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
 }

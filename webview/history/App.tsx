@@ -4,7 +4,7 @@
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { RunSummary } from '../../src/engine/history/runSummary';
-import type { HistoryFilterState, HistoryScope, HistoryUiState, RunPair } from '../../src/protocol/historyProtocol';
+import type { HistoryFilterState, HistoryScope, HistoryUiState, Invocation, RunPair } from '../../src/protocol/historyProtocol';
 import { announce } from '../shared/announce';
 import * as actions from './actions';
 import { CompareView } from './CompareView';
@@ -12,7 +12,6 @@ import { EMPTY_FILTER, filterRuns, flowIdsOf, indexRuns } from './filterRuns';
 import { Filters } from './Filters';
 import { RunList } from './RunList';
 import { describeDuration, describeStart } from './describe';
-import type { Invocation } from '../../src/live/invocationLog';
 
 /** Runs that can be marked for comparison at once; marking a third drops the first. */
 const MAX_MARKED = 2;

@@ -1,7 +1,7 @@
 // How the history panel words times: the engine's own age and duration texts (runScope.ts, as the quick pick and
 // hovers show them), plus what only a side-by-side view needs: a signed difference and a local start time.
 
-import { describeAge, describeDuration } from '../../src/language/runScope';
+import { describeAge, describeDuration } from '../../src/shared/describeTime';
 
 export { describeAge, describeDuration };
 

@@ -32,9 +32,13 @@ const ALLOWED_OPERATIONS: ReadonlySet<string> = new Set(JSON_LOGIC_OPERATIONS);
 
 const MAX_RULE_DEPTH = 200;
 
+// json-logic calls `var` with the data as `this`.
 function ownVar(this: unknown, path: unknown, fallback: unknown): unknown {
+  return readVar(this, path, fallback);
+}
+
+function readVar(data: unknown, path: unknown, fallback: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
-  let data = this;
   if (path === undefined || path === '' || path === null) return data;
   for (const step of String(path).split('.')) {
     if (data === null || data === undefined) return notFound;

@@ -234,17 +234,10 @@ const DEFINITIONS: Record<string, FunctionDefinition> = {
 // A Map, so names like `constructor` or `toString` are never mistaken for functions.
 const FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map(Object.entries(DEFINITIONS));
 
-/** Every built-in function name, for completion. */
-export const FUNCTION_NAMES: readonly string[] = Object.freeze([...FUNCTIONS.keys()]);
-
 /** Signature and description of each built-in function, for completion and hover. */
 export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freeze(
   Object.fromEntries([...FUNCTIONS].map(([name, d]) => [name, { signature: d.signature, doc: d.doc }])),
 );
-
-export function isFunctionName(name: string): boolean {
-  return FUNCTIONS.has(name);
-}
 
 /** The function of that name, or undefined. */
 export function getFunction(name: string): BuiltinFunction | undefined {

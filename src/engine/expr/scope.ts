@@ -21,4 +21,3 @@ export interface Scope {
 
 /** The root names an expression may start with. Anything else is an unknown name. */
 export const SCOPE_ROOTS = ['trigger', 'input', 'nodes', 'variables', 'secrets', 'execution', 'item', 'index'] as const;
-export type ScopeRoot = (typeof SCOPE_ROOTS)[number];

@@ -30,24 +30,6 @@ export function findTemplates(text: string): TemplateSpan[] {
   return spans;
 }
 
-/** Syntax problems of the templates in a string, and an unclosed `{{`; offsets are into the string. */
-export function findTemplateProblems(text: string): ExpressionProblem[] {
-  const problems: ExpressionProblem[] = [];
-  if (!text.includes('{{')) return problems;
-  for (const segment of scanTemplateString(text)) {
-    if (segment.kind === 'unclosed') {
-      problems.push({ message: UNCLOSED_MESSAGE, start: segment.start, end: segment.end });
-    } else if (segment.kind === 'template') {
-      const compiled = getCompiledExpression(segment.span.source);
-      if (!compiled.ok) {
-        const offset = segment.span.sourceStart;
-        problems.push({ message: compiled.error.message, start: offset + compiled.error.start, end: offset + compiled.error.end });
-      }
-    }
-  }
-  return problems;
-}
-
 /**
  * Compiles a JSON value whose strings may hold templates. Every problem goes to `onProblem`, and a broken
  * template evaluates to undefined; without `onProblem` the first problem throws an ExpressionSyntaxError

@@ -79,12 +79,6 @@ export function bundleBuildCount(): number {
   return builds;
 }
 
-/** Forgets cached modules (all, or one file's): e.g. after packages in node_modules changed. */
-export function clearBundleCache(file?: string): void {
-  if (file === undefined) cache.clear();
-  else cache.delete(resolve(file));
-}
-
 function apiFor(extra: Record<string, unknown> | undefined): Readonly<Record<string, unknown>> {
   if (extra === undefined) return AUTHORING_API;
   let merged = mergedApis.get(extra);

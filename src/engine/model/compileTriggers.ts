@@ -11,6 +11,14 @@ import { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from './cronSchedule';
 import type { FlowDefinition } from './flowSchema';
 import type { InputValidator } from './inputValidator';
 
+/** A webhook trigger's method when it names none. */
+export const DEFAULT_WEBHOOK_METHOD = 'POST';
+
+/** Where a webhook trigger is served (under /hooks/): its `path`, else the flow id. */
+export function webhookPathOf(trigger: { path?: string }, flowId: string): string {
+  return trigger.path ?? flowId;
+}
+
 /** Unreserved URL characters only: what a path segment may hold, so that it needs no encoding. */
 const SEGMENT = /^[A-Za-z0-9._~-]+$/;
 const MAX_PATH_LENGTH = 256;
@@ -34,7 +42,7 @@ export function checkTriggers(ctx: CompileContext, definition: FlowDefinition, s
   definition.triggers?.forEach((trigger, k) => {
     if (trigger.type === 'webhook') {
       if (trigger.secret !== undefined) compileTemplateAt(ctx, trigger.secret, ['triggers', k, 'secret'], scope, undefined, 'template', false);
-      const path = trigger.path ?? definition.id;
+      const path = webhookPathOf(trigger, definition.id);
       // A defaulted path is the flow id: point at the trigger, the user wrote no path.
       const pathAt = trigger.path === undefined ? ['triggers', k] : ['triggers', k, 'path'];
       const problem = hookPathProblem(path);
@@ -42,7 +50,7 @@ export function checkTriggers(ctx: CompileContext, definition: FlowDefinition, s
         ctx.report('invalid-trigger', 'error', `Webhook path "${path}": ${problem}.`, pathAt, { data: { path } });
         return;
       }
-      const method = trigger.method ?? 'POST';
+      const method = trigger.method ?? DEFAULT_WEBHOOK_METHOD;
       const route = `${method} ${path}`;
       const first = routes.get(route);
       if (first !== undefined) {

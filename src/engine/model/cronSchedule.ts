@@ -43,3 +43,25 @@ export function parseSchedule(pattern: string, timezone: string = DEFAULT_TIMEZO
 function stripPrefix(message: string): string {
   return message.replace(/^CronPattern:\s*/, '');
 }
+
+/** The next `count` due times strictly after `after` (default now). */
+export function nextTimes(cron: Cron, count: number, after: Date = new Date()): Date[] {
+  return cron.nextRuns(count, after);
+}
+
+/** `Mon 2025-01-06 07:00:00 Europe/Berlin`: how a person checks a schedule. */
+export function formatInZone(time: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(time);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${timeZone}`;
+}

@@ -94,6 +94,9 @@ export interface NodeContext<Config = Record<string, unknown>, Prepared = unknow
   readonly services: NodeServices;
 }
 
+// `any` defaults: a registry holds definitions of every Config and Prepared, and `unknown` would make their
+// functions (which take those as parameters) unassignable to it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface NodeTypeDefinition<Config = any, Prepared = any> {
   type: string;
   /** One line for the palette and completion. */

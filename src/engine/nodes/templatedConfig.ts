@@ -12,12 +12,6 @@ export function isTemplateString(value: unknown): value is string {
   return typeof value === 'string' && TEMPLATE_PATTERN.test(value);
 }
 
-/** A string holding at least one `{{ template }}`. */
-export const templateString = z
-  .string()
-  .regex(TEMPLATE_PATTERN, 'expected a {{ template }}')
-  .describe('A {{ template }} computing the value.');
-
 /**
  * `schema`, or a template that computes a value for it. `expected` says what `schema` wants ("a number"): zod
  * reports a plain string that is no template against the template branch, so that message must name both.

@@ -3,7 +3,7 @@
 
 import type { SerializedError } from '../errors';
 import type { LogLevel } from '../nodes/nodeType';
-import type { NodeUsage, RunMode, RunStatus, TriggerInfo } from './runRecord';
+import type { NodeUsage, RunMode, TriggerInfo } from './runRecord';
 
 interface EventBase {
   executionId: string;
@@ -120,12 +120,3 @@ export type EngineEvent =
   | ExecutionCompletedEvent
   | ExecutionFailedEvent
   | ExecutionCancelledEvent;
-
-export type EngineEventType = EngineEvent['type'];
-export type TerminalEvent = ExecutionCompletedEvent | ExecutionFailedEvent | ExecutionCancelledEvent;
-
-export function isTerminalEvent(event: EngineEvent): event is TerminalEvent {
-  return event.type === 'execution.completed' || event.type === 'execution.failed' || event.type === 'execution.cancelled';
-}
-
-export type RunStatusOf<E extends TerminalEvent> = E['status'] & RunStatus;

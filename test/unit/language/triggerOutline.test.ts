@@ -9,8 +9,8 @@ const FLOW = `{
   "id": "nightly",
   "triggers": [
     { "type": "manual" },
-    { "type": "webhook", "method": "put", "secret": "{{ secrets.HOOK }}" },
-    { "type": "webhook", "path": "/orders/new" },
+    { "type": "webhook", "method": "PUT", "secret": "{{ secrets.HOOK }}" },
+    { "type": "webhook", "path": "orders/new" },
     { "type": "schedule", "cron": "0 7 * * 1-5", "timezone": "Europe/Berlin" },
     { "type": "schedule", "cron": "61 * * * *" }
   ],
@@ -33,6 +33,22 @@ describe('triggersOf', () => {
     expect(triggers[1]).toMatchObject({ path: 'orders/new', method: 'POST', secret: undefined });
     expect(triggers[2]).toMatchObject({ cron: '0 7 * * 1-5', timezone: 'Europe/Berlin' });
     expect(triggers[3]).toMatchObject({ timezone: 'UTC' });
+  });
+
+  it('lists no webhook that weft serve refuses, so the editor offers no URL that is never served', () => {
+    // ARRANGE: the compiler's rules: a path of unreserved characters without empty segments, a method in capitals.
+    const flow = (trigger: string): string =>
+      `{ "version": 1, "id": "orders", "triggers": [${trigger}], "nodes": [{ "id": "a", "type": "log", "config": { "message": "hi" } }] }`;
+
+    // ACT
+    const leadingSlash = triggersOf(flow('{ "type": "webhook", "path": "/orders/new" }'));
+    const space = triggersOf(flow('{ "type": "webhook", "path": "new orders" }'));
+    const lowercase = triggersOf(flow('{ "type": "webhook", "method": "put" }'));
+    const accepted = triggersOf(flow('{ "type": "webhook", "method": "PUT" }'));
+
+    // ASSERT
+    expect([leadingSlash, space, lowercase]).toEqual([[], [], []]);
+    expect(accepted).toMatchObject([{ path: 'orders', method: 'PUT' }]);
   });
 
   it('yields nothing for text that is not a flow yet', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionSyntaxError } from '../../../../src/engine/expr/expressionSyntaxError';
 import type { Scope } from '../../../../src/engine/expr/scope';
-import { compileValue, findTemplateProblems, findTemplates, type ValueProblem } from '../../../../src/engine/expr/template';
+import { compileValue, findTemplates, type ValueProblem } from '../../../../src/engine/expr/template';
 
 const scope: Scope = {
   trigger: { email: 'ada@acme.test' },
@@ -40,7 +40,14 @@ describe('findTemplates', () => {
   });
 });
 
-describe('findTemplateProblems', () => {
+/** The problems compileValue reports for one string, without their (empty) paths. */
+function findTemplateProblems(text: string): { message: string; start: number; end: number }[] {
+  const problems: { message: string; start: number; end: number }[] = [];
+  compileValue(text, ({ message, start, end }) => problems.push({ message, start, end }));
+  return problems;
+}
+
+describe('template problems', () => {
   it('reports syntax errors with offsets into the string', () => {
     // ACT
     const problems = findTemplateProblems('Total: {{ 1 + }}');

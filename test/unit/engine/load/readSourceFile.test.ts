@@ -83,7 +83,7 @@ describe('the loaders read through readSourceFile', () => {
   it('an imported node type module that is /dev/zero or oversized is refused with a diagnostic', () => {
     const zero = join(scratch, 'zero.node.ts');
     symlinkSync('/dev/zero', zero);
-    const huge = sparseFile('huge.node.ts', MAX_SOURCE_FILE_BYTES + 1);
+    sparseFile('huge.node.ts', MAX_SOURCE_FILE_BYTES + 1);
     const fromFile = join(scratch, 'uses.flow.json');
     const zeroResult = loadNodeTypeModules(['./zero.node.ts'], fromFile);
     expect(zeroResult.diagnostics.map((d) => d.code)).toEqual(['load-error']);

@@ -280,7 +280,7 @@ describe('node types in a run', () => {
   });
 
   it('switch fires the first matching case, else default', async () => {
-    const definition = (n: number): object =>
+    const definition = (): object =>
       flowOf(
         [
           { id: 's', type: 'switch', config: { cases: [{ port: 'big', condition: '{{ trigger.n > 10 }}' }, { port: 'mid', condition: { '>': [{ var: 'trigger.n' }, 5] } }] } },
@@ -294,9 +294,9 @@ describe('node types in a run', () => {
           { from: 's', port: 'default', to: 'other' },
         ],
       );
-    expect((await runDefinition(definition(20), { input: { n: 20 } })).record.output).toBe('big');
-    expect((await runDefinition(definition(7), { input: { n: 7 } })).record.output).toBe('mid');
-    expect((await runDefinition(definition(1), { input: { n: 1 } })).record.output).toBe('other');
+    expect((await runDefinition(definition(), { input: { n: 20 } })).record.output).toBe('big');
+    expect((await runDefinition(definition(), { input: { n: 7 } })).record.output).toBe('mid');
+    expect((await runDefinition(definition(), { input: { n: 1 } })).record.output).toBe('other');
   });
 
   it('split picks the same branch for the same seed, and follows the weights', async () => {

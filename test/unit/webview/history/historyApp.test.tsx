@@ -97,8 +97,9 @@ describe('history panel', () => {
     expect(rows()[0].dataset.status).toBe('completed');
     expect(rows()[4].dataset.runId).toBe('run-9995');
     expect(rows()[4].dataset.status).toBe('failed');
-    expect(within(rows()[0]).getByText('order-intake')).toBeTruthy();
-    expect(screen.getByText('Showing 10,000 of 10,000 runs')).toBeTruthy();
+    // getBy* throws when nothing matches: finding it is the assertion.
+    within(rows()[0]).getByText('order-intake');
+    screen.getByText('Showing 10,000 of 10,000 runs');
     expect(grid().getAttribute('aria-rowcount')).toBe('10001');
   });
 
@@ -111,7 +112,7 @@ describe('history panel', () => {
     fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'run-9947' } });
     // ASSERT
     await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['run-9947']));
-    expect(screen.getByText('Showing 1 of 10,000 runs')).toBeTruthy();
+    screen.getByText('Showing 1 of 10,000 runs');
     // …and screen readers hear it once typing pauses
     await waitFor(() => expect(document.getElementById('weft-announcer')?.textContent).toBe('Showing 1 of 10,000 runs'));
 
@@ -291,16 +292,16 @@ describe('history panel', () => {
       const nodeRows = [...view.querySelectorAll<HTMLElement>('[data-node-id]')];
       expect(nodeRows.map((r) => r.dataset.nodeId)).toEqual(['check', 'review', 'tax', 'done', 'note']);
       const tax = nodeRows[2];
-      expect(within(tax).getByText('completed')).toBeTruthy(); // A took the tax path
-      expect(within(tax).getByText('skipped')).toBeTruthy(); // B went to review
-      expect(within(tax).getByText('different')).toBeTruthy();
+      within(tax).getByText('completed'); // A took the tax path
+      within(tax).getByText('skipped'); // B went to review
+      within(tax).getByText('different');
 
       // ACT: show the two outputs of tax side by side
       fireEvent.click(within(tax).getByRole('button', { name: /tax/ }));
       // ASSERT
       const outputA = screen.getByRole('tree', { name: 'A: output of tax value' });
-      expect(within(outputA).getByText('19')).toBeTruthy();
-      expect(within(outputA).getByText('"auto"')).toBeTruthy();
+      within(outputA).getByText('19');
+      within(outputA).getByText('"auto"');
       expect(view.textContent).toContain('B: output of tax: none');
 
       // ACT: Escape goes back to the list

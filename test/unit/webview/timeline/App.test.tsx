@@ -9,7 +9,7 @@ import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import type { ExecutionNotifications, RunSnapshot } from '../../../../src/protocol/executionProtocol';
 import { App } from '../../../../webview/timeline/App';
 
-let events: EngineEvent[] = [];
+const events: EngineEvent[] = [];
 let record: RunRecord;
 
 beforeAll(async () => {
@@ -86,7 +86,8 @@ describe('execution panel App', () => {
 
     // ASSERT 1
     expect(container.dataset.runStatus).toBe('starting');
-    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    // getBy* throws when nothing matches: finding it is the assertion.
+    screen.getByRole('button', { name: 'Cancel' });
     expect(document.body.dataset.firstNodeEventAt).toBeUndefined();
 
     // ACT 2: events up to the first node that completes.
@@ -113,7 +114,7 @@ describe('execution panel App', () => {
     expect(card('note').dataset.nodeStatus).toBe('completed');
     expect(screen.getByTestId('progress').textContent).toBe('5 of 5 nodes');
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Re-run' })).toBeTruthy();
+    screen.getByRole('button', { name: 'Re-run' });
     expect(screen.getByRole('list', { name: 'Log lines' }).textContent).toContain('Order A-1 queued for auto');
   });
 
@@ -147,7 +148,7 @@ describe('execution panel App', () => {
 
     // ASSERT
     expect(within(tax).getByRole('tree', { name: 'output value' }).textContent).toContain('rate: 0.19');
-    expect(within(tax).getByText('code')).toBeTruthy();
+    within(tax).getByText('code');
 
     // ACT
     fireEvent.click(within(tax).getByRole('button', { name: 'Reveal in flow file' }));
