@@ -140,6 +140,29 @@ describe('weft run', () => {
     expect(record.nodes.stop.status).toBe('failed');
   });
 
+  it('says on stderr which node in flight was cancelled when another failed the run', async () => {
+    // ARRANGE: `slow` starts first and waits; `stop` then fails the run, which stops `slow` mid-wait.
+    await writeFile(
+      join(dir, 'cancels.flow.json'),
+      JSON.stringify({
+        version: 1,
+        id: 'cancels',
+        nodes: [
+          { id: 'slow', type: 'wait', config: { ms: 600000 } },
+          { id: 'stop', type: 'fail', config: { message: 'enough' } },
+        ],
+      }),
+    );
+
+    // ACT
+    const run = await runCli(['run', 'cancels.flow.json'], { cwd: dir });
+
+    // ASSERT
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^⊘ slow cancelled after /m);
+    expect(run.stderr).toMatch(/^stop: enough$/m);
+  });
+
   it('exits 2 with file:line:col diagnostics on stderr for a flow that does not compile, and runs nothing', async () => {
     // ARRANGE
     const runsBefore = await recordedRunFiles(dir);

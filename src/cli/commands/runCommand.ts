@@ -132,6 +132,9 @@ function printEvent(event: EngineEvent): void {
     case 'node.retrying':
       err(yellowErr(`↻ ${event.nodeId}${where} attempt ${event.attempt} in ${formatDuration(event.delayMs)}: ${event.error.message}`));
       break;
+    case 'node.cancelled':
+      err(yellowErr(`⊘ ${event.nodeId}${where} cancelled after ${formatDuration(event.durationMs)}`));
+      break;
     case 'node.log':
       err(dimErr(`  ${event.nodeId}${where} ${event.level}: `) + event.message);
       break;
