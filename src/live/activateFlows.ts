@@ -1,24 +1,20 @@
-// Activation of live mode: every flow file under a directory is compiled, and the webhook and schedule triggers of
-// those that compile are checked for what only live mode needs (a servable path, no two flows on one route, a set
-// secret, a valid cron and time zone, a schedule input the flow accepts). A flow with any such problem is not
-// served at all, rather than half served, and the problem says why, with the position of the trigger where the
-// source is JSON text. Reads files; starts nothing.
+// Activation of live mode: every flow file under a directory is compiled (which checks each trigger on its own:
+// path, method, cron, time zone, schedule input, and applies the defaults), and the compiled triggers of the flows
+// that compile are checked for what only live mode knows: no two flows with one id or on one route, and a set
+// secret. A flow with any such problem is not served at all, rather than half served, and the problem says why,
+// with the position of the trigger where the source says. Reads files; starts nothing.
 
-import { readFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import { loadFlow } from '../api/loadFlow';
 import { secretsFromEnvironment } from '../api/runFlow';
 import { findFlowFiles } from '../engine/load/findFlowFiles';
-import { compileValue } from '../engine/expr/template';
+import type { CompiledValue } from '../engine/expr/exprTypes';
 import type { Scope } from '../engine/expr/scope';
-import type { CompiledFlow } from '../engine/model/compiledFlow';
-import { DEFAULT_WEBHOOK_METHOD, hookPathProblem, webhookPathOf } from '../engine/model/compileTriggers';
+import type { CompiledFlow, WebhookMethod } from '../engine/model/compiledFlow';
 import { hasErrors, type Diagnostic, type Range } from '../engine/model/diagnostics';
-import { parseJsonSource } from '../engine/model/jsonSource';
 import type { NodeRegistry } from '../engine/nodes/registry';
-import { DEFAULT_TIMEZONE, parseSchedule, ScheduleError } from './schedules';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = WebhookMethod;
 
 export interface WebhookRoute {
   flowId: string;
@@ -51,14 +47,8 @@ export interface ServedFlow {
   schedules: ScheduleSpec[];
 }
 
-export type LiveProblemCode =
-  | 'invalid-flow'
-  | 'duplicate-flow-id'
-  | 'duplicate-webhook'
-  | 'invalid-webhook-path'
-  | 'missing-secret'
-  | 'invalid-schedule'
-  | 'invalid-schedule-input';
+/** A trigger the flow cannot have at all (a bad path, cron or schedule input) is the compiler's: `invalid-flow`. */
+export type LiveProblemCode = 'invalid-flow' | 'duplicate-flow-id' | 'duplicate-webhook' | 'missing-secret';
 
 /** Why a flow is not served. */
 export interface LiveProblem {
@@ -114,7 +104,6 @@ export function activateFlows(paths: string | readonly string[], options: Activa
       continue;
     }
     const flow = result.flow;
-    const locate = locator(file);
     const earlier = flowIds.get(flow.id);
     if (earlier !== undefined) {
       activation.problems.push({
@@ -122,7 +111,7 @@ export function activateFlows(paths: string | readonly string[], options: Activa
         flowId: flow.id,
         code: 'duplicate-flow-id',
         message: `Flow id '${flow.id}' is also the id of ${earlier}: a flow id is unique in the workspace.`,
-        range: locate(['id']),
+        ...(flow.idRange === undefined ? {} : { range: flow.idRange }),
       });
       continue;
     }
@@ -132,61 +121,41 @@ export function activateFlows(paths: string | readonly string[], options: Activa
     const secrets = secretsFromEnvironment(flow.secretNames, source);
     const served: ServedFlow = { flow, file, secrets, webhooks: [], schedules: [] };
     const problems: LiveProblem[] = [];
-    const problem = (code: LiveProblemCode, message: string, path: (string | number)[]): void => {
-      problems.push({ file, flowId: flow.id, code, message, range: locate(path) });
+    const problem = (code: LiveProblemCode, message: string, range: Range | undefined): void => {
+      problems.push({ file, flowId: flow.id, code, message, ...(range === undefined ? {} : { range }) });
     };
-    const claimed: string[] = [];
 
-    (flow.definition.triggers ?? []).forEach((trigger, k) => {
+    // The compiler checked each trigger on its own and applied the defaults; what is left depends on other flows
+    // (a route one of them serves) and on this machine (a secret's value).
+    for (const trigger of flow.triggers) {
       if (trigger.type === 'webhook') {
-        const path = webhookPathOf(trigger, flow.id);
-        const method = trigger.method ?? DEFAULT_WEBHOOK_METHOD;
-        const pathProblem = hookPathProblem(path);
-        if (pathProblem) {
-          problem('invalid-webhook-path', `Webhook path "${path}": ${pathProblem}.`, ['triggers', k, 'path']);
-          return;
-        }
-        const key = `${method} ${path}`;
-        const owner = routes.get(key) ?? (claimed.includes(key) ? `another trigger of '${flow.id}'` : undefined);
+        const { path, method } = trigger;
+        const owner = routes.get(`${method} ${path}`);
         if (owner !== undefined) {
-          problem('duplicate-webhook', `${method} /hooks/${path} is already served by ${owner}.`, ['triggers', k]);
-          return;
+          problem('duplicate-webhook', `${method} /hooks/${path} is already served by ${owner}.`, trigger.range);
+          continue;
         }
-        claimed.push(key);
         let secret: string | undefined;
         if (trigger.secret !== undefined) {
-          secret = evaluateSecret(trigger.secret, flow, secrets);
+          secret = evaluateSecret(trigger.secret.compiled, flow, secrets);
           if (secret === undefined) {
-            const names = [...trigger.secret.matchAll(/secrets\s*\.\s*([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+            const names = trigger.secret.secretNames;
             const hint = names.length > 0 ? `: set the environment variable ${names.join(', ')}` : '';
-            problem('missing-secret', `The webhook's secret ${trigger.secret} is empty${hint}. A webhook with a secret is not served without it.`, [
-              'triggers',
-              k,
-              'secret',
-            ]);
-            return;
+            problem(
+              'missing-secret',
+              `The webhook's secret ${trigger.secret.template} is empty${hint}. A webhook with a secret is not served without it.`,
+              trigger.secret.range,
+            );
+            continue;
           }
         }
-        served.webhooks.push({ flowId: flow.id, triggerIndex: k, path, method, respond: trigger.respond ?? 'ack', ...(secret ? { secret } : {}) });
+        const { index: triggerIndex, respond } = trigger;
+        served.webhooks.push({ flowId: flow.id, triggerIndex, path, method, respond, ...(secret ? { secret } : {}) });
       } else if (trigger.type === 'schedule') {
-        const timezone = trigger.timezone ?? DEFAULT_TIMEZONE;
-        let pattern: Cron;
-        try {
-          pattern = parseSchedule(trigger.cron, timezone);
-        } catch (error) {
-          if (!(error instanceof ScheduleError)) throw error;
-          problem('invalid-schedule', error.message, ['triggers', k, error.message.includes('time zone') ? 'timezone' : 'cron']);
-          return;
-        }
-        const validation = flow.validateInput(trigger.input);
-        if (!validation.ok) {
-          const details = validation.errors.map((e) => `input${e.path}: ${e.message}`).join('; ');
-          problem('invalid-schedule-input', `The schedule's input does not match the flow's inputs: ${details}.`, ['triggers', k, 'input']);
-          return;
-        }
-        served.schedules.push({ flowId: flow.id, triggerIndex: k, cron: trigger.cron, timezone, input: trigger.input, pattern });
+        const { index: triggerIndex, cron, timezone, input, pattern } = trigger;
+        served.schedules.push({ flowId: flow.id, triggerIndex, cron, timezone, input, pattern });
       }
-    });
+    }
 
     if (problems.length > 0) {
       activation.problems.push(...problems);
@@ -201,7 +170,7 @@ export function activateFlows(paths: string | readonly string[], options: Activa
 }
 
 /** The secret template's value, or undefined when it comes out empty (the secret is not set). */
-function evaluateSecret(template: string, flow: CompiledFlow, secrets: Record<string, string>): string | undefined {
+function evaluateSecret(template: CompiledValue, flow: CompiledFlow, secrets: Record<string, string>): string | undefined {
   const scope: Scope = {
     trigger: undefined,
     input: undefined,
@@ -210,25 +179,9 @@ function evaluateSecret(template: string, flow: CompiledFlow, secrets: Record<st
     secrets,
     execution: { id: '', flowId: flow.id, startedAt: '', trigger: { type: 'webhook' } },
   };
-  // The flow compiled, so the template parses; a value that is not a string is taken as its text.
-  const value = compileValue(template, () => undefined).evaluate(scope);
+  // A value that is not a string is taken as its text.
+  const value = template.evaluate(scope);
   if (value === undefined || value === null) return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text === '' ? undefined : text;
-}
-
-/** Positions in a .flow.json file, read only when there is a problem to point at. */
-function locator(file: string): (path: (string | number)[]) => Range | undefined {
-  let source: ReturnType<typeof parseJsonSource> | null | undefined;
-  return (path) => {
-    if (!file.endsWith('.json')) return undefined;
-    if (source === undefined) {
-      try {
-        source = parseJsonSource(readFileSync(file, 'utf8'), file);
-      } catch {
-        source = null;
-      }
-    }
-    return source?.locate(path)?.range;
-  };
 }

@@ -14,8 +14,9 @@
 
 import { Cron } from 'croner';
 
-// Checking a pattern is the compiler's (a bad one is an `invalid-trigger`); live mode uses the same function.
-export { DEFAULT_TIMEZONE, formatInZone, nextTimes, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
+// Checking a pattern and its defaults are the compiler's (a bad one is an `invalid-trigger`); live mode arms the
+// patterns the compiler read (CompiledFlow.triggers).
+export { formatInZone, nextTimes, parseSchedule, ScheduleError } from '../engine/model/cronSchedule';
 
 /** Missed times counted before giving up counting (the count then reads as "at least"). */
 export const MAX_MISSED_COUNTED = 10_000;

@@ -15,7 +15,7 @@ import { CompileContext } from './compileContext';
 import { DEFAULT_CONCURRENCY, DEFAULT_RUN_TIMEOUT_MS } from './compiledFlow';
 import type { CompiledFlow } from './compiledFlow';
 import { compileGraph } from './compileGraph';
-import { checkTriggers } from './compileTriggers';
+import { compileTriggers } from './compileTriggers';
 import { hasErrors } from './diagnostics';
 import type { Diagnostic, Range } from './diagnostics';
 import { flowSchema } from './flowSchema';
@@ -107,7 +107,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   const ctx = new CompileContext(locator, registry, options.file, diagnostics);
   const { graph, scope } = compileGraph(ctx, { nodes: definition.nodes, edges: definition.edges, output: definition.output }, []);
   const validateInput = inputValidator(ctx, definition);
-  checkTriggers(ctx, definition, scope, validateInput);
+  const triggers = compileTriggers(ctx, definition, scope, validateInput);
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
@@ -125,6 +125,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     variables: definition.variables ?? {},
     tests: definition.tests ?? [],
     validateInput,
+    triggers,
     secretNames,
     secretReads,
     diagnostics: [],

@@ -1,6 +1,7 @@
 // The compiled model: what the engine runs. Built once by compileFlow, then read-only. Nodes and edges are
 // arrays with their indices precomputed, so scheduling does no lookups by id on the hot path.
 
+import type { Cron } from 'croner';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { NodeTypeDefinition } from '../nodes/nodeType';
 import type { Diagnostic, Range } from './diagnostics';
@@ -85,11 +86,62 @@ export interface CompiledFlow {
   tests: TestCaseDefinition[];
   /** Validates a run input against `inputs` and applies its defaults. */
   validateInput(input: unknown): InputValidation;
+  /** The flow's triggers with their defaults applied, in the order written (see CompiledTrigger). */
+  triggers: CompiledTrigger[];
   /** Secret names the flow's templates read (`secrets.NAME`). */
   secretNames: string[];
   /** Each read of a secret during a run, with who reads it: what decides the secrets a run needs. */
   secretReads: SecretRead[];
   diagnostics: Diagnostic[];
+}
+
+/**
+ * A trigger as the compiler accepted it, defaults applied once here (spec section 8): what live mode serves and
+ * arms. `index` is its place in the flow's `triggers`; `range` is where it is written, when the source says.
+ */
+export type CompiledTrigger = CompiledManualTrigger | CompiledWebhookTrigger | CompiledScheduleTrigger;
+
+export interface CompiledManualTrigger {
+  type: 'manual';
+  index: number;
+  range?: Range;
+}
+
+export type WebhookMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface CompiledWebhookTrigger {
+  type: 'webhook';
+  index: number;
+  range?: Range;
+  /** Where it is served, without the `/hooks/` prefix: its `path`, else the flow id; a path the compiler accepted. */
+  path: string;
+  /** Default POST. */
+  method: WebhookMethod;
+  /** Default ack. */
+  respond: 'ack' | 'result';
+  /** The secret as written (a template, usually `{{ secrets.NAME }}`), never its value: live mode evaluates it. */
+  secret?: CompiledWebhookSecret;
+}
+
+export interface CompiledWebhookSecret {
+  template: string;
+  compiled: CompiledValue;
+  /** The secrets it reads, by name: what to set when it comes out empty. */
+  secretNames: string[];
+  range?: Range;
+}
+
+export interface CompiledScheduleTrigger {
+  type: 'schedule';
+  index: number;
+  range?: Range;
+  cron: string;
+  /** Default UTC. */
+  timezone: string;
+  /** The run input as written; the compiler checked it against `inputs`. */
+  input: unknown;
+  /** The pattern read by croner in the time zone: computes the due times, starts nothing. */
+  pattern: Cron;
 }
 
 /** A read of secret `name` by a run. A webhook trigger's secret is not one; nor is a read by a disabled node. */

@@ -114,4 +114,31 @@ describe('activateFlows', () => {
     // One path, another method: a second route, not a conflict.
     expect(activation.served.map((s) => s.flow.id)).toEqual(['a', 'h']);
   });
+
+  it('points at the trigger in a .flow.ts too when its secret is not set or its route is taken', async () => {
+    // ARRANGE: a .flow.json and a .flow.ts on one route; the .flow.ts also needs a secret that is not set.
+    await flowFile('a.flow.json', flow('a', [{ type: 'webhook', path: 'shared' }]));
+    const module = [
+      "import { flow } from 'weft';",
+      'export default flow({',
+      "  version: 1, id: 'b',",
+      '  triggers: [',
+      "    { type: 'webhook', path: 'shared' },",
+      "    { type: 'webhook', path: 'signed', secret: '{{ secrets.B_KEY }}' },",
+      '  ],',
+      "  nodes: [{ id: 'out', type: 'transform', config: { output: { ok: true } } }],",
+      '});',
+      '',
+    ];
+    await flowFile('b.flow.ts', module.join('\n'));
+    // ACT
+    const activation = activateFlows(dir, { secrets: {} });
+    // ASSERT
+    const problems = activation.problems.filter((p) => p.flowId === 'b').map((p) => [p.code, p.range?.start.line]);
+    expect(problems).toEqual([
+      ['duplicate-webhook', 4],
+      ['missing-secret', 5],
+    ]);
+    expect(activation.problems.find((p) => p.code === 'missing-secret')?.message).toContain('set the environment variable B_KEY');
+  });
 });

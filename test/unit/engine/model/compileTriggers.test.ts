@@ -91,4 +91,46 @@ describe('compileFlow: trigger rules (invalid-trigger)', () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.flow).toBeDefined();
   });
+
+  it('carries the triggers with their defaults applied once, where they are written, for live mode to serve', () => {
+    const lines = flowText([
+      { type: 'manual' },
+      { type: 'webhook' },
+      { type: 'webhook', path: 'v2/orders', method: 'PUT', respond: 'result', secret: '{{ secrets.HOOK_KEY }}' },
+      { type: 'schedule', cron: '0 7 * * *' },
+      { type: 'schedule', cron: '30 6 * * 1', timezone: 'Europe/Berlin', input: { day: 'mon' } },
+    ]);
+    const flow = compileFlow(lines.join('\n')).flow!;
+    const plain = flow.triggers.map((trigger) => {
+      if (trigger.type !== 'webhook' || trigger.secret === undefined) return { ...trigger, range: trigger.range?.start, pattern: undefined };
+      const { template, secretNames, range } = trigger.secret;
+      return { ...trigger, range: trigger.range?.start, secret: { template, secretNames, range: range?.start } };
+    });
+    expect(plain).toEqual([
+      { type: 'manual', index: 0, range: positionOf(lines, '{"type":"manual"}') },
+      { type: 'webhook', index: 1, range: positionOf(lines, '{"type":"webhook"}'), path: 'orders', method: 'POST', respond: 'ack' },
+      {
+        type: 'webhook',
+        index: 2,
+        range: positionOf(lines, '{"type":"webhook","path"'),
+        path: 'v2/orders',
+        method: 'PUT',
+        respond: 'result',
+        secret: { template: '{{ secrets.HOOK_KEY }}', secretNames: ['HOOK_KEY'], range: positionOf(lines, '"{{ secrets.HOOK_KEY }}"') },
+      },
+      { type: 'schedule', index: 3, range: positionOf(lines, '{"type":"schedule","cron":"0 7'), cron: '0 7 * * *', timezone: 'UTC', input: undefined, pattern: undefined },
+      {
+        type: 'schedule',
+        index: 4,
+        range: positionOf(lines, '{"type":"schedule","cron":"30 6'),
+        cron: '30 6 * * 1',
+        timezone: 'Europe/Berlin',
+        input: { day: 'mon' },
+        pattern: undefined,
+      },
+    ]);
+    // The pattern is read in the schedule's own zone: 06:30 in Berlin on a Monday in winter is 05:30 UTC.
+    const berlin = flow.triggers[4];
+    expect(berlin.type === 'schedule' && berlin.pattern.nextRun(new Date('2026-01-01T00:00:00Z'))?.toISOString()).toBe('2026-01-05T05:30:00.000Z');
+  });
 });
