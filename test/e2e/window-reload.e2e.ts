@@ -3,11 +3,26 @@
 // Runs last: it reloads the shared workbench.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { e2eSession, openFile, reloadWindow, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
 async function shownRunId(frame: Frame): Promise<string | undefined> {
   return frame.evaluate(() => (document.querySelector<HTMLElement>('#weft-timeline [data-run-id]') ?? document.querySelector<HTMLElement>('#weft-timeline'))?.dataset.runId);
+}
+
+/**
+ * The restored panel's webview. VS Code loads a restored webview only once its tab is shown: if the tab came back
+ * behind another editor of its group, show it, as a person would, then wait for its content.
+ */
+async function restoredPanel(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = await webviewFrame(page, '#weft-timeline', 2_000).catch(() => undefined);
+    if (frame) return frame;
+    const hiddenTab = page.locator('.tabs-container .tab:not(.active)', { hasText: /^\s*Run: / }).first();
+    if ((await hiddenTab.count()) > 0) await hiddenTab.click().catch(() => undefined);
+    if (Date.now() > deadline) throw new Error(`The execution panel was not restored within ${timeoutMs} ms.`);
+  }
 }
 
 describe('Window reload', () => {
@@ -28,7 +43,7 @@ describe('Window reload', () => {
 
     // ASSERT: the panel is back, with the same run, completed.
     const reloadedAt = Date.now();
-    const after = await webviewFrame(page, '#weft-timeline', 90_000);
+    const after = await restoredPanel(page, 90_000);
     await after.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
     assert.equal(await shownRunId(after), runId);
     console.log(`      panel restored ${Date.now() - reloadedAt} ms after the workbench came back`);
