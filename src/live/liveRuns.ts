@@ -12,38 +12,16 @@ import { runFlow } from '../api/runFlow';
 import { WeftError } from '../engine/errors';
 import type { HistoryStore } from '../engine/history/historyStore';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
-import type { NodeRegistry } from '../engine/nodes/registry';
-import type { EngineEvent } from '../engine/run/events';
 import { newExecutionId } from '../engine/run/executeFlow';
-import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
+import type { RunRecord } from '../engine/run/runRecord';
 import { deferred } from '../engine/history/deferred';
+import type { CancelOutcome, LiveRun, RunDispatcher, StartRunOptions } from './runDispatcher';
 
-export interface StartRunOptions {
-  input?: unknown;
-  trigger: TriggerInfo;
-  secrets: Record<string, string>;
-  resumeFrom?: RunRecord;
-  registry?: NodeRegistry;
-  onEvent?: (event: EngineEvent) => void;
-  /**
-   * Write the first checkpoint before any node runs (no coalescing): `firstCheckpoint` then means the run will
-   * really happen, and when it cannot be written the run does not start (`done` rejects, nothing ran).
-   */
-  durableStart?: boolean;
-}
+export type { LiveRun, StartRunOptions } from './runDispatcher';
 
 export interface LiveRunsOptions {
   /** Told of every history write of a run of ours: `error` undefined when it succeeded. */
   onWrite?: (record: RunRecord, error: unknown) => void;
-}
-
-export interface LiveRun {
-  executionId: string;
-  flowId: string;
-  /** Resolves once the run's first checkpoint is in history; rejects if it could not be written or the run did not start. */
-  firstCheckpoint: Promise<void>;
-  /** The final record; rejects only when the run could not start (invalid input). */
-  done: Promise<RunRecord>;
 }
 
 interface Entry extends LiveRun {
@@ -63,7 +41,7 @@ interface Entry extends LiveRun {
 const RESOLVED = Promise.resolve();
 const NOT_STARTED: Promise<RunRecord> = new Promise<RunRecord>(() => undefined);
 
-export class LiveRuns {
+export class LiveRuns implements RunDispatcher {
   /** The store as runFlow must see it (see the file comment). */
   readonly history: HistoryStore;
   private readonly runs = new Map<string, Entry>();
@@ -119,6 +97,7 @@ export class LiveRuns {
       secrets: options.secrets,
       history: this.history,
       resumeFrom: options.resumeFrom,
+      rerunFrom: options.rerunFrom,
       registry: options.registry,
       signal: controller.signal,
       onEvent: options.onEvent,
@@ -132,6 +111,14 @@ export class LiveRuns {
       },
     );
     return entry;
+  }
+
+  async cancel(executionId: string, reason = 'Cancelled.'): Promise<CancelOutcome> {
+    const run = this.runs.get(executionId);
+    if (run === undefined) return (await this.store.get(executionId).catch(() => undefined)) ? 'ended' : 'not-found';
+    run.controller.abort(new WeftError('cancelled', reason));
+    await run.done.catch(() => undefined);
+    return 'cancelled';
   }
 
   /** Resolves true once no run is in flight, or false after `timeoutMs`. */

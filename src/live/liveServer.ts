@@ -215,6 +215,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
 
   const webhookContext = {
     runs,
+    history,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     bodyTimeoutMs,
     budget,

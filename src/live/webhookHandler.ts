@@ -15,6 +15,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deferred } from '../engine/history/deferred';
+import type { HistoryStore } from '../engine/history/historyStore';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import type { ServedFlow, WebhookRoute } from './activateFlows';
 import type { BodyBudget } from './bodyBudget';
@@ -22,8 +23,8 @@ import type { HistoryHealth } from './historyHealth';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, type IdempotencyKeys } from './idempotencyKeys';
 import { inputShapeProblem } from './inputShape';
 import type { Invocation, InvocationLog } from './invocationLog';
-import type { LiveRuns } from './liveRuns';
 import type { RateLimiter } from './rateLimiter';
+import type { RunDispatcher } from './runDispatcher';
 import { BodyError, readBody } from './readBody';
 import { recordedHeaders } from './recordedHeaders';
 import { recordedQuery } from './recordedQuery';
@@ -56,7 +57,9 @@ export interface LiveLogEntry {
 }
 
 export interface WebhookContext {
-  runs: LiveRuns;
+  runs: RunDispatcher;
+  /** Where this server records runs (an Idempotency-Key's replay reads the first run's record). */
+  history: HistoryStore;
   bodyLimitBytes: number;
   bodyTimeoutMs: number;
   /** The bytes of bodies held at once, across all requests. */
@@ -315,7 +318,7 @@ function resultAnswer(record: RunRecord, closing: boolean): Answer {
 /** The first answer to an Idempotency-Key again: a 202 as it was; a result rebuilt from the run's record. */
 async function replayedAnswer(context: WebhookContext, status: number, executionId: string): Promise<Answer> {
   if (status === 202) return { status: 202, body: { executionId } };
-  const record = await context.runs.history.get(executionId).catch(() => undefined);
+  const record = await context.history.get(executionId).catch(() => undefined);
   if (record && record.status !== 'running') return resultAnswer(record, false);
   const message = `The answer to this Idempotency-Key was ${status}; run ${executionId} is no longer in history.`;
   return { status, body: { executionId, error: { message, code: 'idempotent-replay' } }, error: message };
