@@ -1,5 +1,6 @@
 // `weft run` as a user runs it: a real process, a real HTTP server, history in the workspace's .weft/.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -179,6 +180,22 @@ describe('weft run', () => {
       expect(line).toMatch(/^validate\/broken\.flow\.json:\d+:\d+: error: .+ \[[a-z-]+\]$/);
     }
     expect(await recordedRunFiles(dir)).toEqual(runsBefore);
+  });
+
+  it('exits 2 with a reason when --input-file names a directory or a pipe, instead of hanging on it', async () => {
+    // ARRANGE: a FIFO that no one writes to: reading it the plain way waits forever.
+    const fifo = join(dir, 'input.fifo');
+    execFileSync('mkfifo', [fifo]);
+
+    // ACT
+    const fromPipe = await runCli(['run', 'typed-input.flow.json', '--input-file', fifo], { cwd: dir });
+    const fromDirectory = await runCli(['run', 'typed-input.flow.json', '--input-file', dir], { cwd: dir });
+
+    // ASSERT
+    expect(fromPipe.code).toBe(2);
+    expect(fromPipe.stderr).toMatch(/input file.*a pipe/);
+    expect(fromDirectory.code).toBe(2);
+    expect(fromDirectory.stderr).toMatch(/input file.*a directory/);
   });
 
   it('exits 2 when the input does not match the flow inputs, naming the fields, and records no run', async () => {

@@ -1,7 +1,6 @@
 // `weft run <file>` and `weft resume <runId>`: one run, progress on stderr, the result on stdout. With --json,
 // stdout is the run record and nothing else. Ctrl+C cancels the run; a second Ctrl+C exits at once.
 
-import { readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
@@ -13,6 +12,10 @@ import type { RunRecord } from '../../engine/run/runRecord';
 import { dimErr, err, formatDuration, greenErr, out, redErr, yellowErr } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from '../cliTypes';
 import { firstFrameIn } from '../../engine/load/stackMapping';
+import { readSourceFile } from '../../engine/load/readSourceFile';
+
+/** 64 MiB: a generous run input; a path to `/dev/zero` or a FIFO must not hang `weft run` or eat memory. */
+const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function runCommand(file: string | undefined, options: CliOptions): Promise<number> {
   if (!file) throw new UsageError('weft run needs a flow file: weft run <file> [--input JSON | --input-file F] [--json]');
@@ -86,9 +89,9 @@ function readInput(options: CliOptions): unknown {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readSourceFile(file, MAX_INPUT_FILE_BYTES, 'a run input');
   } catch (error) {
-    throw new UsageError(`Cannot read the input file ${file}: ${(error as Error).message}`);
+    throw new UsageError(`Cannot read the input file: ${(error as Error).message}`);
   }
 }
 

@@ -20,7 +20,8 @@ export class SourceFileError extends Error {
 }
 
 /** The file's text (UTF-8, as `readFileSync(path, 'utf8')` gives it). Throws SourceFileError. */
-export function readSourceFile(path: string, maxBytes = MAX_SOURCE_FILE_BYTES): string {
+/** `reading` names what the file is read as, for the message when it is too large. */
+export function readSourceFile(path: string, maxBytes = MAX_SOURCE_FILE_BYTES, reading = 'a flow or module'): string {
   let fd: number;
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever. Regular files ignore it.
@@ -36,13 +37,13 @@ export function readSourceFile(path: string, maxBytes = MAX_SOURCE_FILE_BYTES): 
       const what = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a pipe' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
       throw new SourceFileError('load-error', `Cannot read ${path}: it is ${what}, and Weft reads only regular files`);
     }
-    if (stats.size > maxBytes) throw tooLarge(path, maxBytes);
+    if (stats.size > maxBytes) throw tooLarge(path, maxBytes, reading);
     // Read to one byte past the limit whatever the size said: a file can grow while it is read.
     let buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
-        if (length > maxBytes) throw tooLarge(path, maxBytes);
+        if (length > maxBytes) throw tooLarge(path, maxBytes, reading);
         const grown = Buffer.allocUnsafe(Math.min(length * 2 + 1024, maxBytes + 1));
         buffer.copy(grown, 0, 0, length);
         buffer = grown;
@@ -60,6 +61,6 @@ export function readSourceFile(path: string, maxBytes = MAX_SOURCE_FILE_BYTES): 
   }
 }
 
-function tooLarge(path: string, maxBytes: number): SourceFileError {
-  return new SourceFileError('file-too-large', `${path} is larger than ${maxBytes / (1024 * 1024)} MiB, the most Weft reads as a flow or module`);
+function tooLarge(path: string, maxBytes: number, reading: string): SourceFileError {
+  return new SourceFileError('file-too-large', `${path} is larger than ${maxBytes / (1024 * 1024)} MiB, the most Weft reads as ${reading}`);
 }
