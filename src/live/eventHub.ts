@@ -36,6 +36,8 @@ export interface HubEntry {
   n: number;
   cursor: string;
   executionId: string;
+  /** The event's per-run `seq`. */
+  seq: number;
   flowId: string;
   /** execution.completed, execution.failed or execution.cancelled: the run's last event. */
   terminal: boolean;
@@ -139,7 +141,7 @@ export class RunEventHub {
     const n = ++this.n;
     const cursor = this.cursorOf(n);
     const json = JSON.stringify({ ...event, flowId, cursor });
-    const entry: HubEntry = { n, cursor, executionId: event.executionId, flowId, terminal: TERMINAL_TYPES.has(event.type), json };
+    const entry: HubEntry = { n, cursor, executionId: event.executionId, seq: event.seq, flowId, terminal: TERMINAL_TYPES.has(event.type), json };
     this.keep(entry);
     this.deliver(this.everything, entry);
     const ofRun = this.byExecution.get(entry.executionId);
