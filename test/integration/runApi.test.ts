@@ -14,7 +14,7 @@ import { makeWorkspace, waitFor } from './runCli';
 interface Reply {
   status: number;
   headers: Headers;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 async function api(base: string, path: string, options: { method?: string; body?: unknown; raw?: string; token?: string } = {}): Promise<Reply> {
