@@ -27,6 +27,8 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
 export const CLOSE_TOO_SLOW = 4008;
 export const CLOSE_BAD_REQUEST = 1008;
 export const CLOSE_GOING_AWAY = 1001;
+/** A client's events of one turn are written together (one syscall), or at once past this many bytes. */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 export interface EventSocketsOptions {
   hub: RunEventHub;
@@ -37,6 +39,13 @@ export interface EventSocketsOptions {
   maxClients?: number;
   /** How long a dropped client has to finish closing before its connection is cut. Default 5 s. */
   closeTimeoutMs?: number;
+}
+
+/** A client's events of the current turn, sent together at its end. */
+interface Client {
+  queue: Array<{ payload: Buffer; cursor: string }>;
+  queuedBytes: number;
+  flush: () => void;
 }
 
 /** A subscribe request's query, checked. */
@@ -72,6 +81,8 @@ export class EventSockets {
   /** Each event's frame payload, made once for every client that gets it. */
   private readonly payloads = new WeakMap<HubEntry, Buffer>();
   private closing = false;
+  private readonly dirty = new Set<Client>();
+  private flushScheduled = false;
 
   constructor(private readonly options: EventSocketsOptions) {
     this.maxBuffered = options.maxClientBufferedBytes ?? DEFAULT_MAX_CLIENT_BUFFERED_BYTES;
@@ -103,7 +114,20 @@ export class EventSockets {
       refuseUpgrade(socket, 400, 'Only WebSocket upgrades are served here.');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, parseSubscribe(query)));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket, parseSubscribe(query)));
+  }
+
+  /** Flushes `client` at the end of this turn, with every other client that got events in it. */
+  private schedule(client: Client): void {
+    this.dirty.add(client);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const dirty = [...this.dirty];
+      this.dirty.clear();
+      for (const each of dirty) each.flush();
+    });
   }
 
   /** Closes every client (1001): the server stops. */
@@ -115,7 +139,7 @@ export class EventSockets {
     }
   }
 
-  private serve(ws: WebSocket, request: SubscribeRequest): void {
+  private serve(ws: WebSocket, socket: Duplex, request: SubscribeRequest): void {
     ws.on('error', () => ws.terminate());
     if (!request.ok) {
       ws.send(JSON.stringify({ type: 'stream.error', code: 'bad-subscribe', message: request.message }));
@@ -129,28 +153,53 @@ export class EventSockets {
     // Set once subscribe returns; deliveries during its replay come before.
     const held: { subscription?: Subscription } = {};
     let dropped = false;
+    const client: Client = {
+      queue: [],
+      queuedBytes: 0,
+      flush: () => {
+        if (dropped || ws.readyState !== WebSocket.OPEN) return;
+        // One write for all of them: the frames of a turn go out in one writev, not one syscall each.
+        socket.cork();
+        for (const item of client.queue) ws.send(item.payload, { binary: false });
+        socket.uncork();
+        resumeCursor = client.queue.at(-1)?.cursor ?? resumeCursor;
+        client.queue = [];
+        client.queuedBytes = 0;
+      },
+    };
     const deliver = (entry: HubEntry): void => {
       if (dropped || ws.readyState !== WebSocket.OPEN) return;
       let payload = this.payloads.get(entry);
       if (payload === undefined) this.payloads.set(entry, (payload = Buffer.from(entry.json)));
-      if (ws.bufferedAmount > 0 && ws.bufferedAmount + payload.length > this.maxBuffered) {
+      const heldBytes = ws.bufferedAmount + client.queuedBytes;
+      if (heldBytes > 0 && heldBytes + payload.length > this.maxBuffered) {
         dropped = true;
+        client.queue = [];
+        client.queuedBytes = 0;
         held.subscription?.close(true);
         // Reached inside subscribe's replay, `subscription` is not set yet: closed just after it returns.
         ws.close(CLOSE_TOO_SLOW, `too slow; reconnect with since=${resumeCursor ?? ''}`);
         setTimeout(() => ws.terminate(), this.closeTimeoutMs).unref();
         return;
       }
-      ws.send(payload, { binary: false });
-      resumeCursor = entry.cursor;
+      client.queue.push({ payload, cursor: entry.cursor });
+      client.queuedBytes += payload.length;
+      // A large burst goes out at once: the queue only saves syscalls on small events, it holds no backlog.
+      if (client.queuedBytes >= FLUSH_AT_BYTES) {
+        this.dirty.delete(client);
+        client.flush();
+      } else {
+        this.schedule(client);
+      }
     };
     const subscription = (held.subscription = this.options.hub.subscribe({
       filter: request.filter,
       from: request.from,
       onEntry: deliver,
-      pendingBytes: () => ws.bufferedAmount,
+      pendingBytes: () => ws.bufferedAmount + client.queuedBytes,
     }));
     if (dropped) subscription.close(true);
+    // Before any queued event: a reset replays nothing, and live events are flushed on a later turn.
     if (subscription.reset) ws.send(JSON.stringify(subscription.reset));
     ws.on('close', () => {
       this.clients.delete(ws);

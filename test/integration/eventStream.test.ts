@@ -103,7 +103,7 @@ beforeAll(async () => {
     rateLimit: 0,
     secrets: { API_KEY: SECRET_VALUE },
     eventBufferEvents: 1000,
-    eventClientBufferedBytes: 256 * 1024,
+    eventClientBufferedBytes: 1024 * 1024,
   });
 });
 
@@ -202,8 +202,8 @@ describe('the WebSocket event stream', () => {
     }
     // ASSERT
     expect(server.events.stats().dropped).toBe(droppedBefore + 1);
-    // Each client holds at most its limit (256 KiB) plus one event; the replay buffer holds at most 1,000 events.
-    expect(maxPending).toBeLessThanOrEqual(2 * (256 * 1024 + 70 * 1024));
+    // Each client holds at most its limit (1 MiB) plus one event; the replay buffer holds at most 1,000 events.
+    expect(maxPending).toBeLessThanOrEqual(2 * (1024 * 1024 + 70 * 1024));
     expect(server.events.stats().bufferedEvents).toBeLessThanOrEqual(1000);
     slow.ws.resume();
     const closed = await slow.closed;
