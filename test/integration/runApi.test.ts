@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/engine/history/historyStore';
 import type { RunRecord } from '../../src/engine/run/runRecord';
 import { startLiveServer, type LiveServer } from '../../src/live/liveServer';
-import { makeWorkspace, waitFor } from './runCli';
+import { assertCliBuilt, makeWorkspace, startCli, waitFor } from './runCli';
 
 interface Reply {
   status: number;
@@ -265,4 +265,30 @@ describe('bounded concurrency and backlog', () => {
     const accepted = await api(bounded.url, '/_weft/runs', { body: { flow: 'greet', input: { name: 'x' } } });
     expect(accepted.status).toBe(202);
   });
+});
+
+describe('weft serve (the command) with the run API', () => {
+  it('reads the token from WEFT_API_TOKEN, takes --concurrency and --backlog, and refuses bad values', async () => {
+    // ARRANGE
+    assertCliBuilt();
+    const cli = startCli(['serve', 'flows', '--port', '0', '--concurrency', '2', '--backlog', '3', '--history', '.weft-cli'], { cwd: workspace.dir, env: { WEFT_API_TOKEN: 'cli-token' }, timeoutMs: 30_000 });
+    try {
+      const url = await waitFor('weft serve to print its URL', async () => /on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())?.[1]);
+      // ACT
+      const without = await api(url, '/_weft/runs');
+      const started = await api(url, '/_weft/runs', { body: { flow: 'greet', input: { name: 'cli' } }, token: 'cli-token' });
+      const status = await api(url, '/_weft/status');
+      // ASSERT
+      expect(without.status).toBe(401);
+      expect(started.status).toBe(202);
+      expect(status.json.slots).toMatchObject({ concurrency: 2, backlog: 3 });
+      expect(cli.stdout()).toContain('/_weft/runs');
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.result;
+    }
+    const bad = await startCli(['serve', 'flows', '--port', '0', '--concurrency', '0'], { cwd: workspace.dir }).result;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--concurrency must be');
+  }, 60_000);
 });
