@@ -256,7 +256,10 @@ describe('the WebSocket event stream', () => {
       await expect(connect(secured, '', 'wrong')).rejects.toThrow('HTTP 401');
       const client = await connect(secured, '', 'tok');
       expect(client.ws.readyState).toBe(WebSocket.OPEN);
-      client.ws.close();
+      // ACT: the server stops: its clients are told so (1001), not left hanging
+      await secured.close({ graceMs: 1000 });
+      // ASSERT
+      expect((await client.closed).code).toBe(1001);
     } finally {
       await secured.close({ graceMs: 1000 });
       await securedHistory.close();
