@@ -78,7 +78,7 @@ export class EventSockets {
   private readonly maxBuffered: number;
   private readonly maxClients: number;
   private readonly closeTimeoutMs: number;
-  /** Each event's frame payload, made once for every client that gets it. */
+  /** Each event's WebSocket frame, made once for every client that gets it. */
   private readonly payloads = new WeakMap<HubEntry, Buffer>();
   private closing = false;
   private readonly dirty = new Set<Client>();
@@ -158,9 +158,12 @@ export class EventSockets {
       queuedBytes: 0,
       flush: () => {
         if (dropped || ws.readyState !== WebSocket.OPEN) return;
-        // One write for all of them: the frames of a turn go out in one writev, not one syscall each.
+        // One write for all of them: the frames of a turn go out in one writev, not one syscall each. The frames
+        // are the same bytes for every client (a server's frames are not masked), made once per event, and
+        // written whole to the socket ws reads from: ws itself writes only whole frames too (no compression
+        // here), so they never interleave.
         socket.cork();
-        for (const item of client.queue) ws.send(item.payload, { binary: false });
+        for (const item of client.queue) socket.write(item.payload);
         socket.uncork();
         resumeCursor = client.queue.at(-1)?.cursor ?? resumeCursor;
         client.queue = [];
@@ -170,7 +173,7 @@ export class EventSockets {
     const deliver = (entry: HubEntry): void => {
       if (dropped || ws.readyState !== WebSocket.OPEN) return;
       let payload = this.payloads.get(entry);
-      if (payload === undefined) this.payloads.set(entry, (payload = Buffer.from(entry.json)));
+      if (payload === undefined) this.payloads.set(entry, (payload = textFrame(entry.json)));
       const heldBytes = ws.bufferedAmount + client.queuedBytes;
       if (heldBytes > 0 && heldBytes + payload.length > this.maxBuffered) {
         dropped = true;
@@ -206,6 +209,26 @@ export class EventSockets {
       held.subscription?.close();
     });
   }
+}
+
+/** A final, unmasked text frame (RFC 6455 section 5.2) holding `text`: what a server sends for a message. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.write(text, header, 'utf8');
+  return frame;
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
