@@ -141,14 +141,22 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       }),
       this.runs.onDidChangeRun((change) => {
         if (change.file.toString() !== file.toString()) return;
+        let folded = false;
         if (change.requestId !== currentRequest) {
+          // Webhook runs of one flow may overlap: the canvas stays on the newest, and a run that started before it
+          // (still going, or ending now) does not take it back.
+          const shownRun = currentRequest === undefined ? undefined : this.runs.activeRun(currentRequest);
+          const changing = this.runs.activeRun(change.requestId);
+          if (shownRun && (!changing || changing.startedAt < shownRun.startedAt)) return;
           currentRequest = change.requestId;
-          projection = createRunProjection();
+          // A run followed from its middle (the canvas opened while it ran) starts from all its events so far.
+          projection = changing ? projectEvents(changing.events) : createRunProjection();
+          folded = changing !== undefined;
         }
         if (change.record) {
           lastRecord = change.record;
           projection = projectRecord(change.record);
-        } else {
+        } else if (!folded) {
           for (const event of change.events) foldEvent(projection, event);
         }
         // Live until the run ends; a run that failed before it started (invalid input) leaves nothing live behind.
