@@ -2,8 +2,9 @@
 // by itself. Every message carries a `cursor` that rises across the stream; the client keeps the last one and
 // reconnects with `since=<cursor>`, so the server replays what was missed while it was away and nothing is lost.
 // When the server no longer holds that far back it says `stream.reset`, and the owner reloads the runs from the run
-// API instead. A lost connection is retried with capped exponential backoff (reconnectDelay.ts); a refused token
-// is not retried (the same token would be refused again) until the owner starts it again.
+// API instead. A lost connection (the server restarted, or dropped us as too slow: close 4008) is retried with
+// capped exponential backoff (reconnectDelay.ts); a refused token or a `stream.error` (a bad request) is not retried
+// (the same request would be refused again) until the owner starts it again.
 //
 // No `vscode` here: the client is tested against a real `ws` server (test/unit/extension/liveMonitor/).
 
@@ -36,7 +37,7 @@ export interface LiveEventClientOptions {
   /** The server could not replay from our cursor: events were missed, reload the runs. */
   onReset?(): void;
   onState?(state: ConnectionState): void;
-  /** A message the server sent about our request (an `error` message), or a message that is not JSON. */
+  /** A message the server sent about our request (`stream.error`), or a message that is not JSON. */
   onProblem?(message: string): void;
   backoff?: BackoffOptions;
   /** For tests: 0..1, as Math.random. */
@@ -58,6 +59,8 @@ export class LiveEventClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private running = false;
+  /** Why the server refused our request (`stream.error`): the close that follows is not retried. */
+  private refusal: string | undefined;
   private current: ConnectionState = { status: 'disconnected', reason: 'not started' };
 
   constructor(private readonly options: LiveEventClientOptions) {}
@@ -88,6 +91,7 @@ export class LiveEventClient {
     if (this.running) return;
     this.running = true;
     this.failures = 0;
+    this.refusal = undefined;
     this.connect();
   }
 
@@ -143,6 +147,11 @@ export class LiveEventClient {
       this.socket = undefined;
       this.clearTimers();
       if (!this.running) return;
+      if (this.refusal !== undefined) {
+        this.running = false;
+        this.setState({ status: 'disconnected', reason: this.refusal });
+        return;
+      }
       if (refusedStatus === 401 || refusedStatus === 403) {
         this.running = false;
         this.setState({ status: 'disconnected', reason: `the server refused the token (HTTP ${refusedStatus}); set it with Weft: Set Live Server Token` });
@@ -167,13 +176,15 @@ export class LiveEventClient {
       this.options.onReset?.();
       return;
     }
-    if (message.type === 'error') {
-      this.options.onProblem?.(typeof message.message === 'string' ? message.message : 'The server refused the subscription.');
+    if (message.type === 'stream.error') {
+      // The request itself is wrong (a filter, a cursor): asking again the same way cannot help.
+      this.refusal = typeof message.message === 'string' ? message.message : 'the server refused the subscription';
+      this.options.onProblem?.(this.refusal);
       return;
     }
     if (!isCursor(message.cursor) || typeof message.type !== 'string') return;
-    // A replay may overlap what came before the connection dropped: numeric cursors tell.
-    if (typeof message.cursor === 'number' && typeof this.cursor === 'number' && message.cursor <= this.cursor) return;
+    // A replay may overlap what came before the connection dropped (the server promises it does not; cheap to check).
+    if (this.cursor !== undefined && !isAfter(message.cursor, this.cursor)) return;
     this.cursor = message.cursor;
     this.options.onEvent(message as unknown as StreamEvent);
   }
@@ -213,6 +224,18 @@ export class LiveEventClient {
     this.current = state;
     this.options.onState?.(state);
   }
+}
+
+/**
+ * Whether `cursor` comes after `previous`: numbers compare as numbers, the server's `<stream>.<n>` by `n` within one
+ * stream; anything else (another stream: the server restarted) is taken as new.
+ */
+function isAfter(cursor: StreamCursor, previous: StreamCursor): boolean {
+  if (typeof cursor === 'number' && typeof previous === 'number') return cursor > previous;
+  const a = /^(.+)\.(\d+)$/.exec(String(cursor));
+  const b = /^(.+)\.(\d+)$/.exec(String(previous));
+  if (a && b && a[1] === b[1]) return Number(a[2]) > Number(b[2]);
+  return true;
 }
 
 function isCursor(value: unknown): value is StreamCursor {

@@ -55,8 +55,9 @@ function startClient(port: number, extra: Partial<ConstructorParameters<typeof L
   return { client, events, states, resets: () => resets };
 }
 
-function streamEvent(cursor: number, seq: number, executionId = 'run-1'): string {
-  return JSON.stringify({ type: 'node.started', executionId, seq, ts: new Date().toISOString(), nodeId: 'a', attempt: 1, input: {}, cursor, flowId: 'f' });
+/** The server's cursors are `<stream>.<n>` (src/live/eventHub.ts). */
+function streamEvent(n: number, seq: number, executionId = 'run-1'): string {
+  return JSON.stringify({ type: 'node.started', executionId, seq, ts: new Date().toISOString(), nodeId: 'a', attempt: 1, input: {}, cursor: `s1.${n}`, flowId: 'f' });
 }
 
 /** Polls until `condition` holds; the timeout only guards against a hang. */
@@ -87,8 +88,8 @@ describe('LiveEventClient', () => {
 
     // ASSERT
     expect(server.connections[0].url).toBe('/_weft/events');
-    expect(server.connections[1].url).toBe('/_weft/events?since=2');
-    expect(events.map((e) => e.cursor)).toEqual([1, 2, 3]);
+    expect(server.connections[1].url).toBe('/_weft/events?since=s1.2');
+    expect(events.map((e) => e.cursor)).toEqual(['s1.1', 's1.2', 's1.3']);
   });
 
   it('backs off exponentially up to its cap while the server is away, and connects when it comes back', async () => {
@@ -124,14 +125,14 @@ describe('LiveEventClient', () => {
     await until('an event', () => events.length === 1);
 
     // ACT
-    server.connections[0].socket.send(JSON.stringify({ type: 'stream.reset', cursor: 40 }));
+    server.connections[0].socket.send(JSON.stringify({ type: 'stream.reset', reason: 'too-old', message: 'too old', cursor: 's1.40' }));
     await until('the reset', () => resets() === 1);
     server.connections[0].socket.terminate();
     await until('a reconnection', () => server.connections.length === 2);
 
     // ASSERT: the reset was not taken for an event, and the next connection resumes after the reset's cursor.
     expect(events).toHaveLength(1);
-    expect(server.connections[1].url).toBe('/_weft/events?since=40');
+    expect(server.connections[1].url).toBe('/_weft/events?since=s1.40');
   });
 
   it('sends its token as a bearer header, and stops retrying when the server refuses it', async () => {
@@ -153,6 +154,22 @@ describe('LiveEventClient', () => {
     // ASSERT 2
     expect(server.connections).toHaveLength(1);
     expect(server.connections[0]).toMatchObject({ url: '/_weft/events?flow=orders', authorization: 'Bearer right-token' });
+  });
+
+  it('does not retry a request the server calls bad (stream.error), and says why', async () => {
+    // ARRANGE
+    const server = await startServer();
+    const { states } = startClient(server.port, { filter: { flow: 'no such flow' } });
+    await until('connected', () => server.connections.length === 1);
+
+    // ACT: what the server does with a bad subscribe request.
+    server.connections[0].socket.send(JSON.stringify({ type: 'stream.error', code: 'bad-subscribe', message: '"flow" is not a flow id.' }));
+    server.connections[0].socket.close(1008, 'bad subscribe request');
+    await until('disconnected', () => states.at(-1)?.status === 'disconnected');
+
+    // ASSERT
+    expect(states.at(-1)).toEqual({ status: 'disconnected', reason: '"flow" is not a flow id.' });
+    expect(states.filter((s) => s.status === 'connecting')).toHaveLength(1);
   });
 
   it('comes back at once when asked to reconnect, instead of waiting out its backoff', async () => {
