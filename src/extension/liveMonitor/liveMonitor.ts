@@ -82,7 +82,7 @@ export class LiveMonitor implements vscode.Disposable {
     if (!force && sameTarget(target, this.target) && this.client) return;
     this.disconnect('the server changed');
     this.target = target;
-    this.list.replace([]);
+    this.list.clear();
     this.view.refresh();
     if (!target) {
       this.updateStatusBar(undefined);
@@ -151,7 +151,7 @@ export class LiveMonitor implements vscode.Disposable {
   }
 
   private onEvent(event: StreamEvent): void {
-    if (this.list.apply(event) || event.type === 'execution.started') this.view.refresh();
+    if (this.list.apply(event)) this.view.refresh();
     const { cursor: _cursor, ...engineEvent } = event;
     this.follow(event.executionId, engineEvent as EngineEvent, event.flowId);
   }

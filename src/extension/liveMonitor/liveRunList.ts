@@ -53,6 +53,7 @@ export class LiveRunList {
       this.trim();
       return run;
     }
+    const firstSeen = !run;
     if (!run) {
       run = { executionId: event.executionId, flowId: event.flowId ?? '?', triggerType: 'unknown', status: 'running', startedAt: Date.parse(event.ts) };
       this.runs.set(run.executionId, run);
@@ -64,14 +65,24 @@ export class LiveRunList {
       if (event.type === 'execution.failed') run.error = event.error.message;
       return run;
     }
-    return undefined;
+    return firstSeen ? run : undefined;
   }
 
-  /** Takes the run API's list as the truth (after a reset, or on connecting). */
+  /**
+   * Takes the run API's list as the truth (on connecting, and after a reset). A run it does not hold but that
+   * started after its newest one came from the stream while the list was on its way: it stays.
+   */
   replace(summaries: readonly RunSummary[]): void {
+    const newestListed = Math.max(-Infinity, ...summaries.map((summary) => Date.parse(summary.startedAt)));
+    const arrivedMeanwhile = [...this.runs.values()].filter((run) => run.startedAt > newestListed && !summaries.some((s) => s.id === run.executionId));
     this.runs.clear();
     for (const summary of summaries) this.update(summary);
+    for (const run of arrivedMeanwhile) this.runs.set(run.executionId, run);
     this.trim();
+  }
+
+  clear(): void {
+    this.runs.clear();
   }
 
   /** One run as the run API or a record says it is now. */

@@ -56,3 +56,22 @@ describe('LiveRunList', () => {
     expect(list.list().map((r) => r.executionId)).toEqual(['r4', 'r1']);
   });
 });
+
+describe('LiveRunList.replace', () => {
+  it("takes the run API's list, and keeps a run the stream brought after the list's newest", () => {
+    // ARRANGE: r-old is in the list; r-new started while the API's answer was on its way.
+    const list = new LiveRunList(10);
+    list.apply(started('r-old', 1000));
+    list.apply(started('r-new', 5000));
+    const summary = { id: 'r-api', flowId: 'orders', status: 'completed' as const, mode: 'run' as const, triggerType: 'schedule', startedAt: new Date(4000).toISOString(), durationMs: 7 };
+
+    // ACT
+    list.replace([summary]);
+
+    // ASSERT
+    expect(list.list().map((r) => [r.executionId, r.status, r.triggerType])).toEqual([
+      ['r-new', 'running', 'webhook'],
+      ['r-api', 'completed', 'schedule'],
+    ]);
+  });
+});
