@@ -27,6 +27,8 @@ Commands:
   show <runId>               print one recorded run                       [--json]
   serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
+                             [--concurrency N runs at once, default 64] [--backlog N runs waiting, default 256]
+                             (run API and event stream under /_weft/; token from WEFT_API_TOKEN)
   schema                     print the JSON Schema of .flow.json files
 
 Options:
@@ -55,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
+        concurrency: { type: 'string' },
+        backlog: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'show':
         return await showCommand(rest[0], options);
       case 'serve':
-        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history });
+        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, concurrency: v.concurrency, backlog: v.backlog });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;
