@@ -16,7 +16,7 @@ const LIVE_FLOW = {
   name: 'E2E live',
   triggers: [{ type: 'webhook', path: 'e2e-live' }],
   nodes: [
-    { id: 'receive', type: 'transform', config: { output: { order: '{{ trigger.body.order }}' } } },
+    { id: 'receive', type: 'transform', config: { output: { order: '{{ trigger.order }}' } } },
     { id: 'hold', type: 'wait', config: { ms: 4000 } },
     { id: 'done', type: 'log', config: { message: 'order {{ input.order }} done' } },
   ],
@@ -51,7 +51,7 @@ describe('Live runs', () => {
       const status = (await (await fetch(`${base}/_weft/status`)).json()) as { flows: { id: string }[] };
       return status.flows.some((flow) => flow.id === 'e2e-live') ? true : undefined;
     });
-    const connected = page.locator('.part.statusbar [aria-label="Weft live events: Live"]');
+    const connected = page.locator('.part.statusbar [aria-label="Weft live events: Live"]').first();
     await connected.waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Weft: Open Canvas');
     const canvas = await webviewFrame(page, '#weft-canvas');
@@ -67,13 +67,13 @@ describe('Live runs', () => {
     // ASSERT 1: while the wait holds, the run is in the view (running, from a webhook) and the canvas shows it live.
     const row = view.locator('.monaco-list-row[aria-label^="e2e-live, "]').first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await canvas.locator('.weft-status[data-status="running"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await canvas.locator('.weft-toolbar .weft-status[data-status="running"]').waitFor({ state: 'visible', timeout: 30_000 });
     assert.match((await row.getAttribute('aria-label')) ?? '', /^e2e-live, running, webhook trigger/);
     await screenshot(page, 'live-runs-running');
 
     // ASSERT 2: it ends completed in both.
     await view.locator('.monaco-list-row[aria-label^="e2e-live, completed, webhook trigger"]').first().waitFor({ state: 'visible', timeout: 60_000 });
-    await canvas.locator('.weft-status[data-status="completed"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await canvas.locator('.weft-toolbar .weft-status[data-status="completed"]').waitFor({ state: 'visible', timeout: 30_000 });
 
     // ACT + ASSERT 3: opening it from the view shows that run in the execution panel.
     await view.locator('.monaco-list-row[aria-label^="e2e-live, completed"]').first().click();
