@@ -37,9 +37,9 @@ async function until(what: string, condition: () => boolean, timeoutMs = 30_000)
   }
 }
 
-async function serve(dir: string, port: number): Promise<{ server: LiveServer; history: HistoryStore }> {
+async function serve(dir: string, port: number, apiToken?: string): Promise<{ server: LiveServer; history: HistoryStore }> {
   const history = HistoryStore.open({ dir: join(dir, '.weft') });
-  const server = await startLiveServer({ dir: join(dir, 'flows'), port, history, rateLimit: 0, resumeInterrupted: false, catchUpMissed: false });
+  const server = await startLiveServer({ dir: join(dir, 'flows'), port, history, rateLimit: 0, resumeInterrupted: false, catchUpMissed: false, apiToken });
   return { server, history };
 }
 
@@ -108,5 +108,40 @@ describe('the live event client against weft serve', () => {
     expect(ofSecond[0].type).toBe('execution.started');
     expect(ofSecond.at(-1)!.type).toBe('execution.completed');
     expect(ofSecond.map((e) => e.seq)).toEqual(ofSecond.map((_, i) => i + 1));
+  });
+
+  it("watches a server with WEFT_API_TOKEN: a wrong token is refused and not retried, the right one gets the runs", async () => {
+    // ARRANGE
+    const workspace = await makeWorkspace('live-client-token');
+    cleanups.push(workspace.remove);
+    await mkdir(join(workspace.dir, 'flows'), { recursive: true });
+    await writeFile(join(workspace.dir, 'flows', 'live-orders.flow.json'), JSON.stringify(FLOW));
+    const { server, history } = await serve(workspace.dir, 0, 'team-token-0123456789');
+    cleanups.push(async () => {
+      await server.close({ graceMs: 1000 });
+      await history.close();
+    });
+
+    // ACT 1: a wrong token.
+    const wrong = new LiveEventClient({ serverUrl: server.url, token: 'not-the-token', onEvent: () => undefined });
+    cleanups.push(() => wrong.stop());
+    wrong.start();
+    await until('refused', () => wrong.state.status === 'disconnected');
+
+    // ASSERT 1
+    expect(wrong.state).toMatchObject({ status: 'disconnected', reason: expect.stringContaining('HTTP 401') });
+    await expect(new RunApiClient(server.url, 'not-the-token').recentRuns(5)).rejects.toMatchObject({ status: 401 });
+
+    // ACT 2: the right token.
+    const events: StreamEvent[] = [];
+    const right = new LiveEventClient({ serverUrl: server.url, token: 'team-token-0123456789', onEvent: (event) => events.push(event) });
+    cleanups.push(() => right.stop());
+    right.start();
+    await until('connected', () => right.state.status === 'connected');
+    const executionId = await post(server, 'B-1');
+    await until('the run to end', () => events.some((e) => e.executionId === executionId && e.type === 'execution.completed'));
+
+    // ASSERT 2: the run's events came, and its record through the run API with the token.
+    expect(await new RunApiClient(server.url, 'team-token-0123456789').record(executionId)).toMatchObject({ id: executionId, status: 'completed' });
   });
 });
