@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { Features } from './features';
+import type { LiveRunItem } from './liveMonitor/liveRunList';
 import { isFlowFile } from './workspacePaths';
 
 let features: Features | undefined;
@@ -11,6 +12,8 @@ let context: vscode.ExtensionContext | undefined;
 let log: vscode.LogOutputChannel | undefined;
 // Owned here, not by the features: VS Code subscribes to it when the provider is registered, at activation.
 const codeLensChanged = new vscode.EventEmitter<void>();
+// The same for the Live Runs view: registered at activation, its runs loaded when it is first shown.
+const liveRunsChanged = new vscode.EventEmitter<void>();
 
 /** Loads the features on first use. `require` (not import) so the bundle evaluates them only now. */
 function loaded(): Features {
@@ -18,7 +21,7 @@ function loaded(): Features {
     const started = performance.now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: evaluated on first use
     const { createFeatures } = require('./features') as typeof import('./features');
-    features = createFeatures(context!, log!, { refreshCodeLens: () => codeLensChanged.fire() });
+    features = createFeatures(context!, log!, { refreshCodeLens: () => codeLensChanged.fire(), refreshLiveRuns: () => liveRunsChanged.fire() });
     log!.info(`Weft features loaded in ${Math.round(performance.now() - started)} ms`);
   }
   return features;
@@ -55,6 +58,10 @@ const COMMANDS = [
   'weft.findRun',
   'weft.openCanvas',
   'weft.showRunJson',
+  'weft.reconnectLive',
+  'weft.liveConnectionMenu',
+  'weft.setLiveServerToken',
+  'weft.openLiveRun',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
@@ -95,6 +102,12 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
       ),
     );
     subscriptions.push(
+      liveRunsChanged,
+      vscode.window.registerTreeDataProvider<LiveRunItem>('weft.liveRuns', {
+        onDidChangeTreeData: liveRunsChanged.event,
+        getChildren: (element) => loaded().monitor.view.getChildren(element),
+        getTreeItem: (element) => loaded().monitor.view.getTreeItem(element),
+      }),
       codeLensChanged,
       vscode.languages.registerCodeLensProvider(FLOW_SELECTOR, {
         onDidChangeCodeLenses: codeLensChanged.event,

@@ -8,6 +8,8 @@ import { FlowTestController } from './flowTestController';
 import { LanguageFeatures } from './languageFeatures';
 import { liveCommandHandlers } from './liveCommands';
 import { LiveController } from './liveController';
+import { LiveMonitor } from './liveMonitor/liveMonitor';
+import { liveMonitorCommandHandlers } from './liveMonitor/liveMonitorCommands';
 import { RunController } from './runController';
 import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
 import { RunWorkerClient } from './runWorkerClient';
@@ -21,6 +23,7 @@ export interface Features {
   language: LanguageFeatures;
   runs: RunController;
   live: LiveController;
+  monitor: LiveMonitor;
   history: HistoryPanelManager;
   canvas: FlowCanvasEditorProvider;
   execution: ExecutionPanelManager;
@@ -31,7 +34,7 @@ export interface Features {
   dispose(): void;
 }
 
-export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void }): Features {
+export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void; refreshLiveRuns: () => void }): Features {
   const worker = new RunWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'runWorker.js').fsPath);
   // Started now, off the click path: the first Run does not wait for a process to boot.
   worker.warmUp();
@@ -45,8 +48,14 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
-  const handlers: CommandHandlers = { ...commandHandlers({ runs, secrets, tests, history, execution }), ...liveCommandHandlers(live, secrets) };
+  const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
+  const handlers: CommandHandlers = {
+    ...commandHandlers({ runs, secrets, tests, history, execution }),
+    ...liveCommandHandlers(live, secrets),
+    ...liveMonitorCommandHandlers(monitor, secrets, log),
+  };
   const disposables: vscode.Disposable[] = [
+    monitor,
     execution,
     history,
     live,
@@ -58,6 +67,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   ];
   void tests.discoverAll();
   void live.restore();
+  void monitor.reconfigure();
   for (const document of vscode.workspace.textDocuments) language.documentOpened(document);
 
   return {
@@ -65,6 +75,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     language,
     runs,
     live,
+    monitor,
     history,
     canvas,
     execution,

@@ -33,6 +33,11 @@ export interface ActiveRun {
   events: EngineEvent[];
   /** The run's id (the execution id), known from its `execution.started` event on. */
   runId?: string;
+  /**
+   * Set for a run a `weft serve` executes (a webhook, a schedule), followed from its event stream: it is not the
+   * editor's to run, so it has no status bar entry, and cancelling it asks the server.
+   */
+  server?: { cancel(): Promise<void> };
 }
 
 export interface WillStartRun {
@@ -61,6 +66,9 @@ export class RunController implements vscode.Disposable {
    * flow does not compile, a secret missing).
    */
   readonly onWillStartRun = this.willStart.event;
+  private readonly followed = new vscode.EventEmitter<ActiveRun>();
+  /** Fires when a server's run is first seen on the event stream (followServerRun). */
+  readonly onDidFollowServerRun = this.followed.event;
   private readonly statusBar = vscode.window.createStatusBarItem('weft.runs', vscode.StatusBarAlignment.Left, 10);
   private readonly histories = new Map<string, HistoryStore>();
 
@@ -216,21 +224,53 @@ export class RunController implements vscode.Disposable {
       return;
     }
     this.log.info(`Cancelling ${target.flowName}…`);
-    await this.worker.cancel(target.requestId);
+    await (target.server ? target.server.cancel() : this.worker.cancel(target.requestId));
+  }
+
+  /**
+   * Follows a run a `weft serve` executes, from its event stream: its events go to the execution panel and the
+   * canvas exactly as the editor's own runs' do (onDidChangeRun). Returns the run already followed, if any.
+   */
+  followServerRun(file: vscode.Uri, flowName: string, executionId: string, cancel: () => Promise<void>): ActiveRun {
+    const requestId = serverRequestId(executionId);
+    const known = this.active.get(requestId);
+    if (known) return known;
+    const run: ActiveRun = { requestId, file, flowName, startedAt: Date.now(), events: [], runId: executionId, server: { cancel } };
+    this.active.set(requestId, run);
+    this.followed.fire(run);
+    return run;
+  }
+
+  /** Events of a followed server run, in order (the stream's order is the run's). */
+  serverRunEvents(executionId: string, events: EngineEvent[]): void {
+    const run = this.active.get(serverRequestId(executionId));
+    if (run) this.deliver(run, events);
+  }
+
+  /** A followed server run ended: `record` is its record when it could be read (else the views read history). */
+  endServerRun(executionId: string, record?: RunRecord): void {
+    const run = this.active.get(serverRequestId(executionId));
+    if (!run) return;
+    this.active.delete(run.requestId);
+    this.changed.fire({ file: run.file, requestId: run.requestId, events: [], record });
   }
 
   private onEvents(requestId: string, events: EngineEvent[]): void {
     const run = this.active.get(requestId);
     if (!run) return;
-    run.events.push(...events);
-    if (run.runId === undefined) run.runId = events.find((e) => e.type === 'execution.started')?.executionId;
+    this.deliver(run, events);
     for (const event of events) {
       if (event.type === 'node.failed') this.log.warn(`  ✗ ${event.nodeId}: ${event.error.message}${event.errorHandled ? ' (handled)' : ''}`);
       else if (event.type === 'node.completed') this.log.info(`  ✓ ${event.nodeId} ${shortDuration(event.durationMs)}`);
       else if (event.type === 'node.retrying') this.log.warn(`  ↻ ${event.nodeId} attempt ${event.attempt} in ${shortDuration(event.delayMs)}: ${event.error.message}`);
       else if (event.type === 'node.log') this.log.info(`  ${event.nodeId}: ${event.message}`);
     }
-    this.changed.fire({ file: run.file, requestId, events });
+  }
+
+  private deliver(run: ActiveRun, events: EngineEvent[]): void {
+    run.events.push(...events);
+    if (run.runId === undefined) run.runId = events.find((e) => e.type === 'execution.started')?.executionId;
+    this.changed.fire({ file: run.file, requestId: run.requestId, events });
   }
 
   private finish(run: ActiveRun, record: RunRecord): void {
@@ -271,13 +311,14 @@ export class RunController implements vscode.Disposable {
   }
 
   private updateStatusBar(): void {
-    const count = this.active.size;
+    const own = [...this.active.values()].filter((run) => !run.server);
+    const count = own.length;
     void vscode.commands.executeCommand('setContext', 'weft.runInProgress', count > 0);
     if (count === 0) {
       this.statusBar.hide();
       return;
     }
-    const only = count === 1 ? [...this.active.values()][0] : undefined;
+    const only = count === 1 ? own[0] : undefined;
     this.statusBar.text = `$(sync~spin) Weft: ${only ? only.flowName : `${count} runs`}`;
     this.statusBar.tooltip = `${count} flow run${count === 1 ? '' : 's'} in progress. Click to cancel.`;
     this.statusBar.accessibilityInformation = { label: `${count} Weft run${count === 1 ? '' : 's'} in progress`, role: 'button' };
@@ -289,6 +330,12 @@ export class RunController implements vscode.Disposable {
     this.changed.dispose();
     this.started.dispose();
     this.willStart.dispose();
+    this.followed.dispose();
     for (const store of this.histories.values()) void store.close();
   }
+}
+
+/** A server run's id among the editor's request ids (which the run worker makes): never the same as one of those. */
+function serverRequestId(executionId: string): string {
+  return `server:${executionId}`;
 }

@@ -5,10 +5,14 @@ import * as vscode from 'vscode';
 
 const PREFIX = 'weft.secret.';
 const NAMES_KEY = 'weft.secretNames';
+/** The `weft.live.serverUrl` server's API token: not a flow secret (flows cannot read it), so not among the names. */
+const LIVE_SERVER_TOKEN_KEY = 'weft.live.serverToken';
 
 export class SecretStore {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly tokenChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeLiveServerToken = this.tokenChanged.event;
   private cachedNames: Set<string> | undefined;
 
   constructor(private readonly storage: vscode.SecretStorage) {}
@@ -51,8 +55,20 @@ export class SecretStore {
     this.changed.fire();
   }
 
+  liveServerToken(): Promise<string | undefined> {
+    return Promise.resolve(this.storage.get(LIVE_SERVER_TOKEN_KEY));
+  }
+
+  /** An empty token removes it. */
+  async setLiveServerToken(token: string): Promise<void> {
+    if (token) await this.storage.store(LIVE_SERVER_TOKEN_KEY, token);
+    else await this.storage.delete(LIVE_SERVER_TOKEN_KEY);
+    this.tokenChanged.fire();
+  }
+
   dispose(): void {
     this.changed.dispose();
+    this.tokenChanged.dispose();
   }
 }
 

@@ -23,7 +23,7 @@ import {
 } from '../../protocol/canvasProtocol';
 import { outlineOf } from '../flowOutline';
 import { toVsRange } from '../vsRange';
-import type { RunController } from '../runController';
+import type { ActiveRun, RunController } from '../runController';
 import type { RunWorkerClient } from '../runWorkerClient';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -106,7 +106,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
           readyOnce = false;
           await sendGraph();
           ({ projection, view: runView, record: lastRecord } = await this.initialRun(file));
-          currentRequest = this.runs.activeRuns().find((r) => r.file.toString() === file.toString())?.requestId;
+          currentRequest = newestRunOf(this.runs.activeRuns(), file)?.requestId;
           await channel.notify('didChangeRun', runView);
         },
         moveNodes: ({ positions }) => applyEdits((text) => moveNodes(text, positions)),
@@ -141,14 +141,22 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       }),
       this.runs.onDidChangeRun((change) => {
         if (change.file.toString() !== file.toString()) return;
+        let folded = false;
         if (change.requestId !== currentRequest) {
+          // Webhook runs of one flow may overlap: the canvas stays on the newest, and a run that started before it
+          // (still going, or ending now) does not take it back.
+          const shownRun = currentRequest === undefined ? undefined : this.runs.activeRun(currentRequest);
+          const changing = this.runs.activeRun(change.requestId);
+          if (shownRun && (!changing || changing.startedAt < shownRun.startedAt)) return;
           currentRequest = change.requestId;
-          projection = createRunProjection();
+          // A run followed from its middle (the canvas opened while it ran) starts from all its events so far.
+          projection = changing ? projectEvents(changing.events) : createRunProjection();
+          folded = changing !== undefined;
         }
         if (change.record) {
           lastRecord = change.record;
           projection = projectRecord(change.record);
-        } else {
+        } else if (!folded) {
           for (const event of change.events) foldEvent(projection, event);
         }
         // Live until the run ends; a run that failed before it started (invalid input) leaves nothing live behind.
@@ -202,7 +210,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
 
   /** The run in progress for this file (its events so far), else the last run's record, else nothing. */
   private async initialRun(file: vscode.Uri): Promise<{ projection: RunProjection; view: RunView; record?: RunRecord }> {
-    const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
+    const active = newestRunOf(this.runs.activeRuns(), file);
     if (active) {
       const projection = projectEvents(active.events);
       return { projection, view: canvasRunView(projection, true) };
@@ -215,7 +223,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
 
   /** A node in the run in progress, else in `known` (the record the canvas shows), else in the last recorded run. */
   private async nodeDetails(file: vscode.Uri, nodeId: string, known: RunRecord | undefined): Promise<CanvasNodeDetails | null> {
-    const active = this.runs.activeRuns().find((r) => r.file.toString() === file.toString());
+    const active = newestRunOf(this.runs.activeRuns(), file);
     if (active?.runId) {
       const details = detailsFromEvents(active.runId, nodeId, active.events);
       if (details) return details;
@@ -245,6 +253,13 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const selection = toVsRange(range);
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preserveFocus: false });
   }
+}
+
+/** The run of `file` the canvas shows while several run (overlapping webhook runs): the one started last. */
+function newestRunOf(runs: readonly ActiveRun[], file: vscode.Uri): ActiveRun | undefined {
+  let newest: ActiveRun | undefined;
+  for (const run of runs) if (run.file.toString() === file.toString() && (!newest || run.startedAt >= newest.startedAt)) newest = run;
+  return newest;
 }
 
 function isLive(run: RunProjection): boolean {

@@ -61,6 +61,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
     this.disposables.push(
       runs.onWillStartRun(({ file, started }) => this.prepare(file, started)),
       runs.onDidStartRun((run) => this.attachLive(run, true)),
+      runs.onDidFollowServerRun((run) => this.followServerRun(run)),
       runs.onDidChangeRun((change) => this.onRunChange(change)),
     );
   }
@@ -87,6 +88,27 @@ export class ExecutionPanelManager implements vscode.Disposable {
       return;
     }
     await this.showRecorded(file, runId, true);
+  }
+
+  /**
+   * A webhook or schedule run began on the server: an open panel that shows an ended run of the same flow follows
+   * it, without taking focus or coming forward. A panel showing a run still going, or another flow, stays; a closed
+   * panel stays closed (the Live Runs view opens one).
+   */
+  private followServerRun(run: ActiveRun): void {
+    const shown = this.shown;
+    if (!this.panel || !shown || !shown.ended || shown.file.toString() !== run.file.toString()) return;
+    this.attachLive(run, true, false);
+  }
+
+  /** Opens a run whose record came from elsewhere (a remote server's run API), or re-attaches while it runs. */
+  showRecord(file: vscode.Uri, record: RunRecord): void {
+    const live = this.runs.activeRun(record.id);
+    if (live) {
+      this.attachLive(live, false);
+      return;
+    }
+    this.show({ file, flowName: record.flowId, record, runId: record.id, ended: true }, false);
   }
 
   private async showRecorded(file: vscode.Uri, runId: string, reveal: boolean): Promise<void> {

@@ -90,18 +90,20 @@ type StartHandler = (run: unknown) => void;
 type WillStartHandler = (will: { file: unknown; started: Promise<unknown> }) => void;
 type ChangeHandler = (change: { file: unknown; requestId: string; events: EngineEvent[]; record?: RunRecord }) => void;
 
-function fakeRuns(): { runs: never; willStart: WillStartHandler; start: StartHandler; change: ChangeHandler } {
+function fakeRuns(): { runs: never; willStart: WillStartHandler; start: StartHandler; change: ChangeHandler; follow: StartHandler } {
   let willStart: WillStartHandler = () => undefined;
   let start: StartHandler = () => undefined;
+  let follow: StartHandler = () => undefined;
   let change: ChangeHandler = () => undefined;
   const runs = {
     onWillStartRun: (handler: WillStartHandler) => ((willStart = handler), { dispose: () => undefined }),
     onDidStartRun: (handler: StartHandler) => ((start = handler), { dispose: () => undefined }),
     onDidChangeRun: (handler: ChangeHandler) => ((change = handler), { dispose: () => undefined }),
+    onDidFollowServerRun: (handler: StartHandler) => ((follow = handler), { dispose: () => undefined }),
     activeRun: () => undefined,
     history: () => ({ get: async () => undefined }),
   };
-  return { runs: runs as never, willStart: (will) => willStart(will), start: (run) => start(run), change: (c) => change(c) };
+  return { runs: runs as never, willStart: (will) => willStart(will), start: (run) => start(run), change: (c) => change(c), follow: (run) => follow(run) };
 }
 
 const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as never;
@@ -220,6 +222,34 @@ describe('ExecutionPanelManager', () => {
       ['weft.cancel', 'req-2'],
       ['weft.rerun', file, 'r1'],
     ]);
+    manager.dispose();
+  });
+
+  it('follows a webhook run of the flow it shows once the shown run has ended, and leaves a run still going alone', async () => {
+    // ARRANGE: the panel shows an editor run of f that has ended.
+    const { runs, start, change, follow } = fakeRuns();
+    const manager = new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+    const file = vscode.Uri.file('/work/f.flow.json');
+    start({ requestId: 'req-3', file, flowName: 'f', startedAt: Date.now(), events: [] as EngineEvent[], runId: 'r0' });
+    await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+    await settle();
+    change({ file, requestId: 'req-3', events: [], record: { id: 'r0' } as RunRecord });
+    const webhookRun = { requestId: 'server:r1', file, flowName: 'f', startedAt: Date.now(), events: [] as EngineEvent[], runId: 'r1', server: { cancel: async () => undefined } };
+    const otherFlowRun = { ...webhookRun, requestId: 'server:r2', runId: 'r2', file: vscode.Uri.file('/work/g.flow.json') };
+
+    // ACT: a run of another flow, then a webhook run of f, then its first event.
+    follow(otherFlowRun);
+    follow(webhookRun);
+    await settle();
+    webhookRun.events.push(event(1));
+    change({ file, requestId: 'server:r1', events: [event(1)] });
+
+    // ASSERT: the panel switched to the webhook run (a snapshot for it, then its event), never to the other flow's.
+    const snapshots = fake.posted.filter((m) => m.method === 'didChangeRun');
+    expect(snapshots.map((m) => m.params.runId)).toEqual(['r0', 'r1']);
+    expect(snapshots[1].params).toMatchObject({ requestId: 'server:r1', live: true });
+    expect(fake.posted.at(-1)).toMatchObject({ method: 'didReceiveEvents' });
+    expect(fake.panels).toBe(1);
     manager.dispose();
   });
 });
