@@ -16,6 +16,7 @@ import { secretsFromEnvironment } from '../api/runFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './bodyBudget';
+import { publishingEvents, RunEventHub } from './eventHub';
 import { DEFAULT_HISTORY_RETRY_MS, HistoryHealth, type HistoryHealthStatus } from './historyHealth';
 import { IdempotencyKeys, idempotencyKeysFile } from './idempotencyKeys';
 import { activateFlows, type Activation, type LiveProblem, type ScheduleSpec } from './activateFlows';
@@ -67,6 +68,10 @@ export interface LiveServerOptions {
   /** Invocations kept per flow. Default 50. */
   invocationsKept?: number;
   onLog?: (entry: LiveLogEntry) => void;
+  /** Events kept for clients that reconnect (`since`). Default 10,000 (eventHub.ts). */
+  eventBufferEvents?: number;
+  /** Bytes of serialized events kept for them. Default 16 MiB. */
+  eventBufferBytes?: number;
 }
 
 export interface CloseOptions {
@@ -131,6 +136,8 @@ export interface LiveServer {
   readonly catchUps: CatchUpRun[];
   /** Runs in flight. */
   inFlight(): number;
+  /** The live event stream (spec section 14): runs of this process publish into it; queue mode publishes relayed events. */
+  readonly events: RunEventHub;
   status(): LiveStatus;
   close(options?: CloseOptions): Promise<CloseResult>;
 }
@@ -152,7 +159,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   const health = new HistoryHealth(options.historyRetryMs ?? DEFAULT_HISTORY_RETRY_MS);
   // One log line per run whose record could not be written (the engine keeps one record object per run).
   const reportedRuns = new WeakSet<RunRecord>();
-  const runs = new LiveRuns(history, {
+  const liveRuns = new LiveRuns(history, {
     onWrite: (record, error) => {
       if (error === undefined) {
         if (health.writeSucceeded()) log({ level: 'info', kind: 'server', message: 'Run history can be written again; webhook requests are accepted.' });
@@ -168,6 +175,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       }
     },
   });
+  const events = new RunEventHub({ bufferEvents: options.eventBufferEvents, bufferBytes: options.eventBufferBytes });
+  const runs = publishingEvents(liveRuns, events);
   const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const idempotency = new IdempotencyKeys(idempotencyKeysFile(history.dir));
   const startedAt = new Date().toISOString();
@@ -448,6 +457,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     resumed,
     catchUps,
     inFlight: () => runs.size,
+    events,
     status,
     close,
   };
