@@ -226,8 +226,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
+  // BullMQ does not close a connection it was given: close() does.
+  const bullConnection = durableConnection(target, 'weft-worker-bullmq');
   const worker = new Worker<RunJobData, { status: string }>(QUEUE_NAME, processRun, {
-    connection: durableConnection(target, 'weft-worker-bullmq'),
+    connection: bullConnection,
     prefix: QUEUE_PREFIX,
     concurrency,
     lockDuration: options.lockMs ?? DEFAULT_LOCK_MS,
@@ -276,6 +278,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await redis.del(workerKey(id)).catch(() => undefined);
       redis.disconnect();
       subscriber.disconnect();
+      bullConnection.disconnect();
       return { handedBack };
     })();
     return closing;
