@@ -11,7 +11,10 @@
 // Checkpoints and resume: runFlow checkpoints through RunCheckpoints into Redis. A job started before (another
 // worker died with it: BullMQ found it stalled once its lock expired; or a worker handed it back while stopping)
 // is resumed from its checkpoint with the same execution id: completed nodes are reused, the node that was in
-// flight runs again (at-least-once). A job whose checkpoint is already final is not run again.
+// flight runs again (at-least-once). A job whose checkpoint is already final is not run again. The engine does not
+// wait for a checkpoint before starting the next node, so a node with side effects (its type says `sideEffect`:
+// http, ai, ...) waits here, before it runs, until every checkpoint made so far is in Redis: a completed node
+// can then never be lost behind a side effect that happened after it (gateSideEffects). Pure nodes do not wait.
 //
 // Stopping (close): take nothing new; runs in flight get `graceMs` to end; the rest are handed back to the queue
 // (their checkpoints stay, their later saves are dropped) for another worker to resume.
@@ -108,6 +111,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const activation = options.activation ?? activateFlows(options.paths, { secrets: options.secrets, registry: options.registry });
   const ownFlows = new Map<string, CompiledFlow>();
   for (const flow of activation.compiled.values()) ownFlows.set(flow.id, flow);
+  // Set once the checkpoints exist (below); the flows' nodes call it only while a run runs.
+  let durable: () => Promise<void> = () => Promise.resolve();
+  for (const flow of ownFlows.values()) gateSideEffects(flow, () => durable());
   const carried = new Map<string, CompiledFlow>();
   const secretSource = options.secrets ?? process.env;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -120,6 +126,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const subscriber = durableConnection(target, 'weft-worker-cancel');
   await Promise.all([connected(redis, 30_000, shown), connected(subscriber, 30_000, shown)]);
   const checkpoints = new RunCheckpoints(redis);
+  durable = () => checkpoints.flush().catch(() => undefined);
   const active = new Map<string, ActiveRun>();
   const earlyCancels = new Map<string, number>();
 
@@ -149,6 +156,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         return { refuse: `the definition it carries does not compile here` };
       }
       if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value as string);
+      gateSideEffects(result.flow, () => durable());
       carried.set(data.flowHash, result.flow);
       return { flow: result.flow };
     }
@@ -285,6 +293,24 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   return { id, activation, activeRuns: () => active.size, checkpointRoundTrips: () => checkpoints.roundTrips, close };
+}
+
+/**
+ * Makes each top-level node with side effects wait, before it runs, for `durable` (every checkpoint made so far is
+ * in Redis). The flow is this worker's own compiled copy: its nodes get a wrapped type, the shared type is untouched.
+ */
+function gateSideEffects(flow: CompiledFlow, durable: () => Promise<void>): void {
+  for (const node of flow.graph.nodes) {
+    const type = node.type;
+    if (!type.sideEffect) continue;
+    node.type = {
+      ...type,
+      run: async (ctx) => {
+        await durable();
+        return type.run(ctx);
+      },
+    };
+  }
 }
 
 /** The final record of a run that could not start. */

@@ -53,7 +53,7 @@ export class QueueCluster {
 
   /** `weft serve <flows> --queue` on a free port; resolves with its URL once it serves. */
   async serve(flows: string, options: { history?: string; env?: Record<string, string>; port?: number } = {}): Promise<{ cli: CliProcess; url: string }> {
-    const args = ['serve', flows, '--port', String(options.port ?? 0), '--queue', this.redis.url, '--history', options.history ?? '.weft'];
+    const args = ['serve', flows, '--port', String(options.port ?? 0), '--queue', this.redis.url, '--history', options.history ?? '.weft', '--rate-limit', '0'];
     const cli = startCli(args, { cwd: this.dir, timeoutMs: 600_000, env: options.env });
     this.processes.push(cli);
     const url = await waitFor('weft serve --queue to print its URL', async () => {
