@@ -25,6 +25,21 @@ const fiveNodes = {
   edges: ['b', 'c', 'd', 'e'].map((id, i) => ({ from: ['a', 'b', 'c', 'd'][i], to: id })),
 };
 
+const slowFlow = {
+  version: 1,
+  id: 'slow',
+  triggers: [{ type: 'webhook', path: 'slow', respond: 'ack' }],
+  nodes: [
+    { id: 'first', type: 'transform', config: { output: { n: '{{ input.n }}' } } },
+    { id: 'pause', type: 'wait', config: { ms: 1500 } },
+    { id: 'last', type: 'transform', config: { output: 'done' } },
+  ],
+  edges: [
+    { from: 'first', to: 'pause' },
+    { from: 'pause', to: 'last' },
+  ],
+};
+
 describe('queue mode: events and records reach the serve', () => {
   let redis: RedisServer;
   let dir: string;
@@ -37,6 +52,7 @@ describe('queue mode: events and records reach the serve', () => {
     dir = await mkdtemp(join(tmpdir(), 'weft-queue-events-'));
     await mkdir(join(dir, 'flows'));
     await writeFile(join(dir, 'flows', 'five.flow.json'), JSON.stringify(fiveNodes));
+    await writeFile(join(dir, 'flows', 'slow.flow.json'), JSON.stringify(slowFlow));
     history = HistoryStore.open({ dir: join(dir, '.weft') });
   }, 60_000);
 
@@ -92,5 +108,30 @@ describe('queue mode: events and records reach the serve', () => {
     expect(records.every((record) => record?.status === 'completed')).toBe(true);
     // The worker's own writes: at most one pipeline per node boundary, and fewer under load (shared per turn).
     expect(worker.checkpointRoundTrips() / ids.length).toBeLessThanOrEqual(6);
+  }, 120_000);
+
+  it('a worker stopped past its grace hands its run back, and another worker resumes it from the checkpoint with the same execution id', async () => {
+    // ARRANGE: the earlier test's worker is gone; this one is the only worker when the run starts
+    await worker?.close(0);
+    worker = undefined;
+    const flows = join(dir, 'flows');
+    const first = await startQueueWorker({ paths: [flows], url: redis.url, concurrency: 2 });
+    const [reply] = await load(server!.url, '/hooks/slow', 1, 1);
+    const executionId = (reply.json as { executionId: string }).executionId;
+    await waitFor('the run to be waiting in its pause node', async () => ((await history.get(executionId))?.nodes.pause.status === 'running' ? true : undefined), 30_000, 25);
+    // ACT
+    const { handedBack } = await first.close(0);
+    const second = await startQueueWorker({ paths: [flows], url: redis.url, concurrency: 2 });
+    const record = await waitFor('the resumed run to complete', async () => {
+      const saved = await history.get(executionId);
+      return saved?.status === 'completed' ? saved : undefined;
+    }, 30_000, 50);
+    await second.close(0);
+    // ASSERT
+    expect(handedBack).toEqual([executionId]);
+    expect(record.id).toBe(executionId);
+    expect(record.nodes.first.reused).toBe(true);
+    expect(record.nodes.pause.status).toBe('completed');
+    expect(record.output).toBe('done');
   }, 120_000);
 });
