@@ -6,6 +6,8 @@
 //
 // Cancel: a job still waiting is removed and recorded `cancelled` here; a running one is cancelled on its worker
 // (a pub/sub message every worker hears, and a key for a worker that picks it up a moment later).
+// What a start does not carry to the worker: secrets (a worker reads its own, from its environment: they never
+// pass through Redis) and `onEvent` (the relay publishes every run's events to the serve's event hub instead).
 // Stopping a serve stops nothing: the runs live on in Redis, so settle waits only for the `result` requests this
 // serve still answers, and there is nothing to suspend or cancel.
 

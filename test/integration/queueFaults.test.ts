@@ -47,7 +47,10 @@ describe('queue mode under faults', () => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), hitDelayMs);
     });
     cluster = await QueueCluster.start('queue-faults');
-    flows = await cluster.writeFlows('flows', { 'hits.flow.json': hitsFlow(calls.url) });
+    flows = await cluster.writeFlows('flows', {
+      'hits.flow.json': hitsFlow(calls.url),
+      'echo.flow.json': { version: 1, id: 'echo', triggers: [{ type: 'webhook', path: 'echo', respond: 'result' }], nodes: [{ id: 'out', type: 'transform', config: { output: 'echo' } }] },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -98,6 +101,7 @@ describe('queue mode under faults', () => {
     const before = await load(url, '/hooks/hits', 200, 50);
     await cluster.redis.kill();
     const during = await load(url, '/hooks/hits', 100, 50);
+    const resultDuring = await post(url, '/hooks/echo', {});
     await cluster.redis.start();
     await waitFor('the serve to accept runs again', async () => ((await post(url, '/hooks/hits', { n: -1 })).status === 202 ? true : undefined), 30_000, 250);
     const after = await load(url, '/hooks/hits', 200, 50);
@@ -109,6 +113,7 @@ describe('queue mode under faults', () => {
     expect(before.map((reply) => reply.status)).toEqual(before.map(() => 202));
     expect(during.map((reply) => reply.status)).toEqual(during.map(() => 503));
     expect(during.every((reply) => Number(reply.headers['retry-after']) >= 1)).toBe(true);
+    expect(resultDuring.status).toBe(503);
     expect(after.map((reply) => reply.status)).toEqual(after.map(() => 202));
     expect([...records.values()].filter((record) => record.status !== 'completed')).toEqual([]);
   }, 300_000);
