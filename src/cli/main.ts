@@ -29,6 +29,8 @@ Commands:
   show <runId>               print one recorded run                       [--json]
   serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
+                             [--concurrency N runs at once, default 64] [--backlog N runs waiting, default 256]
+                             (run API and event stream under /_weft/; token from WEFT_API_TOKEN)
                              [--queue redis://HOST:PORT[/DB]]: enqueue runs for workers (also WEFT_REDIS_URL)
   worker [dirs or files...]  queue mode: run the enqueued runs   --queue URL [--concurrency 5]
   status                     queue mode: counts, workers, dead letter   --queue URL [--json]
@@ -63,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
         'rate-limit': { type: 'string' },
         queue: { type: 'string' },
         concurrency: { type: 'string' },
+        backlog: { type: 'string' },
         all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'show':
         return await showCommand(rest[0], options);
       case 'serve':
-        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, queue: v.queue });
+        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, concurrency: v.concurrency, backlog: v.backlog, queue: v.queue });
       case 'worker':
         return await workerCommand(rest, { queue: v.queue, concurrency: v.concurrency });
       case 'status':

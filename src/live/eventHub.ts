@@ -36,6 +36,8 @@ export interface HubEntry {
   n: number;
   cursor: string;
   executionId: string;
+  /** The event's per-run `seq`. */
+  seq: number;
   flowId: string;
   /** execution.completed, execution.failed or execution.cancelled: the run's last event. */
   terminal: boolean;
@@ -138,8 +140,8 @@ export class RunEventHub {
   publish(event: EngineEvent, flowId: string): HubEntry {
     const n = ++this.n;
     const cursor = this.cursorOf(n);
-    const json = JSON.stringify({ ...event, flowId, cursor });
-    const entry: HubEntry = { n, cursor, executionId: event.executionId, flowId, terminal: TERMINAL_TYPES.has(event.type), json };
+    const json = serialize({ ...event, flowId, cursor });
+    const entry: HubEntry = { n, cursor, executionId: event.executionId, seq: event.seq, flowId, terminal: TERMINAL_TYPES.has(event.type), json };
     this.keep(entry);
     this.deliver(this.everything, entry);
     const ofRun = this.byExecution.get(entry.executionId);
@@ -265,6 +267,23 @@ export class RunEventHub {
     if (filter.executionId !== undefined) return getSet(this.byExecution, filter.executionId, create);
     if (filter.flowId !== undefined) return getSet(this.byFlow, filter.flowId, create);
     return this.everything;
+  }
+}
+
+/** JSON of a message; a value JSON refuses (a BigInt, a cycle from a .flow.ts code node) becomes a string. */
+function serialize(message: object): string {
+  try {
+    return JSON.stringify(message);
+  } catch {
+    const seen = new WeakSet<object>();
+    return JSON.stringify(message, (_key, value: unknown) => {
+      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'object' && value !== null) {
+        if (seen.has(value)) return '[Circular]';
+        seen.add(value);
+      }
+      return value;
+    });
   }
 }
 

@@ -70,7 +70,7 @@ export class LiveRuns implements RunDispatcher {
   }
 
   start(flow: CompiledFlow, options: StartRunOptions): LiveRun {
-    const executionId = newExecutionId();
+    const executionId = options.executionId ?? newExecutionId();
     const controller = new AbortController();
     // deferred() marks the promise handled: callers that do not wait for it (schedules, resumes) leave no
     // unhandled rejection behind.

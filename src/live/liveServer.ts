@@ -11,13 +11,19 @@
 // at its due time) or cancel them; flush invocation logs and history.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { HistoryStore } from '../engine/history/historyStore';
 import { secretsFromEnvironment } from '../api/runFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './bodyBudget';
-import { publishingEvents, RunEventHub } from './eventHub';
+import { ApiAuth } from './apiAuth';
+import { publishingEvents, RunEventHub, type RunEventHubStats } from './eventHub';
+import { EventSockets } from './eventSocket';
+import { EventStreams } from './eventSse';
 import type { QueueModeFactory } from './queueModeHooks';
+import { handleRunApi, type ApiFlow } from './runApi';
+import { RunSlots, type RunSlotsStatus } from './runSlots';
 import { DEFAULT_HISTORY_RETRY_MS, HistoryHealth, type HistoryHealthStatus } from './historyHealth';
 import { IdempotencyKeys, idempotencyKeysFile } from './idempotencyKeys';
 import { activateFlows, type Activation, type LiveProblem, type ScheduleSpec } from './activateFlows';
@@ -29,7 +35,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './readBody';
 import { runsToResume } from './runsToResume';
 import { nextTimes, planCatchUp, ScheduleTimer } from './schedules';
 import { handleWebhook, refuseUnrouted, send, type HookRoute, type LiveFlow, type LiveLogEntry } from './webhookHandler';
-import { HOOKS_PREFIX, parseRequestTarget } from './webhookPath';
+import { HOOKS_PREFIX, parseRequestTarget, type ApiRoute } from './webhookPath';
 
 export type { LiveLogEntry } from './webhookHandler';
 
@@ -75,6 +81,19 @@ export interface LiveServerOptions {
   eventBufferEvents?: number;
   /** Bytes of serialized events kept for them. Default 16 MiB. */
   eventBufferBytes?: number;
+  /**
+   * The bearer token of the run API and the event stream (WEFT_API_TOKEN; apiAuth.ts). Unset: they answer only
+   * when the server is bound to a loopback address.
+   */
+  apiToken?: string;
+  /** Runs executing at once. Default 64 (runSlots.ts). */
+  concurrency?: number;
+  /** Runs waiting for a slot; past it new requests get 503 with Retry-After. Default 256. */
+  backlog?: number;
+  /** Bytes an event stream client may hold unsent before it is dropped. Default 4 MiB (eventSocket.ts). */
+  eventClientBufferedBytes?: number;
+  /** WebSocket event clients at once. Default 1,000. */
+  eventClients?: number;
 }
 
 export interface CloseOptions {
@@ -118,6 +137,10 @@ export interface LiveStatus {
   history: HistoryHealthStatus;
   /** Bytes of request bodies held right now (see bodyBudgetBytes). */
   heldBodyBytes: number;
+  /** Runs executing and waiting for a slot, and the bounds. */
+  slots: RunSlotsStatus;
+  /** The event stream: its cursor, buffer and subscribers. */
+  events: RunEventHubStats;
 }
 
 export interface LiveFlowStatus {
@@ -179,6 +202,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     },
   });
   const events = new RunEventHub({ bufferEvents: options.eventBufferEvents, bufferBytes: options.eventBufferBytes });
+  const slots = new RunSlots(liveRuns, { concurrency: options.concurrency, backlog: options.backlog });
   // Queue mode: the workers run what this server accepts; their events and records come back through the queue.
   const queue = options.queue
     ? await options.queue({
@@ -195,7 +219,11 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         },
       })
     : undefined;
-  const runs = queue ? queue.dispatcher : publishingEvents(liveRuns, events);
+  // In queue mode nothing runs here: no run slots, and the relay publishes the workers' events itself.
+  const runs = queue ? queue.dispatcher : publishingEvents(slots, events);
+  const auth = new ApiAuth(options.apiToken, isLoopbackHost(host));
+  const eventClientBufferedBytes = options.eventClientBufferedBytes;
+  const sockets = new EventSockets({ hub: events, auth, maxClientBufferedBytes: eventClientBufferedBytes, maxClients: options.eventClients });
   const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const idempotency = new IdempotencyKeys(idempotencyKeysFile(history.dir));
   const startedAt = new Date().toISOString();
@@ -252,7 +280,26 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     closing: () => closing,
     log,
     onRunEnd,
+    admitRun: () => slots.admit(),
   };
+
+  // The flows the run API starts, by id: every flow that compiles (served or manual only), but no id two files share.
+  const servedByFile = new Map(activation.served.map((served) => [served.file, served]));
+  const apiFlows = new Map<string, ApiFlow>();
+  const sharedIds = new Set<string>();
+  for (const [file, flow] of activation.compiled) {
+    if (apiFlows.has(flow.id)) sharedIds.add(flow.id);
+    apiFlows.set(flow.id, { flow, secrets: servedByFile.get(file)?.secrets ?? secretsFromEnvironment(flow.secretNames, options.secrets) });
+  }
+  for (const id of sharedIds) apiFlows.delete(id);
+  const apiFlowByFile = new Map([...apiFlows.values()].map((apiFlow) => [apiFlow.flow.file, apiFlow]));
+  const runApiContext = {
+    ...webhookContext,
+    flows: apiFlows,
+    flowOfRecord: (record: RunRecord): ApiFlow | undefined => (record.flowFile !== undefined ? apiFlowByFile.get(record.flowFile) : undefined) ?? apiFlows.get(record.flowId),
+    registry: options.registry,
+  };
+  const streams = new EventStreams({ hub: events, history, runs, maxClientBufferedBytes: eventClientBufferedBytes ?? 4 * 1024 * 1024 });
 
   let url = '';
   const status = (): LiveStatus => ({
@@ -283,6 +330,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     unmatched: [...unmatched].reverse(),
     history: health.status(),
     heldBodyBytes: budget.heldBytes,
+    slots: slots.status(),
+    events: events.stats(),
   });
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -313,9 +362,13 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       if (unmatched.length > UNMATCHED_KEPT) unmatched.shift();
       log({ level: 'warn', kind: 'invocation', message: `${invocation.method} ${invocation.path} ${status}: ${error}`, invocation });
     };
+    if (target.kind === 'api') {
+      answerApi(request, response, target.route, target.query);
+      return;
+    }
     if (target.kind === 'status') {
-      // The status lists files and flows: it answers this machine only, whatever address the server is bound to.
-      if (!isLoopbackAddress(request.socket.remoteAddress)) {
+      // The status lists files and flows: it answers this machine, or the holder of the API token (apiAuth.ts).
+      if (!auth.checkStatus(request.headers, isLoopbackAddress(request.socket.remoteAddress)).ok) {
         refuseUnrouted(request, response, 404, 'Not found.');
       } else if (request.method !== 'GET' && request.method !== 'HEAD') {
         refuseUnrouted(request, response, 405, '/_weft/status accepts GET.', { allow: 'GET, HEAD' });
@@ -339,6 +392,40 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     refuseUnrouted(request, response, 404, message);
   };
 
+  const answerApi = (request: IncomingMessage, response: ServerResponse, route: ApiRoute, query: string): void => {
+    const access = auth.checkApi(request.headers);
+    if (!access.ok) {
+      send(response, access.status, { error: { message: access.message, code: access.code } }, access.headers, !request.readableEnded);
+      return;
+    }
+    const failed = (error: unknown): void => {
+      log({ level: 'error', kind: 'server', message: `Unexpected error answering ${request.method} ${(request.url ?? '').split('?')[0]}: ${(error as Error)?.stack ?? String(error)}` });
+      if (!response.headersSent) send(response, 500, { error: { message: 'Unexpected error in the live server.', code: 'internal' } }, undefined, true);
+      else response.destroy();
+    };
+    if (route.name === 'events') {
+      send(response, 426, { error: { message: '/_weft/events is a WebSocket: connect with Upgrade: websocket.', code: 'upgrade-required' } }, { upgrade: 'websocket' });
+    } else if (route.name === 'run-events') {
+      streams.handle(request, response, route.executionId).catch(failed);
+    } else if (route.name === 'unknown') {
+      send(response, 404, { error: { message: 'Not found: the run API is /_weft/runs, the event stream /_weft/events.', code: 'not-found' } });
+    } else if (closing && request.method !== 'GET') {
+      send(response, 503, { error: { message: 'The live server is stopping.', code: 'stopping' } }, { 'retry-after': '5' }, true);
+    } else {
+      handleRunApi(request, response, route, query, runApiContext).catch(failed);
+    }
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const target = parseRequestTarget(request.url ?? '/');
+    if (target.kind === 'api' && target.route.name === 'events') {
+      sockets.handleUpgrade(request, socket, head, target.query);
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  };
+
   const server: Server = createServer(
     {
       // node's own limits, behind readBody's: slow headers time out too, and a request is checked often enough
@@ -352,6 +439,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   );
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  server.on('upgrade', onUpgrade);
   server.on('error', (error) => log({ level: 'error', kind: 'server', message: `The live server: ${error.message}` }));
   if (!isLoopbackHost(host)) {
     log({
@@ -359,13 +447,14 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       kind: 'server',
       message: `Listening on ${host}, not on a loopback address: the webhooks can be called from other machines. Give every webhook a secret.`,
     });
+    if (!auth.hasToken) {
+      log({ level: 'warn', kind: 'server', message: 'The run API and the event stream (/_weft/) are off: set WEFT_API_TOKEN to use them beyond loopback.' });
+    }
   }
 
   const resumed: ResumedRun[] = [];
   const catchUps: CatchUpRun[] = [];
   const timers: ScheduleTimer[] = [];
-  const servedByFile = new Map(activation.served.map((served) => [served.file, served]));
-
   const secretsOf = (file: string): Record<string, string> => servedByFile.get(file)?.secrets ?? {};
 
   // A start that fails after listening (history cannot be read or written: `.weft` is a file, a disk is full)
@@ -442,6 +531,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     for (const timer of timers) timer.stop();
     await runs.cancelAll().catch(() => undefined);
     await queue?.close().catch(() => undefined);
+    sockets.closeAll();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await serverClosed;
@@ -466,7 +556,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
           await runs.cancelAll();
         }
       }
-      // Answers to requests still open (a `result` whose run was just stopped) have been written by now.
+      // Event clients saw the runs' last events; answers to requests still open (a `result` whose run was just
+      // stopped) have been written by now.
+      sockets.closeAll();
+      streams.closeAll();
       server.closeAllConnections();
       await serverClosed;
       await queue?.close();

@@ -13,6 +13,8 @@ import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord, TriggerInfo } from '../engine/run/runRecord';
 
 export interface StartRunOptions {
+  /** The id the run gets. Default: a new one. (A run held in a backlog is told its id before it starts.) */
+  executionId?: string;
   input?: unknown;
   trigger: TriggerInfo;
   secrets: Record<string, string>;

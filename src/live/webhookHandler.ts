@@ -25,6 +25,7 @@ import { inputShapeProblem } from './inputShape';
 import type { Invocation, InvocationLog } from './invocationLog';
 import type { RateLimiter } from './rateLimiter';
 import type { RunDispatcher } from './runDispatcher';
+import type { RunAdmission } from './runSlots';
 import { BodyError, readBody } from './readBody';
 import { recordedHeaders } from './recordedHeaders';
 import { recordedQuery } from './recordedQuery';
@@ -70,6 +71,8 @@ export interface WebhookContext {
   log: (entry: LiveLogEntry) => void;
   /** Called when a run started by a request has ended. */
   onRunEnd: (record: RunRecord, flowId: string) => void;
+  /** Whether a run may start now (runSlots.ts: bounded concurrency and backlog); absent: always. */
+  admitRun?: () => RunAdmission;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -221,6 +224,13 @@ export async function handleWebhook(
     if (!validation.ok) {
       const listed = validation.errors.slice(0, 3).map((e) => `input${e.path} ${e.message}`).join('; ');
       refuse(422, 'invalid-input', "The body does not match the flow's inputs; nothing ran.", undefined, { errors: validation.errors }, `invalid input: ${listed}`);
+      return;
+    }
+
+    // The slots are asked in the same turn as the run starts below, so their bound is exact.
+    const slots = context.admitRun?.();
+    if (slots && !slots.ok) {
+      refuse(503, 'busy', slots.message, { 'retry-after': String(slots.retryAfterSeconds) });
       return;
     }
 

@@ -1,4 +1,4 @@
-// `weft serve [dirs or files...] [--port 8787] [--host 127.0.0.1] [--rate-limit N]`: live mode (spec sections 8 and 12). The
+// `weft serve [dirs or files...] [--port 8787] [--host 127.0.0.1] [--rate-limit N] [--concurrency N] [--backlog N]`: live mode (spec sections 8, 12 and 14). The
 // server itself is src/live/liveServer.ts; this file prints: the flows that cannot be served and why, the webhook
 // URLs, the next five times of each schedule, then a line per request and per run that needs one, until Ctrl+C
 // (or SIGTERM) stops it gracefully. A second Ctrl+C quits at once: runs in flight are then found interrupted and
@@ -14,6 +14,7 @@ import { formatDiagnostic } from '../../engine/model/diagnostics';
 import { activateFlows, type LiveProblem } from '../../live/activateFlows';
 import { DEFAULT_GRACE_MS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startLiveServer, type LiveServer } from '../../live/liveServer';
 import type { LiveLogEntry } from '../../live/webhookHandler';
+import { DEFAULT_BACKLOG, DEFAULT_CONCURRENCY } from '../../live/runSlots';
 import { formatInZone, nextTimes } from '../../live/schedules';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
@@ -25,6 +26,8 @@ export interface ServeOptions {
   host?: string;
   rateLimit?: string;
   historyDir?: string;
+  concurrency?: string;
+  backlog?: string;
   /** Queue mode: a Redis URL (or WEFT_REDIS_URL); runs are enqueued for `weft worker`s. */
   queue?: string;
 }
@@ -32,6 +35,10 @@ export interface ServeOptions {
 export async function serveCommand(pathArgs: readonly string[], options: ServeOptions): Promise<number> {
   const port = parseNumber(options.port, '--port', DEFAULT_PORT, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)');
   const rateLimit = parseNumber(options.rateLimit, '--rate-limit', DEFAULT_RATE_LIMIT, (n) => n >= 0, 'requests per second per flow (0: no limit)');
+  const concurrency = parseNumber(options.concurrency, '--concurrency', DEFAULT_CONCURRENCY, (n) => Number.isInteger(n) && n >= 1, 'a whole number of runs, at least 1');
+  const backlog = parseNumber(options.backlog, '--backlog', DEFAULT_BACKLOG, (n) => Number.isInteger(n) && n >= 0, 'a whole number of runs, 0 or more');
+  // The run API's token: from the environment only, never a flag (flags show in `ps`).
+  const apiToken = process.env.WEFT_API_TOKEN || undefined;
   const host = options.host ?? DEFAULT_HOST;
   // The editor serves the flows a person activated, by file; `weft serve` alone serves the current directory.
   const paths = (pathArgs.length > 0 ? pathArgs : ['.']).map((path) => resolve(path));
@@ -60,7 +67,7 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
   try {
     const queueUrl = options.queue ?? (process.env.WEFT_REDIS_URL || undefined);
     const queue = queueUrl === undefined ? undefined : queueMode(queueUrl);
-    server = await startLiveServer({ dir: paths, port, host, history, rateLimit, activation, onLog, queue });
+    server = await startLiveServer({ dir: paths, port, host, history, rateLimit, activation, onLog, concurrency, backlog, apiToken, queue });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is in use (try --port)` : code === 'EACCES' ? `no permission to listen on port ${port}` : (error as Error).message;
@@ -114,6 +121,7 @@ function printServing(server: LiveServer, where: string): void {
     }
   }
   if (manualOnly.length > 0) out(dim(`  (${manualOnly.length} flow${manualOnly.length === 1 ? ' has' : 's have'} only manual triggers)`));
+  out(dim(`  run API: ${server.url}/_weft/runs · events: ${server.url.replace(/^http/, 'ws')}/_weft/events${process.env.WEFT_API_TOKEN ? ' (bearer token: WEFT_API_TOKEN)' : ''}`));
   out(dim(`  status: ${server.url}/_weft/status · Ctrl+C stops`));
 }
 

@@ -71,4 +71,16 @@ describe('RunEventHub', () => {
     expect(seen).toEqual([1]);
     expect(hub.stats()).toMatchObject({ subscribers: 0, dropped: 1 });
   });
+
+  it('publishes an event JSON cannot take as it is (a BigInt, a cycle) rather than losing it', () => {
+    // ARRANGE
+    const hub = new RunEventHub();
+    const output: Record<string, unknown> = { big: BigInt(7) };
+    output.self = output;
+    const event = { type: 'node.completed', executionId: 'r', seq: 1, ts: '', nodeId: 'a', output, durationMs: 1, ports: ['out'] } as EngineEvent;
+    // ACT
+    const entry = hub.publish(event, 'f');
+    // ASSERT
+    expect(JSON.parse(entry.json)).toMatchObject({ type: 'node.completed', output: { big: '7', self: '[Circular]' } });
+  });
 });

@@ -23,7 +23,28 @@ describe('parseRequestTarget', () => {
     // ACT / ASSERT
     expect(parseRequestTarget('/').kind).toBe('not-found');
     expect(parseRequestTarget('/hooks').kind).toBe('not-found');
-    expect(parseRequestTarget('/_weft/other').kind).toBe('not-found');
+    expect(parseRequestTarget('/_weft').kind).toBe('not-found');
+  });
+});
+
+describe('parseRequestTarget under /_weft/', () => {
+  it('names the run API routes and the event stream', () => {
+    // ACT / ASSERT
+    expect(parseRequestTarget('/_weft/runs?flow=a&limit=2')).toEqual({ kind: 'api', route: { name: 'runs' }, query: 'flow=a&limit=2' });
+    expect(parseRequestTarget('/_weft/runs/r_1-x')).toEqual({ kind: 'api', route: { name: 'run', executionId: 'r_1-x' }, query: '' });
+    expect(parseRequestTarget('/_weft/runs/r1/cancel')).toMatchObject({ route: { name: 'cancel', executionId: 'r1' } });
+    expect(parseRequestTarget('/_weft/runs/r1/resume')).toMatchObject({ route: { name: 'resume', executionId: 'r1' } });
+    expect(parseRequestTarget('/_weft/runs/r1/events')).toMatchObject({ route: { name: 'run-events', executionId: 'r1' } });
+    expect(parseRequestTarget('/_weft/events?since=s.1')).toEqual({ kind: 'api', route: { name: 'events' }, query: 'since=s.1' });
+  });
+
+  it('names no route for other paths under /_weft/, odd run ids included', () => {
+    // ARRANGE
+    const other = ['/_weft/other', '/_weft/runs/', '/_weft/runs/a%2Fb', '/_weft/runs/../x', '/_weft/runs/r1/other', '/_weft/runs/r1/cancel/', '/_weft/events/x'];
+    // ACT
+    const routes = other.map((url) => parseRequestTarget(url));
+    // ASSERT
+    expect(routes).toEqual(other.map(() => ({ kind: 'api', route: { name: 'unknown' }, query: '' })));
   });
 });
 
