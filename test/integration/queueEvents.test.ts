@@ -64,7 +64,7 @@ describe('queue mode: events and records reach the serve', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('a waiting run is cancelled and recorded cancelled; 200 runs on a worker publish every event to the hub in order, once, and cost few Redis round trips', async () => {
+  it('a waiting run is cancelled and recorded cancelled; 200 webhook runs and one from the run API on a worker publish every event to the hub in order, once, and cost few Redis round trips', async () => {
     // ARRANGE: no worker yet, so a first run (started through queue mode's dispatcher, as the run API does) waits
     const activation = activateFlows(join(dir, 'flows'));
     const other = HistoryStore.open({ dir: join(dir, '.weft-other') });
@@ -91,10 +91,13 @@ describe('queue mode: events and records reach the serve', () => {
     // ACT
     worker = await startQueueWorker({ paths: [join(dir, 'flows')], url: redis.url, concurrency: 10 });
     const replies = await load(server.url, '/hooks/five', 200, 20);
-    const ids = replies.map((reply) => (reply.json as { executionId: string }).executionId);
+    const viaApi = await fetch(`${server.url}/_weft/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: 'five', input: { n: 7 } }) });
+    const apiRun = (await viaApi.json()) as { executionId: string };
+    const ids = [...replies.map((reply) => (reply.json as { executionId: string }).executionId), apiRun.executionId];
     await waitFor('every run to end with its final event in the hub', async () => (ids.every((id) => seen.get(id)?.at(-1)?.type === 'execution.completed') ? true : undefined), 60_000, 50);
     const records = await Promise.all(ids.map((id) => history.get(id)));
     // ASSERT
+    expect(viaApi.status).toBe(202);
     expect(cancelled).toBe('cancelled');
     expect(cancelledRecord.status).toBe('cancelled');
     expect(cancelledRecord.error?.message).toBe('Not needed.');
