@@ -249,13 +249,35 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('failed', (job, error) => {
     if (!job) return;
     const finalAttempt = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    const executionId = job.data.executionId ?? job.id;
+    const executionId = job.data.executionId ?? scheduledExecutionId(job.repeatJobKey ?? String(job.id), job.opts.prevMillis ?? job.timestamp);
     if (!finalAttempt) {
       log({ level: 'warn', executionId, flowId: job.data.flowId, message: `Run ${executionId}: attempt ${job.attemptsMade} failed (${error.message}); retried with backoff.` });
       return;
     }
-    log({ level: 'error', executionId, flowId: job.data.flowId, message: `Run ${executionId} of ${job.data.flowId} is in the dead letter: ${error.message} (retry: weft retry ${job.id} --queue ${shown})` });
+    const retry = `weft retry ${job.id} --queue ${shown}`;
+    log({ level: 'error', executionId, flowId: job.data.flowId, message: `Run ${executionId} of ${job.data.flowId} is in the dead letter: ${error.message} (retry: ${retry})` });
+    // The serves' histories say so too: the run is `interrupted` (as far as it got), and a retry resumes it.
+    void deadLetterRecord(executionId, job.data, error, retry)
+      .then((record) => checkpoints.put(record))
+      .catch((failure: unknown) => log({ level: 'warn', executionId, message: `Could not record the dead letter of run ${executionId}: ${(failure as Error).message}` }));
   });
+
+  const deadLetterRecord = async (executionId: string, data: RunJobData, error: Error, retry: string): Promise<RunRecord> => {
+    const saved = await redis.get(runKey(executionId));
+    const now = new Date().toISOString();
+    const record: RunRecord = saved
+      ? (JSON.parse(saved) as RunRecord)
+      : { id: executionId, flowId: data.flowId, ...(data.flowFile ? { flowFile: data.flowFile } : {}), flowHash: data.flowHash, status: 'interrupted', mode: 'run', trigger: data.trigger, input: data.input, startedAt: now, nodes: {} };
+    const mismatch = /^\[flow-version-mismatch\] /.exec(error.message);
+    record.status = 'interrupted';
+    record.finishedAt = now;
+    record.error = {
+      name: 'WeftError',
+      code: mismatch ? 'flow-version-mismatch' : 'queue-unavailable',
+      message: `${mismatch ? error.message.slice(mismatch[0].length) : error.message} It is in the queue's dead letter; ${retry} runs it again.`,
+    };
+    return record;
+  };
 
   const heartbeat = (): void => {
     const beat: WorkerHeartbeat = { id, host: hostname(), pid: process.pid, concurrency, activeRuns: active.size, startedAt, lastHeartbeat: new Date().toISOString() };

@@ -97,11 +97,14 @@ describe('queue mode: serve --queue and weft worker', () => {
       };
       return status.deadLetter.find((job) => job.jobId === typedId);
     }, 30_000, 200);
-    const ranBeforeRetry = await history.get(typedId);
+    const ranBeforeRetry = (await waitForFinal(history, [typedId], 'the dead letter recorded in the serve history', 30_000)).get(typedId);
     await stopGracefully(newer);
     const older = await cluster.worker('flows');
     const retry = await runCli(['retry', typedId, '--queue', cluster.redis.url], { cwd: cluster.dir });
-    const records = await waitForFinal(history, [typedId], 'the retried run to complete on a worker with its version', 30_000);
+    const retried = await waitFor('the retried run to complete on a worker with its version', async () => {
+      const record = await history.get(typedId);
+      return record?.status === 'completed' ? record : undefined;
+    }, 30_000, 100);
     await stopGracefully(older);
     await stopGracefully(serve.cli);
     // ASSERT
@@ -112,9 +115,11 @@ describe('queue mode: serve --queue and weft worker', () => {
     expect(typed.status).toBe(202);
     expect(dead.reason).toContain('flow-version-mismatch');
     expect(newer.stdout()).toContain(`Refused run ${typedId}`);
-    expect(ranBeforeRetry).toBeUndefined();
+    expect(ranBeforeRetry?.status).toBe('interrupted');
+    expect(ranBeforeRetry?.error?.code).toBe('flow-version-mismatch');
+    expect(ranBeforeRetry?.output).toBeUndefined();
     expect(retry.code).toBe(0);
-    expect(records.get(typedId)?.output).toEqual({ version: 'one' });
+    expect(retried.output).toEqual({ version: 'one' });
     const kept = await readFile(join(cluster.dir, '.weft-versions', 'live', 'definitions', `${resultRecord!.flowHash}.flow.json`), 'utf8');
     expect(JSON.parse(kept)).toEqual(resultFlow(2));
   }, 120_000);
