@@ -38,6 +38,7 @@ function benchEntries() {
     { ...node, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
     { ...node, entryPoints: ['test/bench/benchServe.ts'], outfile: 'dist/benchServe.js' },
     { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
+    { ...node, entryPoints: ['test/bench/benchQueue.ts'], outfile: 'dist/benchQueue.js' },
     { ...node, entryPoints: ['test/bench/benchEvents.ts'], outfile: 'dist/benchEvents.js' },
   ];
 }

@@ -6,6 +6,7 @@
 //   src/engine     the engine: itself, src/shared and packages (no vscode, no React).
 //   src/api        the engine.
 //   src/live       api and engine.
+//   src/queue      queue mode (BullMQ, Redis): live, api and engine.
 //   src/language   engine and protocol (never live: the language service reads the compiled triggers).
 //   src/protocol   messages between the extension, the run worker and the webviews: types only from the rest of
 //                  Weft (its zod schemas are its own).
@@ -27,7 +28,7 @@ const BROWSER_SAFE_ENGINE = [
   'run/runProjection', // the one view of a run, folded from events: the timeline and the canvas share it
 ];
 
-const SRC_AREAS = ['api', 'cli', 'engine', 'extension', 'language', 'live', 'protocol', 'shared', 'worker'];
+const SRC_AREAS = ['api', 'cli', 'engine', 'extension', 'language', 'live', 'protocol', 'queue', 'shared', 'worker'];
 
 /** An import specifier that leaves the importing file's folder for `src/<area>` (from inside src/). */
 const intoSrc = (areas) => `^(\\.\\./)+(${areas.join('|')})(/|$)`;
@@ -67,6 +68,11 @@ const LAYERS = {
   ],
   'src/api/**': [
     restrict(intoSrc(others('api', 'engine', 'shared')), 'api imports the engine (and src/shared).'),
+    noVsCode,
+    noReact,
+  ],
+  'src/queue/**': [
+    restrict(intoSrc(others('queue', 'live', 'api', 'engine', 'shared')), 'Queue mode imports live mode, api and the engine (and src/shared).'),
     noVsCode,
     noReact,
   ],

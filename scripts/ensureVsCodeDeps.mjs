@@ -30,7 +30,7 @@ function isDpkgInstalled(name) {
   }
 }
 
-function hasCommand(name) {
+export function hasCommand(name) {
   try {
     execSync(`command -v ${name}`, { stdio: 'ignore', shell: '/bin/sh' });
     return true;
@@ -49,7 +49,11 @@ export function missingAptPackages() {
 
 /** Installs the missing Debian packages, running `apt-get update` once first; nothing when all are present. */
 export function ensureAptPackages() {
-  const missing = missingAptPackages();
+  installAptPackages(missingAptPackages());
+}
+
+/** Installs `missing` (Debian package names) with apt-get, as root or through passwordless sudo; nothing when empty. */
+export function installAptPackages(missing) {
   if (missing.length === 0) return;
   if (!hasCommand('apt-get')) throw new Error(`Missing packages ${missing.join(', ')} and no apt-get to install them.`);
   // Root installs directly; anyone else needs passwordless sudo (CI runs as root).

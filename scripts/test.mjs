@@ -17,6 +17,8 @@ ensureDependencies();
 run('npx tsc -p tsconfig.json --noEmit');
 run('npx eslint .');
 run('node esbuild.mjs');
+// Queue mode's tests start real Redis servers: Debian's redis-server first (a no-op when present).
+run('node scripts/ensureRedis.mjs');
 run('npx vitest run');
 run('node dist/cli.js test samples test/fixtures/spec-examples --no-history');
 // The extension in a real VS Code (code-server + Debian's Chromium): the system packages first (a no-op when

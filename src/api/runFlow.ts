@@ -47,11 +47,16 @@ export interface RunFlowOptions {
   services?: Partial<Omit<NodeServices, 'runGraph' | 'runSubflow'>>;
   /** The first checkpoint is durable before any node runs; when it cannot be written the run rejects, nothing ran. */
   durableStart?: boolean;
+  /**
+   * Where checkpoints go instead of a history (queue mode's workers write them to Redis): `history` is then not
+   * opened. Subflow runs checkpoint here too.
+   */
+  onCheckpoint?: (record: RunRecord) => Promise<void>;
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
   const flow = resolveFlow(flowOrPath, options.registry);
-  const history = openHistory(options.history);
+  const history = options.onCheckpoint ? undefined : openHistory(options.history);
   const previous = await resolvePrevious(options.resumeFrom, history);
   if (previous && previous.flowId !== flow.id) {
     throw new WeftError('usage', `Run ${previous.id} is of flow '${previous.flowId}', not '${flow.id}'.`);
@@ -98,7 +103,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     mocks: options.mocks,
     secrets,
     services,
-    onCheckpoint: history ? (r) => history.save(r) : undefined,
+    onCheckpoint: options.onCheckpoint ?? (history ? (r) => history.save(r) : undefined),
     resume: previous ? { from: previous, rerunFrom: options.rerunFrom } : undefined,
     parentExecutionId: options.parentExecutionId,
     durableStart: options.durableStart,
@@ -164,6 +169,7 @@ async function runSubflow(
         signal,
         secrets: options.mode === 'test' ? options.secrets : { ...secretsFromEnvironment(flow.secretNames), ...options.secrets },
         history: options.history,
+        onCheckpoint: options.onCheckpoint,
         mode: options.mode,
         registry: options.registry,
         services: options.services,

@@ -9,6 +9,8 @@ import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { historyCommand } from './commands/historyCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
 import { serveCommand } from './commands/serveCommand';
+import { retryCommand, statusCommand } from './commands/statusCommand';
+import { workerCommand } from './commands/workerCommand';
 import { showCommand } from './commands/showCommand';
 import { testCommand } from './commands/testCommand';
 import { validateCommand } from './commands/validateCommand';
@@ -29,6 +31,10 @@ Commands:
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
                              [--concurrency N runs at once, default 64] [--backlog N runs waiting, default 256]
                              (run API and event stream under /_weft/; token from WEFT_API_TOKEN)
+                             [--queue redis://HOST:PORT[/DB]]: enqueue runs for workers (also WEFT_REDIS_URL)
+  worker [dirs or files...]  queue mode: run the enqueued runs   --queue URL [--concurrency 5]
+  status                     queue mode: counts, workers, dead letter   --queue URL [--json]
+  retry <job...>             queue mode: retry dead-letter jobs         --queue URL [--all]
   schema                     print the JSON Schema of .flow.json files
 
 Options:
@@ -57,8 +63,10 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
+        queue: { type: 'string' },
         concurrency: { type: 'string' },
         backlog: { type: 'string' },
+        all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,7 +109,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'show':
         return await showCommand(rest[0], options);
       case 'serve':
-        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, concurrency: v.concurrency, backlog: v.backlog });
+        return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, concurrency: v.concurrency, backlog: v.backlog, queue: v.queue });
+      case 'worker':
+        return await workerCommand(rest, { queue: v.queue, concurrency: v.concurrency });
+      case 'status':
+        return await statusCommand({ queue: v.queue, json: v.json });
+      case 'retry':
+        return await retryCommand(rest, { queue: v.queue, json: v.json, all: v.all });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;

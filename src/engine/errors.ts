@@ -32,6 +32,8 @@ export const WEFT_ERROR_CODES = [
   'not-found', // a run or node named by id does not exist
   'request-body', // a webhook request's body was refused: too large, too slow, over the server's budget, or cut off
   'run-worker', // the run worker process could not be reached or exited
+  'queue-unavailable', // queue mode: Redis cannot be reached, so a run cannot be enqueued or recorded there
+  'flow-version-mismatch', // queue mode: no worker has the version of a .flow.ts a run was started with
   'usage', // the command line or an API call has wrong or missing arguments, and nothing else
   'internal', // a bug in Weft
 ] as const;
@@ -90,6 +92,7 @@ function defaultKind(code: WeftErrorCode): ErrorKind {
     case 'http-status':
     case 'history':
     case 'run-worker':
+    case 'queue-unavailable':
     // A mocked error stands for the real failure (a network error, a 5xx): retried as that would be.
     case 'mock-error':
     // A child run that failed: its own nodes had their retries; retrying the subflow is what its author asked for.

@@ -21,6 +21,7 @@ import { ApiAuth } from './apiAuth';
 import { publishingEvents, RunEventHub, type RunEventHubStats } from './eventHub';
 import { EventSockets } from './eventSocket';
 import { EventStreams } from './eventSse';
+import type { QueueModeFactory } from './queueModeHooks';
 import { handleRunApi, type ApiFlow } from './runApi';
 import { RunSlots, type RunSlotsStatus } from './runSlots';
 import { DEFAULT_HISTORY_RETRY_MS, HistoryHealth, type HistoryHealthStatus } from './historyHealth';
@@ -74,6 +75,8 @@ export interface LiveServerOptions {
   /** Invocations kept per flow. Default 50. */
   invocationsKept?: number;
   onLog?: (entry: LiveLogEntry) => void;
+  /** Queue mode (spec section 15, src/queue/queueMode.ts): runs are enqueued for workers; this server runs none. */
+  queue?: QueueModeFactory;
   /** Events kept for clients that reconnect (`since`). Default 10,000 (eventHub.ts). */
   eventBufferEvents?: number;
   /** Bytes of serialized events kept for them. Default 16 MiB. */
@@ -200,7 +203,24 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   });
   const events = new RunEventHub({ bufferEvents: options.eventBufferEvents, bufferBytes: options.eventBufferBytes });
   const slots = new RunSlots(liveRuns, { concurrency: options.concurrency, backlog: options.backlog });
-  const runs = publishingEvents(slots, events);
+  // Queue mode: the workers run what this server accepts; their events and records come back through the queue.
+  const queue = options.queue
+    ? await options.queue({
+        history,
+        activation,
+        publish: (event, flowId) => void events.publish(event, flowId),
+        log,
+        onEnqueue: (error) => {
+          if (error === undefined) {
+            if (health.writeSucceeded()) log({ level: 'info', kind: 'server', message: 'Redis takes runs again; webhook requests are accepted.' });
+          } else if (health.writeFailed(error)) {
+            log({ level: 'error', kind: 'server', message: `Redis cannot take runs (${(error as Error).message}): webhook requests are answered 503 until it can.` });
+          }
+        },
+      })
+    : undefined;
+  // In queue mode nothing runs here: no run slots, and the relay publishes the workers' events itself.
+  const runs = queue ? queue.dispatcher : publishingEvents(slots, events);
   const auth = new ApiAuth(options.apiToken, isLoopbackHost(host));
   const eventClientBufferedBytes = options.eventClientBufferedBytes;
   const sockets = new EventSockets({ hub: events, auth, maxClientBufferedBytes: eventClientBufferedBytes, maxClients: options.eventClients });
@@ -352,6 +372,11 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         refuseUnrouted(request, response, 404, 'Not found.');
       } else if (request.method !== 'GET' && request.method !== 'HEAD') {
         refuseUnrouted(request, response, 405, '/_weft/status accepts GET.', { allow: 'GET, HEAD' });
+      } else if (queue) {
+        queue.status().then(
+          (queueStatus) => send(response, 200, { ...status(), queue: queueStatus }),
+          (error: unknown) => send(response, 200, { ...status(), queue: { error: (error as Error).message } }),
+        );
       } else {
         send(response, 200, status());
       }
@@ -435,7 +460,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   // A start that fails after listening (history cannot be read or written: `.weft` is a file, a disk is full)
   // frees the port and stops what it started: nothing may be served without history.
   try {
-    if (options.resumeInterrupted !== false) {
+    // In queue mode the workers resume runs (from their checkpoints in Redis), not this server.
+    if (options.resumeInterrupted !== false && !queue) {
       await history.recoverInterrupted();
       const candidates = runsToResume(await history.list(), activation.compiled);
       for (const summary of candidates) {
@@ -468,7 +494,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       return run.executionId;
     };
 
-    for (const flow of flows) {
+    if (queue) await queue.armSchedules();
+    for (const flow of queue ? [] : flows) {
       if (flow.served.schedules.length === 0) continue;
       const last = options.catchUpMissed === false ? new Map<string, Date>() : await lastScheduledRuns(history, flow.served.flow.id);
       for (const schedule of flow.served.schedules) {
@@ -503,6 +530,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     closing = true;
     for (const timer of timers) timer.stop();
     await runs.cancelAll().catch(() => undefined);
+    await queue?.close().catch(() => undefined);
     sockets.closeAll();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -534,6 +562,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       streams.closeAll();
       server.closeAllConnections();
       await serverClosed;
+      await queue?.close();
       await Promise.all(flows.map((flow) => flow.log.flush()));
       await history.flush();
       return result;

@@ -294,8 +294,8 @@ export async function handleWebhook(
       record = await run.done;
     } catch (error) {
       const message = (error as Error).message;
-      if (durableStart) {
-        // The probe's first record could not be written: the run did not start.
+      if (durableStart || (error as { code?: unknown }).code === 'queue-unavailable') {
+        // The probe's first record could not be written (or Redis could not take the run): the run did not start.
         const text = `The run could not be recorded, so it did not start: ${message}`;
         finish(503, { error: { message: text, code: 'history-unavailable' } }, { headers: { 'retry-after': String(context.health.retryAfterSeconds) }, error: text });
         return;

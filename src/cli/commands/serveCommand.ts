@@ -18,6 +18,7 @@ import { DEFAULT_BACKLOG, DEFAULT_CONCURRENCY } from '../../live/runSlots';
 import { formatInZone, nextTimes } from '../../live/schedules';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
+import { queueMode } from '../../queue/queueMode';
 import { dim, err, green, out, redErr, yellow, yellowErr } from '../terminal';
 
 export interface ServeOptions {
@@ -27,6 +28,8 @@ export interface ServeOptions {
   historyDir?: string;
   concurrency?: string;
   backlog?: string;
+  /** Queue mode: a Redis URL (or WEFT_REDIS_URL); runs are enqueued for `weft worker`s. */
+  queue?: string;
 }
 
 export async function serveCommand(pathArgs: readonly string[], options: ServeOptions): Promise<number> {
@@ -62,7 +65,9 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
   const onLog = (entry: LiveLogEntry): void => (early ? void early.push(entry) : printLog(entry));
   let server: LiveServer;
   try {
-    server = await startLiveServer({ dir: paths, port, host, history, rateLimit, activation, onLog, concurrency, backlog, apiToken });
+    const queueUrl = options.queue ?? (process.env.WEFT_REDIS_URL || undefined);
+    const queue = queueUrl === undefined ? undefined : queueMode(queueUrl);
+    server = await startLiveServer({ dir: paths, port, host, history, rateLimit, activation, onLog, concurrency, backlog, apiToken, queue });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${port} is in use (try --port)` : code === 'EACCES' ? `no permission to listen on port ${port}` : (error as Error).message;
