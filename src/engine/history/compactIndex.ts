@@ -57,6 +57,12 @@ export interface CompactionResult {
 /** A temporary file of an atomic write older than this was left by a crash (a live write takes milliseconds). */
 const STALE_TEMP_MS = 60_000;
 const IO_PARALLELISM = 16;
+/**
+ * Compaction's file writes and deletions run on libuv's thread pool (4 threads by default), as do the journal's
+ * appends that webhook answers wait for: at most this many at a time, so a compaction never queues them behind
+ * a pool full of its own fdatasyncs.
+ */
+const BACKGROUND_PARALLELISM = 2;
 
 export async function compactIndex(input: CompactionInput): Promise<CompactionResult> {
   const { view } = input;
@@ -80,7 +86,7 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   }
   const orphans = [...onDisk].filter((id) => view.get(id) === undefined);
   let recovered = 0;
-  await forEachLimited(orphans, async (id) => {
+  await forEachLimited(orphans, IO_PARALLELISM, async (id) => {
     const summary = await input.readSummary(id);
     // t = 0: any journal line about this run, read later, is newer than what the file said now.
     if (summary) {
@@ -94,7 +100,7 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
 
   const folded = new Set(finalSegments);
   const toFile = [...view.values()].filter((run) => run.at !== undefined && folded.has(run.at.seg));
-  await forEachLimited(toFile, async (run) => {
+  await forEachLimited(toFile, BACKGROUND_PARALLELISM, async (run) => {
     const at = run.at!;
     const text = await readJournalRecord(join(input.journalDir, at.seg), at);
     if (text === undefined) throw new Error(`journal segment ${at.seg} vanished during compaction`);
@@ -109,8 +115,8 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
 
   // A file that cannot be deleted now (Windows: open in another process) is left for the next compaction: a pruned
   // run's file comes back as an orphan and is pruned again, and a kept segment stays folded.
-  await forEachLimited(pruned, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
-  await forEachLimited(staleTemps, (name) => unlinkQuietly(join(input.runsDir, name)));
+  await forEachLimited(pruned, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
+  await forEachLimited(staleTemps, BACKGROUND_PARALLELISM, (name) => unlinkQuietly(join(input.runsDir, name)));
   const removedSegments: string[] = [];
   for (const name of finalSegments) {
     if (await unlinkQuietly(join(input.journalDir, name))) {
@@ -179,7 +185,7 @@ async function listRunFiles(runsDir: string): Promise<{ ids: Set<string>; staleT
   }
   const staleTemps: string[] = [];
   const now = Date.now();
-  await forEachLimited(temps, async (name) => {
+  await forEachLimited(temps, IO_PARALLELISM, async (name) => {
     try {
       if (now - (await stat(join(runsDir, name))).mtimeMs > STALE_TEMP_MS) staleTemps.push(name);
     } catch {
@@ -199,10 +205,10 @@ async function unlinkQuietly(path: string): Promise<boolean> {
   }
 }
 
-async function forEachLimited<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+async function forEachLimited<T>(items: readonly T[], parallelism: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(IO_PARALLELISM, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallelism, items.length) }, worker));
 }
