@@ -145,7 +145,7 @@ export class HistoryStore {
   private closed = false;
   private readonly groupCommit: boolean;
   private readonly sync: boolean;
-  /** Group commit: the newest record saved per run since the last batch formed, with what resolves its saves. */
+  /** Group commit: the newest record saved per run since the last batch formed (its saves await the next batch). */
   private dirty = new Map<string, RunRecord>();
 
   private constructor(options: HistoryOptions) {
@@ -501,7 +501,12 @@ export class HistoryStore {
   private async readRecord(id: string): Promise<RunRecord | undefined> {
     const at = this.view.get(id)?.at;
     if (at !== undefined) {
-      const text = await readJournalRecord(join(this.journalDir, at.seg), at);
+      let text: string | undefined;
+      try {
+        text = await readJournalRecord(join(this.journalDir, at.seg), at);
+      } catch (error) {
+        throw historyError(`Could not read run ${id} from the journal`, error);
+      }
       // undefined: the segment was folded into run files and deleted since the view was read.
       if (text !== undefined) {
         try {
