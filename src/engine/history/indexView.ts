@@ -30,6 +30,7 @@ export type IndexState = 'ok' | 'missing' | 'corrupt';
 
 const RUN_STATUSES = new Set<RunStatus>(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
 const MAX_ATTEMPTS = 8;
+const READ_CHUNK = 256 * 1024;
 
 export function emptyIndex(): IndexFileData {
   return { version: 1, folded: {}, runs: [] };
@@ -244,13 +245,24 @@ export class IndexView {
       if (size <= offset) return;
       const buffer = Buffer.allocUnsafe(size - offset);
       let filled = 0;
+      // A group-commit segment is extended with zeros ahead of its writes (runJournal.ts): the data ends at the
+      // first zero byte (JSON never holds one raw), and a byte not yet written is zero. Read in chunks so the
+      // zeros ahead are mostly not read.
+      let limit = -1;
       while (filled < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, offset + filled);
+        const chunk = Math.min(READ_CHUNK, buffer.length - filled);
+        const { bytesRead } = await handle.read(buffer, filled, chunk, offset + filled);
         if (bytesRead === 0) break;
+        const zero = buffer.subarray(filled, filled + bytesRead).indexOf(0);
         filled += bytesRead;
+        if (zero >= 0) {
+          limit = filled - bytesRead + zero;
+          break;
+        }
       }
+      if (limit < 0) limit = filled;
       // Complete lines only: a line without its newline is being written, or was torn by a crash.
-      const end = buffer.lastIndexOf(0x0a, filled - 1);
+      const end = limit > 0 ? buffer.subarray(0, limit).lastIndexOf(0x0a) : -1;
       if (end < 0) return;
       // Record lines (group commit) are skipped unread: a put line says where they are.
       for (let start = 0; start < end; ) {

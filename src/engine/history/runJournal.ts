@@ -13,6 +13,10 @@
 // save in it resolves only after that: a webhook's 202 then promises a record that survives kill -9 (the write)
 // and power loss (the fdatasync). The record line comes before its put line in the same write, so a reader that
 // sees a complete put line (it reads complete lines only) always finds the whole record it points at.
+// With `sync`, a segment is grown ahead of its writes, a MiB of zeros at a time, and written in place: fdatasync of
+// an append must also commit the file's new size to the file system's journal, which took 4 to 6 ms on the test
+// machine's ext4, against 0.4 to 2 ms for data written over allocated blocks. Readers take the first zero byte as
+// the end of the data (JSON never holds a raw one); a segment is cut to its data when it is closed.
 
 import { deferred, type Deferred } from './deferred';
 import { randomBytes } from 'node:crypto';
@@ -51,6 +55,8 @@ export const RECORD_LINE = 0x52; // 'R'
 
 export const JOURNAL_SUFFIX = '.jsonl';
 const SEP = '~';
+/** With sync: how far ahead of its data a segment is extended with zeros. */
+const PREALLOCATE_BYTES = 1024 * 1024;
 
 /** The file name of a new segment for this process: host and pid say who writes it, so others can tell when it is final. */
 export function newSegmentName(): string {
@@ -120,6 +126,8 @@ export class JournalWriter {
   linesInSegment = 0;
   /** Bytes in the current segment: where the next write lands, since this process alone appends to it. */
   bytesInSegment = 0;
+  /** With sync: the current segment's size, zeros past `bytesInSegment`. */
+  private allocated = 0;
   private readonly sync: boolean;
 
   constructor(
@@ -235,15 +243,21 @@ export class JournalWriter {
     if (this.segment !== undefined) this.retired.add(this.segment);
     this.segment = undefined;
     this.handle = undefined;
+    const data = this.bytesInSegment;
+    const cut = this.sync && this.allocated > data;
     this.linesInSegment = 0;
     this.bytesInSegment = 0;
+    this.allocated = 0;
+    // The zeros ahead go: a closed segment holds its lines only.
+    if (cut) await handle?.truncate(data).catch(() => undefined);
     await handle?.close().catch(() => undefined);
   }
 
   private async open(): Promise<void> {
     if (this.handle) return;
     const segment = newSegmentName();
-    const handle = await open(join(this.journalDir, segment), 'a');
+    // With sync, written in place at known offsets (see the file comment), so not opened for appending.
+    const handle = await open(join(this.journalDir, segment), this.sync ? 'wx+' : 'a');
     if (this.sync) {
       // A new file's name is durable only once its directory is synced.
       try {
@@ -261,20 +275,35 @@ export class JournalWriter {
     this.handle = handle;
     this.segment = segment;
     this.bytesInSegment = 0;
+    this.allocated = 0;
   }
 
   private async write(bytes: Buffer): Promise<void> {
     await this.open();
     const handle = this.handle as FileHandle;
+    if (this.sync && this.bytesInSegment + bytes.length > this.allocated) {
+      // Zeros ahead, written before the data: the batch's fdatasync makes both durable, the new size included.
+      const target = Math.ceil((this.bytesInSegment + bytes.length + PREALLOCATE_BYTES) / PREALLOCATE_BYTES) * PREALLOCATE_BYTES;
+      await writeFully(handle, Buffer.alloc(target - this.allocated), this.allocated);
+      this.allocated = target;
+    }
     let offset = 0;
     try {
       while (offset < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+        const position = this.sync ? this.bytesInSegment + offset : null;
+        const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, position);
         offset += bytesWritten;
       }
     } finally {
       this.bytesInSegment += offset;
     }
+  }
+}
+
+async function writeFully(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, position + offset);
+    offset += bytesWritten;
   }
 }
 
