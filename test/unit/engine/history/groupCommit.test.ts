@@ -3,7 +3,7 @@
 // last line) is read by every later process as it is; compaction moves the records into run files and loses none.
 
 import { spawn } from 'node:child_process';
-import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, open as openFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -93,8 +93,13 @@ describe('HistoryStore with group commit', () => {
     // ASSERT
     const segments = await readdir(join(dir, 'h', 'journal'));
     expect(segments).toHaveLength(1);
-    const lines = (await readFile(join(dir, 'h', 'journal', segments[0]), 'utf8')).split('\n').filter(Boolean);
+    const bytes = await readFile(join(dir, 'h', 'journal', segments[0]));
+    const end = bytes.indexOf(0);
+    const lines = bytes.toString('utf8', 0, end).split('\n').filter(Boolean);
     expect(lines.filter((line) => line.startsWith('R'))).toHaveLength(200);
+    // Grown ahead with zeros (written in place, so fdatasync need not commit a new size): only zeros follow.
+    expect(end).toBeGreaterThan(0);
+    expect(bytes.subarray(end).every((byte) => byte === 0)).toBe(true);
   });
 
   it('keeps the newest state when saves of one run overlap', async () => {
@@ -125,8 +130,13 @@ describe('HistoryStore with group commit', () => {
     // ARRANGE
     const history = await crashedServerHistory([record('a'), record('b')]);
     const [segment] = await readdir(join(history, 'journal'));
-    // A crash in the middle of the next batch: its record line is cut short, its put line never written.
-    await appendFile(join(history, 'journal', segment), 'R{"id":"c","flowId":"hooks","sta');
+    // A crash in the middle of the next batch: its record line is cut short, its put line never written. The
+    // batch lands where the data ends, over the zeros the segment was grown with.
+    const path = join(history, 'journal', segment);
+    const end = (await readFile(path)).indexOf(0);
+    const handle = await openFile(path, 'r+');
+    await handle.write('R{"id":"c","flowId":"hooks","sta', end);
+    await handle.close();
     // ACT
     const store = open(history);
     const listed = await store.list();
@@ -175,10 +185,11 @@ describe('HistoryStore with group commit', () => {
     const listedWhileOpen = await writer.list({ limit: 1000 });
     await writer.close();
     const reader = open(history, false);
+    const left = await readdir(join(history, 'journal'));
     // ASSERT
     expect(listedWhileOpen.filter((s) => s.status === 'completed')).toHaveLength(300);
     expect(await reader.list({ limit: 1000 })).toHaveLength(300);
-    expect(await readdir(join(history, 'journal'))).toEqual([]);
+    expect(left).toEqual([]);
     expect(await readdir(join(history, 'runs'))).toHaveLength(300);
     expect(await reader.get('r123')).toEqual(record('r123'));
   });
