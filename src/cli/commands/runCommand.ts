@@ -5,7 +5,7 @@ import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
 import { describeError, WeftError } from '../../engine/errors';
-import { HistoryStore } from '../../engine/history/historyStore';
+import { HistoryStore, type HistoryOptions } from '../../engine/history/historyStore';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
 import type { EngineEvent } from '../../engine/run/events';
 import type { RunRecord } from '../../engine/run/runRecord';
@@ -95,9 +95,9 @@ function readText(file: string): string {
   }
 }
 
-export function openHistory(options: CliOptions): HistoryStore | undefined {
+export function openHistory(options: CliOptions, tuning: Omit<HistoryOptions, 'dir'> = {}): HistoryStore | undefined {
   if (options.noHistory) return undefined;
-  return HistoryStore.open({ dir: options.historyDir ?? '.weft' });
+  return HistoryStore.open({ ...tuning, dir: options.historyDir ?? '.weft' });
 }
 
 function cancelOnSigint(): AbortSignal {

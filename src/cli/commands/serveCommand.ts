@@ -59,7 +59,8 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
   }
 
   // Live mode always records (there is no --no-history for serve).
-  const history = openHistory({ historyDir: options.historyDir })!;
+  // Group commit: many runs' records per journal write and fdatasync (a 202 is durable), not a file per save.
+  const history = openHistory({ historyDir: options.historyDir }, { groupCommit: true })!;
   // What happens while the server starts (resumed runs, catch-up runs) is printed after the list of URLs.
   let early: LiveLogEntry[] | undefined = [];
   const onLog = (entry: LiveLogEntry): void => (early ? void early.push(entry) : printLog(entry));

@@ -11,14 +11,19 @@
 //   files, which the next compaction removes, never an index that lacks a run.
 // - A run file not named by the index (a crash between writing it and its journal line, or a lost index) is read
 //   and put back in the index: the run files are the truth, the index can always be rebuilt from them.
+// - A record that lives only in a segment about to be deleted (group commit) is written to its run file first,
+//   fdatasync'd, and the directory synced, BEFORE index.json stops pointing at the segment and the segment goes:
+//   a record that was durable in the journal stays durable in its file. A run whose record is in a journal is
+//   never dropped for lack of a file.
 
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Low } from 'lowdb';
 import type { IndexFileData, IndexView } from './indexView';
 import { currentHost, isProcessAlive } from './processAlive';
 import { selectRunsToPrune } from './retention';
-import { JOURNAL_SUFFIX, safeHost, segmentsOfThisProcess, segmentWriter } from './runJournal';
+import { JOURNAL_SUFFIX, readJournalRecord, safeHost, segmentsOfThisProcess, segmentWriter } from './runJournal';
 import type { RunSummary } from './runSummary';
 
 export interface CompactionInput {
@@ -45,11 +50,19 @@ export interface CompactionResult {
   recovered: number;
   /** Index entries dropped because their run file no longer exists. */
   dropped: number;
+  /** Records written from the journal segments folded into their run files. */
+  filed: number;
 }
 
 /** A temporary file of an atomic write older than this was left by a crash (a live write takes milliseconds). */
 const STALE_TEMP_MS = 60_000;
 const IO_PARALLELISM = 16;
+/**
+ * Compaction's file writes and deletions run on libuv's thread pool (4 threads by default), as do the journal's
+ * appends that webhook answers wait for: at most this many at a time, so a compaction never queues them behind
+ * a pool full of its own fdatasyncs.
+ */
+const BACKGROUND_PARALLELISM = 2;
 
 export async function compactIndex(input: CompactionInput): Promise<CompactionResult> {
   const { view } = input;
@@ -65,14 +78,15 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   const { ids: onDisk, staleTemps } = await listRunFiles(input.runsDir);
   let dropped = 0;
   for (const id of knownBefore) {
-    if (!onDisk.has(id) && view.get(id) !== undefined) {
+    const run = view.get(id);
+    if (!onDisk.has(id) && run !== undefined && run.at === undefined) {
       view.remove(id);
       dropped++;
     }
   }
   const orphans = [...onDisk].filter((id) => view.get(id) === undefined);
   let recovered = 0;
-  await forEachLimited(orphans, async (id) => {
+  await forEachLimited(orphans, IO_PARALLELISM, async (id) => {
     const summary = await input.readSummary(id);
     // t = 0: any journal line about this run, read later, is newer than what the file said now.
     if (summary) {
@@ -84,14 +98,25 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   const pruned = selectRunsToPrune(view.values(), input.retentionPerFlow);
   for (const id of pruned) view.remove(id);
 
+  const folded = new Set(finalSegments);
+  const toFile = [...view.values()].filter((run) => run.at !== undefined && folded.has(run.at.seg));
+  await forEachLimited(toFile, BACKGROUND_PARALLELISM, async (run) => {
+    const at = run.at!;
+    const text = await readJournalRecord(join(input.journalDir, at.seg), at);
+    if (text === undefined) throw new Error(`journal segment ${at.seg} vanished during compaction`);
+    await writeDurably(join(input.runsDir, `${run.s.id}.json`), text);
+    view.markFiled(run.s.id, at.seg, at.off);
+  });
+  if (toFile.length > 0) await syncDirectory(input.runsDir);
+
   input.db.data = view.snapshot();
   await input.db.write();
   view.adoptWritten(await stat(input.indexPath));
 
   // A file that cannot be deleted now (Windows: open in another process) is left for the next compaction: a pruned
   // run's file comes back as an orphan and is pruned again, and a kept segment stays folded.
-  await forEachLimited(pruned, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
-  await forEachLimited(staleTemps, (name) => unlinkQuietly(join(input.runsDir, name)));
+  await forEachLimited(pruned, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
+  await forEachLimited(staleTemps, BACKGROUND_PARALLELISM, (name) => unlinkQuietly(join(input.runsDir, name)));
   const removedSegments: string[] = [];
   for (const name of finalSegments) {
     if (await unlinkQuietly(join(input.journalDir, name))) {
@@ -99,7 +124,35 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
       removedSegments.push(name);
     }
   }
-  return { pruned, removedSegments, recovered, dropped };
+  return { pruned, removedSegments, recovered, dropped, filed: toFile.length };
+}
+
+/** Temp file, fdatasync, rename: the file is whole and on disk before its name says so. */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}
+
+/** Makes the renames into `dir` durable. Not every platform can open a directory (Windows): skipped there. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
 }
 
 function writerGone(segment: string): boolean {
@@ -132,7 +185,7 @@ async function listRunFiles(runsDir: string): Promise<{ ids: Set<string>; staleT
   }
   const staleTemps: string[] = [];
   const now = Date.now();
-  await forEachLimited(temps, async (name) => {
+  await forEachLimited(temps, IO_PARALLELISM, async (name) => {
     try {
       if (now - (await stat(join(runsDir, name))).mtimeMs > STALE_TEMP_MS) staleTemps.push(name);
     } catch {
@@ -152,10 +205,10 @@ async function unlinkQuietly(path: string): Promise<boolean> {
   }
 }
 
-async function forEachLimited<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+async function forEachLimited<T>(items: readonly T[], parallelism: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(IO_PARALLELISM, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallelism, items.length) }, worker));
 }

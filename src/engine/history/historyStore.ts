@@ -28,6 +28,14 @@
 // written; an OS crash or power loss may lose the last moments' writes (the file system decides), never leaving
 // a torn record that is read as valid. fsync per checkpoint would cost milliseconds per node boundary.
 //
+// Group commit (`groupCommit`, what `weft serve` opens): a file per save (open, write, close, rename: four
+// system calls, and twice per `ack` run) was what capped a webhook server. Such a store appends each save's whole
+// record to its journal segment instead (runJournal.ts), many runs per write, with one fdatasync per batch, and
+// resolves a save only once its batch is synced. Readers find a record through its put line's `at`; compaction
+// later writes the run files of the records in the segments it folds (fdatasync'd before the segment goes), so
+// the run files stay the long-term truth and everything above still holds for them. A crash (kill -9) leaves the
+// segment, whose complete lines every reader already uses: nothing needs replaying before `get` or `list`.
+//
 // Concurrency: several processes (the editor, CLI runs, `weft serve`) may share one directory; the test suite runs
 // 4 processes x 200 runs at once and checks that all 800 are listed. A run is written only by the process that
 // owns it (RunRecord.owner: pid, host and instance id), or, once that process is gone (ownerLease.ts says when), by
@@ -52,7 +60,7 @@ import { selectRuns, type HistoryFilter } from './historyFilter';
 import { emptyIndex, IndexView, parseIndex, type IndexFileData } from './indexView';
 import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './ownerLease';
 import { currentHost } from './processAlive';
-import { JournalWriter, type JournalEntry } from './runJournal';
+import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
 import { serializeRecord } from './serializeRecord';
 
@@ -77,12 +85,21 @@ export interface HistoryOptions {
   instanceId?: string;
   /** Wall-clock time for leases, in ms. Default Date.now. */
   now?: () => number;
+  /**
+   * Saves go to the journal in group commits instead of one run file each (see the file comment): for servers
+   * recording many runs a second. Run files are then written when the journal is compacted, and at close.
+   */
+  groupCommit?: boolean;
+  /** With groupCommit: fdatasync each batch before its saves resolve (durable past power loss). Default true. */
+  sync?: boolean;
 }
 
 const DEFAULT_RETENTION = 1000;
 const DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
 const DEFAULT_COMPACT_EVERY = 2000;
 const DEFAULT_MAX_SEGMENTS = 32;
+/** With group commit, a segment this big is compacted whatever its line count (records can be large). */
+const MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 
 /** The write state of one run in this process: at most one write in flight, and the latest state waiting. */
@@ -126,6 +143,10 @@ export class HistoryStore {
   private orphansChecked = false;
   private lastT = 0;
   private closed = false;
+  private readonly groupCommit: boolean;
+  private readonly sync: boolean;
+  /** Group commit: the newest record saved per run since the last batch formed (its saves await the next batch). */
+  private dirty = new Map<string, RunRecord>();
 
   private constructor(options: HistoryOptions) {
     this.dir = options.dir;
@@ -143,7 +164,13 @@ export class HistoryStore {
       emptyIndex(),
     );
     this.view = new IndexView(this.indexPath, this.journalDir, this.db);
-    this.journal = new JournalWriter(this.journalDir);
+    this.groupCommit = options.groupCommit === true;
+    this.sync = this.groupCommit && options.sync !== false;
+    this.journal = new JournalWriter(this.journalDir, {
+      sync: this.sync,
+      collect: () => this.collectDirty(),
+      onCommitted: () => this.afterCommit(),
+    });
     this.instanceId = options.instanceId ?? processInstanceId();
     this.now = options.now ?? Date.now;
     this.lease = new LeaseHold(options.dir, this.instanceId, this.now);
@@ -165,6 +192,7 @@ export class HistoryStore {
     if (typeof record?.id !== 'string' || !RUN_ID.test(record.id)) {
       return Promise.reject(new WeftError('history', `A run id must be letters, digits, "_" or "-": "${String(record?.id)}".`));
     }
+    if (this.groupCommit) return this.commitRecord(record);
     let slot = this.slots.get(record.id);
     if (!slot) {
       slot = {
@@ -202,6 +230,7 @@ export class HistoryStore {
   async delete(idOrPrefix: string): Promise<boolean> {
     const id = await this.resolveId(idOrPrefix);
     if (id === undefined) return false;
+    this.dirty.delete(id);
     const slot = this.slots.get(id);
     if (slot) {
       // Pending states of a deleted run are dropped; a write in flight finishes first so it cannot recreate the file.
@@ -251,11 +280,12 @@ export class HistoryStore {
             name: 'WeftError',
             message: `The process running this run (pid ${owner.pid} on ${owner.host}) stopped before the run ended.`,
           };
-          await new TextFile(this.runPath(record.id)).write(serializeRecord(record, this.maxValueBytes).json);
+          if (!this.groupCommit) await new TextFile(this.runPath(record.id)).write(serializeRecord(record, this.maxValueBytes).json);
           recovered.push(record.id);
         }
         // Also when the record had ended and only its last index line was lost: the index learns the truth.
-        await this.appendJournal({ t: this.tick(), put: summarize(record) });
+        if (this.groupCommit) await this.commitRecord(record);
+        else await this.appendJournal({ t: this.tick(), put: summarize(record) });
       }
     } finally {
       await lock.release();
@@ -301,6 +331,9 @@ export class HistoryStore {
     await this.flush();
     // A compaction scheduled by the writes just flushed finishes before the process may exit.
     await this.compaction?.catch(() => undefined);
+    // Group commit: the records still only in the journal go to their run files now, as a store without it
+    // leaves them. (Were this skipped or to fail, the next compaction by anyone does it.)
+    if (this.groupCommit && this.journal.activeSegment !== undefined) await this.compactNow().catch(() => undefined);
     await this.journal.close();
     // Nothing more can be saved: runs still recorded running here are orphans, for the next process to recover.
     await this.lease.release();
@@ -348,6 +381,41 @@ export class HistoryStore {
     if (slot.terminal && this.slots.get(slot.id) === slot) this.slots.delete(slot.id);
   }
 
+  /** Group commit: the record joins the next batch (replacing an older state of the run not yet in one). */
+  private commitRecord(record: RunRecord): Promise<void> {
+    this.dirty.set(record.id, record);
+    return this.journal.commit();
+  }
+
+  /** Takes the runs saved since the last batch, serialized now (the engine goes on mutating them). */
+  private async collectDirty(): Promise<CommitRecord[]> {
+    if (this.dirty.size === 0) return [];
+    const dirty = this.dirty;
+    this.dirty = new Map();
+    const records: CommitRecord[] = [];
+    let running = false;
+    for (const record of dirty.values()) {
+      const summary = summarize(record);
+      if (!isTerminal(summary.status)) running = true;
+      records.push({ t: this.tick(), summary, json: serializeRecord(record, this.maxValueBytes).json });
+    }
+    // The lease first: a reader must never see a running run of this process without one.
+    if (running) await this.lease.hold();
+    await this.ensureDirs();
+    return records;
+  }
+
+  private afterCommit(): void {
+    if (this.journal.linesInSegment >= this.compactEvery || this.journal.bytesInSegment >= MAX_SEGMENT_BYTES) this.scheduleCompaction();
+    if (!this.segmentsChecked) {
+      this.segmentsChecked = true;
+      readdir(this.journalDir).then(
+        (names) => names.length > this.maxJournalSegments && this.scheduleCompaction(),
+        () => undefined,
+      );
+    }
+  }
+
   private async appendJournal(entry: JournalEntry): Promise<void> {
     await this.ensureDirs();
     await this.journal.append(entry);
@@ -368,7 +436,7 @@ export class HistoryStore {
   }
 
   private async compactNow(): Promise<CompactionResult> {
-    if (!(await exists(this.dir))) return { pruned: [], removedSegments: [], recovered: 0, dropped: 0 };
+    if (!(await exists(this.dir))) return { pruned: [], removedSegments: [], recovered: 0, dropped: 0, filed: 0 };
     // Lines written so far go into a segment that is then final, so this compaction can fold and delete it.
     await this.journal.rotate();
     const lock = await acquireFileLock(this.lockPath, this.lockOptions);
@@ -383,7 +451,7 @@ export class HistoryStore {
         retired: this.journal.retired,
         active: this.journal.activeSegment,
         readSummary: async (id) => {
-          const record = await this.readRecord(id).catch(() => undefined);
+          const record = await this.readFileRecord(id).catch(() => undefined);
           return record ? summarize(record) : undefined;
         },
       });
@@ -415,9 +483,10 @@ export class HistoryStore {
 
   private async resolveId(idOrPrefix: string): Promise<string | undefined> {
     if (typeof idOrPrefix !== 'string' || !RUN_ID.test(idOrPrefix)) return undefined;
-    if (await exists(this.runPath(idOrPrefix))) return idOrPrefix;
+    // The view first: a run's newest record may be in a journal (group commit) rather than its file.
     await this.ensureFresh();
     if (this.view.get(idOrPrefix)) return idOrPrefix;
+    if (await exists(this.runPath(idOrPrefix))) return idOrPrefix;
     const matches: string[] = [];
     for (const run of this.view.values()) if (run.s.id.startsWith(idOrPrefix)) matches.push(run.s.id);
     if (matches.length > 1) {
@@ -428,7 +497,29 @@ export class HistoryStore {
     return matches[0];
   }
 
+  /** The newest record of a run: from the journal segment the view points at, else from its run file. */
   private async readRecord(id: string): Promise<RunRecord | undefined> {
+    const at = this.view.get(id)?.at;
+    if (at !== undefined) {
+      let text: string | undefined;
+      try {
+        text = await readJournalRecord(join(this.journalDir, at.seg), at);
+      } catch (error) {
+        throw historyError(`Could not read run ${id} from the journal`, error);
+      }
+      // undefined: the segment was folded into run files and deleted since the view was read.
+      if (text !== undefined) {
+        try {
+          return JSON.parse(text) as RunRecord;
+        } catch (error) {
+          throw historyError(`The journal record of run ${id} is not valid JSON`, error);
+        }
+      }
+    }
+    return this.readFileRecord(id);
+  }
+
+  private async readFileRecord(id: string): Promise<RunRecord | undefined> {
     let text: string | null;
     try {
       text = await new TextFile(this.runPath(id)).read();
@@ -447,9 +538,12 @@ export class HistoryStore {
     return join(this.runsDir, `${id}.json`);
   }
 
-  /** Journal times: never going backwards within a process, so a run's later summary always wins. */
+  /**
+   * Journal times: rising within a process (by a microsecond-sized step when the clock has not moved), so a run's
+   * later summary always wins, however many are written in one millisecond.
+   */
   private tick(): number {
-    this.lastT = Math.max(Date.now(), this.lastT);
+    this.lastT = Math.max(Date.now(), this.lastT + 0.001);
     return this.lastT;
   }
 

@@ -14,7 +14,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Low } from 'lowdb';
 import type { RunStatus } from '../run/runRecord';
-import { JOURNAL_SUFFIX, type JournalEntry } from './runJournal';
+import { JOURNAL_SUFFIX, RECORD_LINE, type JournalEntry } from './runJournal';
 import { compareNewestFirst, indexedRun, type IndexedRun, type RunSummary } from './runSummary';
 
 /** The content of index.json. */
@@ -22,14 +22,15 @@ export interface IndexFileData {
   version: 1;
   /** For each journal segment, how many of its bytes this index already holds. */
   folded: Record<string, number>;
-  /** Newest first. */
-  runs: Array<{ t: number; s: RunSummary }>;
+  /** Newest first. `a`: [segment, offset, length] of the record in a journal segment not yet folded into run files. */
+  runs: Array<{ t: number; s: RunSummary; a?: [string, number, number] }>;
 }
 
 export type IndexState = 'ok' | 'missing' | 'corrupt';
 
 const RUN_STATUSES = new Set<RunStatus>(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
 const MAX_ATTEMPTS = 8;
+const READ_CHUNK = 256 * 1024;
 
 export function emptyIndex(): IndexFileData {
   return { version: 1, folded: {}, runs: [] };
@@ -113,14 +114,19 @@ export class IndexView {
     return this.sorted;
   }
 
-  apply(entry: JournalEntry): void {
+  /** Applies a journal line; `segment` is the segment it was read from (where a put's `at` points). */
+  apply(entry: JournalEntry, segment?: string): void {
     if ('put' in entry) {
       const id = entry.put.id;
       const current = this.runs.get(id);
       if (current !== undefined && current.t > entry.t) return;
       const deletedAt = this.tombstones.get(id);
       if (deletedAt !== undefined && deletedAt >= entry.t) return;
-      this.runs.set(id, indexedRun(entry.put, entry.t));
+      const at = entry.at !== undefined && segment !== undefined ? { seg: segment, off: entry.at[0], len: entry.at[1] } : undefined;
+      this.runs.set(id, indexedRun(entry.put, entry.t, at));
+    } else if ('filed' in entry) {
+      this.markFiled(entry.filed, entry.seg, entry.off);
+      return;
     } else {
       const current = this.runs.get(entry.del);
       if (current !== undefined && current.t > entry.t) return;
@@ -128,6 +134,15 @@ export class IndexView {
       this.tombstones.set(entry.del, entry.t);
     }
     this.sorted = undefined;
+  }
+
+  /** The record of `id` at `off` in `seg` is now its run file: read it there (a newer version is left as it is). */
+  markFiled(id: string, seg: string, off: number): void {
+    const current = this.runs.get(id);
+    if (current?.at !== undefined && current.at.seg === seg && current.at.off === off) {
+      this.runs.set(id, indexedRun(current.s, current.t));
+      this.sorted = undefined;
+    }
   }
 
   remove(id: string): void {
@@ -139,7 +154,7 @@ export class IndexView {
     return {
       version: 1,
       folded: Object.fromEntries(this.offsets),
-      runs: this.newestFirst().map((run) => ({ t: run.t, s: run.s })),
+      runs: this.newestFirst().map((run) => (run.at ? { t: run.t, s: run.s, a: [run.at.seg, run.at.off, run.at.len] } : { t: run.t, s: run.s })),
     };
   }
 
@@ -193,7 +208,7 @@ export class IndexView {
       if (typeof offset === 'number' && offset >= 0) this.offsets.set(name, offset);
     }
     for (const entry of data.runs) {
-      if (entry && typeof entry.t === 'number' && isSummary(entry.s)) this.runs.set(entry.s.id, indexedRun(entry.s, entry.t));
+      if (entry && typeof entry.t === 'number' && isSummary(entry.s)) this.runs.set(entry.s.id, indexedRun(entry.s, entry.t, location(entry.a)));
     }
     this.state = 'ok';
   }
@@ -230,19 +245,35 @@ export class IndexView {
       if (size <= offset) return;
       const buffer = Buffer.allocUnsafe(size - offset);
       let filled = 0;
+      // A group-commit segment is extended with zeros ahead of its writes (runJournal.ts): the data ends at the
+      // first zero byte (JSON never holds one raw), and a byte not yet written is zero. Read in chunks so the
+      // zeros ahead are mostly not read.
+      let limit = -1;
       while (filled < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, offset + filled);
+        const chunk = Math.min(READ_CHUNK, buffer.length - filled);
+        const { bytesRead } = await handle.read(buffer, filled, chunk, offset + filled);
         if (bytesRead === 0) break;
+        const zero = buffer.subarray(filled, filled + bytesRead).indexOf(0);
         filled += bytesRead;
+        if (zero >= 0) {
+          limit = filled - bytesRead + zero;
+          break;
+        }
       }
+      if (limit < 0) limit = filled;
       // Complete lines only: a line without its newline is being written, or was torn by a crash.
-      const end = buffer.lastIndexOf(0x0a, filled - 1);
+      const end = limit > 0 ? buffer.subarray(0, limit).lastIndexOf(0x0a) : -1;
       if (end < 0) return;
-      const text = buffer.toString('utf8', 0, end);
-      for (const line of text.split('\n')) {
-        const entry = parseLine(line);
-        if (entry) this.apply(entry);
-        this.unfoldedLines++;
+      // Record lines (group commit) are skipped unread: a put line says where they are.
+      for (let start = 0; start < end; ) {
+        let stop = buffer.indexOf(0x0a, start);
+        if (stop < 0 || stop > end) stop = end;
+        if (buffer[start] !== RECORD_LINE) {
+          const entry = parseLine(buffer.toString('utf8', start, stop));
+          if (entry) this.apply(entry, name);
+          this.unfoldedLines++;
+        }
+        start = stop + 1;
       }
       this.offsets.set(name, offset + end + 1);
     } finally {
@@ -260,11 +291,24 @@ function parseLine(line: string): JournalEntry | undefined {
     return undefined; // a line torn by a crash and then followed by others: skip it, keep the rest
   }
   if (entry === null || typeof entry !== 'object') return undefined;
-  const { t, put, del } = entry as { t?: unknown; put?: unknown; del?: unknown };
+  const { t, put, del, at, filed, seg, off } = entry as { t?: unknown; put?: unknown; del?: unknown; at?: unknown; filed?: unknown; seg?: unknown; off?: unknown };
   if (typeof t !== 'number') return undefined;
-  if (isSummary(put)) return { t, put };
+  if (isSummary(put)) {
+    if (Array.isArray(at) && at.length === 2 && isOffset(at[0]) && isOffset(at[1])) return { t, put, at: [at[0], at[1]] };
+    return { t, put };
+  }
   if (typeof del === 'string') return { t, del };
+  if (typeof filed === 'string' && typeof seg === 'string' && isOffset(off)) return { t, filed, seg, off };
   return undefined;
+}
+
+function isOffset(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function location(a: unknown): IndexedRun['at'] {
+  if (!Array.isArray(a) || a.length !== 3 || typeof a[0] !== 'string' || !isOffset(a[1]) || !isOffset(a[2])) return undefined;
+  return { seg: a[0], off: a[1], len: a[2] };
 }
 
 function isSummary(value: unknown): value is RunSummary {

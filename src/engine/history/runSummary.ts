@@ -56,11 +56,15 @@ export interface IndexedRun {
   /** `startedAt` as epoch ms, parsed once, for sorting and time filters. */
   ms: number;
   s: RunSummary;
+  /** Where this version's whole record is in a journal segment (group commit); absent: in the run file. */
+  at?: { seg: string; off: number; len: number };
 }
 
-export function indexedRun(summary: RunSummary, t: number): IndexedRun {
+export function indexedRun(summary: RunSummary, t: number, at?: IndexedRun['at']): IndexedRun {
   const ms = Date.parse(summary.startedAt);
-  return { t, ms: Number.isNaN(ms) ? 0 : ms, s: summary };
+  const run: IndexedRun = { t, ms: Number.isNaN(ms) ? 0 : ms, s: summary };
+  if (at !== undefined) run.at = at;
+  return run;
 }
 
 /** Newest first: by start time, then by id so that the order is total and stable across processes. */
