@@ -52,7 +52,9 @@ export interface RunFlowOptions {
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
   const flow = resolveFlow(flowOrPath, options.registry);
   const history = openHistory(options.history);
-  const previous = await resolvePrevious(options.resumeFrom, history);
+  // Awaited only when there is something to look up: a turn of the event loop before the first event costs more
+  // than the rest of a run's start (bench: first-event latency).
+  const previous = options.resumeFrom === undefined ? undefined : await resolvePrevious(options.resumeFrom, history);
   if (previous && previous.flowId !== flow.id) {
     throw new WeftError('usage', `Run ${previous.id} is of flow '${previous.flowId}', not '${flow.id}'.`);
   }
@@ -81,7 +83,10 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const services: Omit<NodeServices, 'runGraph'> = {
     fetch: options.services?.fetch ?? globalThis.fetch,
     runCode: options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    aiBaseUrl: options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL,
+    // Read when an ai node asks: a process.env lookup costs about a microsecond, at every run's start.
+    get aiBaseUrl() {
+      return options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL;
+    },
     runSubflow: (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
   };
 
