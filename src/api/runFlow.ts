@@ -83,10 +83,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const services: Omit<NodeServices, 'runGraph'> = {
     fetch: options.services?.fetch ?? globalThis.fetch,
     runCode: options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    // Read when an ai node asks: a process.env lookup costs about a microsecond, at every run's start.
-    get aiBaseUrl() {
-      return options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL;
-    },
+    aiBaseUrl: options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL,
     runSubflow: (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
   };
 
