@@ -166,7 +166,7 @@ describe('Canvas', () => {
     // ACT: Run from the canvas's toolbar (the flow has no inputs, so nothing is asked).
     await frame.getByRole('button', { name: 'Run the flow' }).click();
     await frame.locator('.react-flow__node[data-id="small"][data-node-status="completed"]').waitFor({ state: 'attached', timeout: 60_000 });
-    await frame.locator('.weft-status[data-status="completed"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.getByText('last run completed', { exact: true }).waitFor({ state: 'visible', timeout: 60_000 });
 
     // ASSERT: the taken edges carried data and are lit; the edge of the branch not taken did not and is not.
     assert.equal(await edge('start', 'out').getAttribute('data-carried'), 'true');
@@ -175,7 +175,13 @@ describe('Canvas', () => {
     assert.equal(await edge('big', 'true').getAttribute('data-carried'), 'false');
     assert.doesNotMatch((await edge('big', 'true').getAttribute('class')) ?? '', /weft-edge-(taken|active)/);
     assert.equal(await frame.locator('.react-flow__node[data-id="large"]').getAttribute('data-node-status'), 'skipped');
+    // The whole graph in view for the screenshot: the execution panel opened beside the canvas and takes half the width.
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await frame.getByRole('button', { name: 'Zoom to fit' }).click();
+    await onScreen(page, frame, '.react-flow__node[data-id="small"]');
+    await onScreen(page, frame, '.react-flow__node[data-id="large"]');
     await screenshot(page, 'canvas-run-branch-edges');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await runCommand(page, 'View: Close All Editors');
   });
 });
