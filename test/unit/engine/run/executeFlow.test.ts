@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineNodeType, type NodeTypeDefinition } from '../../../../src/engine/nodes/nodeType';
+import { defineNodeType } from '../../../../src/engine/nodes/nodeType';
 import { flowOf, runDefinition, statuses, transform } from '../../../support/runHelpers';
-
-/** Fails its first `failures` attempts, then outputs the attempt number. */
-function flakyType(failures: number): NodeTypeDefinition & { calls: number } {
-  const type = defineNodeType({
-    type: 'flaky',
-    title: 'test',
-    description: 'test',
-    configSchema: z.object({}).passthrough(),
-    ports: ['out'],
-    run: (ctx) => {
-      type.calls++;
-      if (type.calls <= failures) throw new Error(`boom ${ctx.attempt}`);
-      return { output: { attempt: ctx.attempt } };
-    },
-  }) as NodeTypeDefinition & { calls: number };
-  type.calls = 0;
-  return type;
-}
-
-/** Waits until its signal aborts, and records that it saw the abort. */
-function hangType(seen: { aborted: boolean }): NodeTypeDefinition {
-  return defineNodeType({
-    type: 'hang',
-    title: 'test',
-    description: 'test',
-    configSchema: z.object({}).passthrough(),
-    ports: ['out'],
-    run: (ctx) =>
-      new Promise((_, reject) => {
-        ctx.signal.addEventListener('abort', () => {
-          seen.aborted = true;
-          reject(ctx.signal.reason);
-        });
-      }),
-  });
-}
+import { flakyType, hangType } from '../../../support/runTestTypes';
 
 describe('run semantics (spec section 5)', () => {
   it('passes the trigger payload to roots and outputs the only sink', async () => {
