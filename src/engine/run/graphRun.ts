@@ -119,6 +119,9 @@ export class GraphRun implements NodeRunHost {
   /** Told the outcome once, when the graph run finishes. */
   private onFinished!: (outcome: GraphOutcome) => void;
   private onParentAbort?: () => void;
+  // For defaultOutput; made once per graph run, not once per loop iteration.
+  private readonly isCompleted = (i: number): boolean => this.status[i] === COMPLETED;
+  private readonly outputOf = (i: number): unknown => this.values[i];
 
   constructor(options: GraphRunOptions) {
     this.run = options.run;
@@ -437,11 +440,7 @@ export class GraphRun implements NodeRunHost {
     try {
       output = this.graph.output
         ? this.graph.output.evaluate(this.baseScope)
-        : defaultOutput(
-            this.graph,
-            (i) => this.status[i] === COMPLETED,
-            (i) => this.values[i],
-          );
+        : defaultOutput(this.graph, this.isCompleted, this.outputOf);
     } catch (error) {
       this.finish({ status: 'failed', error: toError(error) });
       return;
