@@ -118,7 +118,7 @@ export class GraphRun implements NodeRunHost {
   private ownSignal?: AbortSignal;
   /** Told the outcome once, when the graph run finishes. */
   private onFinished!: (outcome: GraphOutcome) => void;
-  private onParentAbort?: () => void;
+  private readonly onParentAbort = (): void => this.finish({ status: 'cancelled', error: this.parentSignal.reason });
   // For defaultOutput; made once per graph run, not once per loop iteration.
   private readonly isCompleted = (i: number): boolean => this.status[i] === COMPLETED;
   private readonly outputOf = (i: number): unknown => this.values[i];
@@ -163,10 +163,7 @@ export class GraphRun implements NodeRunHost {
     if (this.parentSignal.aborted) return this.finish({ status: 'cancelled', error: this.parentSignal.reason });
     // A loop iteration is stopped by its loop node's signal through the nodes it runs; only the top level
     // must notice an abort while every node is busy elsewhere.
-    if (this.topLevel) {
-      this.onParentAbort = (): void => this.finish({ status: 'cancelled', error: this.parentSignal.reason });
-      this.parentSignal.addEventListener('abort', this.onParentAbort, { once: true });
-    }
+    if (this.topLevel) this.parentSignal.addEventListener('abort', this.onParentAbort, { once: true });
     const nodes = this.graph.nodes;
     for (let i = 0; i < nodes.length; i++) this.pendingIn[i] = nodes[i].incoming.length;
     for (const root of this.graph.roots) this.ready[this.readyTail++] = root;
@@ -451,7 +448,7 @@ export class GraphRun implements NodeRunHost {
   private finish(outcome: GraphOutcome): void {
     if (this.done) return;
     this.done = true;
-    if (this.onParentAbort) this.parentSignal.removeEventListener('abort', this.onParentAbort);
+    if (this.topLevel) this.parentSignal.removeEventListener('abort', this.onParentAbort);
     if (outcome.status !== 'completed') {
       this.ownController?.abort(outcome.error);
       // Whatever had not ended is cancelled: nodes in flight, queued ones, and those never reached. Those in
