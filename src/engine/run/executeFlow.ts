@@ -40,11 +40,10 @@ export interface ExecuteOptions {
   parentExecutionId?: string;
 }
 
-export function newExecutionId(): string {
+export function newExecutionId(ms = Date.now()): string {
   // Time first, so ids sort by start; the random part keeps concurrent starts apart. Both halves are cheap
   // because a run's id is made before its first event: the time part is formatted once per millisecond, the
   // random part is read from a pool of random bytes.
-  const ms = Date.now();
   if (ms !== idPrefixMs) {
     idPrefixMs = ms;
     idPrefix = ms.toString(36).padStart(9, '0') + '-';
@@ -71,7 +70,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   const startedAtMs = Date.now();
   const startedAt = isoAt(startedAtMs);
   const t0 = performance.now();
-  const executionId = options.executionId ?? newExecutionId();
+  const executionId = options.executionId ?? newExecutionId(startedAtMs);
   const trigger: TriggerInfo = options.trigger ?? { type: 'manual' };
   const secrets = options.secrets ?? {};
   const redactor = hasSecrets(secrets) ? new Redactor(secrets) : NO_SECRETS;
@@ -123,18 +122,13 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
         })
     : (): Promise<void> => RESOLVED;
 
-  emit({
-    type: 'execution.started',
-    ts: startedAt,
-    flowId: flow.id,
-    ...(flow.file ? { flowFile: flow.file } : {}),
-    mode: record.mode,
-    trigger: record.trigger,
-    input: record.input,
-    nodeIds: nodeIdsOf(flow),
-    ...(record.resumedFrom ? { resumedFrom: record.resumedFrom } : {}),
-    ...(record.parentExecutionId ? { parentExecutionId: record.parentExecutionId } : {}),
-  });
+  // Literals rather than spreads of optional parts (the same keys in the same order): this is the first event.
+  const started: EventDraft & { type: 'execution.started' } = flow.file
+    ? { type: 'execution.started', ts: startedAt, flowId: flow.id, flowFile: flow.file, mode: record.mode, trigger: record.trigger, input: record.input, nodeIds: nodeIdsOf(flow) }
+    : { type: 'execution.started', ts: startedAt, flowId: flow.id, mode: record.mode, trigger: record.trigger, input: record.input, nodeIds: nodeIdsOf(flow) };
+  if (record.resumedFrom) started.resumedFrom = record.resumedFrom;
+  if (record.parentExecutionId) started.parentExecutionId = record.parentExecutionId;
+  emit(started);
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(new WeftError('cancelled', 'The run was cancelled.'));
   if (options.signal?.aborted) onOuterAbort();
