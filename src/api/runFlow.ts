@@ -57,7 +57,9 @@ export interface RunFlowOptions {
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
   const flow = resolveFlow(flowOrPath, options.registry);
   const history = options.onCheckpoint ? undefined : openHistory(options.history);
-  const previous = await resolvePrevious(options.resumeFrom, history);
+  // Awaited only when there is something to look up: a turn of the event loop before the first event costs more
+  // than the rest of a run's start (bench: first-event latency).
+  const previous = options.resumeFrom === undefined ? undefined : await resolvePrevious(options.resumeFrom, history);
   if (previous && previous.flowId !== flow.id) {
     throw new WeftError('usage', `Run ${previous.id} is of flow '${previous.flowId}', not '${flow.id}'.`);
   }
@@ -83,12 +85,12 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const secrets = options.secrets ?? secretsFromEnvironment(flow.secretNames);
   const executionIdRef: { id?: string } = {};
   const sandbox = options.services?.runCode ? undefined : sharedCodeSandbox();
-  const services: Omit<NodeServices, 'runGraph'> = {
-    fetch: options.services?.fetch ?? globalThis.fetch,
-    runCode: options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    aiBaseUrl: options.services?.aiBaseUrl ?? process.env.WEFT_AI_BASE_URL,
-    runSubflow: (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
-  };
+  const services = new RunServices(
+    options.services?.fetch ?? globalThis.fetch,
+    options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
+    (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
+    options.services?.aiBaseUrl,
+  );
 
   const record = await executeFlow(flow, {
     input: validation.value,
@@ -110,6 +112,24 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   });
   if (history && typeof options.history !== 'object') await history.flush();
   return record;
+}
+
+/**
+ * A run's services. A class, so that the default AI base URL is read from the environment only when an ai node
+ * asks: a process.env read costs half a microsecond at every run's start (bench: first-event latency), and an
+ * object literal with a getter costs more.
+ */
+class RunServices implements Omit<NodeServices, 'runGraph'> {
+  constructor(
+    readonly fetch: NodeServices['fetch'],
+    readonly runCode: NodeServices['runCode'],
+    readonly runSubflow: NodeServices['runSubflow'],
+    private readonly givenAiBaseUrl: string | undefined,
+  ) {}
+
+  get aiBaseUrl(): string | undefined {
+    return this.givenAiBaseUrl ?? process.env.WEFT_AI_BASE_URL;
+  }
 }
 
 function resolveFlow(flowOrPath: CompiledFlow | string | object, registry?: NodeRegistry): CompiledFlow {

@@ -17,8 +17,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-export async function baselineRun(shape: FlowShape): Promise<unknown[]> {
+/** `onStart` is the yardstick's first event: called as the first node starts (the bench's first-event latency). */
+export async function baselineRun(shape: FlowShape, onStart?: () => void): Promise<unknown[]> {
   const outputs = new Array<unknown>(shape.nodes.length);
+  onStart?.();
   for (let i = 0; i < shape.nodes.length; i++) {
     const deps = shape.nodes[i].deps;
     const input = deps.length === 0 ? {} : deps.length === 1 ? outputs[deps[0]] : Object.assign({}, ...deps.map((d) => outputs[d]));

@@ -27,26 +27,19 @@ function compile(definition: object): CompiledFlow {
   return result.flow;
 }
 
-async function timeEngine(flow: CompiledFlow, runs: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const events: EngineEvent[] = [];
-    const t0 = performance.now();
-    const record = await runFlow(flow, { history: false, onEvent: (e) => events.push(e) });
-    samples.push(performance.now() - t0);
-    if (record.status !== 'completed') throw new Error(`bench run ${record.status}: ${record.error?.message}`);
-  }
-  return samples;
+async function timeEngineOnce(flow: CompiledFlow): Promise<number> {
+  const events: EngineEvent[] = [];
+  const t0 = performance.now();
+  const record = await runFlow(flow, { history: false, onEvent: (e) => events.push(e) });
+  const ms = performance.now() - t0;
+  if (record.status !== 'completed') throw new Error(`bench run ${record.status}: ${record.error?.message}`);
+  return ms;
 }
 
-async function timeBaseline(shape: FlowShape, runs: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await baselineRun(shape);
-    samples.push(performance.now() - t0);
-  }
-  return samples;
+async function timeBaselineOnce(shape: FlowShape): Promise<number> {
+  const t0 = performance.now();
+  await baselineRun(shape);
+  return performance.now() - t0;
 }
 
 function median(values: number[]): number {
@@ -56,10 +49,20 @@ function median(values: number[]): number {
 
 async function measure(name: string, shape: FlowShape, runs: number): Promise<Measurement> {
   const flow = compile(shape.definition);
-  await timeEngine(flow, 3); // warm up the JIT
-  await timeBaseline(shape, 3);
-  const engine = median(await timeEngine(flow, runs));
-  const baseline = median(await timeBaseline(shape, runs));
+  for (let i = 0; i < 3; i++) {
+    // warm up the JIT
+    await timeEngineOnce(flow);
+    await timeBaselineOnce(shape);
+  }
+  // Interleaved, so both see the same load on a shared machine and the ratio stays meaningful.
+  const engineSamples: number[] = [];
+  const baselineSamples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    engineSamples.push(await timeEngineOnce(flow));
+    baselineSamples.push(await timeBaselineOnce(shape));
+  }
+  const engine = median(engineSamples);
+  const baseline = median(baselineSamples);
   return {
     shape: name,
     nodes: shape.executions,
@@ -68,12 +71,19 @@ async function measure(name: string, shape: FlowShape, runs: number): Promise<Me
   };
 }
 
-async function latency(runs: number): Promise<{ firstEventUs: number; firstNodeUs: number; endUs: number }> {
-  const flow = compile(chainFlow(5).definition);
+async function latency(runs: number): Promise<{ firstEventUs: number; firstNodeUs: number; endUs: number; baselineFirstUs: number }> {
+  const shape = chainFlow(5);
+  const flow = compile(shape.definition);
   const first: number[] = [];
   const firstNode: number[] = [];
   const end: number[] = [];
+  const baselineFirst: number[] = [];
   for (let i = 0; i < runs + 50; i++) {
+    let tb = 0;
+    const tb0 = performance.now();
+    await baselineRun(shape, () => {
+      tb = performance.now();
+    });
     let t1 = 0;
     let tNode = 0;
     const t0 = performance.now();
@@ -86,11 +96,12 @@ async function latency(runs: number): Promise<{ firstEventUs: number; firstNodeU
     });
     const t2 = performance.now();
     if (i < 50) continue; // warm-up
+    baselineFirst.push((tb - tb0) * 1000);
     first.push((t1 - t0) * 1000);
     firstNode.push((tNode - t0) * 1000);
     end.push((t2 - t0) * 1000);
   }
-  return { firstEventUs: median(first), firstNodeUs: median(firstNode), endUs: median(end) };
+  return { firstEventUs: median(first), firstNodeUs: median(firstNode), endUs: median(end), baselineFirstUs: median(baselineFirst) };
 }
 
 function peakRssOfDag(): number | undefined {
@@ -167,6 +178,13 @@ async function main(): Promise<void> {
   const lat = await latency(quick ? 50 : 500);
   console.log(
     `latency, 5-step chain: first event ${lat.firstEventUs.toFixed(1)} µs (execution.started), first node.started ${lat.firstNodeUs.toFixed(1)} µs (budget 50), end ${lat.endUs.toFixed(1)} µs (budget 100)`,
+  );
+
+  const loopRow = rows.find((r) => r.shape.startsWith('loop'))!;
+  console.log('\nissue 10 targets:');
+  console.log(`  loop per-item cost, weft / baseline = ${(loopRow.engineUsPerNode / loopRow.baselineUsPerNode).toFixed(2)}× (target ≤ 1.5×)`);
+  console.log(
+    `  first event of a 5-step chain: weft ${lat.firstEventUs.toFixed(1)} µs, baseline (first node starts) ${lat.baselineFirstUs.toFixed(1)} µs, weft / baseline = ${(lat.firstEventUs / lat.baselineFirstUs).toFixed(1)}× (target ≤ 3 µs)\n`,
   );
 
   const expr = expressionCost(quick ? 100_000 : 1_000_000);

@@ -1,7 +1,8 @@
 // A person opens a flow in the canvas, drags a node, and connects two nodes: each change is a small edit of the
 // .flow.json text (saved here to read it back from disk), `layout` for the move and a new edge for the connection.
+// Then runs a flow with a branch from the canvas: only the edge that carried data lights up.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { describe, it } from 'mocha';
@@ -148,4 +149,57 @@ describe('Canvas', () => {
     assert.ok(cursorLine >= idLine - 1 && cursorLine <= idLine + 8, `cursor on line ${cursorLine}, score is defined from line ${idLine - 1}`);
     await runCommand(page, 'View: Close All Editors');
   });
+
+  it('lights only the edges that carried data when a flow with a branch runs', async () => {
+    // ARRANGE: an if whose condition is false, so its `false` edge carries the input on and its `true` edge does not.
+    const { page, workspace } = e2eSession();
+    writeFileSync(join(workspace, 'e2e-branch.flow.json'), JSON.stringify(BRANCH_FLOW, null, 2));
+    await openFile(page, 'e2e-branch.flow.json');
+    await runCommand(page, 'Weft: Open Canvas');
+    const frame = await webviewFrame(page, '#weft-canvas');
+    for (const id of ['start', 'big', 'large', 'small']) {
+      await frame.locator(`.react-flow__node[data-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    const edge = (from: string, port: string) => frame.locator(`.react-flow__edge[data-edge-from="${from}"][data-edge-port="${port}"]`);
+    assert.equal(await edge('big', 'false').getAttribute('data-carried'), 'false', 'nothing has run yet');
+
+    // ACT: Run from the canvas's toolbar (the flow has no inputs, so nothing is asked).
+    await frame.getByRole('button', { name: 'Run the flow' }).click();
+    await frame.locator('.react-flow__node[data-id="small"][data-node-status="completed"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.getByText('last run completed', { exact: true }).waitFor({ state: 'visible', timeout: 60_000 });
+
+    // ASSERT: the taken edges carried data and are lit; the edge of the branch not taken did not and is not.
+    assert.equal(await edge('start', 'out').getAttribute('data-carried'), 'true');
+    assert.equal(await edge('big', 'false').getAttribute('data-carried'), 'true');
+    assert.match((await edge('big', 'false').getAttribute('class')) ?? '', /weft-edge-taken/);
+    assert.equal(await edge('big', 'true').getAttribute('data-carried'), 'false');
+    assert.doesNotMatch((await edge('big', 'true').getAttribute('class')) ?? '', /weft-edge-(taken|active)/);
+    assert.equal(await frame.locator('.react-flow__node[data-id="large"]').getAttribute('data-node-status'), 'skipped');
+    // The whole graph in view for the screenshot: the execution panel opened beside the canvas and takes half the width.
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await frame.getByRole('button', { name: 'Zoom to fit' }).click();
+    await onScreen(page, frame, '.react-flow__node[data-id="small"]');
+    await onScreen(page, frame, '.react-flow__node[data-id="large"]');
+    await screenshot(page, 'canvas-run-branch-edges');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await runCommand(page, 'View: Close All Editors');
+  });
 });
+
+/** A branch that goes one way: `big` is false for 42, so `small` runs and `large` is skipped. */
+const BRANCH_FLOW = {
+  version: 1,
+  id: 'e2e-branch',
+  name: 'E2E branch',
+  nodes: [
+    { id: 'start', type: 'transform', config: { output: { amount: 42 } } },
+    { id: 'big', type: 'if', config: { condition: '{{ input.amount > 1000 }}' } },
+    { id: 'large', type: 'log', config: { message: 'large order' } },
+    { id: 'small', type: 'log', config: { message: 'small order' } },
+  ],
+  edges: [
+    { from: 'start', to: 'big' },
+    { from: 'big', to: 'large', port: 'true' },
+    { from: 'big', to: 'small', port: 'false' },
+  ],
+};

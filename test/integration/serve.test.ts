@@ -2,7 +2,7 @@
 // schedules, shutdown and restart (in process through startLiveServer), and `weft serve` as a user runs it (the
 // built CLI, killed with SIGKILL mid-run and started again).
 
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,56 +12,8 @@ import type { RunRecord } from '../../src/engine/run/runRecord';
 import type { InvocationLogFile } from '../../src/live/invocationLog';
 import { startLiveServer, type LiveServer, type LiveStatus } from '../../src/live/liveServer';
 import { signBody } from '../../src/live/webhookAuth';
+import { httpCall as call } from '../support/httpCall';
 import { assertCliBuilt, delay, makeWorkspace, startCli, waitFor, type CliProcess } from './runCli';
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
-
-interface CallOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-  agent?: Agent;
-}
-
-/** One HTTP request; the path is sent exactly as given (node's client does not normalize it). */
-function call(base: string, path: string, options: CallOptions = {}): Promise<Reply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const body = options.body === undefined ? undefined : Buffer.from(options.body);
-    const request = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: options.method ?? 'POST',
-        agent: options.agent ?? false,
-        headers: { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 function flow(id: string, triggers: object[], nodes: object[], extra: object = {}): object {
   return { version: 1, id, triggers, nodes, ...extra };

@@ -3,7 +3,6 @@
 // logs, a start that fails, history that cannot be written, auth before the rate limit and before the body, a
 // catastrophic regex, deep and prototype-named input, and Idempotency-Key across a restart.
 
-import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,59 +12,9 @@ import type { RunRecord } from '../../src/engine/run/runRecord';
 import { startLiveServer, type LiveLogEntry, type LiveServer, type LiveServerOptions, type LiveStatus } from '../../src/live/liveServer';
 import { signBody } from '../../src/live/webhookAuth';
 import { freePort } from '../support/freePort';
+import { httpCall as call, openHttpRequest as open } from '../support/httpCall';
 import { startLocalServer, sendJson, type LocalServer } from '../support/localServer';
 import { assertCliBuilt, makeWorkspace, runCli, waitFor } from './runCli';
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
-
-function call(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  const { request, reply } = open(base, path, options);
-  request.end(options.body === undefined ? undefined : Buffer.from(options.body));
-  return reply;
-}
-
-/** A request whose body the test writes itself (or never finishes); `reply` settles when the server answers. */
-function open(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): { request: ClientRequest; reply: Promise<Reply> } {
-  const url = new URL(base);
-  const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  let request!: ClientRequest;
-  const reply = new Promise<Reply>((resolve, reject) => {
-    request = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: options.method ?? 'POST',
-        agent: false,
-        headers: { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-        });
-        response.on('error', reject);
-      },
-    );
-    // A server that answers before the body is sent closes the connection: the rest of the upload fails, which is the point.
-    request.on('error', (error) => reject(error));
-  });
-  reply.catch(() => undefined);
-  return { request, reply };
-}
 
 function flow(id: string, triggers: object[], nodes: object[], extra: object = {}): object {
   return { version: 1, id, triggers, nodes, ...extra };

@@ -119,6 +119,8 @@ function toEdge(edge: CanvasGraph['edges'][number], owner: string | undefined, r
     className: classes.join(' '),
     ariaLabel: `Edge from ${edge.from}${edge.port === 'out' ? '' : ` port ${edge.port}`} to ${edge.to}`,
     data: { owner, index: edge.index, port: edge.port },
+    // What the e2e scenario (and a person's devtools) reads: did this edge carry data in the run shown.
+    domAttributes: { 'data-edge-from': edge.from, 'data-edge-to': edge.to, 'data-edge-port': edge.port, 'data-carried': carried ? 'true' : 'false' } as FlowEdge['domAttributes'],
   };
   if (edge.port !== 'out') flowEdge.label = edge.port;
   // Above the group that holds them (a body's edges would otherwise be drawn under the loop's box).

@@ -60,15 +60,14 @@ export const loopNodeType = defineNodeType<LoopConfig, PreparedLoop>({
     const results = new Array<unknown>(items.length);
     const concurrency = Math.max(1, Math.min(ctx.config.concurrency ?? 1, items.length));
     let next = 0;
+    // Looked up once, not per item: an iteration costs about as much as a small node.
+    const { runGraph } = ctx.services;
+    const signal = ctx.signal;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const index = next++;
-        results[index] = await ctx.services.runGraph(body, {
-          input: items[index],
-          extra: { item: items[index], index },
-          signal: ctx.signal,
-          iteration: index,
-        });
+        const item: unknown = items[index];
+        results[index] = await runGraph(body, { input: item, extra: { item, index }, signal, iteration: index });
       }
     };
     const workers: Promise<void>[] = [];

@@ -65,18 +65,33 @@ export interface GraphRunOptions {
   concurrency: number;
 }
 
+/** What changes from one iteration of a loop body to the next, when the body's graph run is used again. */
+interface IterationOptions {
+  rootInput: unknown;
+  nodesTable: Record<string, unknown>;
+  item: unknown;
+  index: number | undefined;
+  parentSignal: AbortSignal;
+  loop: LoopScope;
+}
+
 export class GraphRun implements NodeRunHost {
   readonly run: RunContext;
-  readonly baseScope: Scope;
+  baseScope: Scope;
   private readonly graph: CompiledGraph;
-  private readonly rootInput: unknown;
-  private readonly nodesTable: Record<string, unknown>;
-  private readonly parentSignal: AbortSignal;
-  private readonly loop?: LoopScope;
+  private rootInput: unknown;
+  private nodesTable: Record<string, unknown>;
+  private parentSignal: AbortSignal;
+  private loop?: LoopScope;
   private readonly owner?: NodeRecord;
   private readonly ownsIterations: boolean;
   private readonly concurrency: number;
   private readonly topLevel: boolean;
+  /**
+   * Loop bodies' graph runs that finished an iteration and can run the next, by body graph: an iteration then
+   * allocates no counters and builds no plan (bench: loop per-item cost). Made on the first loop iteration.
+   */
+  private bodyRuns?: Map<CompiledGraph, GraphRun[]>;
 
   private readonly status: Uint8Array;
   private readonly queued: Uint8Array;
@@ -87,18 +102,26 @@ export class GraphRun implements NodeRunHost {
   private readonly values: unknown[];
   private readonly startTimes: Float64Array;
 
+  // Queues as arrays with a head and a tail, not push and shift: a loop body's graph run writes over the same
+  // arrays in its next iteration instead of growing new ones.
   private readonly ready: CompiledNode[] = [];
   private readyHead = 0;
+  private readyTail = 0;
   private readonly runQueue: CompiledNode[] = [];
   private runQueueHead = 0;
+  private runQueueTail = 0;
   private running = 0;
   private settled = 0;
   private draining = false;
   private done = false;
   private ownController?: AbortController;
   private ownSignal?: AbortSignal;
-  private resolve!: (outcome: GraphOutcome) => void;
+  /** Told the outcome once, when the graph run finishes. */
+  private onFinished!: (outcome: GraphOutcome) => void;
   private readonly onParentAbort = (): void => this.finish({ status: 'cancelled', error: this.parentSignal.reason });
+  // For defaultOutput; made once per graph run, not once per loop iteration.
+  private readonly isCompleted = (i: number): boolean => this.status[i] === COMPLETED;
+  private readonly outputOf = (i: number): unknown => this.values[i];
 
   constructor(options: GraphRunOptions) {
     this.run = options.run;
@@ -119,17 +142,7 @@ export class GraphRun implements NodeRunHost {
     this.edgeState = new Uint8Array(this.graph.edges.length);
     this.values = new Array<unknown>(n);
     this.startTimes = new Float64Array(n);
-    const run = this.run;
-    this.baseScope = {
-      trigger: run.trigger,
-      input: undefined,
-      nodes: this.nodesTable,
-      variables: run.variables,
-      secrets: run.secrets,
-      execution: run.execution,
-      item: options.extra?.item,
-      index: options.extra?.index,
-    };
+    this.baseScope = this.scopeFor(options.extra?.item, options.extra?.index);
   }
 
   /** Aborts when the parent does, or when this graph run fails. Created on first use: most nodes never ask. */
@@ -142,16 +155,58 @@ export class GraphRun implements NodeRunHost {
   }
 
   execute(): Promise<GraphOutcome> {
-    return new Promise<GraphOutcome>((resolve) => {
-      this.resolve = resolve;
-      if (this.parentSignal.aborted) return this.finish({ status: 'cancelled', error: this.parentSignal.reason });
-      // A loop iteration is stopped by its loop node's signal through the nodes it runs; only the top level
-      // must notice an abort while every node is busy elsewhere.
-      if (this.topLevel) this.parentSignal.addEventListener('abort', this.onParentAbort, { once: true });
-      for (const node of this.graph.nodes) this.pendingIn[node.index] = node.incoming.length;
-      for (const root of this.graph.roots) this.ready.push(root);
-      this.drain();
-    });
+    return new Promise<GraphOutcome>((resolve) => this.begin(resolve));
+  }
+
+  private begin(onFinished: (outcome: GraphOutcome) => void): void {
+    this.onFinished = onFinished;
+    if (this.parentSignal.aborted) return this.finish({ status: 'cancelled', error: this.parentSignal.reason });
+    // A loop iteration is stopped by its loop node's signal through the nodes it runs; only the top level
+    // must notice an abort while every node is busy elsewhere.
+    if (this.topLevel) this.parentSignal.addEventListener('abort', this.onParentAbort, { once: true });
+    const nodes = this.graph.nodes;
+    for (let i = 0; i < nodes.length; i++) this.pendingIn[i] = nodes[i].incoming.length;
+    for (const root of this.graph.roots) this.ready[this.readyTail++] = root;
+    this.drain();
+  }
+
+  /** Makes a loop body's finished graph run ready for another iteration: counters to zero, the new item in scope. */
+  private reset(options: IterationOptions): void {
+    // Loops, not fill(): bodies are a few nodes, where a builtin call costs more than the writes.
+    const { status, queued, activeIn, edgeState, values } = this;
+    for (let i = 0; i < status.length; i++) {
+      status[i] = PENDING;
+      queued[i] = 0;
+      activeIn[i] = 0;
+      values[i] = undefined;
+    }
+    for (let e = 0; e < edgeState.length; e++) edgeState[e] = 0;
+    this.readyHead = this.readyTail = 0;
+    this.runQueueHead = this.runQueueTail = 0;
+    this.running = 0;
+    this.settled = 0;
+    this.done = false;
+    this.ownController = undefined;
+    this.ownSignal = undefined;
+    this.rootInput = options.rootInput;
+    this.nodesTable = options.nodesTable;
+    this.parentSignal = options.parentSignal;
+    this.loop = options.loop;
+    this.baseScope = this.scopeFor(options.item, options.index);
+  }
+
+  private scopeFor(item: unknown, index: number | undefined): Scope {
+    const run = this.run;
+    return {
+      trigger: run.trigger,
+      input: undefined,
+      nodes: this.nodesTable,
+      variables: run.variables,
+      secrets: run.secrets,
+      execution: run.execution,
+      item,
+      index,
+    };
   }
 
   private drain(): void {
@@ -159,11 +214,11 @@ export class GraphRun implements NodeRunHost {
     this.draining = true;
     let budget = SYNC_SLICE;
     while (!this.done) {
-      if (this.readyHead < this.ready.length) {
+      if (this.readyHead < this.readyTail) {
         this.decide(this.ready[this.readyHead++]);
         continue;
       }
-      if (this.running < this.concurrency && this.runQueueHead < this.runQueue.length) {
+      if (this.running < this.concurrency && this.runQueueHead < this.runQueueTail) {
         if (this.parentSignal.aborted) {
           this.finish({ status: 'cancelled', error: this.parentSignal.reason });
           break;
@@ -180,7 +235,7 @@ export class GraphRun implements NodeRunHost {
     this.draining = false;
     if (this.done) return;
     if (this.settled === this.graph.nodes.length) return this.complete();
-    const idle = this.running === 0 && this.readyHead === this.ready.length && this.runQueueHead === this.runQueue.length;
+    const idle = this.running === 0 && this.readyHead === this.readyTail && this.runQueueHead === this.runQueueTail;
     if (idle && budget > 0) {
       this.finish({ status: 'failed', error: new WeftError('internal', `The run stalled with ${this.graph.nodes.length - this.settled} nodes undecided.`, { kind: 'unexpected' }) });
     }
@@ -192,7 +247,7 @@ export class GraphRun implements NodeRunHost {
     if (this.status[i] !== PENDING || this.queued[i]) return;
     if (node.incoming.length === 0 || this.activeIn[i] > 0) {
       this.queued[i] = 1;
-      this.runQueue.push(node);
+      this.runQueue[this.runQueueTail++] = node;
       return;
     }
     this.status[i] = SKIPPED;
@@ -369,11 +424,11 @@ export class GraphRun implements NodeRunHost {
       if (active) {
         this.activeIn[target]++;
         if (edge.to.startsOnFirstInput) {
-          this.ready.push(edge.to);
+          this.ready[this.readyTail++] = edge.to;
           continue;
         }
       }
-      if (this.pendingIn[target] === 0) this.ready.push(edge.to);
+      if (this.pendingIn[target] === 0) this.ready[this.readyTail++] = edge.to;
     }
   }
 
@@ -382,11 +437,7 @@ export class GraphRun implements NodeRunHost {
     try {
       output = this.graph.output
         ? this.graph.output.evaluate(this.baseScope)
-        : defaultOutput(
-            this.graph,
-            (i) => this.status[i] === COMPLETED,
-            (i) => this.values[i],
-          );
+        : defaultOutput(this.graph, this.isCompleted, this.outputOf);
     } catch (error) {
       this.finish({ status: 'failed', error: toError(error) });
       return;
@@ -416,7 +467,7 @@ export class GraphRun implements NodeRunHost {
         this.emit(event);
       }
     }
-    this.resolve(outcome);
+    this.onFinished(outcome);
   }
 
   // ---- NodeRunHost -------------------------------------------------------------------------------
@@ -467,30 +518,54 @@ export class GraphRun implements NodeRunHost {
     graph: CompiledGraph,
     options: { input: unknown; extra: Partial<Scope>; signal: AbortSignal; iteration: number },
   ): Promise<unknown> {
-    const body = new GraphRun({
-      run: this.run,
-      graph,
+    const extra = options.extra;
+    const iteration: IterationOptions = {
       rootInput: options.input,
       // The body sees the outer outputs and its own; a copy keeps concurrent iterations apart.
-      nodesTable: { ...this.nodesTable },
-      extra: { ...this.extraScope(), ...options.extra },
+      nodesTable: copyTable(this.nodesTable),
+      item: 'item' in extra ? extra.item : this.baseScope.item,
+      index: 'index' in extra ? extra.index : this.baseScope.index,
       parentSignal: options.signal,
       loop: { loopNodeId: caller.id, iteration: options.iteration },
-      owner: this.topLevel ? this.nodeRecord(caller) : this.owner,
-      ownsIterations: this.topLevel,
-      concurrency: this.concurrency,
-    });
-    return body.execute().then((outcome) => {
-      if (outcome.status === 'completed') return outcome.output;
-      throw outcome.error instanceof Error ? outcome.error : new WeftError('cancelled', 'The loop iteration was cancelled.');
-    });
+    };
+    const owner = this.topLevel ? this.nodeRecord(caller) : this.owner;
+    const free = (this.bodyRuns ??= new Map()).get(graph);
+    let body: GraphRun | undefined = free?.pop();
+    // A graph run is used again only by the same loop node (its owner and iterations are fixed at creation).
+    if (body !== undefined && body.owner === owner && body.loop?.loopNodeId === caller.id) body.reset(iteration);
+    else {
+      body = new GraphRun({
+        run: this.run,
+        graph,
+        rootInput: iteration.rootInput,
+        nodesTable: iteration.nodesTable,
+        extra: { item: iteration.item, index: iteration.index },
+        parentSignal: iteration.parentSignal,
+        loop: iteration.loop,
+        owner,
+        ownsIterations: this.topLevel,
+        concurrency: this.concurrency,
+      });
+    }
+    const run: GraphRun = body;
+    const bodyRuns = this.bodyRuns;
+    // One promise per iteration: the body settles it directly.
+    return new Promise<unknown>((resolve, reject) =>
+      run.begin((outcome) => {
+        if (outcome.status !== 'completed') {
+          reject(outcome.error instanceof Error ? outcome.error : new WeftError('cancelled', 'The loop iteration was cancelled.'));
+          return;
+        }
+        // Every node has settled, so nothing of this iteration can call back into it: the next may use it.
+        const pool = bodyRuns.get(graph);
+        if (pool === undefined) bodyRuns.set(graph, [run]);
+        else pool.push(run);
+        resolve(outcome.output);
+      }),
+    );
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
-
-  private extraScope(): Partial<Scope> {
-    return { item: this.baseScope.item, index: this.baseScope.index };
-  }
 
   /**
    * Emits an event of this graph run. A loop body's is tagged with its iteration and counted under its top-level
@@ -534,6 +609,16 @@ const NO_PORTS: readonly string[] = [];
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];
 const ERROR_PORTS: readonly string[] = [ERROR_PORT];
 const NO_INPUTS: InputContribution[] = [];
+
+/**
+ * A copy of a `nodes` table that later writes keep fast: V8 makes writing a new key into an object copied with
+ * spread (`{ ...table }`) cost about 4 µs, more than running a small node (bench: loop per-item cost).
+ */
+function copyTable(table: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(table)) copy[key] = table[key];
+  return copy;
+}
 
 /** Durations to the microsecond, as the record keeps them. */
 function roundMs(ms: number): number {

@@ -5,7 +5,11 @@ let lastMs = -1;
 let lastIso = '';
 
 export function isoNow(): string {
-  const ms = Date.now();
+  return isoAt(Date.now());
+}
+
+/** The ISO string of the epoch milliseconds `ms`, cached like isoNow's. */
+export function isoAt(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();

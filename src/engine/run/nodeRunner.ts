@@ -223,7 +223,15 @@ class RunningNodeContext implements NodeContext {
 
   get services(): NodeServices {
     const { host, node } = this;
-    this.boundServices ??= { ...host.run.services, runGraph: (graph, options) => host.runGraph(node, graph, options) };
+    // Field by field, not spread: a host's services may be a class whose getters a spread would not copy.
+    const run = host.run.services;
+    this.boundServices ??= {
+      fetch: run.fetch,
+      runCode: run.runCode,
+      runSubflow: run.runSubflow,
+      aiBaseUrl: run.aiBaseUrl,
+      runGraph: (graph, options) => host.runGraph(node, graph, options),
+    };
     return this.boundServices;
   }
 

@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineNodeType, type NodeTypeDefinition } from '../../../../src/engine/nodes/nodeType';
+import { defineNodeType } from '../../../../src/engine/nodes/nodeType';
 import { flowOf, runDefinition, statuses, transform } from '../../../support/runHelpers';
-
-/** Fails its first `failures` attempts, then outputs the attempt number. */
-function flakyType(failures: number): NodeTypeDefinition & { calls: number } {
-  const type = defineNodeType({
-    type: 'flaky',
-    title: 'test',
-    description: 'test',
-    configSchema: z.object({}).passthrough(),
-    ports: ['out'],
-    run: (ctx) => {
-      type.calls++;
-      if (type.calls <= failures) throw new Error(`boom ${ctx.attempt}`);
-      return { output: { attempt: ctx.attempt } };
-    },
-  }) as NodeTypeDefinition & { calls: number };
-  type.calls = 0;
-  return type;
-}
-
-/** Waits until its signal aborts, and records that it saw the abort. */
-function hangType(seen: { aborted: boolean }): NodeTypeDefinition {
-  return defineNodeType({
-    type: 'hang',
-    title: 'test',
-    description: 'test',
-    configSchema: z.object({}).passthrough(),
-    ports: ['out'],
-    run: (ctx) =>
-      new Promise((_, reject) => {
-        ctx.signal.addEventListener('abort', () => {
-          seen.aborted = true;
-          reject(ctx.signal.reason);
-        });
-      }),
-  });
-}
+import { flakyType, hangType } from '../../../support/runTestTypes';
 
 describe('run semantics (spec section 5)', () => {
   it('passes the trigger payload to roots and outputs the only sink', async () => {
@@ -363,6 +328,52 @@ describe('node types in a run', () => {
       ['label', 2],
       ['wrap', 2],
     ]);
+  });
+
+  it('loop iterations start clean: each takes its own branch and sees no output of the iteration before', async () => {
+    // ARRANGE: items that alternate between the two branches of an if in the body; `peek` runs before either
+    // branch in every iteration, so it sees a branch's output only if one leaked from the iteration before.
+    const definition = flowOf([
+      {
+        id: 'each',
+        type: 'loop',
+        config: {
+          items: '{{ trigger }}',
+          body: {
+            nodes: [
+              { id: 'check', type: 'if', config: { condition: '{{ item > 100 }}' } },
+              transform('peek', "{{ nodes.big ?? nodes.small ?? 'none' }}"),
+              transform('big', 'big {{ item }}'),
+              transform('small', 'small {{ item }}'),
+            ],
+            edges: [
+              { from: 'check', port: 'true', to: 'big' },
+              { from: 'check', port: 'false', to: 'small' },
+            ],
+            output: { peek: '{{ nodes.peek }}', size: '{{ nodes.big ?? nodes.small }}' },
+          },
+        },
+      },
+    ]);
+
+    // ACT
+    const { record, events } = await runDefinition(definition, { input: [500, 1, 2, 700] });
+
+    // ASSERT
+    expect(record.nodes.each.output).toEqual([
+      { peek: 'none', size: 'big 500' },
+      { peek: 'none', size: 'small 1' },
+      { peek: 'none', size: 'small 2' },
+      { peek: 'none', size: 'big 700' },
+    ]);
+    const skipped = events.flatMap((e) => (e.type === 'node.skipped' && e.loop ? [[e.nodeId, e.loop.iteration]] : []));
+    expect(skipped).toEqual([
+      ['small', 0],
+      ['big', 1],
+      ['big', 2],
+      ['small', 3],
+    ]);
+    expect(record.nodes.each.iterations).toBe(4);
   });
 
   it('loop fails when it gets more items than maxIterations', async () => {

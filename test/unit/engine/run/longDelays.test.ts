@@ -2,11 +2,10 @@
 // never fire at once. Fake timers and a fake clock stand in for the days.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { sendRequest } from '../../../../src/engine/nodes/httpRequest';
-import { defineNodeType, type NodeTypeDefinition } from '../../../../src/engine/nodes/nodeType';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import { flowOf, runDefinition, transform, type TestRun } from '../../../support/runHelpers';
+import { flakyType, hangType } from '../../../support/runTestTypes';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -14,32 +13,7 @@ const DAY = 24 * HOUR;
 const LONG_RUN = { settings: { timeoutMs: 400 * DAY } };
 
 /** Never ends by itself; rejects when its signal aborts. */
-const hang: NodeTypeDefinition = defineNodeType({
-  type: 'hang',
-  title: 'test',
-  description: 'test',
-  configSchema: z.object({}).passthrough(),
-  ports: ['out'],
-  run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
-});
-
-/** Fails its first attempt, then outputs the attempt number. */
-function failsOnce(): NodeTypeDefinition & { calls: number } {
-  const type = defineNodeType({
-    type: 'fails-once',
-    title: 'test',
-    description: 'test',
-    configSchema: z.object({}).passthrough(),
-    ports: ['out'],
-    run: (ctx) => {
-      type.calls++;
-      if (type.calls === 1) throw new Error('first time');
-      return { output: ctx.attempt };
-    },
-  }) as NodeTypeDefinition & { calls: number };
-  type.calls = 0;
-  return type;
-}
+const hang = hangType();
 
 /** Starts a run and tells whether it has ended, without awaiting it. */
 function start(run: Promise<TestRun>): { ended: () => boolean; result: Promise<RunRecord> } {
@@ -131,16 +105,16 @@ describe('delays longer than 24.8 days', () => {
   });
 
   it('a 30-day retry backoff does not retry at once, and retries after 30 days', async () => {
-    const type = failsOnce();
+    const type = flakyType(1);
     const retry = { maxAttempts: 2, delayMs: 30 * DAY, maxDelayMs: 30 * DAY, backoff: 'fixed' };
-    const run = start(runDefinition(flowOf([{ id: 'f', type: 'fails-once', retry }], [], LONG_RUN), { types: [type] }));
+    const run = start(runDefinition(flowOf([{ id: 'f', type: 'flaky', retry }], [], LONG_RUN), { types: [type] }));
     await vi.advanceTimersByTimeAsync(30 * DAY - 1000);
     expect(type.calls).toBe(1);
     expect(run.ended()).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
     const record = await run.result;
     expect(type.calls).toBe(2);
-    expect(record).toMatchObject({ status: 'completed', output: 2 });
+    expect(record).toMatchObject({ status: 'completed', output: { attempt: 2 } });
   });
 });
 

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, NodeCompletedEvent } from '../../../../src/engine/run/events';
 import { runDefinition } from '../../../support/runHelpers';
+import { triageTicketRun } from '../../../support/triageTicketRun';
 import { runFlow } from '../../../../src/api/runFlow';
 
 const samples = resolve(__dirname, '../../../../samples');
@@ -34,21 +35,10 @@ describe('node facts on events and records', () => {
   });
 
   it("records an ai node's usage and carries it on node.completed", async () => {
-    const fakeFetch = (async () =>
-      new Response(
-        JSON.stringify({
-          model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content: '{"category":"bug","urgent":false}' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 1000, completion_tokens: 500 },
-        }),
-        { headers: { 'content-type': 'application/json' } },
-      )) as unknown as typeof fetch;
     const events: EngineEvent[] = [];
     const record = await runFlow(resolve(samples, 'triage-ticket.flow.json'), {
       history: false,
-      input: { subject: 'Crash', body: 'It crashes' },
-      secrets: { OPENAI_API_KEY: 'sk-test' },
-      services: { fetch: fakeFetch },
+      ...triageTicketRun(),
       onEvent: (e) => events.push(e),
     });
     const usage = record.nodes.classify.usage;

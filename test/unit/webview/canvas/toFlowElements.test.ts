@@ -68,6 +68,9 @@ describe('toFlowElements', () => {
     const after = toFlowElements(graph2, autoLayout(graph2), { ...run, statuses: { check: 'completed', join: 'completed' }, live: false });
     expect(after.edges.find((e) => e.data?.port === 'true')!.className).toContain('weft-edge-taken');
     expect(after.edges.find((e) => e.data?.port === 'false')!.className).not.toContain('weft-edge-taken');
+    // The same fact as a DOM attribute, which the e2e scenario reads from the drawn edges.
+    expect(after.edges.find((e) => e.data?.port === 'true')!.domAttributes).toMatchObject({ 'data-carried': 'true' });
+    expect(after.edges.find((e) => e.data?.port === 'false')!.domAttributes).toMatchObject({ 'data-carried': 'false' });
   });
 
   it('makes a read-only graph undraggable and keeps the selection', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
+import { triageTicketRun } from '../../../support/triageTicketRun';
 import { createRunView, progressText, reduceRun, runDuration, runUsage, type RunView } from '../../../../webview/timeline/runState';
 
 const samples = resolve(__dirname, '../../../../samples');
@@ -167,20 +168,7 @@ describe('runState: a run from its events', () => {
 
   it('adds up AI usage per node and for the run, with the cost when the model is known', async () => {
     // ARRANGE: the model answers with 1000 tokens in and 500 out.
-    const fakeFetch = (async () =>
-      new Response(
-        JSON.stringify({
-          model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content: '{"category":"bug","urgent":false}' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 1000, completion_tokens: 500 },
-        }),
-        { headers: { 'content-type': 'application/json' } },
-      )) as unknown as typeof fetch;
-    const { events } = await record('triage-ticket.flow.json', {
-      input: { subject: 'Crash', body: 'It crashes' },
-      secrets: { OPENAI_API_KEY: 'sk-test' },
-      services: { fetch: fakeFetch },
-    });
+    const { events } = await record('triage-ticket.flow.json', triageTicketRun());
 
     // ACT
     const view = fromEvents(events);
