@@ -32,7 +32,7 @@ export function rename(doc: FlowDocument, position: Position, newName: string): 
   if (!doc.model.byId.has(oldName)) return { error: `There is no node '${oldName}' in this flow to rename.` };
   if (newName === oldName) return [];
   if (!NODE_ID_PATTERN.test(newName)) {
-    return { error: `'${newName}' is not a valid node id: it starts with a letter or _ and holds only letters, digits, _ and -.` };
+    return { error: `'${newName}' is not a valid node id: it starts with a letter or _ and holds only letters, digits, _ and -, and is not __proto__, constructor or prototype.` };
   }
   if (doc.model.byId.has(newName)) return { error: `A node with id '${newName}' already exists in this flow.` };
   return renameEdits(doc, oldName, newName);

@@ -9,7 +9,7 @@ export const FLOW_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 export const nodeIdSchema = z
   .string()
-  .regex(NODE_ID_PATTERN, 'a node id starts with a letter or _ and holds only letters, digits, _ and -');
+  .regex(NODE_ID_PATTERN, 'a node id starts with a letter or _ and holds only letters, digits, _ and -, and is not __proto__, constructor or prototype');
 
 export const retrySchema = z
   .object({

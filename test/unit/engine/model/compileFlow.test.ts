@@ -90,6 +90,23 @@ describe('compileFlow: diagnostics of spec section 7, positioned', () => {
     expect(d.range).toEqual(rangeOf(lines, 3, '"a"'));
   });
 
+  it('invalid-schema: a node id that names an object prototype member (__proto__, constructor, prototype)', () => {
+    for (const id of ['__proto__', 'constructor', 'prototype']) {
+      const lines = [
+        '{ "version": 1, "id": "f",',
+        '  "nodes": [',
+        `    { "id": "${id}", "type": "transform", "config": { "output": 1 } }`,
+        '  ]',
+        '}',
+      ];
+      const d = one(compile(lines), 'invalid-schema');
+      expect(d.message).toContain('is not __proto__, constructor or prototype');
+      expect(d.range).toEqual(rangeOf(lines, 2, `"${id}"`));
+    }
+    // Names that only contain them stay valid.
+    expect(compile(['{ "version": 1, "id": "f", "nodes": [ { "id": "__proto__x", "type": "transform", "config": { "output": 1 } } ] }']).diagnostics).toEqual([]);
+  });
+
   it('unknown-node-type: with the closest registered type as a suggestion', () => {
     const lines = ['{ "version": 1, "id": "f",', '  "nodes": [', '    { "id": "a", "type": "htpp", "config": { "url": "x" } }', '  ]', '}'];
     const d = one(compile(lines), 'unknown-node-type');
