@@ -6,6 +6,11 @@
 // - No token, bound to a loopback address: open, since only this machine can connect (as the editor does).
 // - No token, bound beyond loopback: refused, 403, to everyone: a server others can reach would otherwise let
 //   anyone start, cancel and read runs. 403, not 401: no credential can pass, the server's owner must set a token.
+// - A request from a web page (it carries an `Origin` header) is refused, 403, unless the page is this server's
+//   own origin: browsers let any page open a WebSocket to 127.0.0.1 or send it a form POST, so without this a
+//   site the user visits could read the event stream or start and cancel runs of a tokenless loopback server.
+//   DNS rebinding changes nothing: the page's Origin is still its own domain. The CLI, curl and the editor send
+//   no Origin.
 // - `/_weft/status`: answers this machine without a token, as it always did (the editor and `weft status` read
 //   it), and another machine only with the valid token; anyone else gets the 404 it got before.
 
@@ -16,6 +21,7 @@ export type ApiAccess = { ok: true } | { ok: false; status: 401 | 403 | 404; cod
 
 export class ApiAuth {
   private readonly tokenDigest: Buffer | undefined;
+  private readonly ownOrigins = new Set<string>();
 
   constructor(
     token: string | undefined,
@@ -34,8 +40,17 @@ export class ApiAuth {
     return this.tokenDigest !== undefined || this.boundToLoopback;
   }
 
+  /** The server's own origin (`http://host:port`), once it listens: pages served from it may call the API. */
+  allowOrigin(origin: string): void {
+    this.ownOrigins.add(origin.toLowerCase());
+  }
+
   /** A request to the run API or the event stream. */
   checkApi(headers: IncomingHeaders): ApiAccess {
+    const origin = Array.isArray(headers.origin) ? headers.origin[0] : headers.origin;
+    if (origin !== undefined && !this.ownOrigins.has(origin.toLowerCase())) {
+      return { ok: false, status: 403, code: 'cross-origin', message: `Requests from web pages of other origins (${origin.slice(0, 100)}) are refused.` };
+    }
     if (this.tokenDigest === undefined) {
       if (this.boundToLoopback) return { ok: true };
       return {

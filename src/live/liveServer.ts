@@ -439,6 +439,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   );
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  auth.allowOrigin(url);
+  if (isLoopbackHost(host)) auth.allowOrigin(`http://localhost:${port}`);
   server.on('upgrade', onUpgrade);
   server.on('error', (error) => log({ level: 'error', kind: 'server', message: `The live server: ${error.message}` }));
   if (!isLoopbackHost(host)) {

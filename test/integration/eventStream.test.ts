@@ -233,6 +233,26 @@ describe('the WebSocket event stream', () => {
     fine.ws.close();
   });
 
+  it('refuses web pages of other origins (a site the user visits cannot read the stream or start runs), not its own', async () => {
+    // ACT: what a browser sends for a page of another site, and for a page of the server itself
+    const fromSite = new WebSocket(`${server.url.replace(/^http/, 'ws')}/_weft/events`, { origin: 'https://evil.example' });
+    const refused = await new Promise<number>((resolve, reject) => {
+      fromSite.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      fromSite.once('open', () => reject(new Error('opened')));
+    });
+    const post = await fetch(`${server.url}/_weft/runs`, { method: 'POST', body: JSON.stringify({ flow: 'steps', input: { n: 1 } }), headers: { 'content-type': 'text/plain', origin: 'http://127.0.0.1.evil.example' } });
+    const own = new WebSocket(`${server.url.replace(/^http/, 'ws')}/_weft/events`, { origin: server.url });
+    await new Promise<void>((resolve, reject) => {
+      own.once('open', () => resolve());
+      own.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    });
+    // ASSERT
+    expect(refused).toBe(403);
+    expect(post.status).toBe(403);
+    expect(await post.json()).toMatchObject({ error: { code: 'cross-origin' } });
+    own.close();
+  });
+
   it('never carries a secret: the events are the redacted ones', async () => {
     // ARRANGE
     const client = await connect(server, '?flow=secretive');

@@ -21,6 +21,18 @@ describe('ApiAuth', () => {
     expect(new ApiAuth('t', false).checkApi({ authorization: 'Bearer t' })).toEqual({ ok: true });
   });
 
+  it('refuses a request from a web page of another origin, token or not; its own origin passes', () => {
+    // ARRANGE
+    const open = new ApiAuth(undefined, true);
+    const secured = new ApiAuth('t', true);
+    for (const auth of [open, secured]) auth.allowOrigin('http://127.0.0.1:8787');
+    // ACT / ASSERT
+    expect(open.checkApi({ origin: 'https://evil.example' })).toMatchObject({ ok: false, status: 403, code: 'cross-origin' });
+    expect(secured.checkApi({ origin: 'http://localhost:9999', authorization: 'Bearer t' })).toMatchObject({ ok: false, code: 'cross-origin' });
+    expect(open.checkApi({ origin: 'http://127.0.0.1:8787' })).toEqual({ ok: true });
+    expect(secured.checkApi({ origin: 'HTTP://127.0.0.1:8787', authorization: 'Bearer t' })).toEqual({ ok: true });
+  });
+
   it('the status: this machine without a token, another one only with the token', () => {
     // ARRANGE
     const withToken = new ApiAuth('t', false);
