@@ -10,7 +10,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
+import { post } from './postJson';
 import { createConnection, createServer, type Server } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,24 +36,6 @@ const fiveNodeFlow = (k: number): object => ({
   edges: ['b', 'c', 'd', 'e'].map((id, i) => ({ from: ['a', 'b', 'c', 'd'][i], to: id })),
 });
 
-function post(port: number, agent: Agent, path: string, body: string): Promise<{ status: number; executionId?: string }> {
-  return new Promise((resolveReply, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          resolveReply({ status, executionId: status === 202 ? (JSON.parse(text) as { executionId: string }).executionId : undefined });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 async function load(port: number, count: number, connections: number): Promise<{ latencies: number[]; ids: string[] }> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });

@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
+import { post } from './postJson';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HistoryStore } from '../../src/engine/history/historyStore';
@@ -56,24 +57,6 @@ interface Result {
 }
 
 
-function post(port: number, agent: Agent, path: string, body: string): Promise<{ status: number; executionId?: string }> {
-  return new Promise((resolveReply, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          resolveReply({ status, executionId: status === 202 ? (JSON.parse(text) as { executionId: string }).executionId : undefined });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 15_000;

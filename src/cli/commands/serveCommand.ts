@@ -9,7 +9,7 @@
 // use, or run history cannot be read or written: the server has then freed the port, nothing is served); 0 after
 // a graceful stop.
 
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../engine/model/diagnostics';
 import { activateFlows, type LiveProblem } from '../../live/activateFlows';
 import { DEFAULT_GRACE_MS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startLiveServer, type LiveServer } from '../../live/liveServer';
@@ -20,6 +20,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
 import { queueMode } from '../../queue/queueMode';
 import { dim, err, green, out, redErr, yellow, yellowErr } from '../terminal';
+import { shown, untilSignalled } from '../processSignals';
 
 export interface ServeOptions {
   port?: string;
@@ -96,18 +97,6 @@ export async function serveCommand(pathArgs: readonly string[], options: ServeOp
   return EXIT_OK;
 }
 
-function untilSignalled(): Promise<void> {
-  return new Promise((resolvePromise) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolvePromise();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 function printServing(server: LiveServer, where: string): void {
   const { served, manualOnly } = server.activation;
   out(green(`weft serve: ${served.length} flow${served.length === 1 ? '' : 's'} under ${where} on ${server.url}`));
@@ -149,8 +138,4 @@ function parseNumber(text: string | undefined, name: string, fallback: number, v
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new UsageError(`${name} must be ${what}, not "${text}".`);
   return value;
-}
-
-function shown(path: string): string {
-  return relative(process.cwd(), path) || '.';
 }

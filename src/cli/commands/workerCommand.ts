@@ -9,7 +9,7 @@
 //
 // Exit codes: 2 when the command line is wrong; 1 when Redis cannot be reached; 0 after a graceful stop.
 
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../engine/model/diagnostics';
 import { activateFlows } from '../../live/activateFlows';
 import {
@@ -21,6 +21,7 @@ import {
 } from '../../queue/queueWorker';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliTypes';
 import { dim, err, out, redErr, yellow, yellowErr } from '../terminal';
+import { shown, untilSignalled } from '../processSignals';
 
 export interface WorkerOptions {
   queue?: string;
@@ -83,25 +84,9 @@ function envNumber(text: string | undefined): number | undefined {
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-function untilSignalled(): Promise<void> {
-  return new Promise((resolvePromise) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolvePromise();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 function printLog(entry: WorkerLogEntry): void {
   const time = dim(new Date().toISOString().slice(11, 23));
   if (entry.level === 'error') err(`${time} ${redErr(entry.message)}`);
   else if (entry.level === 'warn') out(`${time} ${yellow(entry.message)}`);
   else out(`${time} ${entry.message}`);
-}
-
-function shown(path: string): string {
-  return relative(process.cwd(), path) || '.';
 }
