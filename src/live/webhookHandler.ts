@@ -316,6 +316,12 @@ export async function handleWebhook(
 function resultAnswer(record: RunRecord, closing: boolean): Answer {
   const executionId = record.id;
   if (record.status === 'completed') return { status: 200, body: record.output ?? null };
+  if (record.status === 'interrupted' && record.error?.code !== undefined && record.error.code !== 'interrupted') {
+    // Queue mode's dead letter (a worker refused another version, the queue gave up): the run has not ended and
+    // may still run after `weft retry`; say why, not that the server stopped.
+    const message = record.error.message;
+    return { status: 503, body: { executionId, error: { message, code: record.error.code } }, error: message };
+  }
   if (record.status === 'interrupted' || (record.status === 'cancelled' && closing)) {
     const message = 'The live server stopped before the run ended; the next start resumes it.';
     return { status: 503, body: { executionId, error: { message, code: 'stopping' } }, error: message, close: true };

@@ -26,11 +26,11 @@ const resultFlow = (factor: number): object => ({
   triggers: [{ type: 'webhook', path: 'double', respond: 'result' }],
   nodes: [{ id: 'out', type: 'transform', config: { output: { value: `{{ input.n * ${factor} }}` } } }],
 });
-const tsFlow = (label: string): string => `import { flow } from 'weft';
+const tsFlow = (label: string, id = 'typed', respond = 'ack'): string => `import { flow } from 'weft';
 export default flow({
   version: 1,
-  id: 'typed',
-  triggers: [{ type: 'webhook', path: 'typed', respond: 'ack' }],
+  id: '${id}',
+  triggers: [{ type: 'webhook', path: '${id}', respond: '${respond}' }],
   nodes: [{ id: 'out', type: 'transform', config: { output: { version: '${label}' } } }],
 });
 `;
@@ -41,7 +41,7 @@ describe('queue mode: serve --queue and weft worker', () => {
 
   beforeAll(async () => {
     cluster = await QueueCluster.start('queue');
-    serveFlows = await cluster.writeFlows('flows', { 'greet.flow.json': ackFlow, 'double.flow.json': resultFlow(2), 'typed.flow.ts': tsFlow('one') });
+    serveFlows = await cluster.writeFlows('flows', { 'greet.flow.json': ackFlow, 'double.flow.json': resultFlow(2), 'typed.flow.ts': tsFlow('one'), 'typed-result.flow.ts': tsFlow('one', 'typed-result', 'result') });
   }, 60_000);
 
   afterAll(async () => {
@@ -83,13 +83,13 @@ describe('queue mode: serve --queue and weft worker', () => {
     // ARRANGE: a worker whose files are newer than the serve's
     const serve = await cluster.serve('flows', { history: '.weft-versions' });
     const url = serve.url;
-    const changed = await cluster.writeFlows('changed', { 'double.flow.json': resultFlow(1000), 'typed.flow.ts': tsFlow('two') });
+    const changed = await cluster.writeFlows('changed', { 'double.flow.json': resultFlow(1000), 'typed.flow.ts': tsFlow('two'), 'typed-result.flow.ts': tsFlow('two', 'typed-result', 'result') });
     const newer = await cluster.worker(changed, { env: { WEFT_QUEUE_REFUSAL_DELAY_MS: '100', WEFT_QUEUE_MAX_REFUSALS: '3' } });
     const history = cluster.history('.weft-versions');
     const servedHash = createHash('sha256').update(await readFile(join(serveFlows, 'double.flow.json'), 'utf8')).digest('hex');
     // ACT
     const result = await post(url, '/hooks/double', { n: 3 });
-    const typed = await post(url, '/hooks/typed', {});
+    const [typed, typedResult] = await Promise.all([post(url, '/hooks/typed', {}), post(url, '/hooks/typed-result', {})]);
     const typedId = (typed.json as { executionId: string }).executionId;
     const dead = await waitFor('the refused .flow.ts run in the dead letter', async () => {
       const status = JSON.parse((await runCli(['status', '--queue', cluster.redis.url, '--json'], { cwd: cluster.dir })).stdout) as {
@@ -114,6 +114,10 @@ describe('queue mode: serve --queue and weft worker', () => {
     expect(resultRecord!.flowHash).toBe(servedHash);
     expect(typed.status).toBe(202);
     expect(dead.reason).toContain('flow-version-mismatch');
+    // A `result` request for a refused run hears why, not that the server stopped.
+    expect(typedResult.status).toBe(503);
+    expect(typedResult.json).toMatchObject({ error: { code: 'flow-version-mismatch' } });
+    expect(JSON.stringify(typedResult.json)).not.toContain('stopped');
     expect(newer.stdout()).toContain(`Refused run ${typedId}`);
     expect(ranBeforeRetry?.status).toBe('interrupted');
     expect(ranBeforeRetry?.error?.code).toBe('flow-version-mismatch');
