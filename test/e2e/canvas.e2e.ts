@@ -10,12 +10,15 @@ import type { Frame, Page } from 'playwright-core';
 import { e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
 interface FlowOnDisk {
+  nodes: unknown[];
   layout?: Record<string, { x: number; y: number }>;
   edges: { from: string; to: string; port?: string }[];
 }
 
-function flowOnDisk(workspace: string): FlowOnDisk {
-  return parse(readFileSync(join(workspace, 'order-intake.flow.json'), 'utf8')) as FlowOnDisk;
+/** The flow file as it is on disk now; undefined while VS Code is writing it (it truncates, then writes). */
+function flowOnDisk(workspace: string): FlowOnDisk | undefined {
+  const flow = parse(readFileSync(join(workspace, 'order-intake.flow.json'), 'utf8')) as FlowOnDisk | undefined;
+  return flow && Array.isArray(flow.nodes) && Array.isArray(flow.edges) ? flow : undefined;
 }
 
 async function waitForDisk<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
@@ -83,7 +86,7 @@ describe('Canvas', () => {
     for (const id of ['check', 'review', 'tax', 'done', 'note']) {
       await frame.locator(`.react-flow__node[data-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
     }
-    assert.equal(flowOnDisk(workspace).layout, undefined, 'the sample starts without a layout');
+    assert.equal((await waitForDisk(() => flowOnDisk(workspace), 'order-intake.flow.json')).layout, undefined, 'the sample starts without a layout');
     await screenshot(page, 'canvas-order-intake');
 
     // ACT 1: drag "review" 120 px down and 60 px right.
@@ -94,7 +97,7 @@ describe('Canvas', () => {
     await saveAll(page);
 
     // ASSERT 1: layout holds every node where it was drawn, and review down and right of where it was.
-    const afterMove = await waitForDisk(() => flowOnDisk(workspace).layout, 'layout in order-intake.flow.json');
+    const afterMove = await waitForDisk(() => flowOnDisk(workspace)?.layout, 'layout in order-intake.flow.json');
     assert.deepEqual(Object.keys(afterMove).sort(), ['check', 'done', 'note', 'review', 'tax']);
     for (const id of ['check', 'tax', 'done', 'note']) {
       assert.ok(Math.abs(afterMove[id].x - before[id].x) < 1 && Math.abs(afterMove[id].y - before[id].y) < 1, `${id} stayed: ${JSON.stringify([before[id], afterMove[id]])}`);
@@ -111,8 +114,8 @@ describe('Canvas', () => {
 
     // ASSERT 2: the edge is in the file, once, with no port written (out is the default).
     const edges = await waitForDisk(() => {
-      const found = flowOnDisk(workspace).edges.filter((e) => e.from === 'review' && e.to === 'note');
-      return found.length > 0 ? found : undefined;
+      const found = flowOnDisk(workspace)?.edges.filter((e) => e.from === 'review' && e.to === 'note');
+      return found && found.length > 0 ? found : undefined;
     }, 'the review → note edge');
     assert.equal(edges.length, 1);
     assert.equal(edges[0].port, undefined);

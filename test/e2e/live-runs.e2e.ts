@@ -3,10 +3,9 @@
 // canvas while its wait holds; the status bar says the live events are connected; opening the run from the view
 // shows it in the execution panel.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
-import { freePort } from '../support/freePort';
 import { e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
 /** A webhook flow whose wait holds the run long enough to be seen running. */
@@ -38,11 +37,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('Live runs', () => {
   it('shows a webhook run in the Live Runs view and on the canvas as it runs, and opens it in the panel', async () => {
-    // ARRANGE: the flow, served on a port of its own (other suites may hold 8787).
-    const { page, workspace } = e2eSession();
-    const port = await freePort();
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'weft.live.webhookPort': port }, null, 2));
+    // ARRANGE: the flow, served on the port runE2e.mjs put in the workspace settings before VS Code started.
+    const { page, workspace, liveWebhookPort: port } = e2eSession();
     writeFileSync(join(workspace, 'e2e-live.flow.json'), JSON.stringify(LIVE_FLOW, null, 2));
     await openFile(page, 'e2e-live.flow.json');
     await runCommand(page, 'Weft: Activate Flow (Serve Its Triggers)');

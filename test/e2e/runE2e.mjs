@@ -5,7 +5,8 @@
 // screenshot in test-artifacts/e2e/. Builds nothing: `npm run test:vscode` runs esbuild.mjs first.
 //
 //   node test/e2e/runE2e.mjs [--extension DIR] [--workspace DIR] [--timeout MS] [--grep TEXT]
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,6 +44,18 @@ const { copyWorkspace, startVsCode, waitForWorkbench } = await import(pathToFile
 const workspaceCopy = copyWorkspace(args.workspace, [join(repo, 'language')]);
 const workspace = workspaceCopy.path;
 process.once('exit', () => workspaceCopy.remove());
+// Live mode's webhook port, free now and in the workspace settings before VS Code starts: a settings file written
+// while it runs is read when its file watcher gets to it, which under load can be after a scenario activates.
+const liveWebhookPort = await new Promise((resolvePort, reject) => {
+  const probe = createServer();
+  probe.once('error', reject);
+  probe.listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolvePort(port));
+  });
+});
+mkdirSync(join(workspace, '.vscode'), { recursive: true });
+writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'weft.live.webhookPort': liveWebhookPort }, null, 2));
 const artifacts = resolve(args.artifacts);
 mkdirSync(artifacts, { recursive: true });
 // Screenshots of failures are this run's: those of an earlier run would mislead.
@@ -84,7 +97,7 @@ try {
   await finish(1);
 }
 
-globalThis[Symbol.for('weft.e2e.session')] = { ...session, workspace };
+globalThis[Symbol.for('weft.e2e.session')] = { ...session, workspace, liveWebhookPort };
 globalThis[Symbol.for('weft.e2e.artifacts')] = artifacts;
 
 // A scenario takes 5 to 25 s on an idle machine; its helpers wait for state, so the limit only ends a hung one.

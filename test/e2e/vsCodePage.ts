@@ -13,10 +13,11 @@ export const E2E_SESSION_KEY = Symbol.for('weft.e2e.session');
 export const E2E_ARTIFACTS_KEY = Symbol.for('weft.e2e.artifacts');
 
 /** The running VS Code of test/e2e/runE2e.mjs. */
-export function e2eSession(): VsCodeSession & { workspace: string } {
+/** The session runE2e.mjs started; `liveWebhookPort` is the free port it put in the workspace's settings. */
+export function e2eSession(): VsCodeSession & { workspace: string; liveWebhookPort: number } {
   const session = (globalThis as Record<symbol, unknown>)[E2E_SESSION_KEY];
   if (!session) throw new Error('No VS Code session: run the e2e scenarios through test/e2e/runE2e.mjs.');
-  return session as VsCodeSession & { workspace: string };
+  return session as VsCodeSession & { workspace: string; liveWebhookPort: number };
 }
 
 /** Escapes text for use inside a RegExp. */
