@@ -8,6 +8,11 @@
 //
 // What the client sends is ignored (at most a few bytes are read per message).
 //
+// Heartbeat: every `pingIntervalMs` the server pings each client; one that has not answered the previous ping by
+// then is cut. A peer that vanished without a TCP close (a laptop closing its lid, a NAT dropping the mapping)
+// would otherwise hold its subscription, and its share of `maxClients`, until the kernel gives up on the
+// connection, which takes hours. Browsers and the `ws` package answer pings by themselves.
+//
 // A client that does not keep up never makes the server hold more than `maxClientBufferedBytes` for it: when an
 // event would take what the socket still holds past that, the client is dropped with close code 4008 and the
 // reason `too slow; reconnect with since=<the last cursor it was sent>`, and if it does not complete the closing
@@ -23,6 +28,7 @@ import type { HubEntry, ReplayFrom, RunEventHub, Subscription } from './eventHub
 export const DEFAULT_MAX_CLIENT_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_CLIENTS = 1000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+export const DEFAULT_PING_INTERVAL_MS = 30_000;
 /** Close codes: 4008 too slow (reconnect with since), 1008 a bad request, 1001 the server stops. */
 export const CLOSE_TOO_SLOW = 4008;
 export const CLOSE_BAD_REQUEST = 1008;
@@ -39,6 +45,8 @@ export interface EventSocketsOptions {
   maxClients?: number;
   /** How long a dropped client has to finish closing before its connection is cut. Default 5 s. */
   closeTimeoutMs?: number;
+  /** How often each client is pinged; one that has not answered the previous ping is cut. Default 30 s. */
+  pingIntervalMs?: number;
 }
 
 /** A client's events of the current turn, sent together at its end. */
@@ -81,6 +89,9 @@ export class EventSockets {
   /** Each event's WebSocket frame, made once for every client that gets it. */
   private readonly payloads = new WeakMap<HubEntry, Buffer>();
   private closing = false;
+  /** Clients that answered (pong) since the last heartbeat. */
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
   private readonly dirty = new Set<Client>();
   private flushScheduled = false;
 
@@ -88,6 +99,20 @@ export class EventSockets {
     this.maxBuffered = options.maxClientBufferedBytes ?? DEFAULT_MAX_CLIENT_BUFFERED_BYTES;
     this.maxClients = options.maxClients ?? DEFAULT_MAX_EVENT_CLIENTS;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.heartbeat = setInterval(() => this.beat(), options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Cuts the clients that did not answer the last ping, and pings the others. */
+  private beat(): void {
+    for (const ws of this.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
   }
 
   get size(): number {
@@ -133,6 +158,7 @@ export class EventSockets {
   /** Closes every client (1001): the server stops. */
   closeAll(): void {
     this.closing = true;
+    clearInterval(this.heartbeat);
     for (const ws of this.clients) {
       ws.close(CLOSE_GOING_AWAY, 'the server stops');
       setTimeout(() => ws.terminate(), this.closeTimeoutMs).unref();
@@ -148,6 +174,8 @@ export class EventSockets {
       return;
     }
     this.clients.add(ws);
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     // The cursor to reconnect from: the last one this client was sent (or asked from, or the newest before it came).
     let resumeCursor = request.from.kind === 'since' ? request.from.cursor : this.options.hub.cursor;
     // Set once subscribe returns; deliveries during its replay come before.

@@ -94,6 +94,8 @@ export interface LiveServerOptions {
   eventClientBufferedBytes?: number;
   /** WebSocket event clients at once. Default 1,000. */
   eventClients?: number;
+  /** How often event stream clients are pinged (a silent one is cut at the next). Default 30 s. */
+  eventPingIntervalMs?: number;
 }
 
 export interface CloseOptions {
@@ -223,7 +225,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   const runs = queue ? queue.dispatcher : publishingEvents(slots, events);
   const auth = new ApiAuth(options.apiToken, isLoopbackHost(host));
   const eventClientBufferedBytes = options.eventClientBufferedBytes;
-  const sockets = new EventSockets({ hub: events, auth, maxClientBufferedBytes: eventClientBufferedBytes, maxClients: options.eventClients });
+  const sockets = new EventSockets({ hub: events, auth, maxClientBufferedBytes: eventClientBufferedBytes, maxClients: options.eventClients, pingIntervalMs: options.eventPingIntervalMs });
   const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const idempotency = new IdempotencyKeys(idempotencyKeysFile(history.dir));
   const startedAt = new Date().toISOString();

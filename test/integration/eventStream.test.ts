@@ -287,6 +287,31 @@ describe('the WebSocket event stream', () => {
   });
 });
 
+describe('the WebSocket heartbeat', () => {
+  it('cuts a client that stopped answering pings (a vanished peer) and keeps one that answers', async () => {
+    // ARRANGE: a server of its own that pings every second
+    const own = await startLiveServer({ dir: join(workspace.dir, 'flows'), port: 0, history, rateLimit: 0, eventPingIntervalMs: 1000 });
+    try {
+      const vanished = await connect(own);
+      const healthy = await connect(own);
+      let pingsAnswered = 0;
+      healthy.ws.on('ping', () => pingsAnswered++);
+      // ACT: the vanished client reads nothing more, so it never answers a ping
+      vanished.ws.pause();
+      // ASSERT: the server cut it (no closing handshake: 1006), and the other client is served on
+      await waitFor('the server to notice that one client no longer answers', async () => (own.events.stats().subscribers === 1 ? true : undefined), 30_000);
+      await waitFor('the healthy client to answer three pings', async () => (pingsAnswered >= 3 ? true : undefined), 30_000);
+      expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+      expect(own.events.stats().subscribers).toBe(1);
+      vanished.ws.resume();
+      expect((await vanished.closed).code).toBe(1006);
+      healthy.ws.close();
+    } finally {
+      await own.close({ graceMs: 1000 });
+    }
+  }, 60_000);
+});
+
 describe('Server-Sent Events of one run', () => {
   it("streams a run's events with id: = cursor, ends after its terminal event, and honours Last-Event-ID", async () => {
     // ARRANGE
