@@ -15,6 +15,14 @@
 //   fdatasync'd, and the directory synced, BEFORE index.json stops pointing at the segment and the segment goes:
 //   a record that was durable in the journal stays durable in its file. A run whose record is in a journal is
 //   never dropped for lack of a file.
+//
+// Group-commit segments are the records' storage, not a waiting room: a final segment is folded into run files and
+// deleted only once most of it is dead (its live records, those the index still points at, take less than a
+// quarter of its bytes: runs removed by retention, or superseded by a later state of the same run). A dense one is
+// kept as it is, the index pointing into it, and `folded` saying it holds nothing more to read. Writing each
+// record again as a file (temp file, write, fdatasync, rename) took as much of `weft serve`'s time as answering
+// the webhook did, for bytes already durable in the segment. Segments without records (journals of stores
+// without group commit) have nothing live and are deleted once folded, as before.
 
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
@@ -63,6 +71,8 @@ const IO_PARALLELISM = 16;
  * a pool full of its own fdatasyncs.
  */
 const BACKGROUND_PARALLELISM = 2;
+/** A final segment whose live records take less than this share of its bytes is folded into run files and deleted. */
+const FOLD_BELOW_LIVE_SHARE = 0.25;
 
 export async function compactIndex(input: CompactionInput): Promise<CompactionResult> {
   const { view } = input;
@@ -98,7 +108,7 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   const pruned = selectRunsToPrune(view.values(), input.retentionPerFlow);
   for (const id of pruned) view.remove(id);
 
-  const folded = new Set(finalSegments);
+  const folded = new Set(await segmentsToFold(input.journalDir, finalSegments, view));
   const toFile = [...view.values()].filter((run) => run.at !== undefined && folded.has(run.at.seg));
   await forEachLimited(toFile, BACKGROUND_PARALLELISM, async (run) => {
     const at = run.at!;
@@ -115,16 +125,43 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
 
   // A file that cannot be deleted now (Windows: open in another process) is left for the next compaction: a pruned
   // run's file comes back as an orphan and is pruned again, and a kept segment stays folded.
-  await forEachLimited(pruned, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
+  // Only the files there are: a pruned run whose record was in a segment never had one.
+  const prunedFiles = pruned.filter((id) => onDisk.has(id));
+  await forEachLimited(prunedFiles, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
   await forEachLimited(staleTemps, BACKGROUND_PARALLELISM, (name) => unlinkQuietly(join(input.runsDir, name)));
   const removedSegments: string[] = [];
-  for (const name of finalSegments) {
+  for (const name of folded) {
     if (await unlinkQuietly(join(input.journalDir, name))) {
       view.forgetSegment(name);
       removedSegments.push(name);
     }
   }
   return { pruned, removedSegments, recovered, dropped, filed: toFile.length };
+}
+
+/**
+ * The final segments to fold into run files and delete: those whose live records (the ones the view points at)
+ * take less than FOLD_BELOW_LIVE_SHARE of their bytes. The others stay as their records' storage.
+ */
+async function segmentsToFold(journalDir: string, finalSegments: readonly string[], view: IndexView): Promise<string[]> {
+  const liveBytes = new Map<string, number>();
+  for (const run of view.values()) {
+    if (run.at !== undefined) liveBytes.set(run.at.seg, (liveBytes.get(run.at.seg) ?? 0) + run.at.len);
+  }
+  const fold: string[] = [];
+  for (const name of finalSegments) {
+    const live = liveBytes.get(name) ?? 0;
+    if (live === 0) {
+      fold.push(name);
+      continue;
+    }
+    const size = await stat(join(journalDir, name)).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (live < size * FOLD_BELOW_LIVE_SHARE) fold.push(name);
+  }
+  return fold;
 }
 
 /** Temp file, fdatasync, rename: the file is whole and on disk before its name says so. */

@@ -409,10 +409,10 @@ export class HistoryStore {
     if (this.journal.linesInSegment >= this.compactEvery || this.journal.bytesInSegment >= MAX_SEGMENT_BYTES) this.scheduleCompaction();
     if (!this.segmentsChecked) {
       this.segmentsChecked = true;
-      readdir(this.journalDir).then(
-        (names) => names.length > this.maxJournalSegments && this.scheduleCompaction(),
-        () => undefined,
-      );
+      // Many files: whether they need folding (rather than being group commit's kept segments) the view tells.
+      readdir(this.journalDir)
+        .then((names) => (names.length > this.maxJournalSegments ? this.ensureFresh() : undefined))
+        .catch(() => undefined);
     }
   }
 
@@ -425,7 +425,7 @@ export class HistoryStore {
       // first one to see too many folds them, so their number stays bounded whoever reads.
       this.segmentsChecked = true;
       const count = (await readdir(this.journalDir).catch(() => [])).length;
-      if (count > this.maxJournalSegments) this.scheduleCompaction();
+      if (count > this.maxJournalSegments) await this.ensureFresh().catch(() => undefined);
     }
   }
 

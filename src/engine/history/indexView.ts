@@ -64,8 +64,13 @@ export class IndexView {
   state: IndexState = 'missing';
   /** Journal lines read since index.json was loaded: how much a compaction would fold. */
   unfoldedLines = 0;
-  /** Journal segments present at the last refresh. */
+  /**
+   * Journal segments present at the last refresh that hold lines index.json does not: what a compaction would
+   * fold. Segments kept as group commit's record storage, wholly folded into index.json, are not counted.
+   */
   journalCount = 0;
+  /** Per segment, the bytes index.json (as loaded or as this process wrote it) has folded. */
+  private foldedInIndex = new Map<string, number>();
 
   constructor(
     private readonly indexPath: string,
@@ -164,11 +169,13 @@ export class IndexView {
     this.state = 'ok';
     this.unfoldedLines = 0;
     this.tombstones.clear();
+    this.foldedInIndex = new Map(this.offsets);
   }
 
   /** A segment was deleted after being folded: stop tracking it. */
   forgetSegment(name: string): void {
     this.offsets.delete(name);
+    this.foldedInIndex.delete(name);
   }
 
   private async refreshOnce(): Promise<void> {
@@ -188,6 +195,7 @@ export class IndexView {
     this.runs.clear();
     this.tombstones.clear();
     this.offsets.clear();
+    this.foldedInIndex.clear();
     this.sorted = undefined;
     this.unfoldedLines = 0;
     this.identity = identity;
@@ -207,6 +215,7 @@ export class IndexView {
     for (const [name, offset] of Object.entries(data.folded)) {
       if (typeof offset === 'number' && offset >= 0) this.offsets.set(name, offset);
     }
+    this.foldedInIndex = new Map(this.offsets);
     for (const entry of data.runs) {
       if (entry && typeof entry.t === 'number' && isSummary(entry.s)) this.runs.set(entry.s.id, indexedRun(entry.s, entry.t, location(entry.a)));
     }
@@ -221,13 +230,13 @@ export class IndexView {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       names = [];
     }
-    this.journalCount = names.length;
     const present = new Set(names);
     for (const name of this.offsets.keys()) {
       // Folded and deleted by a compaction whose index.json we hold: nothing left to read there.
       if (!present.has(name)) this.offsets.delete(name);
     }
     for (const name of names) await this.readSegment(name);
+    this.journalCount = names.filter((name) => (this.offsets.get(name) ?? 0) > (this.foldedInIndex.get(name) ?? -1)).length;
   }
 
   private async readSegment(name: string): Promise<void> {

@@ -1,9 +1,10 @@
 // Group commit (HistoryStore `groupCommit`, as `weft serve` opens it): records go to the journal, many per write,
 // and a save resolves once its batch is written. What a crashed server leaves (its segment, maybe with a torn
-// last line) is read by every later process as it is; compaction moves the records into run files and loses none.
+// last line) is read by every later process as it is; compaction keeps dense segments as the records' storage, folds
+// the mostly dead ones into run files, and loses no record.
 
 import { spawn } from 'node:child_process';
-import { copyFile, open as openFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, open as openFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -170,7 +171,7 @@ describe('HistoryStore with group commit', () => {
     expect((await readdir(join(history, 'runs'))).sort()).toEqual(records.map((r) => `${r.id}.json`));
   });
 
-  it('loses nothing through compactions while saving goes on, and leaves run files and no journal at close', async () => {
+  it('loses nothing through compactions while saving goes on, and keeps the records in their segments rather than copying each to a file', async () => {
     // ARRANGE
     const history = join(dir, 'h');
     const writer = HistoryStore.open({ dir: history, groupCommit: true, compactEvery: 50 });
@@ -185,13 +186,59 @@ describe('HistoryStore with group commit', () => {
     const listedWhileOpen = await writer.list({ limit: 1000 });
     await writer.close();
     const reader = open(history, false);
-    const left = await readdir(join(history, 'journal'));
-    // ASSERT
+    // ASSERT: every run listed and readable by another process; its record read from a segment, not a copy
     expect(listedWhileOpen.filter((s) => s.status === 'completed')).toHaveLength(300);
     expect(await reader.list({ limit: 1000 })).toHaveLength(300);
-    expect(left).toEqual([]);
-    expect(await readdir(join(history, 'runs'))).toHaveLength(300);
     expect(await reader.get('r123')).toEqual(record('r123'));
+    expect((await Promise.all(ids.map((id) => reader.get(id)))).every((r) => r?.status === 'completed')).toBe(true);
+    expect(await readdir(join(history, 'runs'))).toHaveLength(0);
+    expect((await readdir(join(history, 'journal'))).length).toBeGreaterThan(0);
+  });
+
+  it('folds a segment into run files once most of it is dead (retention), and then deletes it', async () => {
+    // ARRANGE: 40 runs in one segment, kept as their storage at close
+    const history = join(dir, 'h');
+    const ids = Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    const writer = HistoryStore.open({ dir: history, groupCommit: true });
+    await Promise.all(ids.map((id, i) => writer.save(record(id, { startedAt: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString() }))));
+    await writer.close();
+    const keptSegments = await readdir(join(history, 'journal'));
+    const filesBefore = await readdir(join(history, 'runs'));
+    // ACT: a store that keeps 5 runs per flow compacts: 35 of the 40 records are dead
+    const pruning = HistoryStore.open({ dir: history, retentionPerFlow: 5 });
+    stores.push(pruning);
+    const result = await pruning.compact();
+    const reader = open(history, false);
+    // ASSERT
+    expect(keptSegments).toHaveLength(1);
+    expect(filesBefore).toEqual([]);
+    expect(result.filed).toBe(5);
+    expect(await readdir(join(history, 'journal'))).toEqual([]);
+    expect((await readdir(join(history, 'runs'))).sort()).toEqual(ids.slice(-5).map((id) => `${id}.json`));
+    expect((await reader.list()).map((s) => s.id).sort()).toEqual(ids.slice(-5));
+    for (const id of ids.slice(-5)) expect(await reader.get(id)).toEqual(record(id, { startedAt: new Date(Date.UTC(2025, 0, 1, 0, Number(id.slice(1)))).toISOString() }));
+  });
+
+  it('does not compact again and again because many kept segments are there: only segments with unfolded lines count', async () => {
+    // ARRANGE: five writers, one after the other, each leaving a dense segment; readers allow 2 unfolded segments
+    const history = join(dir, 'h');
+    for (let w = 0; w < 5; w++) {
+      const writer = HistoryStore.open({ dir: history, groupCommit: true });
+      await Promise.all(Array.from({ length: 10 }, (_, i) => writer.save(record(`w${w}r${i}`))));
+      await writer.close();
+    }
+    const indexBefore = await stat(join(history, 'index.json'));
+    // ACT: a reader that compacts past 2 segments with unfolded lines lists, twice
+    const reader = HistoryStore.open({ dir: history, maxJournalSegments: 2 });
+    stores.push(reader);
+    const listed = await reader.list({ limit: 100 });
+    await reader.list({ limit: 100 });
+    await reader.flush();
+    // ASSERT: all 50 runs, from 5 segments, and index.json as the last writer left it
+    expect(listed).toHaveLength(50);
+    expect(await readdir(join(history, 'journal'))).toHaveLength(5);
+    const indexAfter = await stat(join(history, 'index.json'));
+    expect([indexAfter.ino, indexAfter.mtimeMs]).toEqual([indexBefore.ino, indexBefore.mtimeMs]);
   });
 
   it('marks interrupted the running runs of a crashed server, in its journal, so they can be resumed', async () => {
