@@ -18,9 +18,38 @@ export const dimErr = paint(2, process.stderr);
 export { formatDuration } from '../shared/formatDuration';
 
 export function out(line = ''): void {
+  flushGathered();
   process.stdout.write(line + '\n');
 }
 
 export function err(line = ''): void {
+  flushGathered();
   process.stderr.write(line + '\n');
+}
+
+/**
+ * Lines for stdout gathered over one turn of the event loop and written together. A server that logs a line per
+ * request made one write syscall per line: 7% of `weft serve`'s main thread at 4,000 requests/s, stdout going to a
+ * file. `out`, `err` and the process's exit write what is gathered first, so lines keep the order they were
+ * printed in.
+ */
+export function outGathered(line: string): void {
+  if (gathered.length === 0) {
+    setImmediate(flushGathered);
+    if (!flushOnExit) {
+      flushOnExit = true;
+      process.on('exit', flushGathered);
+    }
+  }
+  gathered.push(line);
+}
+
+let gathered: string[] = [];
+let flushOnExit = false;
+
+function flushGathered(): void {
+  if (gathered.length === 0) return;
+  const text = gathered.join('\n') + '\n';
+  gathered = [];
+  process.stdout.write(text);
 }

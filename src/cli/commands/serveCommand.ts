@@ -19,7 +19,7 @@ import { formatInZone, nextTimes } from '../../live/schedules';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../cliTypes';
 import { openHistory } from './runCommand';
 import { queueMode } from '../../queue/queueMode';
-import { dim, err, green, out, redErr, yellow, yellowErr } from '../terminal';
+import { dim, err, green, out, outGathered, redErr, yellow, yellowErr } from '../terminal';
 import { shown, untilSignalled } from '../processSignals';
 
 export interface ServeOptions {
@@ -118,8 +118,8 @@ function printServing(server: LiveServer, where: string): void {
 function printLog(entry: LiveLogEntry): void {
   const time = dim(new Date().toISOString().slice(11, 23));
   if (entry.level === 'error') err(`${time} ${redErr(entry.message)}`);
-  else if (entry.level === 'warn') out(`${time} ${yellow(entry.message)}`);
-  else out(`${time} ${entry.message}`);
+  else if (entry.level === 'warn') outGathered(`${time} ${yellow(entry.message)}`);
+  else outGathered(`${time} ${entry.message}`);
 }
 
 function printProblem(problem: LiveProblem): void {
