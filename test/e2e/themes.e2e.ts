@@ -11,7 +11,7 @@ import { codeLens, e2eSession, editorTab, openFile, pickInQuickInput, runCommand
 
 const FILE = 'e2e-timeline.flow.json';
 
-/** A run that ends with every status a node can show: completed, skipped (a dead branch), failed, cancelled. */
+/** A run that ends with each status a node can end with: completed, skipped (a dead branch), failed, cancelled. */
 const STATUSES_FLOW = {
   version: 1,
   id: 'e2e-themes',
@@ -22,6 +22,8 @@ const STATUSES_FLOW = {
     { id: 'manual-review', type: 'log', config: { message: 'needs review' } },
     { id: 'wait-for-stock', type: 'wait', config: { ms: 1500 } },
     { id: 'reserve-stock', type: 'transform', config: { output: { reserved: true } } },
+    // The failure comes after a wait, so the bars are wide enough for their labels and wait-for-stock is cut short.
+    { id: 'look-up-customer', type: 'wait', config: { ms: 400 } },
     { id: 'reject-order', type: 'fail', config: { message: 'Order A-42 has no customer' } },
   ],
   edges: [
@@ -29,7 +31,8 @@ const STATUSES_FLOW = {
     { from: 'check-amount', to: 'manual-review', port: 'true' },
     { from: 'receive-order', to: 'wait-for-stock' },
     { from: 'wait-for-stock', to: 'reserve-stock' },
-    { from: 'check-amount', to: 'reject-order', port: 'false' },
+    { from: 'check-amount', to: 'look-up-customer', port: 'false' },
+    { from: 'look-up-customer', to: 'reject-order' },
   ],
 };
 
