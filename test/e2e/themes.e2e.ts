@@ -116,7 +116,9 @@ describe('Themes', () => {
       for (const shown of await statusContrasts(timeline)) {
         assert.ok(shown.ratio >= 4.5, `${theme}: the "${shown.text}" status is ${shown.ratio.toFixed(2)}:1 (${shown.color} on ${shown.background})`);
       }
-      await screenshot(page, `theme-${name}-execution`);
+      const shot = await screenshot(page, `theme-${name}-execution`);
+      // The timeline close up: its bars and their labels are small on the whole screen.
+      await timeline.locator('.weft-exec-timeline').screenshot({ path: shot.replace(/\.png$/, '-timeline.png') });
 
       await openFile(page, flowFile);
       await runCommand(page, 'Weft: Open Run History');
