@@ -44,7 +44,7 @@ function benchEntries() {
 }
 
 // The webviews (webview/<app>/main.tsx): one browser bundle each, dist/webview/<app>.js plus the .css of what it
-// imports (the shared theme, xyflow's styles). React is bundled in; nothing is loaded from the network.
+// imports (the codicons, the shared theme, xyflow's styles). React is bundled in; nothing is loaded from the network.
 function webviewEntries() {
   const apps = existsSync('webview') ? readdirSync('webview').filter((name) => existsSync(`webview/${name}/main.tsx`)) : [];
   if (apps.length === 0) return [];
@@ -64,7 +64,10 @@ function webviewEntries() {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'warning',
       legalComments: 'none',
-      loader: { '.svg': 'dataurl' },
+      // The codicon font (icons in every webview): a file next to the bundles, dist/webview/codicon.ttf, that the
+      // inlined CSS points at through the webview's resource URI (src/extension/webviews/webviewHtml.ts).
+      loader: { '.svg': 'dataurl', '.ttf': 'file' },
+      assetNames: '[name]',
     },
   ];
 }

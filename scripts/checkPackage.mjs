@@ -37,7 +37,8 @@ try {
   const problems = [];
   if (bytes >= LIMIT) problems.push(`it is ${(bytes / 1024 / 1024).toFixed(2)} MB, over 5 MB`);
   if (files.some((f) => f.includes('node_modules'))) problems.push('it contains node_modules');
-  const webviews = ['timeline', 'history', 'canvas'].flatMap((app) => [`dist/webview/${app}.js`, `dist/webview/${app}.css`]);
+  // The webviews, and the codicon font their CSS points at (without it every icon is an empty box).
+  const webviews = [...['timeline', 'history', 'canvas'].flatMap((app) => [`dist/webview/${app}.js`, `dist/webview/${app}.css`]), 'dist/webview/codicon.ttf'];
   for (const needed of ['dist/extension.js', 'dist/runWorker.js', 'dist/cli.js', ...webviews, 'language/flow.schema.json', 'package.json']) {
     if (!files.includes(needed)) problems.push(`${needed} is missing`);
   }

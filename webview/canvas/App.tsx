@@ -26,6 +26,7 @@ import { FlowNodeView } from './components/FlowNodeView';
 import { Inspector } from './components/Inspector';
 import { Palette } from './components/Palette';
 import { INPUT_HANDLE, toFlowElements, type FlowEdge, type FlowNode } from './toFlowElements';
+import { Icon } from '../shared/Icon';
 
 type RunState = CanvasNotifications['didChangeRun'];
 
@@ -239,7 +240,7 @@ export function App(): ReactElement {
         ) : null}
         <span className="weft-toolbar-spacer" />
         <button type="button" onClick={actions.runFlow} aria-label="Run the flow" title="Run the flow (asks for its input)">
-          ▶ Run
+          <Icon name="play" /> Run
         </button>
         <button type="button" className="icon" onClick={() => setFindOpen(true)} aria-label="Find a node (Ctrl+F)" title="Find a node (Ctrl+F)">
           Find

@@ -1,6 +1,7 @@
 // The canvas webview's entry: the shared theme, xyflow's styles (overridden with VS Code's colours in canvas.css),
 // and the app in #weft-canvas.
 
+import '@vscode/codicons/dist/codicon.css';
 import '../shared/theme.css';
 import '@xyflow/react/dist/style.css';
 import './canvas.css';

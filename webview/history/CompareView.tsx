@@ -6,6 +6,7 @@ import type { RunPair } from '../../src/protocol/historyProtocol';
 import { compareRuns, type NodeComparison, type RunFieldComparison } from './compareRuns';
 import { describeDelta, describeDuration, describeStart } from './describe';
 import { ValueView } from './ValueView';
+import { Icon } from '../shared/Icon';
 
 export interface CompareViewProps {
   ids: [string, string];
@@ -40,7 +41,7 @@ export function CompareView({ ids, pair, error, onBack, onOpen }: CompareViewPro
     <section className="history-compare" data-compare={`${idA}..${idB}`} aria-labelledby="weft-compare-title" onKeyDown={onKeyDown}>
       <header className="history-compare-head">
         <button type="button" className="secondary" onClick={onBack} autoFocus>
-          ← Back to runs
+          <Icon name="arrow-left" /> Back to runs
         </button>
         <h2 id="weft-compare-title">
           Compare <code>{idA}</code> (A) with <code>{idB}</code> (B)
@@ -110,7 +111,7 @@ function NodeRow({ node, expanded, onToggle }: { node: NodeComparison; expanded:
       <tr data-node-id={node.nodeId} data-differs={node.differs} className={node.differs ? 'differs' : undefined}>
         <th scope="row">
           <button type="button" className="icon history-toggle" aria-expanded={expanded} aria-controls={expanded ? detailId : undefined} onClick={onToggle}>
-            {expanded ? '▾' : '▸'} <span>{node.nodeId}</span>
+            <Icon name={expanded ? 'chevron-down' : 'chevron-right'} /> <span>{node.nodeId}</span>
           </button>
         </th>
         <td><Status status={node.statusA} /></td>
@@ -152,7 +153,7 @@ function RunFieldRow({ row, expanded, onToggle }: { row: RunFieldComparison; exp
         <th scope="row">
           {isValue ? (
             <button type="button" className="icon history-toggle" aria-expanded={expanded} aria-controls={expanded ? detailId : undefined} onClick={onToggle}>
-              {expanded ? '▾' : '▸'} {row.field}
+              <Icon name={expanded ? 'chevron-down' : 'chevron-right'} /> {row.field}
             </button>
           ) : (
             row.field

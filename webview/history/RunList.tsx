@@ -6,6 +6,7 @@ import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/rea
 import { useEffect, useRef, type JSX, type KeyboardEvent } from 'react';
 import type { RunSummary } from '../../src/engine/history/runSummary';
 import { describeAge, describeDuration, describeStart } from './describe';
+import { Icon } from '../shared/Icon';
 
 /** Fixed: rows are one line, so the virtualizer never measures. */
 const ROW_HEIGHT = 26;
@@ -177,7 +178,7 @@ export function RunList(props: RunListProps): JSX.Element {
                       props.onRerun(run.id);
                     }}
                   >
-                    ↻
+                    <Icon name="refresh" />
                   </button>
                   <button
                     type="button"
@@ -190,7 +191,7 @@ export function RunList(props: RunListProps): JSX.Element {
                       props.onDelete(run.id);
                     }}
                   >
-                    🗑
+                    <Icon name="trash" />
                   </button>
                 </span>
               </div>

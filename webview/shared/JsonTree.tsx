@@ -7,6 +7,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import './jsonTree.css';
+import { Icon } from './Icon';
 
 export interface JsonTreeProps {
   value: unknown;
@@ -159,7 +160,7 @@ export function JsonTree({ value, label, onCopy, onShowAll, maxChildren = DEFAUL
           ) : (
             <>
               <span className="weft-json-twisty" aria-hidden="true">
-                {row.expandable ? (row.expanded ? '▾' : '▸') : ''}
+                {row.expandable ? <Icon name={row.expanded ? 'chevron-down' : 'chevron-right'} /> : null}
               </span>
               {row.name !== undefined && <span className="weft-json-key">{row.name}: </span>}
               <Preview value={row.value} size={row.size} expanded={row.expanded} maxStringLength={maxStringLength} />
@@ -175,7 +176,7 @@ export function JsonTree({ value, label, onCopy, onShowAll, maxChildren = DEFAUL
                     onCopy(copyText(row.value));
                   }}
                 >
-                  ⧉
+                  <Icon name="copy" />
                 </button>
               )}
             </>

@@ -8,6 +8,7 @@ import { JsonTree } from '../shared/JsonTree';
 import { formatClock, formatCost, formatCount, formatDuration } from './format';
 import { lineSource } from './logFilter';
 import type { NodeView } from './runState';
+import { Icon } from '../shared/Icon';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
@@ -49,7 +50,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           }}
         >
           <span className="weft-node-twisty" aria-hidden="true">
-            {expanded ? '▾' : '▸'}
+            <Icon name={expanded ? 'chevron-down' : 'chevron-right'} />
           </span>
           <span className="weft-node-id">{node.id}</span>
           {node.type && <span className="weft-node-type weft-muted">{node.type}</span>}

@@ -1,5 +1,6 @@
 // The execution panel's page: the shared theme, then the app in the root element webviewHtml made.
 
+import '@vscode/codicons/dist/codicon.css';
 import '../shared/theme.css';
 import './timeline.css';
 import { createRoot } from 'react-dom/client';

@@ -31,7 +31,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
     ? bundleText(join(dir, `${app}.js`))
     : // A checkout that was not built: say so in the panel rather than show nothing.
       `document.getElementById('weft-${app}').textContent = ${JSON.stringify(`Weft's ${app} view is not built (dist/webview/${app}.js is missing): run npm run build.`)};`;
-  const css = existsSync(join(dir, `${app}.css`)) ? bundleText(join(dir, `${app}.css`)) : '';
+  const css = existsSync(join(dir, `${app}.css`)) ? withResourceUrls(bundleText(join(dir, `${app}.css`)), webview, extensionUri) : '';
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -54,6 +54,16 @@ ${css ? `<style nonce="${nonce}">${css.replace(/<\/style/gi, '<\\/style')}</styl
 <script nonce="${nonce}">${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body>
 </html>`;
+}
+
+/**
+ * The CSS's relative `url(./file)`s (the codicon font esbuild put next to the bundles) made absolute: inlined in
+ * the page, they would resolve against the page's own address, where nothing is served. The webview serves
+ * dist/webview/ (localResourceRoots) and the CSP allows fonts from there (font-src).
+ */
+function withResourceUrls(css: string, webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const base = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview')).toString();
+  return css.replace(/url\((['"]?)\.\/([^'")]+)\1\)/g, (_match, quote: string, file: string) => `url(${quote}${base}/${file}${quote})`);
 }
 
 const bundles = new Map<string, { mtimeMs: number; text: string }>();

@@ -3,6 +3,7 @@
 
 import { useMemo, useState, type ReactElement } from 'react';
 import type { CanvasNode } from '../../../src/protocol/canvasProtocol';
+import { Icon } from '../../shared/Icon';
 
 export function FindBox({ nodes, onPick, onClose }: { nodes: CanvasNode[]; onPick: (id: string) => void; onClose: () => void }): ReactElement {
   const [query, setQuery] = useState('');
@@ -32,7 +33,7 @@ export function FindBox({ nodes, onPick, onClose }: { nodes: CanvasNode[]; onPic
         {query ? `${matches.length} found` : ''}
       </span>
       <button type="button" className="icon" aria-label="Close find" onClick={onClose}>
-        ×
+        <Icon name="close" />
       </button>
       {matches.length > 0 ? (
         <ul className="weft-find-results">

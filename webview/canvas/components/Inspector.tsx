@@ -4,6 +4,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { CanvasNode, CanvasNodeDetails, PaletteEntry } from '../../../src/protocol/canvasProtocol';
 import { fieldText, formFields, parseField, type FormField } from '../schemaForm';
+import { Icon } from '../../shared/Icon';
 
 export interface InspectorProps {
   node: CanvasNode;
@@ -47,7 +48,7 @@ export function Inspector(props: InspectorProps): ReactElement {
           {node.type} <span className="weft-mono">{node.id}</span>
         </h2>
         <button type="button" className="icon" aria-label="Close the inspector" onClick={props.onClose}>
-          ×
+          <Icon name="close" />
         </button>
       </div>
       {entry ? <p className="weft-muted">{entry.title}</p> : null}
