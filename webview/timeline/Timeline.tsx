@@ -128,7 +128,8 @@ export const Timeline = memo(function Timeline({ view, version, live, selected, 
                 <g key={lane} className="weft-timeline-lane" data-lane={lane}>
                   {geometry.lanes[lane].map((i) => {
                     const bar = geometry.bars[i];
-                    return <NodeBar key={bar.id} node={view.byId.get(bar.id)!} bar={bar} geometry={geometry} y={laneY(lane)} selected={bar.id === selected} onSelect={onSelect} />;
+                    const node = view.byId.get(bar.id)!;
+                    return <NodeBar key={bar.id} node={node} rev={node.rev} bar={bar} geometry={geometry} y={laneY(lane)} selected={bar.id === selected} onSelect={onSelect} />;
                   })}
                 </g>
               ))}
@@ -183,7 +184,8 @@ function Axis({ geometry }: { geometry: TimelineGeometry }): ReactElement {
   );
 }
 
-function NodeBar({
+/** Memoised: a selection change re-renders two bars, not every bar in view; `rev` stands for the node's changes. */
+const NodeBar = memo(function NodeBar({
   node,
   bar,
   geometry,
@@ -192,6 +194,7 @@ function NodeBar({
   onSelect,
 }: {
   node: NodeView;
+  rev: number;
   bar: PlacedBar;
   geometry: TimelineGeometry;
   y: number;
@@ -226,7 +229,7 @@ function NodeBar({
       )}
     </g>
   );
-}
+});
 
 /** The nodes that started, as spans on the time axis (a running node reaches `now`). */
 function nodeSpans(view: RunView, running: boolean, now: number): TimelineSpan[] {
