@@ -119,10 +119,11 @@ describe('Timeline', () => {
   });
 
   it('keeps widths proportional to durations', () => {
-    // ARRANGE: 10 ms then 30 ms, one after the other.
+    // ARRANGE: 2.4 ms then 7.2 ms. Event times are whole milliseconds (a ends "at 2", b "at 10"): the widths must
+    // come from the measured durations, or they read 2:7 instead of 1:3.
     const view = runView([
-      { id: 'a', start: 0, durationMs: 10 },
-      { id: 'b', start: 10, durationMs: 30 },
+      { id: 'a', start: 0, durationMs: 2.4 },
+      { id: 'b', start: 3, durationMs: 7.2 },
     ]);
 
     // ACT
@@ -130,7 +131,7 @@ describe('Timeline', () => {
 
     // ASSERT: drawn a pixel short of their ends (the gap between neighbours), so 3:1 within that pixel.
     const [a, b] = drawnBars();
-    expect((b.width + 1) / (a.width + 1)).toBeCloseTo(3, 6);
+    expect((b.width + 1) / (a.width + 1)).toBeCloseTo(3, 2);
   });
 
   it('selects any of 10,000 nodes with the keyboard and shows it, drawing only the lanes in view', () => {
