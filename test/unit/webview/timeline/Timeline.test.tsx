@@ -153,6 +153,12 @@ describe('Timeline', () => {
     expect(document.querySelector('.weft-timeline-caption')!.textContent).toBe('n9999, completed, 1 ms');
     const svg = last.closest('svg')!;
     expect(svg.lastElementChild!.classList.contains('weft-bar-outline')).toBe(true);
+    // Its lane was scrolled into the 60 px view, below the sticky axis row (18 px); lanes are 20 px apart.
+    const lane = Number(last.closest('[data-lane]')!.getAttribute('data-lane'));
+    expect(lane).toBeGreaterThan(3);
+    const laneTop = 18 + 4 + lane * 20;
+    expect(timeline.scrollTop + 18).toBeLessThanOrEqual(laneTop);
+    expect(laneTop + 16).toBeLessThanOrEqual(timeline.scrollTop + 60);
 
     // ACT: Left is the previous node in start order; Up the nearest one on the lane above.
     fireEvent.keyDown(timeline, { key: 'ArrowLeft' });
