@@ -191,4 +191,23 @@ describe('layoutTimeline', () => {
     expectReadable(geometry, spans);
     expect(geometry.spanMs).toBe(45);
   });
+
+  it('stays readable at the edges: one instant node, nodes all at once, a narrow panel', () => {
+    // ARRANGE
+    const instant: TimelineSpan[] = [{ id: 'only', start: T, end: T, status: 'completed' }];
+    const together: TimelineSpan[] = Array.from({ length: 50 }, (_, i) => ({ id: `p${i}`, start: T + 3, end: T + 3 + (i % 5), status: 'completed' }));
+
+    for (const width of [0, 120, 240, 1920]) {
+      // ACT
+      const one = layoutTimeline({ spans: instant, runStartedAt: T - 2, width });
+      const all = layoutTimeline({ spans: together, runStartedAt: T, width });
+
+      // ASSERT: an axis a millisecond long for the instant node; the 50 parallel nodes on 50 lanes.
+      expectReadable(one, instant);
+      expect(one.spanMs).toBe(1);
+      expectReadable(all, together);
+      expect(all.lanes).toHaveLength(50);
+      expect(all.startup!.x + all.startup!.width).toBeLessThan(all.axisX);
+    }
+  });
 });
