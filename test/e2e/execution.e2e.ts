@@ -31,6 +31,20 @@ export const TIMELINE_FLOW = {
   ],
 };
 
+/** Five nodes one after another, each taking well under a millisecond: the run the timeline used to hide. */
+export const SUB_MS_FLOW = {
+  version: 1,
+  id: 'e2e-sub-ms',
+  name: 'E2E sub-millisecond nodes',
+  nodes: ['parse', 'enrich', 'price', 'tax', 'total'].map((id, i) => ({ id, type: 'transform', config: { output: { step: i } } })),
+  edges: [
+    { from: 'parse', to: 'enrich' },
+    { from: 'enrich', to: 'price' },
+    { from: 'price', to: 'tax' },
+    { from: 'tax', to: 'total' },
+  ],
+};
+
 const EXPECTED: Record<string, string> = { start: 'completed', slow: 'completed', fast: 'completed', big: 'completed', review: 'skipped', join: 'completed' };
 
 async function nodeStatuses(frame: Frame): Promise<Record<string, string>> {
@@ -98,5 +112,44 @@ describe('Execution panel', () => {
     assert.ok(progress > 0, 'the header says 6 of 6 nodes');
     console.log(`      first node event on screen: ${first.latencyMs} ms after the click (panel opened), ${second.latencyMs} ms (panel open)`);
     await screenshot(page, 'execution-panel-second-run');
+  });
+
+  it('draws a run of sub-millisecond nodes with every node visible and distinct tick labels', async () => {
+    // ARRANGE: the panel may show an earlier scenario's run; the new run is told apart by its id.
+    const { page, workspace } = e2eSession();
+    writeFileSync(join(workspace, 'e2e-sub-ms.flow.json'), JSON.stringify(SUB_MS_FLOW, null, 2));
+    await openFile(page, 'e2e-sub-ms.flow.json');
+    const open = await webviewFrame(page, '#weft-timeline', 1000).catch(() => undefined);
+    const previousRunId = open ? await runIdOf(open).catch(() => undefined) : undefined;
+
+    // ACT: run, then select the last node with the keyboard (End), as a person reading the timeline would.
+    const { frame } = await clickRunAndMeasure(page, previousRunId);
+    await frame.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
+    const timeline = frame.getByRole('group', { name: /^Timeline:/ });
+    await timeline.focus();
+    await timeline.press('End');
+    await frame.waitForSelector('.weft-timeline-caption:has-text("total, completed")', { timeout: 10_000 });
+    await screenshot(page, 'timeline-sub-ms', frame.locator('.weft-timeline'));
+    await screenshot(page, 'timeline-sub-ms-panel');
+
+    // ASSERT: five bars of their own, none hidden under another, the selected one outlined; tick labels distinct.
+    const drawn = await frame.evaluate(() => ({
+      bars: [...document.querySelectorAll('[data-bar-node]')].map((bar) => {
+        const box = (bar.querySelector('.weft-bar') ?? bar).getBoundingClientRect();
+        return { id: bar.getAttribute('data-bar-node'), left: box.left, right: box.right, top: box.top, bottom: box.bottom, selected: bar.classList.contains('weft-bar-selected') };
+      }),
+      ticks: [...document.querySelectorAll('.weft-timeline-tick text')].map((label) => label.textContent),
+    }));
+    assert.deepEqual(drawn.bars.map((bar) => bar.id).sort(), ['enrich', 'parse', 'price', 'tax', 'total']);
+    for (const bar of drawn.bars) assert.ok(bar.right - bar.left >= 3, `${bar.id} is ${bar.right - bar.left} px wide`);
+    for (const a of drawn.bars) {
+      for (const b of drawn.bars) {
+        const overlap = a !== b && a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+        assert.ok(!overlap, `${a.id} and ${b.id} overlap`);
+      }
+    }
+    assert.ok(drawn.bars.find((bar) => bar.id === 'total')?.selected, 'the selected node is outlined');
+    assert.ok(drawn.ticks.length >= 2, `ticks: ${drawn.ticks.join(', ')}`);
+    assert.equal(new Set(drawn.ticks).size, drawn.ticks.length, `tick labels repeat: ${drawn.ticks.join(', ')}`);
   });
 });

@@ -225,11 +225,12 @@ export async function webviewFrame(page: Page, rootSelector: string, timeoutMs =
   }
 }
 
-/** Saves a PNG of what a person sees now into the e2e artifacts folder; returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a PNG of what a person sees now (or of `element` only) into the e2e artifacts folder; returns its path. */
+export async function screenshot(page: Page, name: string, element?: Locator): Promise<string> {
   const folder = ((globalThis as Record<symbol, unknown>)[E2E_ARTIFACTS_KEY] as string | undefined) ?? resolve('test-artifacts', 'e2e');
   const path = join(folder, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path });
+  if (element) await element.screenshot({ path });
+  else await page.screenshot({ path });
   return path;
 }

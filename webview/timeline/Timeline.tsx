@@ -1,13 +1,20 @@
-// The run on a time axis: one bar per node that ran, nodes that overlapped in time on their own lanes, each attempt
-// a segment (the gap between two is the retry delay). Bars narrower than a pixel are merged per lane, so a
-// 10,000-node run draws a few hundred rects; each bar is drawn at least MIN_BAR_PX wide, so that a node that took
-// microseconds is still seen. Keyboard: the timeline is one tab stop; Left/Right select the
-// previous/next node in start order, Home/End the first/last, Enter opens the selected node's card.
+// The run on a time axis. Where things go is timelineGeometry.ts (pure, tested): the axis starts at the first
+// node, the start-up before it is a labelled segment of its own, widths are proportional to durations with a
+// minimum, and bars that would touch go on lanes of their own, so no bar ever covers another. Each attempt of a
+// node is a segment of its bar (the gap between two is the retry delay).
+//
+// A run of 10,000 nodes can need dozens of lanes: only the lanes in view (and the selected node's) are drawn, from
+// the scroll position, since every lane is the same height. The tick labels stay on top while the lanes scroll.
+//
+// Keyboard: the timeline is one tab stop; Left/Right select the previous/next node in start order, Up/Down the
+// nearest node on the lane above/below, Home/End the first/last, Enter opens the selected node's card. The
+// selected node's lane is scrolled into view and its outline drawn over everything.
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement, type RefObject } from 'react';
-import { axisTicks, formatDuration } from './format';
+import { formatDuration } from './format';
 import type { NodeView, RunView } from './runState';
-import { assignLanes, mergeNarrowBars, type Bar } from './timelineLanes';
+import { drawnWidth, layoutTimeline, type PlacedBar, type TimelineGeometry, type TimelineSpan } from './timelineGeometry';
+import { nearestInLane } from './timelineNavigation';
 import { useNow } from './useNow';
 
 export interface TimelineProps {
@@ -22,66 +29,63 @@ export interface TimelineProps {
 
 const LANE_HEIGHT = 16;
 const LANE_GAP = 4;
+const ROW = LANE_HEIGHT + LANE_GAP;
 const AXIS_HEIGHT = 18;
-const PADDING = 8;
-/** Narrowest bar drawn (px): a node that took microseconds is still seen and clickable. */
-const MIN_BAR_PX = 3;
-
-interface Placed {
-  node: NodeView;
-  start: number;
-  end: number;
-}
+/** Lanes drawn beyond the visible ones, above and below, so a quick scroll does not show empty rows. */
+const OVERSCAN_LANES = 4;
+/** The viewport height assumed before it has been measured (no layout yet). */
+const UNMEASURED_VIEWPORT = 400;
+/** Room a tick label needs to the right of its tick (px); a label without it is left out, its line kept. */
+const TICK_LABEL_ROOM = 52;
+/** Pixels a bar label's character takes at the bar font, roughly: a label is drawn only where it fits. */
+const LABEL_CHAR_PX = 6;
 
 export const Timeline = memo(function Timeline({ view, version, live, selected, onSelect, onOpen }: TimelineProps): ReactElement {
   const running = live && (view.status === 'running' || view.status === 'starting');
   // Running bars grow with time; four frames a second is smooth enough and cheap for a big run.
   const now = useNow(running, 250);
-  const box = useRef<HTMLDivElement>(null);
-  const width = useWidth(box);
+  const scroller = useRef<HTMLDivElement>(null);
+  const { width, height: viewportHeight, scrollTop, setScrollTop } = useViewport(scroller);
 
-  const layout = useMemo(() => {
-    const placed: Placed[] = [];
-    for (const node of view.nodes) {
-      if (node.startedAt === undefined) continue;
-      const end = node.finishedAt ?? (node.status === 'running' ? (running ? now : (view.finishedAt ?? node.startedAt)) : node.startedAt);
-      placed.push({ node, start: node.startedAt, end: Math.max(end, node.startedAt) });
-    }
-    placed.sort((a, b) => a.start - b.start || a.node.index - b.node.index);
-    const t0 = view.startedAt ?? placed[0]?.start ?? now;
-    let t1 = view.finishedAt ?? (running ? now : t0);
-    for (const p of placed) if (p.end > t1) t1 = p.end;
-    const span = Math.max(1, t1 - t0);
-    const { lanes, laneCount } = assignLanes(placed);
-    return { placed, lanes, laneCount, t0, span };
+  const geometry = useMemo(
+    () => layoutTimeline({ spans: nodeSpans(view, running, now), runStartedAt: view.startedAt, until: running ? now : undefined, width }),
     // `version` stands for the in-place changes of view.nodes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [view, version, running ? now : 0]);
-
-  const inner = Math.max(50, width - 2 * PADDING);
-  const scale = inner / layout.span;
-  const x = (t: number): number => PADDING + (t - layout.t0) * scale;
-
-  const byLane = useMemo(() => {
-    const out: Bar[][] = Array.from({ length: layout.laneCount }, () => []);
-    layout.placed.forEach((p, i) => {
-      out[layout.lanes[i]].push({ x: x(p.start), width: (p.end - p.start) * scale, ids: [p.node.id], status: p.node.status });
-    });
-    return out.map((bars) => mergeNarrowBars(bars, 1));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layout, scale]);
-
-  const order = layout.placed.map((p) => p.node.id);
+    [view, version, running ? now : 0, width],
+  );
+  const barById = useMemo(() => new Map(geometry.bars.map((bar) => [bar.id, bar])), [geometry]);
+  const selectedBar = selected ? barById.get(selected) : undefined;
   const selectedNode = selected ? view.byId.get(selected) : undefined;
+  const laneCount = geometry.lanes.length;
+
+  // The selected node's lane comes into view when the selection changes (not on every relayout of a live run,
+  // which would fight the user's own scrolling).
+  const geometryRef = useRef(geometry);
+  geometryRef.current = geometry;
+  useEffect(() => {
+    const el = scroller.current;
+    const bar = selected ? geometryRef.current.bars.find((b) => b.id === selected) : undefined;
+    if (!el || !bar) return;
+    const top = AXIS_HEIGHT + bar.lane * ROW;
+    const bottom = top + ROW + LANE_GAP;
+    const viewport = el.clientHeight || UNMEASURED_VIEWPORT;
+    // The axis row is sticky: a lane under it is hidden, so "above the view" starts below it.
+    if (top - AXIS_HEIGHT < el.scrollTop) el.scrollTop = top - AXIS_HEIGHT;
+    else if (bottom > el.scrollTop + viewport) el.scrollTop = bottom - viewport;
+    setScrollTop(el.scrollTop);
+  }, [selected, setScrollTop]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (order.length === 0) return;
-    const at = selected ? order.indexOf(selected) : -1;
-    let next: number | undefined;
-    if (event.key === 'ArrowRight' || event.key === 'ArrowDown') next = Math.min(order.length - 1, at + 1);
-    else if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') next = Math.max(0, at < 0 ? 0 : at - 1);
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = order.length - 1;
+    const bars = geometry.bars;
+    if (bars.length === 0) return;
+    const at = selectedBar?.order ?? -1;
+    let next: PlacedBar | undefined;
+    if (event.key === 'ArrowRight') next = bars[Math.min(bars.length - 1, at + 1)];
+    else if (event.key === 'ArrowLeft') next = bars[Math.max(0, at - 1)];
+    else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+      next = selectedBar ? (nearestInLane(geometry, selectedBar, event.key === 'ArrowUp' ? -1 : 1) ?? selectedBar) : bars[0];
+    } else if (event.key === 'Home') next = bars[0];
+    else if (event.key === 'End') next = bars[bars.length - 1];
     else if ((event.key === 'Enter' || event.key === ' ') && selected) {
       event.preventDefault();
       onOpen(selected);
@@ -89,118 +93,176 @@ export const Timeline = memo(function Timeline({ view, version, live, selected, 
     }
     if (next === undefined) return;
     event.preventDefault();
-    onSelect(order[next]);
+    if (next.id !== selected) onSelect(next.id);
   };
 
-  const height = AXIS_HEIGHT + layout.laneCount * (LANE_HEIGHT + LANE_GAP) + LANE_GAP;
-  const ticks = axisTicks(layout.span, Math.max(2, Math.floor(inner / 110)));
+  const lanesHeight = Math.max(1, laneCount) * ROW + LANE_GAP;
+  const shownLanes = visibleLanes(scrollTop, viewportHeight || UNMEASURED_VIEWPORT, laneCount, selectedBar?.lane);
+  const count = geometry.bars.length;
 
   return (
-    <div className="weft-timeline" ref={box}>
+    <div className="weft-timeline">
       <div
         className="weft-timeline-scroll"
+        ref={scroller}
         tabIndex={0}
         role="group"
         aria-roledescription="timeline"
-        aria-label={`Timeline: ${order.length} node${order.length === 1 ? '' : 's'} on ${layout.laneCount} lane${layout.laneCount === 1 ? '' : 's'}. Arrow keys select a node, Enter opens it.`}
+        aria-label={`Timeline: ${count} node${count === 1 ? '' : 's'} on ${laneCount} lane${laneCount === 1 ? '' : 's'}. Arrow keys select a node, Enter opens it.`}
         onKeyDown={onKeyDown}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
       >
-        {order.length === 0 ? (
+        {count === 0 ? (
           <p className="weft-muted weft-timeline-empty">{running ? 'Waiting for the first node…' : 'No node ran.'}</p>
         ) : (
-          <svg width={width} height={height} className="weft-timeline-svg" aria-hidden="true">
-            {ticks.map((t) => (
-              <g key={t} className="weft-timeline-tick">
-                <line x1={x(layout.t0 + t)} x2={x(layout.t0 + t)} y1={AXIS_HEIGHT - 4} y2={height} />
-                <text x={x(layout.t0 + t) + 2} y={AXIS_HEIGHT - 6}>
-                  {formatDuration(t)}
-                </text>
-              </g>
-            ))}
-            {byLane.map((bars, lane) => {
-              const y = AXIS_HEIGHT + LANE_GAP + lane * (LANE_HEIGHT + LANE_GAP);
-              return (
-                <g key={lane} className="weft-timeline-lane">
-                  {bars.map((bar) =>
-                    bar.ids.length > 1 ? (
-                      <rect
-                        key={bar.ids[0]}
-                        className="weft-bar weft-bar-merged"
-                        data-status={bar.status}
-                        x={bar.x}
-                        y={y}
-                        width={Math.max(MIN_BAR_PX, bar.width)}
-                        height={LANE_HEIGHT}
-                        onClick={() => onSelect(bar.ids[0])}
-                      >
-                        <title>{`${bar.ids.length} nodes: ${bar.ids.slice(0, 5).join(', ')}${bar.ids.length > 5 ? ', …' : ''}`}</title>
-                      </rect>
-                    ) : (
-                      <NodeBar
-                        key={bar.ids[0]}
-                        node={view.byId.get(bar.ids[0])!}
-                        x={x}
-                        y={y}
-                        bar={bar}
-                        selected={bar.ids[0] === selected}
-                        onSelect={onSelect}
-                      />
-                    ),
-                  )}
+          <>
+            <Axis geometry={geometry} />
+            <svg width={geometry.width} height={lanesHeight} className="weft-timeline-svg" aria-hidden="true">
+              {geometry.startup && (
+                <rect className="weft-timeline-startup-band" x={geometry.startup.x} y={LANE_GAP / 2} width={geometry.startup.width} height={lanesHeight - LANE_GAP} />
+              )}
+              {geometry.ticks.map((tick) => (
+                <line key={tick.ms} className="weft-timeline-grid" x1={tick.x} x2={tick.x} y1={0} y2={lanesHeight} />
+              ))}
+              {shownLanes.map((lane) => (
+                <g key={lane} className="weft-timeline-lane" data-lane={lane}>
+                  {geometry.lanes[lane].map((i) => {
+                    const bar = geometry.bars[i];
+                    const node = view.byId.get(bar.id)!;
+                    return <NodeBar key={bar.id} node={node} rev={node.rev} bar={bar} geometry={geometry} y={laneY(lane)} selected={bar.id === selected} onSelect={onSelect} />;
+                  })}
                 </g>
-              );
-            })}
-          </svg>
+              ))}
+              {selectedBar && (
+                // Last in the drawing, so nothing is painted over the selection.
+                <rect
+                  className="weft-bar-outline"
+                  x={selectedBar.x - 1.5}
+                  y={laneY(selectedBar.lane) - 1.5}
+                  width={drawnWidth(selectedBar) + 3}
+                  height={LANE_HEIGHT + 3}
+                  pointerEvents="none"
+                />
+              )}
+            </svg>
+          </>
         )}
       </div>
       <p className="weft-timeline-caption" aria-live="polite">
-        {selectedNode ? describeNode(selectedNode) : order.length > 0 ? 'Select a bar to see its node.' : ''}
+        {selectedNode ? describeNode(selectedNode) : count > 0 ? 'Select a bar to see its node.' : ''}
       </p>
     </div>
   );
 });
 
-function NodeBar({
+/** The tick labels and the start-up segment's label, kept at the top while the lanes scroll. */
+function Axis({ geometry }: { geometry: TimelineGeometry }): ReactElement {
+  const { startup } = geometry;
+  return (
+    <div className="weft-timeline-axis">
+      <svg width={geometry.width} height={AXIS_HEIGHT} aria-hidden="true">
+        {startup && (
+          <g className="weft-timeline-startup">
+            <title>{`${startup.label}: from the run's start to its first node (not to scale)`}</title>
+            <text x={startup.x + 2} y={AXIS_HEIGHT - 6}>
+              {startup.label}
+            </text>
+          </g>
+        )}
+        {geometry.ticks.map((tick) => (
+          <g key={tick.ms} className="weft-timeline-tick">
+            <line x1={tick.x} x2={tick.x} y1={AXIS_HEIGHT - 4} y2={AXIS_HEIGHT} />
+            {tick.x + TICK_LABEL_ROOM <= geometry.width && (
+              <text x={tick.x + 2} y={AXIS_HEIGHT - 6}>
+                {tick.label}
+              </text>
+            )}
+          </g>
+        ))}
+      </svg>
+    </div>
+  );
+}
+
+/** Memoised: a selection change re-renders two bars, not every bar in view; `rev` stands for the node's changes. */
+const NodeBar = memo(function NodeBar({
   node,
-  x,
-  y,
   bar,
+  geometry,
+  y,
   selected,
   onSelect,
 }: {
   node: NodeView;
-  x: (t: number) => number;
+  rev: number;
+  bar: PlacedBar;
+  geometry: TimelineGeometry;
   y: number;
-  bar: Bar;
   selected: boolean;
   onSelect: (nodeId: string) => void;
 }): ReactElement {
-  const segments = node.attempts.length > 0 && bar.width >= 3 ? node.attempts : undefined;
-  const barEnd = bar.x + bar.width;
+  const width = drawnWidth(bar);
+  const x = (t: number): number => geometry.axisX + (t - geometry.origin) * geometry.pxPerMs;
+  // Attempt segments only where the bar is drawn at its true width: on a widened bar they would be out of scale.
+  const segments = node.attempts.length > 1 && bar.durationWidth >= 3 * node.attempts.length ? node.attempts : undefined;
+  const barEnd = bar.x + width;
   return (
     <g className={`weft-bar-group${selected ? ' weft-bar-selected' : ''}`} data-bar-node={node.id} onClick={() => onSelect(node.id)}>
       <title>{describeNode(node)}</title>
       {segments ? (
         segments.map((segment, i) => {
-          const sx = x(segment.start);
-          const ex = segment.end === undefined ? barEnd : x(segment.end);
+          const sx = Math.max(bar.x, x(segment.start));
+          const ex = segment.end === undefined ? barEnd : Math.min(barEnd, x(segment.end));
           return <rect key={i} className="weft-bar" data-status={segment.status} x={sx} y={y} width={Math.max(1, ex - sx)} height={LANE_HEIGHT} />;
         })
       ) : (
-        <rect className="weft-bar" data-status={node.status} x={bar.x} y={y} width={Math.max(MIN_BAR_PX, bar.width)} height={LANE_HEIGHT} />
+        <rect className="weft-bar" data-status={node.status} x={bar.x} y={y} width={width} height={LANE_HEIGHT} />
       )}
-      {segments && segments.length > 1 && (
+      {segments && (
         // The retry waits: a thin line joining the attempts, so the gaps read as one node's bar.
         <line className="weft-bar-retry" x1={bar.x} x2={barEnd} y1={y + LANE_HEIGHT / 2} y2={y + LANE_HEIGHT / 2} />
       )}
-      {selected && <rect className="weft-bar-outline" x={bar.x - 1} y={y - 1} width={Math.max(MIN_BAR_PX, bar.width) + 2} height={LANE_HEIGHT + 2} />}
-      {bar.width > 48 && (
+      {width >= node.id.length * LABEL_CHAR_PX + 8 && (
         <text className="weft-bar-label" x={bar.x + 4} y={y + LANE_HEIGHT - 4}>
           {node.id}
         </text>
       )}
     </g>
   );
+});
+
+/** The nodes that started, as spans on the time axis (a running node reaches `now`). */
+function nodeSpans(view: RunView, running: boolean, now: number): TimelineSpan[] {
+  const spans: TimelineSpan[] = [];
+  for (const node of view.nodes) {
+    if (node.startedAt === undefined) continue;
+    spans.push({ id: node.id, start: node.startedAt, end: nodeEnd(view, node, running, now), status: node.status });
+  }
+  return spans;
+}
+
+function nodeEnd(view: RunView, node: NodeView, running: boolean, now: number): number {
+  const start = node.startedAt!;
+  // Times in the events are whole milliseconds; a node's measured duration is finer (microseconds), and it is
+  // what makes a 0.05 ms node narrower than a 0.3 ms one. With retries it covers the last attempt only.
+  if (node.durationMs !== undefined && node.attemptCount <= 1 && node.status !== 'running') return start + node.durationMs;
+  if (node.finishedAt !== undefined) return Math.max(start, node.finishedAt);
+  if (node.status === 'running') return running ? Math.max(start, now) : (view.finishedAt ?? start);
+  return start;
+}
+
+function laneY(lane: number): number {
+  return LANE_GAP + lane * ROW;
+}
+
+/** The lanes to draw: those in the viewport (the sticky axis row above them), a few more, and the selected one's. */
+function visibleLanes(scrollTop: number, viewportHeight: number, laneCount: number, selectedLane: number | undefined): number[] {
+  const first = Math.max(0, Math.floor((scrollTop - AXIS_HEIGHT) / ROW) - OVERSCAN_LANES);
+  const last = Math.min(laneCount - 1, Math.ceil((scrollTop + viewportHeight) / ROW) + OVERSCAN_LANES);
+  const lanes: number[] = [];
+  for (let lane = first; lane <= last; lane++) lanes.push(lane);
+  if (selectedLane !== undefined && (selectedLane < first || selectedLane > last)) lanes.push(selectedLane);
+  return lanes;
 }
 
 function describeNode(node: NodeView): string {
@@ -211,14 +273,17 @@ function describeNode(node: NodeView): string {
   return parts.join(', ');
 }
 
-function useWidth(ref: RefObject<HTMLDivElement | null>): number {
-  const [width, setWidth] = useState(600);
+/** The scroller's inner width and height (what the drawing may take: no horizontal scroll) and its scroll offset. */
+function useViewport(ref: RefObject<HTMLDivElement | null>): { width: number; height: number; scrollTop: number; setScrollTop: (top: number) => void } {
+  const [size, setSize] = useState({ width: 600, height: 0 });
+  const [scrollTop, setScrollTop] = useState(0);
   useEffect(() => {
     const el = ref.current;
     if (!el) return undefined;
     const measure = (): void => {
-      const w = el.clientWidth;
-      if (w > 0) setWidth(w);
+      const width = el.clientWidth;
+      const height = el.clientHeight;
+      if (width > 0) setSize((old) => (old.width === width && old.height === height ? old : { width, height }));
     };
     measure();
     if (typeof ResizeObserver === 'undefined') return undefined;
@@ -226,5 +291,5 @@ function useWidth(ref: RefObject<HTMLDivElement | null>): number {
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
-  return width;
+  return { ...size, scrollTop, setScrollTop };
 }

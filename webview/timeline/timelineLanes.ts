@@ -3,10 +3,8 @@
 // each on the lowest-numbered lane that is free at its start, opening a lane only when none is. That uses the
 // fewest lanes possible (as many as the most intervals overlapping at one instant), and it is stable: the same
 // intervals always get the same lanes, and an interval's lane depends only on those that started before it, so a
-// live run's bars do not jump as new nodes start.
-//
-// A run of 10,000 short nodes would make 10,000 SVG elements most of which are under a pixel wide; mergeNarrowBars
-// folds runs of such bars within a lane into one bar that says how many nodes it holds.
+// live run's bars do not jump as new nodes start. The timeline (timelineGeometry.ts) runs it on the bars as drawn,
+// in pixels, so that bars widened to their minimum width never cover one another.
 
 export interface Interval {
   /** Epoch ms (or any unit the axis uses). */
@@ -38,48 +36,6 @@ export function assignLanes(intervals: readonly Interval[]): LaneAssignment {
     busy.push({ end, lane });
   }
   return { lanes, laneCount };
-}
-
-export interface Bar {
-  /** Pixels from the axis' left. */
-  x: number;
-  width: number;
-  /** What the bar stands for (a node id); merged bars keep every one. */
-  ids: string[];
-  status: string;
-}
-
-/**
- * Folds consecutive bars of one lane (sorted by x) that are narrower than `minWidth` pixels and no more than
- * `minWidth` apart into one bar. The merged bar takes the status that matters most (failed, then running, then
- * cancelled, then completed, then the rest) so a failure never disappears into a grey smear.
- */
-export function mergeNarrowBars(bars: readonly Bar[], minWidth = 1): Bar[] {
-  const out: Bar[] = [];
-  let group: Bar | undefined;
-  for (const bar of bars) {
-    const narrow = bar.width < minWidth;
-    if (group && narrow && bar.x - (group.x + group.width) <= minWidth) {
-      const end = Math.max(group.x + group.width, bar.x + bar.width);
-      group.width = end - group.x;
-      group.ids.push(...bar.ids);
-      if (rank(bar.status) < rank(group.status)) group.status = bar.status;
-      continue;
-    }
-    if (group) out.push(group);
-    group = narrow ? { ...bar, ids: [...bar.ids] } : undefined;
-    if (!narrow) out.push(bar);
-  }
-  if (group) out.push(group);
-  // A merged group is drawn at least minWidth wide, so it stays visible and clickable.
-  for (const bar of out) if (bar.ids.length > 1 && bar.width < minWidth) bar.width = minWidth;
-  return out;
-}
-
-const STATUS_RANK = ['failed', 'running', 'cancelled', 'completed'];
-function rank(status: string): number {
-  const i = STATUS_RANK.indexOf(status);
-  return i < 0 ? STATUS_RANK.length : i;
 }
 
 /** A binary heap: the lane search must stay O(log n) per interval for 10,000 nodes. */

@@ -159,8 +159,8 @@ describe('execution panel App', () => {
   });
 
   it('selects a node from the timeline, by click and with the arrow keys', () => {
-    // ARRANGE: the real record, with its nodes 100 ms apart and 50 ms long (the real ones take microseconds, and
-    // bars narrower than a pixel are merged), so that each node has a bar of its own.
+    // ARRANGE: the real record, with its nodes 100 ms apart and 50 ms long (the real ones take microseconds), so
+    // that the bars are on one lane in start order.
     const spaced: RunRecord = structuredClone(record);
     const t0 = Date.parse(spaced.startedAt);
     Object.values(spaced.nodes)

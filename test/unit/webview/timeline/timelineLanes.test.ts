@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignLanes, mergeNarrowBars, type Bar } from '../../../../webview/timeline/timelineLanes';
+import { assignLanes } from '../../../../webview/timeline/timelineLanes';
 
 describe('assignLanes', () => {
   it('puts nodes that run one after another on one lane', () => {
@@ -105,57 +105,5 @@ describe('assignLanes', () => {
     let most = 0;
     for (const [, delta] of points) most = Math.max(most, (open += delta));
     expect(laneCount).toBe(most);
-  });
-});
-
-describe('mergeNarrowBars', () => {
-  const bar = (x: number, width: number, id: string, status = 'completed'): Bar => ({ x, width, ids: [id], status });
-
-  it('merges a run of sub-pixel bars into one that names every node', () => {
-    // ARRANGE: three bars of 0.2 px side by side, then a wide one.
-    const bars = [bar(10, 0.2, 'a'), bar(10.3, 0.2, 'b'), bar(10.6, 0.2, 'c'), bar(20, 30, 'd')];
-
-    // ACT
-    const merged = mergeNarrowBars(bars);
-
-    // ASSERT
-    expect(merged).toHaveLength(2);
-    expect(merged[0]).toMatchObject({ x: 10, ids: ['a', 'b', 'c'] });
-    expect(merged[0].width).toBeGreaterThanOrEqual(1);
-    expect(merged[1]).toEqual(bar(20, 30, 'd'));
-  });
-
-  it('keeps a failure visible in a merged bar', () => {
-    // ARRANGE
-    const bars = [bar(0, 0.1, 'a'), bar(0.2, 0.1, 'b', 'failed'), bar(0.4, 0.1, 'c')];
-
-    // ACT
-    const [merged] = mergeNarrowBars(bars);
-
-    // ASSERT
-    expect(merged.status).toBe('failed');
-  });
-
-  it('does not merge narrow bars far apart, nor wide bars', () => {
-    // ARRANGE
-    const bars = [bar(0, 0.5, 'a'), bar(50, 0.5, 'b'), bar(60, 5, 'c'), bar(65, 5, 'd')];
-
-    // ACT
-    const merged = mergeNarrowBars(bars);
-
-    // ASSERT
-    expect(merged.map((b) => b.ids)).toEqual([['a'], ['b'], ['c'], ['d']]);
-  });
-
-  it('draws 10,000 tiny bars of one lane as a handful of elements', () => {
-    // ARRANGE: 10,000 nodes of 0.05 px each, back to back over 500 px.
-    const bars = Array.from({ length: 10_000 }, (_, i) => bar(i * 0.05, 0.05, `n${i}`));
-
-    // ACT
-    const merged = mergeNarrowBars(bars);
-
-    // ASSERT
-    expect(merged.length).toBeLessThan(10);
-    expect(merged.reduce((n, b) => n + b.ids.length, 0)).toBe(10_000);
   });
 });
