@@ -1,7 +1,7 @@
 // State shared by one compile: where the source is, the diagnostics so far, the node ids claimed across the
 // whole flow (loop bodies included) and the references templates make, checked once every graph is built.
 
-import type { Reference } from '../expr/exprTypes';
+import type { CompiledValue, Reference } from '../expr/exprTypes';
 import type { CompiledNode } from './compiledFlow';
 import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics';
 import type { NodeRegistry } from '../nodes/registry';
@@ -37,6 +37,20 @@ export interface ReferenceUse {
   optional?: boolean;
 }
 
+/** A templated value or condition as compiled, with who reads it: what the type checks walk (src/engine/types/). */
+export interface TemplateUse {
+  scope: GraphScope;
+  /** As in ReferenceUse: undefined for a graph's `output` and flow-level values. */
+  reader?: number;
+  value: unknown;
+  /** Path of the value. */
+  path: JsonPath;
+  kind: 'template' | 'condition';
+  itemScope: boolean;
+  /** What compiling gave; an edge's `map` is found by it. */
+  compiled: CompiledValue;
+}
+
 export interface ReportOptions {
   /** Point at the property's key instead of its value. */
   at?: 'value' | 'key';
@@ -50,6 +64,10 @@ export class CompileContext {
   /** Every node id of the flow, loop bodies included, and where it is defined first. Ids are unique flow-wide. */
   readonly claimedIds = new Map<string, JsonPath>();
   readonly uses: ReferenceUse[] = [];
+  /** Every templated value and condition, in compile order, for the type checks. */
+  readonly templates: TemplateUse[] = [];
+  /** Every graph compiled: the flow's, then loop bodies (a body's scope names its owner). */
+  readonly scopes: GraphScope[] = [];
   /** Strings of node configs that are not templates (e.g. code): `variables.x` in them counts as a use. */
   readonly opaqueTexts: string[] = [];
   /** Secrets node types read by name, not through a template (NodeTypeDefinition.secretNames). */

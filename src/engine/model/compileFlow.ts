@@ -26,6 +26,7 @@ import { closestName } from './closestName';
 import { parseJsonSource } from './jsonSource';
 import { describeIssues } from './schemaIssues';
 import { checkSubflowRecursion } from './subflowRecursion';
+import { checkTypes } from '../types/checkTypes';
 import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
 import type { JsonPath } from '../../shared/jsonPath';
@@ -40,6 +41,8 @@ export interface CompileOptions {
   locate?: (path: JsonPath) => Range | undefined;
   /** Loads the modules a flow lists in `imports`; their types extend the registry for this flow only. */
   loadImports?: (specifiers: string[], fromFile: string) => { types: NodeTypeDefinition[]; diagnostics: Diagnostic[] };
+  /** False: skip the type checks (unknown-property, type-mismatch, maybe-skipped); for measuring their cost. Default true. */
+  checkTypes?: boolean;
 }
 
 export interface CompileResult {
@@ -112,6 +115,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
+  if (options.checkTypes !== false) checkTypes(ctx, definition);
 
   const flow: CompiledFlow = {
     definition,

@@ -64,6 +64,7 @@ export function compileGraph(
   const nodes: CompiledNode[] = [];
   const facts: NodeFacts[] = [];
   const scope: GraphScope = { basePath, nodes, ids: new Map(), incoming: [], parent };
+  ctx.scopes.push(scope);
 
   // Every id of this graph is claimed before any `prepare` runs, so a body compiled by one of them sees ids of
   // nodes defined after its owner.
@@ -332,6 +333,7 @@ export function compileTemplateAt(
     ctx.report('invalid-expression', 'error', problem.message, [...path, ...problem.path], { start: problem.start, end: problem.end });
   };
   const compiled = kind === 'condition' ? compileCondition(value, onProblem) : compileValue(value, onProblem);
+  ctx.templates.push({ scope, reader, value, path, kind, itemScope, compiled });
   if (kind === 'condition') {
     for (const { path: inner, reference } of collectConditionReferences(value)) {
       ctx.uses.push({ scope, reader, reference, path: [...path, ...inner], itemScope });

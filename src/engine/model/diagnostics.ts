@@ -17,11 +17,14 @@ export type DiagnosticCode =
   | 'file-too-large' // a flow or module file over the size Weft reads (src/engine/load/readSourceFile.ts)
   | 'invalid-trigger' // v1.1: a bad cron, time zone, webhook path or method, schedule input, or a duplicate trigger
   | 'duplicate-flow-id' // v1.1: two files of one `weft validate` run share a flow id
+  | 'unknown-property' // v1.1: a template reads a property its value's type does not have (src/engine/types/)
+  | 'type-mismatch' // v1.1: an operator or function applied to a value of the wrong type
   // warnings
   | 'not-upstream'
   | 'unreachable-node'
   | 'unused-variable'
   | 'missing-secret'
+  | 'maybe-skipped' // v1.1: a template reads nodes.x where x may not have run on this path
   | 'recursive-subflow'; // a subflow chain that comes back to this flow (may be meant: behind an `if`)
 
 export type Severity = 'error' | 'warning';

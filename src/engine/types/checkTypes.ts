@@ -1,0 +1,397 @@
+// The type checks of a compile (spec section 7, v1.1): once every graph is built and references are checked,
+// walk each graph in topological order, give every node an input type (from its incoming edges, the trigger's
+// `inputs` schema or the loop item) and an output type (nodeOutputTypes.ts), and type every template a node
+// reads on the way. Reported: `unknown-property` and `type-mismatch` (errors) at the exact token, and
+// `maybe-skipped` (a warning) where a node reads `nodes.x` and x may not have run on the paths that reach it.
+// Nothing is said where a type is unknown. The checks are an extra: a bug in them must never stop a flow from
+// compiling, so one is reported as a warning.
+
+import type { ExprNode } from '../expr/exprTypes';
+import { getCompiledExpression } from '../expr/compileCache';
+import { collectConditionReferences } from '../expr/references';
+import { scanTemplateString } from '../expr/templateScan';
+import { ERROR_PORT, DEFAULT_PORT } from '../nodes/nodeType';
+import type { CompileContext, GraphScope, TemplateUse } from '../model/compileContext';
+import type { CompiledNode } from '../model/compiledFlow';
+import type { FlowDefinition } from '../model/flowSchema';
+import { closestName } from '../model/closestName';
+import { answerUpstream } from '../model/upstream';
+import type { UpstreamQuery } from '../model/upstream';
+import type { JsonPath } from '../../shared/jsonPath';
+import { inferExpression } from './inferExpression';
+import type { TypeEnvironment, TypeProblemReport } from './inferExpression';
+import { assignObjects, errorPortType, outputTypeOf } from './nodeOutputTypes';
+import { computeRunGuarantees } from './runGuarantees';
+import type { RunGuarantees } from './runGuarantees';
+import {
+  arrayOf,
+  BOOLEAN,
+  closedObject,
+  elementOf,
+  fromJsonSchema,
+  isOpaque,
+  NUMBER,
+  objectOf,
+  OPEN_OBJECT,
+  readProperty,
+  STRING,
+  typeOfLiteral,
+  UNKNOWN,
+  unionOf,
+} from './valueType';
+import type { ValueType } from './valueType';
+
+const SECRETS = objectOf([], { index: STRING });
+const EXECUTION = closedObject({
+  id: STRING,
+  flowId: STRING,
+  startedAt: STRING,
+  trigger: objectOf([['type', { type: STRING, optional: false }]], { open: true }),
+});
+const MAX_VALUE_DEPTH = 200;
+
+export function checkTypes(ctx: CompileContext, definition: FlowDefinition): void {
+  try {
+    new TypeChecker(ctx, definition).run();
+  } catch (error) {
+    ctx.report('internal', 'warning', `The type checks stopped on a bug in Weft: ${error instanceof Error ? error.message : String(error)}`, []);
+  }
+}
+
+interface PendingSkip {
+  scope: GraphScope;
+  query: UpstreamQuery;
+  targetId: string;
+  readerId: string;
+  path: JsonPath;
+  start: number;
+  end: number;
+}
+
+/** The names a template sees; `entry` also takes the path of the string it is in (for a maybe-skipped warning). */
+interface ReaderNames {
+  root: TypeEnvironment['root'];
+  entry(path: JsonPath, ...args: Parameters<TypeEnvironment['entry']>): ValueType;
+}
+
+/** Who reads: the node (undefined for a graph's output and flow-level values) and what its names are. */
+interface Reader {
+  scope: GraphScope;
+  reader?: number;
+  input: ValueType;
+  item?: ValueType;
+}
+
+class TypeChecker {
+  private readonly triggerType: ValueType;
+  private readonly variables: Record<string, unknown>;
+  private readonly outputs = new Map<CompiledNode, ValueType>();
+  private readonly inputs = new Map<CompiledNode, ValueType>();
+  /** Templates by graph, then by reader (-1: read at the end of the graph). */
+  private readonly templates = new Map<GraphScope, Map<number, TemplateUse[]>>();
+  private readonly byCompiled = new Map<unknown, TemplateUse>();
+  private readonly bodies = new Map<CompiledNode, GraphScope>();
+  private readonly guarantees = new Map<GraphScope, RunGuarantees>();
+  private readonly pendingSkips: PendingSkip[] = [];
+
+  constructor(
+    private readonly ctx: CompileContext,
+    definition: FlowDefinition,
+  ) {
+    this.triggerType = definition.inputs === undefined ? UNKNOWN : fromJsonSchema(definition.inputs);
+    this.variables = (definition.variables ?? {}) as Record<string, unknown>;
+    for (const use of ctx.templates) {
+      let byReader = this.templates.get(use.scope);
+      if (!byReader) this.templates.set(use.scope, (byReader = new Map()));
+      const key = use.reader ?? -1;
+      const list = byReader.get(key);
+      if (list) list.push(use);
+      else byReader.set(key, [use]);
+      this.byCompiled.set(use.compiled, use);
+    }
+    for (const scope of ctx.scopes) if (scope.parent) this.bodies.set(scope.parent.scope.nodes[scope.parent.owner], scope);
+  }
+
+  run(): void {
+    const root = this.ctx.scopes[0];
+    if (!root) return;
+    this.typeGraph(root, this.triggerType, undefined);
+    this.reportSkips();
+  }
+
+  /** Types the nodes and templates of one graph; returns the type of the graph's output. */
+  private typeGraph(scope: GraphScope, rootInput: ValueType, item: ValueType | undefined): ValueType {
+    const byReader = this.templates.get(scope) ?? new Map<number, TemplateUse[]>();
+    if (!scope.order) return UNKNOWN;
+    const mapUses = new Set<TemplateUse>();
+    for (const node of scope.nodes) for (const edge of node.incoming) if (edge.map) mapUses.add(this.byCompiled.get(edge.map)!);
+
+    for (const index of scope.order) {
+      const node = scope.nodes[index];
+      const contributions = node.incoming.map((edge) => {
+        const source = edge.port === ERROR_PORT ? errorPortType(this.inputs.get(edge.from) ?? UNKNOWN) : (this.outputs.get(edge.from) ?? UNKNOWN);
+        const mapUse = edge.map ? this.byCompiled.get(edge.map) : undefined;
+        const type = mapUse ? this.typeOfUse(mapUse, { scope, reader: index, input: source, item }) : source;
+        return { from: edge.from.id, type };
+      });
+      const input = contributions.length === 0 ? rootInput : contributions.length === 1 ? contributions[0].type : combineInputs(contributions.map((c) => c.type));
+      this.inputs.set(node, input);
+
+      const uses = (byReader.get(index) ?? []).filter((u) => !mapUses.has(u));
+      const configPath = [...scope.basePath, 'nodes', index, 'config'];
+      const results = new Map<string, ValueType>();
+      // `items` first: a filter's condition reads its elements as `item`.
+      uses.sort((a, b) => Number(isAt(b.path, configPath, 'items')) - Number(isAt(a.path, configPath, 'items')));
+      let ownItem = item;
+      for (const use of uses) {
+        const type = this.typeOfUse(use, { scope, reader: index, input, item: use.itemScope ? ownItem : undefined });
+        results.set(pathKey(use.path), type);
+        if (node.type.type === 'filter' && isAt(use.path, configPath, 'items')) ownItem = elementOf(type);
+      }
+      const configValue = (key: string): ValueType | undefined => {
+        const own = results.get(pathKey([...configPath, key]));
+        if (own) return own;
+        const whole = results.get(pathKey(configPath));
+        if (!whole) return undefined;
+        const read = readProperty(whole, key);
+        return read.found ? read.type : undefined;
+      };
+      let bodyOutput: ValueType | undefined;
+      const body = this.bodies.get(node);
+      if (body) {
+        const element = elementOf(configValue('items') ?? UNKNOWN);
+        bodyOutput = this.typeGraph(body, element, element);
+      }
+      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput }));
+    }
+
+    let output: ValueType | undefined;
+    const outputPath = pathKey([...scope.basePath, 'output']);
+    for (const use of byReader.get(-1) ?? []) {
+      const type = this.typeOfUse(use, { scope, input: UNKNOWN, item: use.itemScope ? item : undefined });
+      if (pathKey(use.path) === outputPath) output = type;
+    }
+    if (output) return output;
+    const sinks = scope.nodes.filter((n) => n.outgoing.length === 0);
+    return sinks.length === 1 ? (this.outputs.get(sinks[0]) ?? UNKNOWN) : UNKNOWN;
+  }
+
+  private typeOfUse(use: TemplateUse, reader: Reader): ValueType {
+    const env = this.environment(reader);
+    if (use.kind === 'condition') return this.typeOfCondition(use, env);
+    return this.typeOfValue(use.value, [], use.path, env, 0, new Set());
+  }
+
+  /** A JSON value whose strings may hold templates: its shape, each template typed by its expression. */
+  private typeOfValue(value: unknown, inner: JsonPath, base: JsonPath, env: ReaderNames, depth: number, ancestors: Set<object>): ValueType {
+    if (typeof value === 'string') return this.typeOfString(value, inner, base, env);
+    if (typeof value !== 'object' || value === null) return typeOfLiteral(value);
+    if (depth > MAX_VALUE_DEPTH || ancestors.has(value)) return UNKNOWN;
+    const proto = Object.getPrototypeOf(value);
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return UNKNOWN;
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) {
+        const elements = value.map((v, i) => this.typeOfValue(v, [...inner, i], base, env, depth + 1, ancestors));
+        return arrayOf(elements.length === 0 ? UNKNOWN : unionOf(elements));
+      }
+      return objectOf(
+        Object.entries(value).map(([key, v]) => [key, { type: this.typeOfValue(v, [...inner, key], base, env, depth + 1, ancestors), optional: false }]),
+      );
+    } finally {
+      ancestors.delete(value);
+    }
+  }
+
+  private typeOfString(text: string, inner: JsonPath, base: JsonPath, env: ReaderNames): ValueType {
+    if (!text.includes('{{')) return STRING;
+    const segments = scanTemplateString(text);
+    let only: ValueType | undefined;
+    for (const segment of segments) {
+      if (segment.kind !== 'template') continue;
+      const compiled = getCompiledExpression(segment.span.source);
+      if (!compiled.ok) continue;
+      only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart, inner.length === 0 ? base : [...base, ...inner], env);
+    }
+    // One template and nothing around it keeps its type; anything else is text.
+    return segments.length === 1 && segments[0].kind === 'template' ? (only ?? UNKNOWN) : STRING;
+  }
+
+  private typeOfCondition(use: TemplateUse, env: ReaderNames): ValueType {
+    const value = use.value;
+    if (typeof value === 'string') {
+      const segments = scanTemplateString(value);
+      if (segments.every((s) => s.kind === 'text')) {
+        const compiled = getCompiledExpression(value);
+        if (compiled.ok) this.infer(compiled.node, value, 0, use.path, env);
+      } else {
+        this.typeOfString(value, [], use.path, env);
+      }
+      return BOOLEAN;
+    }
+    if (typeof value === 'object' && value !== null) {
+      this.typeOfValue(value, [], use.path, env, 0, new Set());
+      for (const { path, reference } of collectConditionReferences(value)) {
+        if (isVarString(path)) this.checkVarPath(reference.root, reference.path, [...use.path, ...path], env);
+      }
+    }
+    return BOOLEAN;
+  }
+
+  /** A JSON Logic `var` path ("nodes.x.json.urgent"): read step by step, a missing step reported on its text. */
+  private checkVarPath(root: string, steps: (string | number)[], path: JsonPath, env: ReaderNames): void {
+    let offset = root.length + 1;
+    let type: ValueType;
+    let rest = steps;
+    if (root === 'nodes' || root === 'variables') {
+      if (typeof steps[0] !== 'string') return;
+      type = env.entry(path, root, steps[0], { start: 0, end: offset + steps[0].length }, false);
+      offset += steps[0].length + 1;
+      rest = steps.slice(1);
+    } else {
+      type = env.root(root);
+    }
+    for (const [i, step] of rest.entries()) {
+      if (isOpaque(type)) return;
+      const read = readProperty(type, step);
+      const length = String(step).length;
+      if (!read.found) {
+        const written = [root, ...steps.slice(0, steps.length - rest.length + i)].join('.');
+        const suggestion = closestName(String(step), read.known);
+        const data: Record<string, unknown> = { property: String(step), known: read.known, bracketed: false };
+        if (suggestion) data.suggestion = suggestion;
+        const hint = suggestion ? `. Did you mean '${suggestion}'?` : read.known.length > 0 ? `: its properties: ${read.known.join(', ')}` : '';
+        this.reportAt('unknown-property', 'error', `Property '${step}' does not exist on ${written}${hint}`, path, offset, offset + length, data);
+        return;
+      }
+      type = read.type;
+      offset += length + 1;
+    }
+  }
+
+  private infer(node: ExprNode, source: string, offset: number, path: JsonPath, env: ReaderNames): ValueType {
+    const report: TypeProblemReport = (code, message, start, end, data) => this.reportAt(code, 'error', message, path, offset + start, offset + end, data);
+    const scoped: TypeEnvironment = {
+      root: env.root,
+      entry: (root, key, at, guarded) => env.entry(path, root, key, { start: offset + at.start, end: offset + at.end }, guarded),
+    };
+    return inferExpression(node, source, scoped, report);
+  }
+
+  private reportAt(code: 'unknown-property' | 'type-mismatch' | 'maybe-skipped', severity: 'error' | 'warning', message: string, path: JsonPath, start: number, end: number, data?: Record<string, unknown>): void {
+    this.ctx.report(code, severity, message, path, data ? { start, end, data } : { start, end });
+  }
+
+  private environment(reader: Reader): ReaderNames {
+    const { scope } = reader;
+    return {
+      root: (name) => {
+        switch (name) {
+          case 'trigger':
+            return this.triggerType;
+          case 'input':
+            return reader.input;
+          case 'secrets':
+            return SECRETS;
+          case 'execution':
+            return EXECUTION;
+          case 'item':
+            return reader.item ?? UNKNOWN;
+          case 'index':
+            return reader.item === undefined ? UNKNOWN : NUMBER;
+          default:
+            return UNKNOWN;
+        }
+      },
+      entry: (path, root, key, at, guarded) => {
+        if (root === 'variables') return Object.hasOwn(this.variables, key) ? typeOfLiteral(this.variables[key]) : UNKNOWN;
+        return this.nodeOutput(scope, reader.reader, key, path, at, guarded);
+      },
+    };
+  }
+
+  /** `nodes.<id>` read by `reader` of `scope`: its type, noting a read that may find it skipped. */
+  private nodeOutput(scope: GraphScope, reader: number | undefined, id: string, path: JsonPath, at: { start: number; end: number }, guarded: boolean): ValueType {
+    let s: GraphScope | undefined = scope;
+    let r = reader;
+    let target: number | undefined;
+    while (s) {
+      target = s.ids.get(id);
+      if (target !== undefined) break;
+      r = s.parent?.owner;
+      s = s.parent?.scope;
+    }
+    if (!s || target === undefined) return UNKNOWN;
+    const node = s.nodes[target];
+    if (r !== undefined && r !== target && !guarded && s.order && !this.guaranteesOf(s).ranBefore(target, r)) {
+      this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path, start: at.start, end: at.end });
+    }
+    return this.outputs.get(node) ?? UNKNOWN;
+  }
+
+  private guaranteesOf(scope: GraphScope): RunGuarantees {
+    let guarantees = this.guarantees.get(scope);
+    if (!guarantees) {
+      guarantees = computeRunGuarantees({
+        nodeCount: scope.nodes.length,
+        incoming: scope.nodes.map((node) => node.incoming.map((edge) => ({ from: edge.from.index, alwaysFires: alwaysFires(edge.from, edge.port) }))),
+        order: scope.order!,
+      });
+      this.guarantees.set(scope, guarantees);
+    }
+    return guarantees;
+  }
+
+  /** maybe-skipped only where x is upstream of the reader: elsewhere `not-upstream` already says more. */
+  private reportSkips(): void {
+    const byScope = new Map<GraphScope, PendingSkip[]>();
+    for (const skip of this.pendingSkips) {
+      const list = byScope.get(skip.scope);
+      if (list) list.push(skip);
+      else byScope.set(skip.scope, [skip]);
+    }
+    for (const [scope, skips] of byScope) {
+      const answers = answerUpstream(scope.nodes.length, scope.incoming, scope.order!, skips.map((s) => s.query));
+      skips.forEach((skip, i) => {
+        if (!answers[i]) return;
+        this.reportAt(
+          'maybe-skipped',
+          'warning',
+          `Node '${skip.targetId}' is on a branch that may not run before '${skip.readerId}' runs, so nodes.${skip.targetId} may be undefined here. Give a fallback (nodes.${skip.targetId} ?? ...) or read it on its own branch`,
+          skip.path,
+          skip.start,
+          skip.end,
+          { nodeId: skip.targetId, readerId: skip.readerId },
+        );
+      });
+    }
+  }
+}
+
+/** Several incoming edges: objects merge (later keys winning); anything else is not worth guessing at. */
+function combineInputs(types: ValueType[]): ValueType {
+  if (types.every((t) => t.kind === 'object')) return assignObjects(types);
+  return types.some((t) => t.kind === 'object') ? OPEN_OBJECT : UNKNOWN;
+}
+
+/** Whether an edge on `port` fires whenever `node` completes: `out` of a node that has no branch ports. */
+function alwaysFires(node: CompiledNode, port: string): boolean {
+  if (port !== DEFAULT_PORT || node.handlesErrors) return false;
+  if (node.disabled) return true;
+  return node.ports.length === 1 && node.ports[0] === DEFAULT_PORT;
+}
+
+function pathKey(path: JsonPath): string {
+  return JSON.stringify(path);
+}
+
+function isAt(path: JsonPath, configPath: JsonPath, key: string): boolean {
+  return path.length === configPath.length + 1 && path[path.length - 1] === key && configPath.every((s, i) => s === path[i]);
+}
+
+/** The path of a `var` operation's string: `{"var": "a.b"}` or `{"var": ["a.b", fallback]}`. */
+function isVarString(path: JsonPath): boolean {
+  const last = path[path.length - 1];
+  return last === 'var' || (last === 0 && path[path.length - 2] === 'var');
+}
+
