@@ -31,6 +31,8 @@ export interface CodeConfig {
   code: string | CodeFunction;
   /** Stops the code after this long. Default 10000. */
   timeoutMs?: number;
+  /** JSON Schema of what the code returns: templates reading nodes.<id> are checked against it at compile time. */
+  outputSchema?: Record<string, unknown>;
 }
 
 const codeConfigSchema = z
@@ -40,6 +42,10 @@ const codeConfigSchema = z
       z.custom<CodeFunction>((value) => typeof value === 'function', 'Expected JavaScript code (a string), or a function in a .flow.ts'),
     ]),
     timeoutMs: z.number().int().positive().optional(),
+    outputSchema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('JSON Schema of the returned value: templates reading nodes.<id> are checked against it at compile time (not at run time).'),
   })
   .strict() as z.ZodType<CodeConfig>;
 

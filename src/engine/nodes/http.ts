@@ -37,6 +37,10 @@ export const httpConfigSchema = z
       .unknown()
       .optional()
       .describe('An object or array is sent as JSON (content-type application/json unless a header says otherwise); a string as it is.'),
+    responseSchema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('JSON Schema of the response body: templates reading nodes.<id>.body are checked against it at compile time (not at run time).'),
     timeoutMs: orTemplate(z.number().int().positive(), 'a positive whole number of milliseconds')
       .optional()
       .describe(`Time limit of the request, answer included (default ${HTTP_DEFAULT_TIMEOUT_MS}).`),

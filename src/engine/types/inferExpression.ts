@@ -161,10 +161,11 @@ class Inference {
 
   private binary(node: Extract<ExprNode, { kind: 'binary' }>, guarded: boolean): ValueType {
     const op = node.operator;
-    // A read on the left of a fallback or a test says what to do when it is missing.
-    const leftGuarded = guarded || op === '??' || op === '||' || op === '&&';
-    const left = this.infer(node.left, leftGuarded);
-    const right = this.infer(node.right, guarded);
+    // A read on the left of a test says what to do when it is missing; a fallback chain
+    // (`nodes.a ?? nodes.b`, one of two branches) is written knowing any part may be missing.
+    const fallback = op === '??' || op === '||';
+    const left = this.infer(node.left, guarded || fallback || op === '&&');
+    const right = this.infer(node.right, guarded || fallback);
     switch (op) {
       case '??':
         return unionOf([withoutNull(left), right]);
