@@ -1,29 +1,12 @@
 // The samples and the spec's examples are correct flows: the type checks must say nothing about them (no
 // false alarm is the promise that makes an error worth reading).
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from '../../../../src/engine/model/compileFlow';
+import { corpusFiles, REPO_ROOT as ROOT } from '../../../support/flowCorpus';
 
-const ROOT = join(__dirname, '../../../..');
 const TYPE_CODES = new Set(['unknown-property', 'type-mismatch', 'maybe-skipped']);
-
-/** Every .flow.json under the directories, recursively. */
-export function corpusFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules') continue;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.flow.json')) files.push(full);
-    }
-  };
-  walk(join(ROOT, 'samples'));
-  walk(join(ROOT, 'test/fixtures/spec-examples'));
-  return files.sort();
-}
 
 describe('type checks on the corpus', () => {
   const files = corpusFiles();
