@@ -4,6 +4,7 @@
 //   suggested one); an unknown root name -> the suggested one; a test's mock or expectation key -> the closest
 //   node id; a layout entry for a node that is gone -> remove it;
 // - unknown-node (an edge end) and unknown-port: the suggestion;
+// - unknown-property: the suggested property name (and other close known keys);
 // - invalid-config with a missing key: add the key with a placeholder of the kind the type's schema wants.
 
 import { findNodeAtLocation, modify } from 'jsonc-parser';
@@ -48,6 +49,8 @@ export function codeActionsFor(doc: FlowDocument, diagnostic: Diagnostic): CodeA
         return suggestionFix(doc, diagnostic);
       case 'invalid-config':
         return missingKeyFix(doc, diagnostic);
+      case 'unknown-property':
+        return unknownPropertyFixes(doc, diagnostic);
       default:
         return [];
     }
@@ -146,6 +149,27 @@ function suggestionFix(doc: FlowDocument, diagnostic: Diagnostic): CodeAction[] 
   const value = nodeAtPath(doc, diagnostic.path);
   if (typeof suggestion !== 'string' || value?.type !== 'string') return [];
   return [{ title: `Change to '${suggestion}'`, diagnosticCode: diagnostic.code, edits: [replaceContent(doc, value, suggestion)], isPreferred: true }];
+}
+
+/** A misspelt property: the diagnostic covers the name itself (inside the quotes of `a["b"]`). */
+function unknownPropertyFixes(doc: FlowDocument, diagnostic: Diagnostic): CodeAction[] {
+  const data = diagnostic.data ?? {};
+  if (diagnostic.offset === undefined || typeof data.property !== 'string') return [];
+  const suggestion = typeof data.suggestion === 'string' ? data.suggestion : undefined;
+  const known = Array.isArray(data.known) ? data.known.filter((k): k is string => typeof k === 'string') : [];
+  const others = closeNames(data.property, known.filter((k) => k !== suggestion), MAX_ALTERNATIVES);
+  const start = diagnostic.offset;
+  const end = start + (diagnostic.length ?? 0);
+  return [...(suggestion ? [suggestion] : []), ...others]
+    .filter((name) => !/["'\\]/.test(name))
+    .map((name, i) => {
+      // After a dot only an identifier may follow; anything else is read with brackets.
+      const needsBrackets = data.bracketed !== true && !/^[A-Za-z_$][\w$]*$/.test(name) && doc.text[start - 1] === '.';
+      const edit: TextEdit = needsBrackets
+        ? { range: doc.rangeAt(start - 1, end), newText: `['${name}']` }
+        : { range: doc.rangeAt(start, end), newText: name };
+      return { title: `Change to '${name}'`, diagnosticCode: diagnostic.code, edits: [edit], isPreferred: i === 0 && suggestion !== undefined };
+    });
 }
 
 function missingKeyFix(doc: FlowDocument, diagnostic: Diagnostic): CodeAction[] {

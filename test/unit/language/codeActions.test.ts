@@ -149,6 +149,25 @@ describe('quick fixes', () => {
     expect(applyEdits(port, actionsFor(port, 'unknown-port')[0].edits)).toBe(GREET_FLOW);
   });
 
+  it('unknown-property: change a misspelt property to the known one, dotted, bracketed or in a var path', () => {
+    // ARRANGE: fetch's output is { status, headers, body }; the trigger has customerId and address.
+    for (const [right, wrong] of [
+      ['{{ trigger.customerId }}', '{{ trigger.customerID }}'],
+      ['nodes.fetch.body.name', 'nodes.fetch.bdoy.name'],
+      ['"var": "nodes.fetch.status"', '"var": "nodes.fetch.stauts"'],
+      ['{{ trigger.customerId }}', "{{ trigger['custmerId'] }}"],
+    ]) {
+      const text = GREET_FLOW.replace(right, wrong);
+      // ACT
+      const [action] = actionsFor(text, 'unknown-property');
+      const fixed = applyEdits(text, action.edits);
+      // ASSERT
+      expect(action).toMatchObject({ diagnosticCode: 'unknown-property', isPreferred: true });
+      expect(fixed.replace("trigger['customerId']", 'trigger.customerId')).toBe(GREET_FLOW);
+      expect(documentOf(fixed).diagnostics.filter((d) => d.code === 'unknown-property')).toEqual([]);
+    }
+  });
+
   it('finds the fixes of the diagnostics in a range', () => {
     // ARRANGE
     const text = GREET_FLOW.replace('"type": "http"', '"type": "htpp"');
