@@ -252,3 +252,49 @@ describe('weft validate: secrets not set (issue 9, defect 4)', () => {
     expect(allSet.stdout).toContain('0 errors, 0 warnings');
   });
 });
+
+describe('weft validate and weft test: typed templates (issue 14)', () => {
+  let typed: string;
+  let removeTyped: () => Promise<void>;
+  const lines = [
+    '{ "version": 1, "id": "typed",',
+    '  "inputs": { "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] },',
+    '  "nodes": [',
+    '    { "id": "lookup", "type": "transform", "config": { "output": { "name": "{{ trigger.name }}", "email": "x@y.test" } } },',
+    '    { "id": "use", "type": "transform", "config": { "output": "{{ nodes.lookup.nmae }} {{ input.name * 2 }}" } }',
+    '  ],',
+    '  "edges": [{ "from": "lookup", "to": "use" }],',
+    '  "tests": [{ "name": "greets", "input": { "name": "Ada" }, "expect": { "status": "completed" } }]',
+    '}',
+  ];
+  const at = (line: number, needle: string): string => `typed.flow.json:${line + 1}:${lines[line].indexOf(needle) + 1}`;
+
+  beforeAll(async () => {
+    ({ dir: typed, remove: removeTyped } = await makeWorkspace('validate-types'));
+    await writeFile(join(typed, 'typed.flow.json'), lines.join('\n'));
+  });
+
+  afterAll(async () => {
+    await removeTyped?.();
+  });
+
+  it('prints a misspelt property and arithmetic on a string at file:line:col with their codes, and exits 1', async () => {
+    // ACT
+    const result = await runCli(['validate', 'typed.flow.json'], { cwd: typed });
+
+    // ASSERT
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const errors = result.stdout.split('\n').filter((line) => line.includes(': error: '));
+    expect(errors).toEqual([
+      `${at(4, 'nmae')}: error: Property 'nmae' does not exist on nodes.lookup ({ name, email }). Did you mean 'name'? [unknown-property]`,
+      `${at(4, 'input.name * 2')}: error: Cannot multiply with input.name: it is string, not a number; number(x) reads a number from text [type-mismatch]`,
+    ]);
+  });
+
+  it('weft test refuses the flow with the same diagnostics', async () => {
+    const result = await runCli(['test', 'typed.flow.json'], { cwd: typed });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain(`${at(4, 'nmae')}: error: Property 'nmae' does not exist`);
+    expect(result.stdout).toContain('[type-mismatch]');
+  });
+});
