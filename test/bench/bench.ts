@@ -146,11 +146,80 @@ function expressionCost(runs: number): { weftNs: number; closureNs: number } {
   return { weftNs: time(weft), closureNs: time(closure) };
 }
 
+/**
+ * Issue 14: what the type checks add to compiling a 1,000-node flow from its text (as the editor does on each
+ * edit): a chain whose nodes read properties of the node before, of the trigger and of the input, with an
+ * `if` and a `merge` every 50 nodes. Median of `runs` compiles with the checks, and without.
+ */
+function typeCheckCost(runs: number): { withMs: number; withoutMs: number } {
+  const nodes: object[] = [];
+  const edges: object[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const id = `n${i}`;
+    const before = `n${i - 1}`;
+    if (i > 0 && i % 50 === 0) {
+      nodes.push({ id, type: 'if', config: { condition: `{{ nodes.${before}.total > 10 && trigger.tier == 'pro' }}` } });
+    } else if (i > 1 && (i - 1) % 50 === 0) {
+      nodes.push({ id, type: 'merge', config: {} });
+    } else {
+      const read = i === 0 ? 'trigger' : i > 50 && i % 50 === 2 ? `input.n${i - 2}` : `nodes.${before}`;
+      nodes.push({
+        id,
+        type: 'transform',
+        config: { output: { id: `{{ ${read}.id ?? trigger.id }}`, total: `{{ ${read}.total + 1 }}`, label: `#{{ ${read}.id }} for {{ upper(trigger.name) }}` } },
+      });
+    }
+    if (i > 0) edges.push({ from: before, to: id, ...(i > 1 && i % 50 === 1 ? { port: 'true' } : {}) });
+  }
+  const text = JSON.stringify(
+    {
+      version: 1,
+      id: 'typed-1000',
+      inputs: { type: 'object', properties: { id: { type: 'string' }, total: { type: 'number' }, name: { type: 'string' }, tier: { type: 'string' } } },
+      nodes,
+      edges,
+    },
+    null,
+    2,
+  );
+  const check = compileFlow(text);
+  if (!check.flow || check.diagnostics.length > 0) throw new Error(`typed bench flow: ${JSON.stringify(check.diagnostics.slice(0, 3))}`);
+  const time = (checkTypes: boolean): number => {
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      // CPU time of this process: the machine the benchmark runs on is shared, and wall time counts the others.
+      const t0 = process.cpuUsage();
+      compileFlow(text, { checkTypes });
+      const spent = process.cpuUsage(t0);
+      times.push((spent.user + spent.system) / 1000);
+    }
+    return median(times);
+  };
+  time(true);
+  time(false);
+  // Interleaved, so a slower moment of a shared machine falls on both.
+  const withChecks: number[] = [];
+  const without: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    without.push(time(false));
+    withChecks.push(time(true));
+  }
+  return { withMs: median(withChecks), withoutMs: median(without) };
+}
+
+function printTypeCheckCost(runs: number): void {
+  const types = typeCheckCost(runs);
+  console.log(
+    `type checks, 1,000-node flow (CPU time): compile ${types.withoutMs.toFixed(1)} ms without, ${types.withMs.toFixed(1)} ms with, +${(((types.withMs - types.withoutMs) / types.withoutMs) * 100).toFixed(0)}% (target < 30%; editor diagnostics after an edit < 50 ms)`,
+  );
+}
+
 const fmt = (n: number, digits = 2): string => n.toFixed(digits).padStart(8);
 
 async function main(): Promise<void> {
   if (process.argv.includes('--rss-child')) return rssChild();
   const quick = process.argv.includes('--quick');
+  if (process.argv.includes('--types')) return printTypeCheckCost(quick ? 5 : 15);
   const runs = quick ? 5 : 21;
   console.log(`Weft engine benchmark · node ${process.version} · ${runs} runs per shape, median\n`);
 
@@ -186,6 +255,8 @@ async function main(): Promise<void> {
   console.log(
     `  first event of a 5-step chain: weft ${lat.firstEventUs.toFixed(1)} µs, baseline (first node starts) ${lat.baselineFirstUs.toFixed(1)} µs, weft / baseline = ${(lat.firstEventUs / lat.baselineFirstUs).toFixed(1)}× (target ≤ 3 µs)\n`,
   );
+
+  printTypeCheckCost(quick ? 5 : 15);
 
   const expr = expressionCost(quick ? 100_000 : 1_000_000);
   console.log(

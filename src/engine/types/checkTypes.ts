@@ -39,7 +39,7 @@ import {
   UNKNOWN,
   unionOf,
 } from './valueType';
-import type { ValueType } from './valueType';
+import type { PropertyType, ValueType } from './valueType';
 
 const SECRETS = objectOf([], { index: STRING });
 const EXECUTION = closedObject({
@@ -71,7 +71,7 @@ interface PendingSkip {
 /** The names a template sees; `entry` also takes the path of the string it is in (for a maybe-skipped warning). */
 interface ReaderNames {
   root: TypeEnvironment['root'];
-  entry(path: JsonPath, ...args: Parameters<TypeEnvironment['entry']>): ValueType;
+  entry(pathOf: () => JsonPath, ...args: Parameters<TypeEnvironment['entry']>): ValueType;
 }
 
 /** Who reads: the node (undefined for a graph's output and flow-level values) and what its names are. */
@@ -139,21 +139,20 @@ class TypeChecker {
 
       const uses = (byReader.get(index) ?? []).filter((u) => !mapUses.has(u));
       const configPath = [...scope.basePath, 'nodes', index, 'config'];
-      const results = new Map<string, ValueType>();
-      // `items` first: a filter's condition reads its elements as `item`.
-      uses.sort((a, b) => Number(isAt(b.path, configPath, 'items')) - Number(isAt(a.path, configPath, 'items')));
       let ownItem = item;
+      // The types of the node's templated config values: `items`, `output`, or the whole config.
+      const results: { use: TemplateUse; type: ValueType }[] = [];
       for (const use of uses) {
         const type = this.typeOfUse(use, { scope, reader: index, input, item: use.itemScope ? ownItem : undefined });
-        results.set(pathKey(use.path), type);
+        results.push({ use, type });
         if (node.type.type === 'filter' && isAt(use.path, configPath, 'items')) ownItem = elementOf(type);
       }
       const configValue = (key: string): ValueType | undefined => {
-        const own = results.get(pathKey([...configPath, key]));
-        if (own) return own;
-        const whole = results.get(pathKey(configPath));
+        const own = results.find((r) => isAt(r.use.path, configPath, key));
+        if (own) return own.type;
+        const whole = results.find((r) => samePath(r.use.path, configPath));
         if (!whole) return undefined;
-        const read = readProperty(whole, key);
+        const read = readProperty(whole.type, key);
         return read.found ? read.type : undefined;
       };
       let bodyOutput: ValueType | undefined;
@@ -166,10 +165,10 @@ class TypeChecker {
     }
 
     let output: ValueType | undefined;
-    const outputPath = pathKey([...scope.basePath, 'output']);
+    const outputPath = [...scope.basePath, 'output'];
     for (const use of byReader.get(-1) ?? []) {
       const type = this.typeOfUse(use, { scope, input: UNKNOWN, item: use.itemScope ? item : undefined });
-      if (pathKey(use.path) === outputPath) output = type;
+      if (samePath(use.path, outputPath)) output = type;
     }
     if (output) return output;
     const sinks = scope.nodes.filter((n) => n.outgoing.length === 0);
@@ -192,12 +191,21 @@ class TypeChecker {
     ancestors.add(value);
     try {
       if (Array.isArray(value)) {
-        const elements = value.map((v, i) => this.typeOfValue(v, [...inner, i], base, env, depth + 1, ancestors));
+        const elements: ValueType[] = [];
+        for (let i = 0; i < value.length; i++) {
+          inner.push(i);
+          elements.push(this.typeOfValue(value[i], inner, base, env, depth + 1, ancestors));
+          inner.pop();
+        }
         return arrayOf(elements.length === 0 ? UNKNOWN : unionOf(elements));
       }
-      return objectOf(
-        Object.entries(value).map(([key, v]) => [key, { type: this.typeOfValue(v, [...inner, key], base, env, depth + 1, ancestors), optional: false }]),
-      );
+      const props: [string, PropertyType][] = [];
+      for (const key of Object.keys(value)) {
+        inner.push(key);
+        props.push([key, { type: this.typeOfValue((value as Record<string, unknown>)[key], inner, base, env, depth + 1, ancestors), optional: false }]);
+        inner.pop();
+      }
+      return objectOf(props);
     } finally {
       ancestors.delete(value);
     }
@@ -211,7 +219,9 @@ class TypeChecker {
       if (segment.kind !== 'template') continue;
       const compiled = getCompiledExpression(segment.span.source);
       if (!compiled.ok) continue;
-      only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart, inner.length === 0 ? base : [...base, ...inner], env);
+      // The path is only built when something is reported.
+      const pathOf = inner.length === 0 ? (): JsonPath => base : once(() => [...base, ...inner]);
+      only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart, pathOf, env);
     }
     // One template and nothing around it keeps its type; anything else is text.
     return segments.length === 1 && segments[0].kind === 'template' ? (only ?? UNKNOWN) : STRING;
@@ -223,7 +233,7 @@ class TypeChecker {
       const segments = scanTemplateString(value);
       if (segments.every((s) => s.kind === 'text')) {
         const compiled = getCompiledExpression(value);
-        if (compiled.ok) this.infer(compiled.node, value, 0, use.path, env);
+        if (compiled.ok) this.infer(compiled.node, value, 0, () => use.path, env);
       } else {
         this.typeOfString(value, [], use.path, env);
       }
@@ -245,7 +255,7 @@ class TypeChecker {
     let rest = steps;
     if (root === 'nodes' || root === 'variables') {
       if (typeof steps[0] !== 'string') return;
-      type = env.entry(path, root, steps[0], { start: 0, end: offset + steps[0].length }, false);
+      type = env.entry(() => path, root, steps[0], { start: 0, end: offset + steps[0].length }, false);
       offset += steps[0].length + 1;
       rest = steps.slice(1);
     } else {
@@ -269,11 +279,11 @@ class TypeChecker {
     }
   }
 
-  private infer(node: ExprNode, source: string, offset: number, path: JsonPath, env: ReaderNames): ValueType {
-    const report: TypeProblemReport = (code, message, start, end, data) => this.reportAt(code, 'error', message, path, offset + start, offset + end, data);
+  private infer(node: ExprNode, source: string, offset: number, pathOf: () => JsonPath, env: ReaderNames): ValueType {
+    const report: TypeProblemReport = (code, message, start, end, data) => this.reportAt(code, 'error', message, pathOf(), offset + start, offset + end, data);
     const scoped: TypeEnvironment = {
       root: env.root,
-      entry: (root, key, at, guarded) => env.entry(path, root, key, { start: offset + at.start, end: offset + at.end }, guarded),
+      entry: (root, key, at, guarded) => env.entry(pathOf, root, key, { start: offset + at.start, end: offset + at.end }, guarded),
     };
     return inferExpression(node, source, scoped, report);
   }
@@ -303,15 +313,15 @@ class TypeChecker {
             return UNKNOWN;
         }
       },
-      entry: (path, root, key, at, guarded) => {
+      entry: (pathOf, root, key, at, guarded) => {
         if (root === 'variables') return Object.hasOwn(this.variables, key) ? typeOfLiteral(this.variables[key]) : UNKNOWN;
-        return this.nodeOutput(scope, reader.reader, key, path, at, guarded);
+        return this.nodeOutput(scope, reader.reader, key, pathOf, at, guarded);
       },
     };
   }
 
   /** `nodes.<id>` read by `reader` of `scope`: its type, noting a read that may find it skipped. */
-  private nodeOutput(scope: GraphScope, reader: number | undefined, id: string, path: JsonPath, at: { start: number; end: number }, guarded: boolean): ValueType {
+  private nodeOutput(scope: GraphScope, reader: number | undefined, id: string, pathOf: () => JsonPath, at: { start: number; end: number }, guarded: boolean): ValueType {
     let s: GraphScope | undefined = scope;
     let r = reader;
     let target: number | undefined;
@@ -324,7 +334,7 @@ class TypeChecker {
     if (!s || target === undefined) return UNKNOWN;
     const node = s.nodes[target];
     if (r !== undefined && r !== target && !guarded && s.order && !this.guaranteesOf(s).ranBefore(target, r)) {
-      this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path, start: at.start, end: at.end });
+      this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path: pathOf(), start: at.start, end: at.end });
     }
     return this.outputs.get(node) ?? UNKNOWN;
   }
@@ -381,8 +391,13 @@ function alwaysFires(node: CompiledNode, port: string): boolean {
   return node.ports.length === 1 && node.ports[0] === DEFAULT_PORT;
 }
 
-function pathKey(path: JsonPath): string {
-  return JSON.stringify(path);
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function samePath(a: JsonPath, b: JsonPath): boolean {
+  return a.length === b.length && a.every((step, i) => step === b[i]);
 }
 
 function isAt(path: JsonPath, configPath: JsonPath, key: string): boolean {
