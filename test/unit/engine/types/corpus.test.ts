@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFlowModule } from '../../../../src/engine/load/loadFlowModule';
 import { compileFlow } from '../../../../src/engine/model/compileFlow';
 import { corpusFiles, REPO_ROOT as ROOT } from '../../../support/flowCorpus';
 
@@ -19,5 +20,14 @@ describe('type checks on the corpus', () => {
     const result = compileFlow(readFileSync(file, 'utf8'), { file });
     const found = result.diagnostics.filter((d) => TYPE_CODES.has(d.code)).map((d) => `${d.code} ${d.range?.start.line}:${d.range?.start.character} ${d.message}`);
     expect(found).toEqual([]);
+  });
+
+  it.each(['samples/score-lead.flow.ts', 'test/fixtures/spec-examples/score-lead.flow.ts'])('%s (a .flow.ts): no type diagnostics either', (relative) => {
+    const file = `${ROOT}/${relative}`;
+    const loaded = loadFlowModule(file);
+    expect(loaded.definition).toBeDefined();
+    const result = compileFlow(loaded.definition as object, { file, locate: loaded.locate });
+    expect(result.diagnostics.filter((d) => TYPE_CODES.has(d.code)).map((d) => d.message)).toEqual([]);
+    expect(result.flow).toBeDefined();
   });
 });
