@@ -5,6 +5,7 @@
 //   node id; a layout entry for a node that is gone -> remove it;
 // - unknown-node (an edge end) and unknown-port: the suggestion;
 // - unknown-property: the suggested property name (and other close known keys);
+// - type-mismatch where arithmetic gets text: read the number in it with number(...);
 // - invalid-config with a missing key: add the key with a placeholder of the kind the type's schema wants.
 
 import { findNodeAtLocation, modify } from 'jsonc-parser';
@@ -51,6 +52,8 @@ export function codeActionsFor(doc: FlowDocument, diagnostic: Diagnostic): CodeA
         return missingKeyFix(doc, diagnostic);
       case 'unknown-property':
         return unknownPropertyFixes(doc, diagnostic);
+      case 'type-mismatch':
+        return numberFix(doc, diagnostic);
       default:
         return [];
     }
@@ -170,6 +173,25 @@ function unknownPropertyFixes(doc: FlowDocument, diagnostic: Diagnostic): CodeAc
         : { range: doc.rangeAt(start, end), newText: name };
       return { title: `Change to '${name}'`, diagnosticCode: diagnostic.code, edits: [edit], isPreferred: i === 0 && suggestion !== undefined };
     });
+}
+
+/** Arithmetic on text: `number(x)` reads the number in it, as the message says. */
+function numberFix(doc: FlowDocument, diagnostic: Diagnostic): CodeAction[] {
+  const data = diagnostic.data ?? {};
+  if (data.expected !== 'number' || data.type !== 'string' || diagnostic.offset === undefined) return [];
+  const start = diagnostic.offset;
+  const end = start + (diagnostic.length ?? 0);
+  return [
+    {
+      title: 'Read the number in the text: number(...)',
+      diagnosticCode: diagnostic.code,
+      edits: [
+        { range: doc.rangeAt(start, start), newText: 'number(' },
+        { range: doc.rangeAt(end, end), newText: ')' },
+      ],
+      isPreferred: true,
+    },
+  ];
 }
 
 function missingKeyFix(doc: FlowDocument, diagnostic: Diagnostic): CodeAction[] {

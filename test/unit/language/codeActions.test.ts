@@ -168,6 +168,14 @@ describe('quick fixes', () => {
     }
   });
 
+  it('type-mismatch on text in arithmetic: wrap it in number(...)', () => {
+    const text = GREET_FLOW.replace('"limit": "{{ variables.limit }}"', '"limit": "{{ trigger.customerId * 2 }}"');
+    const [action] = actionsFor(text, 'type-mismatch');
+    const fixed = applyEdits(text, action.edits);
+    expect(fixed).toContain('"limit": "{{ number(trigger.customerId) * 2 }}"');
+    expect(documentOf(fixed).diagnostics.filter((d) => d.code === 'type-mismatch')).toEqual([]);
+  });
+
   it('finds the fixes of the diagnostics in a range', () => {
     // ARRANGE
     const text = GREET_FLOW.replace('"type": "http"', '"type": "htpp"');
