@@ -15,6 +15,7 @@ import { buildFlowModel, type ModelGraph } from './flowModel';
 import { portList } from './nodePorts';
 import { propertiesOf, stringOf, valueOf, type JsonNode } from './jsonTree';
 import { isPlainObject } from '../shared/isPlainObject';
+import { nodeConfigProblems } from './nodeConfigProblems';
 
 export interface CanvasGraphOptions {
   /** The node types (ports come from here). Default: the built-ins. */
@@ -111,6 +112,10 @@ function fromModelGraph(graph: ModelGraph, context: TextContext): CanvasGraph {
   for (const node of nodes) {
     const type = node.type === '?' ? undefined : context.registry.get(node.type);
     if (!type && node.type !== '?') context.problems.push(`The node type "${node.type}" of ${node.id} is not known; its ports are read from its edges.`);
+    if (type) {
+      const problems = nodeConfigProblems(type, node.config);
+      if (problems.length > 0) node.problems = problems;
+    }
     node.ports = portList(type, node.config, edges.filter((e) => e.from === node.id).map((e) => e.port));
   }
   return { nodes, edges, layout: {}, readOnly: false, problems: [] };

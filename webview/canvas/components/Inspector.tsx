@@ -41,7 +41,7 @@ export function Inspector(props: InspectorProps): ReactElement {
   };
 
   return (
-    <aside className="weft-inspector" aria-label={`Node ${node.id}`}>
+    <aside id="weft-inspector" className="weft-inspector" aria-label={`Node ${node.id}`}>
       <div className="weft-pane-header">
         <h2 className="weft-pane-title">
           {node.type} <span className="weft-mono">{node.id}</span>
