@@ -69,15 +69,12 @@ function layoutGraph(graph: CanvasGraph, layout: Record<string, CanvasPosition>,
     const g = new Graph();
     g.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: 0, marginy: 0 });
     g.setDefaultEdgeLabel(() => ({}));
-    // A placed node with no edges (one just added from the palette) stays out of dagre's graph: as an extra
-    // component it would shift the auto-laid nodes the user never touched. A placed node with edges stays in, so
-    // that dragging it does not re-shape the rest.
-    const connected = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
-    for (const node of graph.nodes) if (!layout[node.id] || connected.has(node.id)) g.setNode(node.id, size(node.id));
+    // Every node, placed or not: a node the user placed keeps its part in the shape of the rest, so moving it
+    // (writing its layout entry) does not move the nodes the user never touched.
+    for (const node of graph.nodes) g.setNode(node.id, size(node.id));
     for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
     dagreLayout(g);
     for (const node of graph.nodes) {
-      if (!g.hasNode(node.id)) continue;
       const at = g.node(node.id) as { x: number; y: number; width: number; height: number };
       computed.set(node.id, { x: Math.round(at.x - at.width / 2), y: Math.round(at.y - at.height / 2) });
     }
