@@ -49,6 +49,8 @@ export function canvasGraphFromText(text: string, options: CanvasGraphOptions = 
   }
   const graph = fromModelGraph(model.graph, { registry, lines, layout, problems });
   graph.layout = layout;
+  const flowId = stringOf(root, 'id');
+  if (flowId) graph.flowId = flowId;
   graph.readOnly = errors.length > 0;
   graph.problems = problems;
   return graph;
@@ -138,6 +140,7 @@ export function canvasGraphFromCompiled(flow: CompiledFlow, ranges?: ReadonlyMap
   graph.readOnly = true;
   graph.problems = [];
   graph.layout = {};
+  if (flow.id) graph.flowId = flow.id;
   return graph;
 }
 

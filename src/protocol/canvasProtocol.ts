@@ -54,6 +54,8 @@ export interface CanvasEdge {
 }
 
 export interface CanvasGraph {
+  /** The flow's `id`, when the file gives one (the canvas's title). */
+  flowId?: string;
   nodes: CanvasNode[];
   edges: CanvasEdge[];
   /**
@@ -133,6 +135,8 @@ export type CanvasNotifications = {
     graph: CanvasGraph;
     /** The file's name, for labels. */
     fileName: string;
+    /** The canvas's title: "<flow id> (canvas)", so that it is not taken for the text editor of the same file. */
+    title: string;
     /** Node types for the palette and the inspector; sent with the first graph of a page. */
     palette?: PaletteEntry[];
   };

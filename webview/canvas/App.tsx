@@ -48,6 +48,7 @@ export function App(): ReactElement {
   const [graph, setGraph] = useState<CanvasGraph | undefined>();
   const hasGraph = graph !== undefined;
   const [fileName, setFileName] = useState('');
+  const [title, setTitle] = useState('');
   const [palette, setPalette] = useState<PaletteEntry[]>([]);
   const [run, setRun] = useState<RunState>({ live: false, statuses: {}, ports: {} });
   const [nodes, setNodes] = useState<FlowNode[]>([]);
@@ -108,6 +109,8 @@ export function App(): ReactElement {
       actions.onHost('didChangeGraph', (params) => {
         setGraph(params.graph);
         setFileName(params.fileName);
+        setTitle(params.title);
+        document.title = params.title;
         if (params.palette) setPalette(params.palette);
       }),
       actions.onHost('didChangeRun', setRun),
@@ -309,7 +312,9 @@ export function App(): ReactElement {
   return (
     <div className="weft-canvas" onKeyDown={onKeyDown}>
       <header className="weft-toolbar">
-        <span className="weft-toolbar-title">{fileName}</span>
+        <h1 className="weft-toolbar-title" title={fileName}>
+          {title}
+        </h1>
         {readOnly ? <span className="weft-muted">read-only</span> : null}
         {run.runStatus ? (
           <span className="weft-status" data-status={run.runStatus}>

@@ -61,7 +61,8 @@ async function openCanvas(text: string, ui: CanvasUiState = {}): Promise<HTMLEle
     </ReactFlowProvider>,
   );
   await act(async () => {
-    hostSends('didChangeGraph', { graph: canvasGraphFromText(text), fileName: 'order-intake.flow.json', palette: PALETTE });
+    const graph = canvasGraphFromText(text);
+    hostSends('didChangeGraph', { graph, fileName: 'order-intake.flow.json', title: `${graph.flowId} (canvas)`, palette: PALETTE });
   });
   await waitFor(() => expect(view.container.querySelectorAll('[data-node-id]').length).toBeGreaterThan(0));
   return view.container;
@@ -82,6 +83,14 @@ beforeEach(() => {
   sent().length = 0;
 });
 afterEach(() => cleanup());
+
+describe('canvas: its title', () => {
+  it('is "<flow id> (canvas)", in the toolbar and the page, not the file name the text editor shows', async () => {
+    await openCanvas(sample('order-intake.flow.json'));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('order-intake (canvas)');
+    expect(document.title).toBe('order-intake (canvas)');
+  });
+});
 
 describe('canvas: fit at a readable zoom', () => {
   it('fits a narrow pane at the readable zoom, and refits when the pane grows (a pane closed, the editor widened)', async () => {
