@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+// The inspector edits a node's config with a form generated from its type's config schema (the palette's JSON
+// Schema, as the host computes it), a JSON textarea only for what a control cannot show.
+import '../../../support/componentTests';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createDefaultRegistry } from '../../../../src/engine/nodes/builtins';
+import { canvasGraphFromText } from '../../../../src/language/canvasGraph';
+import type { PaletteEntry } from '../../../../src/protocol/canvasProtocol';
+import { Inspector } from '../../../../webview/canvas/components/Inspector';
+
+const registry = createDefaultRegistry();
+/** The palette entry of a type, its schema made as canvasEditor.ts makes it. */
+function entryOf(type: string): PaletteEntry {
+  const t = registry.get(type)!;
+  return { type, title: t.title, description: t.description, configSchema: z.toJSONSchema(t.configSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown> };
+}
+
+const FLOW = JSON.stringify({
+  version: 1,
+  id: 'x',
+  nodes: [
+    { id: 'fetch', type: 'http', config: { url: 'https://example.com/orders', method: 'GET' } },
+    { id: 'shape', type: 'transform', config: { output: { id: '{{ input.id }}' } } },
+  ],
+});
+
+afterEach(() => cleanup());
+
+function renderInspector(id: string, type: string): ReturnType<typeof vi.fn> {
+  const node = canvasGraphFromText(FLOW).nodes.find((n) => n.id === id)!;
+  const onApply = vi.fn();
+  render(<Inspector node={node} entry={entryOf(type)} readOnly={false} details={null} onApply={onApply} onOpenRun={() => {}} onReveal={() => {}} onClose={() => {}} />);
+  return onApply;
+}
+
+describe('Inspector', () => {
+  it('edits an http node with a text field for its url and suggestions for its method', () => {
+    // ARRANGE
+    const onApply = renderInspector('fetch', 'http');
+    const url = screen.getByRole('textbox', { name: /^url/ }) as HTMLInputElement;
+    // The method is one of a list or a template: a text field that suggests the list.
+    const method = screen.getByRole('combobox', { name: /^method/ }) as HTMLInputElement;
+    expect(url.value).toBe('https://example.com/orders');
+    const suggestions = document.getElementById(method.getAttribute('list') ?? '')?.querySelectorAll('option') ?? [];
+    expect([...suggestions].map((o) => o.getAttribute('value'))).toEqual(expect.arrayContaining(['GET', 'POST']));
+    // ACT
+    fireEvent.change(url, { target: { value: 'https://example.com/orders/{{ input.id }}' } });
+    fireEvent.change(method, { target: { value: 'POST' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    // ASSERT
+    expect(onApply).toHaveBeenCalledWith({ config: { url: 'https://example.com/orders/{{ input.id }}', method: 'POST' }, name: '', disabled: false });
+  });
+
+  it('falls back to a JSON textarea for an object value, and refuses JSON that does not parse', () => {
+    const onApply = renderInspector('shape', 'transform');
+    const output = screen.getByRole('textbox', { name: /^output/ }) as HTMLTextAreaElement;
+    expect(output.tagName).toBe('TEXTAREA');
+    expect(JSON.parse(output.value)).toEqual({ id: '{{ input.id }}' });
+    fireEvent.change(output, { target: { value: '{ "id": ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(screen.getByRole('alert').textContent).toBe('output is not valid JSON.');
+    expect(onApply).not.toHaveBeenCalled();
+  });
+});
