@@ -114,16 +114,16 @@ describe('Canvas', () => {
     }
     await screenshot(page, 'canvas-fit-inspector-open');
 
-    // ACT 2: drag "review" 60 px up and 60 px right (into free space: nothing is above it).
+    // ACT 2: drag "review" 120 px down and 60 px right (into free space: nothing is below it).
     const before = await drawnPositions(frame);
     const start = await center(frame, '.react-flow__node[data-id="review"] .weft-flow-node-title');
-    await drag(page, start, { x: start.x + 60, y: start.y - 60 });
+    await drag(page, start, { x: start.x + 60, y: start.y + 120 });
     await saveAll(page);
 
     // ASSERT 2: layout holds review alone; the nodes nobody touched are drawn where they were.
     const afterMove = await waitForDisk(() => flowOnDisk(workspace)?.layout, 'layout in order-intake.flow.json');
     assert.deepEqual(Object.keys(afterMove), ['review']);
-    assert.ok(afterMove.review.x > before.review.x + 10 && afterMove.review.y < before.review.y - 20, `review moved: ${JSON.stringify([before.review, afterMove.review])}`);
+    assert.ok(afterMove.review.x > before.review.x + 10 && afterMove.review.y > before.review.y + 40, `review moved: ${JSON.stringify([before.review, afterMove.review])}`);
     const redrawn = await drawnPositions(frame);
     for (const id of ['check', 'tax', 'done', 'note']) {
       assert.ok(Math.abs(redrawn[id].x - before[id].x) < 1 && Math.abs(redrawn[id].y - before[id].y) < 1, `${id} stayed: ${JSON.stringify([before[id], redrawn[id]])}`);

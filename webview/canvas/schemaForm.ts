@@ -36,6 +36,9 @@ function fieldOf(key: string, schema: Schema, required: boolean, value: unknown)
   if (description) field.description = description;
   const choices = enumOf(schema);
   if (field.kind === 'enum' || (field.kind === 'string' && choices.length > 0)) field.options = choices;
+  // A text where the schema also takes other shapes (a condition: a template or a JSON Logic object) is edited as
+  // text, not as a JSON string literal with quotes to keep balanced.
+  if (field.kind === 'json' && typeof value === 'string' && acceptsString(schema)) field.kind = 'string';
   // A value the control cannot show (an object where a string is expected) is edited as JSON.
   if (value !== undefined && !fits(field.kind, value)) field.kind = 'json';
   return field;
@@ -50,6 +53,11 @@ function kindOf(schema: Schema): FieldKind {
   if (schema.anyOf && schema.anyOf.length > 0 && schema.anyOf.every((s) => kindOf(s) === 'string' || kindOf(s) === 'enum')) return 'string';
   if (schema.anyOf && schema.anyOf.some((s) => kindOf(s) === 'number') && schema.anyOf.every((s) => ['number', 'string'].includes(kindOf(s)))) return 'number';
   return 'json';
+}
+
+function acceptsString(schema: Schema): boolean {
+  if (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string'))) return true;
+  return (schema.anyOf ?? []).some(acceptsString);
 }
 
 function enumOf(schema: Schema): string[] {

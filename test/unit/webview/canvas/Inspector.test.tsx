@@ -64,3 +64,21 @@ describe('Inspector', () => {
     expect(onApply).not.toHaveBeenCalled();
   });
 });
+
+describe('Inspector, a field of several shapes', () => {
+  it('edits an if node\'s template condition as text, not as a quoted JSON string', () => {
+    // ARRANGE: a condition is a template or a JSON Logic object.
+    const text = JSON.stringify({ version: 1, id: 'x', nodes: [{ id: 'check', type: 'if', config: { condition: '{{ input.total > 100 }}' } }] });
+    const node = canvasGraphFromText(text).nodes[0];
+    const onApply = vi.fn();
+    render(<Inspector node={node} entry={entryOf('if')} readOnly={false} details={null} onApply={onApply} onOpenRun={() => {}} onReveal={() => {}} onClose={() => {}} />);
+    // ACT
+    const condition = screen.getByRole('textbox', { name: /^condition/ }) as HTMLInputElement;
+    // ASSERT
+    expect(condition.tagName).toBe('INPUT');
+    expect(condition.value).toBe('{{ input.total > 100 }}');
+    fireEvent.change(condition, { target: { value: '{{ input.total > 500 }}' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(onApply).toHaveBeenCalledWith({ config: { condition: '{{ input.total > 500 }}' }, name: '', disabled: false });
+  });
+});
