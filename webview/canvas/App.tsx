@@ -42,6 +42,12 @@ const MOVE_DEBOUNCE_MS = 300;
  * narrower pane it would cover both (and the graph is a scroll away anyway).
  */
 const MINIMAP_MIN_PANE = { width: 600, height: 360 };
+/** The bottom band the minimap (xyflow's 200 × 150 with its 15 px margin) and the zoom controls take. */
+const MINIMAP_BAND = 170;
+
+function showsMinimap(pane: PaneSize): boolean {
+  return pane.width >= MINIMAP_MIN_PANE.width && pane.height >= MINIMAP_MIN_PANE.height;
+}
 export function App(): ReactElement {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const saved = useMemo(() => actions.uiState(), []);
@@ -81,7 +87,9 @@ export function App(): ReactElement {
       if (!bounds || size.width <= 0 || size.height <= 0) return;
       atFit.current = true;
       fittedOnce.current = true;
-      void flow.setViewport(readableFit(bounds, size), animate ? { duration: 200 } : undefined);
+      // The graph at fit is above the minimap's band, so that the minimap covers none of it.
+      const room = showsMinimap(size) ? { width: size.width, height: size.height - MINIMAP_BAND } : size;
+      void flow.setViewport(readableFit(bounds, room), animate ? { duration: 200 } : undefined);
     },
     [flow],
   );
@@ -420,7 +428,7 @@ export function App(): ReactElement {
             aria-label={`Flow canvas of ${fileName}`}
           >
             <Background />
-            {paneSize.width >= MINIMAP_MIN_PANE.width && paneSize.height >= MINIMAP_MIN_PANE.height ? (
+            {showsMinimap(paneSize) ? (
               <MiniMap pannable zoomable position="bottom-right" ariaLabel="Overview of the flow" />
             ) : null}
             {/* Fit is the toolbar's (readable); these zoom, which leaves "at fit". */}

@@ -25,9 +25,12 @@ export interface RoutedPath {
   labelY: number;
 }
 
-/** True when an edge from `source` to `target` must go around: the target's input is not right of the source. */
+/**
+ * True when an edge from `source` to `target` must go around: the target's input is left of the source's port. (A
+ * target just right of it, even straight above or below, is reached by a curve.)
+ */
 export function isBackEdge(source: Point, target: Point): boolean {
-  return target.x < source.x + 2 * PORT_STUB;
+  return target.x < source.x;
 }
 
 /**
@@ -43,12 +46,30 @@ export function routeAround(source: Point, target: Point, obstacles: readonly Bo
   const inSpan = obstacles.filter((b) => b.x < spanRight && b.x + b.width > spanLeft);
   const bottom = Math.max(source.y, target.y, ...inSpan.map((b) => b.y + b.height)) + NODE_CLEARANCE;
   const top = Math.min(source.y, target.y, ...inSpan.map((b) => b.y)) - NODE_CLEARANCE;
-  // The shorter detour: the vertical distance travelled from both ends to the horizontal run.
-  const viaBottom = bottom - source.y + (bottom - target.y);
-  const viaTop = source.y - top + (target.y - top);
-  const run = viaTop < viaBottom ? top : bottom;
-  const points: Point[] = [source, { x: right, y: source.y }, { x: right, y: run }, { x: left, y: run }, { x: left, y: target.y }, target];
-  return { path: roundedPath(points, 6), labelX: (left + right) / 2, labelY: run };
+  const via = (run: number): Point[] => [source, { x: right, y: source.y }, { x: right, y: run }, { x: left, y: run }, { x: left, y: target.y }, target];
+  // The horizontal run clears the nodes between; a vertical leg may still pass through a node beside an end (the
+  // target below the source's neighbour). The detour that crosses fewer nodes wins, then the shorter one.
+  const candidates = [top, bottom].map((run) => {
+    const points = via(run);
+    return { run, points, crossings: crossings(points, obstacles), length: Math.abs(run - source.y) + Math.abs(run - target.y) };
+  });
+  candidates.sort((a, b) => a.crossings - b.crossings || a.length - b.length);
+  const best = candidates[0];
+  return { path: roundedPath(best.points, 6), labelX: (left + right) / 2, labelY: best.run };
+}
+
+/** How many boxes the path's inner segments (all but the stubs at the ports) pass through. */
+function crossings(points: readonly Point[], boxes: readonly Box[]): number {
+  let count = 0;
+  for (let i = 1; i + 2 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    const left = Math.min(a.x, b.x);
+    const right = Math.max(a.x, b.x);
+    const top = Math.min(a.y, b.y);
+    const bottom = Math.max(a.y, b.y);
+    for (const box of boxes) if (left < box.x + box.width && right > box.x && top < box.y + box.height && bottom > box.y) count++;
+  }
+  return count;
 }
 
 /** A polyline with its corners rounded by `radius` (smaller where a segment is too short). */

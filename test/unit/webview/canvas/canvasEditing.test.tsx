@@ -111,11 +111,17 @@ describe('canvas: fit at a readable zoom', () => {
     act(() => TestResizeObserver.resize(pane(container), 420, 600));
     await waitFor(() => expect(container.querySelector('.react-flow__controls')).not.toBeNull());
     expect(container.querySelector('.react-flow__minimap')).toBeNull();
-    act(() => TestResizeObserver.resize(pane(container), 1200, 800));
+    act(() => TestResizeObserver.resize(pane(container), 1200, 420));
     await waitFor(() => expect(container.querySelector('.react-flow__minimap')).not.toBeNull());
     // Opposite corners: the minimap cannot cover the controls.
     expect(container.querySelector('.react-flow__controls')?.className).toMatch(/bottom left/);
     expect(container.querySelector('.react-flow__minimap')?.className).toMatch(/bottom right/);
+    // And the graph at fit ends above the minimap's band (150 px and its margin), so the minimap covers none of it.
+    const transform = (container.querySelector('.react-flow__viewport') as HTMLElement).style.transform;
+    const [, y, zoom] = /translate\(-?[\d.]+px, ?(-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(transform)!.map(Number);
+    const placed = autoLayout(canvasGraphFromText(sample('order-intake.flow.json')));
+    const graphBottom = Math.max(...placed.map((p) => p.position.y + p.height));
+    expect(graphBottom * zoom + y).toBeLessThanOrEqual(420 - 165);
   });
 
   it('collapses and reopens the palette and the inspector with keyboard-reachable toggles', async () => {

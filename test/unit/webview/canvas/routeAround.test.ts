@@ -20,6 +20,8 @@ describe('routeAround', () => {
   it('tells a back edge (target left of the source) from a forward one', () => {
     expect(isBackEdge({ x: 500, y: 0 }, { x: 100, y: 0 })).toBe(true);
     expect(isBackEdge({ x: 100, y: 0 }, { x: 500, y: 0 })).toBe(false);
+    // A target just right of the source, above it (the e2e scenario's review → done): a curve, not a loop.
+    expect(isBackEdge({ x: 560, y: 300 }, { x: 580, y: 40 })).toBe(false);
   });
 
   it('draws a back edge around the nodes between its ends, not through them', () => {
@@ -57,5 +59,23 @@ describe('routeAround', () => {
     const c = { x: 600, y: 100, width: 200, height: 64 };
     const route = routeAround({ x: 800, y: 132 }, { x: 0, y: 114 }, [a, b, c]);
     expect(route.labelY).toBe(100 - NODE_CLEARANCE);
+  });
+
+  it('takes the other side when a leg of the shorter detour would pass through a node beside the target', () => {
+    // ARRANGE: the e2e scenario after note was dragged below check: done → note. A run above everything would come
+    // down left of note through check, which sits right above note's input.
+    //   [check]   [tax]   [done]
+    //   [note]
+    const check = { x: 0, y: 60, width: 200, height: 100 };
+    const tax = { x: 290, y: 0, width: 200, height: 80 };
+    const done = { x: 580, y: 40, width: 200, height: 80 };
+    const note = { x: 30, y: 300, width: 200, height: 80 };
+    const boxes = [check, tax, done, note];
+    // ACT
+    const route = routeAround({ x: 780, y: 60 }, { x: 30, y: 314 }, boxes);
+    // ASSERT: below, and no segment between the port stubs enters a node.
+    expect(route.labelY).toBe(380 + NODE_CLEARANCE);
+    const inner = pointsOf(route.path).slice(1, -1);
+    for (let i = 0; i + 1 < inner.length; i++) for (const box of boxes) expect(crosses(inner[i], inner[i + 1], box)).toBe(false);
   });
 });
