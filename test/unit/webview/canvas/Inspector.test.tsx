@@ -82,3 +82,27 @@ describe('Inspector, a field of several shapes', () => {
     expect(onApply).toHaveBeenCalledWith({ config: { condition: '{{ input.total > 500 }}' }, name: '', disabled: false });
   });
 });
+
+describe('Inspector, a field of any shape', () => {
+  it('edits a log message as text, and as JSON when the user switches it', () => {
+    // ARRANGE: a log node as the palette adds it (message: any value, a text here).
+    const text = JSON.stringify({ version: 1, id: 'x', nodes: [{ id: 'log1', type: 'log', config: { message: '' } }] });
+    const node = canvasGraphFromText(text).nodes[0];
+    const onApply = vi.fn();
+    render(<Inspector node={node} entry={entryOf('log')} readOnly={false} details={null} onApply={onApply} onOpenRun={() => {}} onReveal={() => {}} onClose={() => {}} />);
+    const message = screen.getByRole('textbox', { name: /^message/ }) as HTMLTextAreaElement;
+    // ASSERT 1: plain text, no JSON quotes.
+    expect(message.value).toBe('');
+    // ACT 1
+    fireEvent.change(message, { target: { value: 'Order {{ input.id }}' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(onApply).toHaveBeenLastCalledWith({ config: { message: 'Order {{ input.id }}' }, name: '', disabled: false });
+    // ACT 2: switch to JSON: the text becomes a JSON string, and an object can be written.
+    fireEvent.click(screen.getByRole('checkbox', { name: /^JSON/ }));
+    const json = screen.getByRole('textbox', { name: /^message/ }) as HTMLTextAreaElement;
+    expect(json.value).toBe('"Order {{ input.id }}"');
+    fireEvent.change(json, { target: { value: '{ "orderId": "{{ input.id }}" }' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(onApply).toHaveBeenLastCalledWith({ config: { message: { orderId: '{{ input.id }}' } }, name: '', disabled: false });
+  });
+});
