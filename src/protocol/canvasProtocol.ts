@@ -159,4 +159,6 @@ export interface CanvasUiState {
   selected?: string[];
   inspectorOpen?: boolean;
   paletteOpen?: boolean;
+  /** The view was at fit (not panned or zoomed by the user) when saved: it refits when the pane changes. */
+  atFit?: boolean;
 }

@@ -70,7 +70,7 @@ export function App(): ReactElement {
   const nodesRef = useRef<FlowNode[]>([]);
   nodesRef.current = nodes;
   /** The view is at fit (opened so, or Fit pressed) until the user pans or zooms: only then does a resize refit. */
-  const atFit = useRef(!saved.viewport);
+  const atFit = useRef(saved.atFit ?? !saved.viewport);
   const fittedOnce = useRef(false);
   const [details, setDetails] = useState<CanvasNodeDetails | null>(null);
   const selectedRef = useRef(selected);
@@ -304,7 +304,7 @@ export function App(): ReactElement {
     [readOnly],
   );
 
-  const onMoveEnd = useCallback((_: unknown, viewport: Viewport) => actions.saveUiState({ viewport }), []);
+  const onMoveEnd = useCallback((_: unknown, viewport: Viewport) => actions.saveUiState({ viewport, atFit: atFit.current }), []);
   // A pan or zoom by the user (an event; ours come without one) leaves "at fit".
   const onMoveStart = useCallback((event: unknown) => {
     if (event) atFit.current = false;
