@@ -314,7 +314,13 @@ export function App(): ReactElement {
   }, []);
 
   const connectFrom = selectedNode && !readOnly ? selectedNode : undefined;
-  const connectTargets = useMemo(() => (graph && connectFrom ? (graphHolding(graph, connectFrom.id)?.nodes ?? []).filter((n) => n.id !== connectFrom.id) : []), [graph, connectFrom]);
+  // The nodes of the source's graph it may connect to: not itself, and none that leads back to it (a cycle, which
+  // the host would refuse).
+  const connectTargets = useMemo(() => {
+    const home = graph && connectFrom ? graphHolding(graph, connectFrom.id) : undefined;
+    if (!home || !connectFrom) return [];
+    return home.nodes.filter((n) => n.id !== connectFrom.id && !reaches(home, n.id, connectFrom.id));
+  }, [graph, connectFrom]);
 
   if (!graph) return <p className="weft-muted weft-loading">Loading the flow…</p>;
   return (
@@ -465,6 +471,21 @@ function graphHolding(graph: CanvasGraph, id: string): CanvasGraph | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** True when `graph`'s edges lead from `start` to `goal`. */
+function reaches(graph: CanvasGraph, start: string, goal: string): boolean {
+  const seen = new Set([start]);
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    for (const edge of graph.edges) {
+      if (edge.from !== queue[head] || seen.has(edge.to)) continue;
+      if (edge.to === goal) return true;
+      seen.add(edge.to);
+      queue.push(edge.to);
+    }
+  }
+  return false;
 }
 
 function flatten(graph: CanvasGraph): CanvasNode[] {
