@@ -71,7 +71,11 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       const graph = isJson ? canvasGraphFromText(document.getText()) : await this.flowTsGraph(file);
       const palette = readyOnce ? undefined : this.paletteEntries();
       readyOnce = true;
-      await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), ...(palette ? { palette } : {}) });
+      const title = canvasTitle(graph, file);
+      // VS Code (1.100) names a custom editor's tab after its file and ignores this; the title is also the webview
+      // page's and its toolbar's, and a VS Code that honours it shows it on the tab (see docs/decisions.md).
+      panel.title = title;
+      await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), title, ...(palette ? { palette } : {}) });
     };
 
     const sendRun = (): void => {
@@ -253,6 +257,11 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const selection = toVsRange(range);
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preserveFocus: false });
   }
+}
+
+/** "order-intake (canvas)": the flow's id (else the file's name without .flow.json or .flow.ts) and what this is. */
+export function canvasTitle(graph: Pick<CanvasGraph, 'flowId'>, file: vscode.Uri): string {
+  return `${graph.flowId ?? basename(file.fsPath).replace(/\.flow\.(json|ts)$/, '')} (canvas)`;
 }
 
 /** The run of `file` the canvas shows while several run (overlapping webhook runs): the one started last. */
