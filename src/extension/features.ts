@@ -46,6 +46,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
+  runs.setRunViewer(execution);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
