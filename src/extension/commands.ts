@@ -55,10 +55,11 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       const input = (options as { input?: unknown } | undefined)?.input;
       return file ? runs.run(file, input === undefined ? {} : { input }) : undefined;
     },
-    'weft.test': async (arg?: unknown) => {
+    // `testName`: only that test case (its CodeLens passes it).
+    'weft.test': async (arg?: unknown, testName?: unknown) => {
       const file = await flowFile(arg);
       if (!file) return;
-      const item = await tests.itemFor(file);
+      const item = typeof testName === 'string' ? await tests.testItemFor(file, testName) : await tests.itemFor(file);
       if (!item) {
         void vscode.window.showInformationMessage(`${basename(file.fsPath)} has no tests. Add some under "tests", or use Weft: Save Run as Test.`);
         return;

@@ -41,8 +41,8 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const secrets = new SecretStore(context.secrets);
   const runs = new RunController(worker, secrets, log);
   const live = new LiveController(context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, worker, secrets, runs, log);
-  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens);
   const tests = new FlowTestController(worker);
+  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens, tests);
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
