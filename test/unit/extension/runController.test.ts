@@ -1,4 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { flowSourceHash } from '../../../src/extension/flowVersionAtRun';
 import type { RunRecord } from '../../../src/engine/run/runRecord';
 
 // A stand-in for the parts of the VS Code API the run controller uses: toasts and status bar items are recorded,
@@ -90,7 +94,7 @@ function record(status: RunRecord['status']): RunRecord {
   return { id: 'r1', flowId: 'f', flowHash: 'x', status, mode: 'run', trigger: { type: 'manual' }, input: {}, startedAt: new Date().toISOString(), durationMs: 3, nodes: {} };
 }
 
-function fakeWorker(options: { errors?: string[]; inputs?: Record<string, unknown>; status?: RunRecord['status'] } = {}): never {
+function fakeWorker(options: { errors?: string[]; inputs?: Record<string, unknown>; status?: RunRecord['status']; flowHash?: string } = {}): never {
   return {
     compile: async () => {
       fake.order.push('compile');
@@ -101,7 +105,7 @@ function fakeWorker(options: { errors?: string[]; inputs?: Record<string, unknow
         diagnostics: (options.errors ?? []).map((message) => ({ code: 'invalid-schema', severity: 'error', message })),
       };
     },
-    run: () => ({ requestId: 'q1', done: Promise.resolve(record(options.status ?? 'completed')) }),
+    run: () => ({ requestId: 'q1', done: Promise.resolve({ ...record(options.status ?? 'completed'), ...(options.flowHash ? { flowHash: options.flowHash } : {}) }) }),
   } as never;
 }
 
@@ -191,5 +195,24 @@ describe('RunController, when the execution panel opens', () => {
     expect(mayAskForInput({}, '{ "nodes": [] }')).toBe(false);
     expect(mayAskForInput({ input: {} }, '{ "inputs": {} }')).toBe(false);
     expect(mayAskForInput({ resumeFrom: 'r0' }, '{ "inputs": {} }')).toBe(false);
+  });
+});
+
+describe('RunController, keeping the version a run ran', () => {
+  it('keeps the .flow.json text under its hash in the history folder, so that the run can be shown against it later', async () => {
+    // ARRANGE
+    const dir = await mkdtemp(join(tmpdir(), 'weft-runs-'));
+    try {
+      const hash = flowSourceHash(fake.flowText);
+      const runs = new RunController(fakeWorker({ flowHash: hash }), secrets, log);
+      runs.history = (() => ({ list: async () => [] })) as never;
+      // ACT
+      await runs.run(vscode.Uri.file(join(dir, 'order.flow.json')));
+      // ASSERT
+      const kept = join(dir, '.weft', 'live', 'definitions', `${hash}.flow.json`);
+      await vi.waitFor(async () => expect(await readFile(kept, 'utf8')).toBe(fake.flowText));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
