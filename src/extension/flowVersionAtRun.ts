@@ -1,12 +1,10 @@
 // Whether a recorded run still matches its flow file, and what the run's flow looked like. A run record keeps the
 // hash of the source it ran (`flowHash`: sha256 of a .flow.json's text); the source itself is kept once per version
-// in the history folder (`live/definitions/<hash>.flow.json`, as queue mode already does), so a run opened later
+// in the history folder (engine/history/flowVersions.ts), so a run opened later
 // is labelled with the node types it ran with, and a node whose type changed since is not painted with a status
 // that belongs to another node. Runs recorded before their version was kept get the plain notice only.
 
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { flowSourceHash, readFlowVersion } from '../engine/history/flowVersions';
 import { parseJsonSource } from '../engine/model/jsonSource';
 import { buildFlowModel } from '../language/flowModel';
 
@@ -52,30 +50,6 @@ export function flowChangeSinceRun(input: FlowChangeInput): FlowChange {
   const retyped = Object.keys(typesAtRun).filter((id) => id in input.typesNow && input.typesNow[id] !== typesAtRun[id]);
   const retypedText = retyped.length > 0 ? ` ${retyped.map((id) => `'${id}' was ${typesAtRun[id]}, now ${input.typesNow[id]}`).join('; ')}.` : '';
   return { changed, notice: `${FLOW_CHANGED_NOTICE} Nodes are shown as they ran.${retypedText}`, nodeTypes: typesAtRun, retyped };
-}
-
-/** The hash a run record keeps of a .flow.json (compileFlow.ts: sha256 of the source text). */
-export function flowSourceHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function definitionPath(historyDir: string, hash: string): string {
-  return join(historyDir, 'live', 'definitions', `${hash}.flow.json`);
-}
-
-/** Keeps a .flow.json's source under its hash, once per version (a version already kept is not written again). */
-export async function keepFlowVersion(historyDir: string, hash: string, text: string): Promise<void> {
-  if (!/^[0-9a-f]{64}$/.test(hash) || flowSourceHash(text) !== hash) return;
-  const path = definitionPath(historyDir, hash);
-  if (await stat(path).then(() => true, () => false)) return;
-  await mkdir(join(historyDir, 'live', 'definitions'), { recursive: true });
-  await writeFile(path, text, { flag: 'w' });
-}
-
-/** The source a run ran, when its version was kept. */
-export async function readFlowVersion(historyDir: string, hash: string): Promise<string | undefined> {
-  if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
-  return readFile(definitionPath(historyDir, hash), 'utf8').catch(() => undefined);
 }
 
 /** Node types by id, loop bodies included (the language service's model of the text; the first id wins). */

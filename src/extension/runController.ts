@@ -9,7 +9,7 @@ import { HistoryStore } from '../engine/history/historyStore';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
-import { keepFlowVersion } from './flowVersionAtRun';
+import { keepFlowVersion } from '../engine/history/flowVersions';
 import { CompileFailureStatus } from './compileFailureStatus';
 import { askForInput } from './inputForm';
 import { describeDuration as shortDuration } from '../shared/describeTime';

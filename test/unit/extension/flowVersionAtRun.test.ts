@@ -2,14 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FLOW_CHANGED_NOTICE,
-  flowChangeSinceRun,
-  flowSourceHash,
-  keepFlowVersion,
-  readFlowVersion,
-  recordedFlowChange,
-} from '../../../src/extension/flowVersionAtRun';
+import { flowSourceHash, keepFlowVersion, readFlowVersion } from '../../../src/engine/history/flowVersions';
+import { FLOW_CHANGED_NOTICE, flowChangeSinceRun, recordedFlowChange } from '../../../src/extension/flowVersionAtRun';
 
 // The flow as it ran (tax was a `code` node), and as it is now (tax is a `transform`).
 const RAN = '{ "id": "order-intake", "nodes": [ { "id": "check", "type": "if" }, { "id": "tax", "type": "code" } ] }';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { flowSourceHash } from '../../../src/extension/flowVersionAtRun';
+import { flowSourceHash } from '../../../src/engine/history/flowVersions';
 import type { RunRecord } from '../../../src/engine/run/runRecord';
 
 // A stand-in for the parts of the VS Code API the run controller uses: toasts and status bar items are recorded,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flowSourceHash, keepFlowVersion } from '../../../../src/extension/flowVersionAtRun';
+import { flowSourceHash, keepFlowVersion } from '../../../../src/engine/history/flowVersions';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 
