@@ -67,9 +67,10 @@ export class ExecutionPanelManager implements vscode.Disposable {
   }
 
   /**
-   * Run was clicked: a closed panel opens now, "starting", so that creating the webview and loading its script
-   * overlap the compile, the input form and the worker's start instead of following them. It closes again if no
-   * run starts; an open panel keeps showing its run until the new one starts.
+   * A run is about to start (RunController.onWillStartRun: at the click when no input form will be asked, else once
+   * the form is filled): a closed panel opens now, "starting", so that creating the webview and loading its script
+   * overlap the compile and the worker's start instead of following them. It closes again if no run starts; an
+   * open panel keeps showing its run until the new one starts.
    */
   private prepare(file: vscode.Uri, started: Promise<ActiveRun | undefined>): void {
     if (this.panel) return;
