@@ -102,6 +102,8 @@ export function RunList(props: RunListProps): JSX.Element {
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // Keys on a column header's sort button are the button's (Enter and Space sort), not the list's.
+    if ((event.target as HTMLElement).closest('.history-head')) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     let handled = true;
     switch (event.key) {

@@ -167,6 +167,17 @@ describe('history panel', () => {
     fireEvent.click(within(header('Flow')).getByRole('button'));
     await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['c-1', 'c-3', 'c-2']));
     expect(header('Flow').getAttribute('aria-sort')).toBe('descending');
+
+    // ACT: Enter and Space on a focused header button belong to the button, not to the list (no run opens)
+    const flowButton = within(header('Flow')).getByRole('button');
+    flowButton.focus();
+    const opened = sent().filter((m) => m.method === 'openRun').length;
+    const enter = fireEvent.keyDown(flowButton, { key: 'Enter' });
+    fireEvent.keyDown(flowButton, { key: ' ' });
+    // ASSERT: the key was left to the button (its default action is the click that sorts)
+    expect(enter).toBe(true);
+    expect(sent().filter((m) => m.method === 'openRun').length).toBe(opened);
+    expect(rows().map((r) => r.getAttribute('aria-selected'))).toEqual(['false', 'false', 'false']);
   });
 
   it('opens the run under the cursor with Enter, and moves with the arrow keys and End', async () => {
