@@ -25,6 +25,8 @@ import { outlineOf } from '../flowOutline';
 import { toVsRange } from '../vsRange';
 import type { ActiveRun, RunController } from '../runController';
 import type { RunWorkerClient } from '../runWorkerClient';
+import { recordedFlowChange } from '../flowVersionAtRun';
+import { historyDirFor } from '../workspacePaths';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { NodeRegistry } from '../../engine/nodes/registry';
@@ -222,7 +224,12 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const last = await this.runs.lastRunOfFile(file).catch(() => undefined);
     if (!last) return { projection: createRunProjection(), view: { live: false, statuses: {}, ports: {} } };
     const projection = projectRecord(last);
-    return { projection, view: canvasRunView(projection, last.status === 'running'), record: last };
+    const view = canvasRunView(projection, last.status === 'running');
+    // A node whose type changed since that run is not painted with a status that belonged to another node.
+    const text = file.path.endsWith('.json') ? (await vscode.workspace.openTextDocument(file)).getText() : undefined;
+    const change = await recordedFlowChange(last, { path: file.path, text }, historyDirFor(file)).catch(() => undefined);
+    for (const id of change?.retyped ?? []) delete view.statuses[id];
+    return { projection, view, record: last };
   }
 
   /** A node in the run in progress, else in `known` (the record the canvas shows), else in the last recorded run. */
