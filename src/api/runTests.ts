@@ -80,20 +80,22 @@ export function compareWithExpectation(test: TestCaseDefinition, record: RunReco
     const failedNode = Object.entries(record.nodes).find(([, n]) => n.status === 'failed' && !n.errorHandled)?.[0];
     mismatches.push({
       path: 'status',
+      // No `status` in expect means "completed": anchored on `expect` itself then.
+      expectPath: expect.status === undefined ? [] : ['status'],
       expected: expectedStatus,
       actual: record.status,
       ...(failedNode ? { nodeId: failedNode } : {}),
       ...(record.error ? { detail: record.error.message } : {}),
     });
   }
-  if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches);
+  if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches, ['output']);
   for (const [nodeId, expected] of Object.entries(expect.nodes ?? {})) {
     const actual = record.nodes[nodeId];
     const before = mismatches.length;
     if (expected.status !== undefined && actual?.status !== expected.status) {
-      mismatches.push({ path: `nodes.${nodeId}.status`, expected: expected.status, actual: actual?.status });
+      mismatches.push({ path: `nodes.${nodeId}.status`, expectPath: ['nodes', nodeId, 'status'], expected: expected.status, actual: actual?.status });
     }
-    if (expected.output !== undefined) matchSubset(expected.output, actual?.output, `nodes.${nodeId}.output`, mismatches);
+    if (expected.output !== undefined) matchSubset(expected.output, actual?.output, `nodes.${nodeId}.output`, mismatches, ['nodes', nodeId, 'output']);
     for (let i = before; i < mismatches.length; i++) mismatches[i].nodeId = nodeId;
   }
   return mismatches;

@@ -1,12 +1,14 @@
 // Every flow's in-file tests in VS Code's Testing view: one item per flow file, one child per test case, kept in
-// sync with the files. Runs go to the run worker; a failure shows expected against actual at the node it is
-// about (or at the test case).
+// sync with the files. Runs go to the run worker; a failure shows expected against actual on the expected value
+// that differs (its path inside `expect`), or, for a run that failed where `expect` says nothing of its status,
+// at the node that failed (or at the test case).
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Range } from '../engine/model/diagnostics';
 import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
 import { outlineOf } from './flowOutline';
+import { expectedValueRange } from '../language/runFailurePlaces';
 import { toVsRange } from './vsRange';
 import type { RunWorkerClient } from './runWorkerClient';
 import { historyDirFor, isFlowFile } from './workspacePaths';
@@ -120,11 +122,13 @@ export class FlowTestController implements vscode.Disposable {
       const onCancel = token.onCancellationRequested(() => void this.worker.cancel(requestId));
       try {
         const results = await done;
+        // The text the failures are anchored in: the editor's (what the user sees), else the file's.
+        const text = results.some((r) => !r.passed) ? await textOf(uri) : undefined;
         for (const t of tests) {
           const result = results.find((r) => r.name === t.label);
           if (!result) run.skipped(t);
           else if (result.passed) run.passed(t, result.durationMs);
-          else run.failed(t, this.messagesFor(result, uri, t), result.durationMs);
+          else run.failed(t, this.messagesFor(result, uri, t, text), result.durationMs);
           this.lastOutcomes.set(t.id, !result ? 'skipped' : result.passed ? 'passed' : 'failed');
         }
       } catch (error) {
@@ -139,7 +143,7 @@ export class FlowTestController implements vscode.Disposable {
     run.end();
   }
 
-  private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem): vscode.TestMessage[] {
+  private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem, text: string | undefined): vscode.TestMessage[] {
     const nodes = this.nodeRanges.get(uri.toString());
     const locate = (nodeId?: string): vscode.Location | undefined => {
       const range = nodeId ? nodes?.get(nodeId) : undefined;
@@ -158,7 +162,11 @@ export class FlowTestController implements vscode.Disposable {
         stringify(m.expected),
         stringify(m.actual),
       );
-      message.location = locate(m.nodeId ?? firstFailedNode(result));
+      const expectedRange =
+        text !== undefined && m.expectPath !== undefined && (m.expectPath.length > 0 || m.nodeId === undefined)
+          ? expectedValueRange(text, uri.path.endsWith('.json'), result.index, m.expectPath)
+          : undefined;
+      message.location = expectedRange ? new vscode.Location(uri, toVsRange(expectedRange)) : locate(m.nodeId ?? firstFailedNode(result));
       return message;
     });
   }
@@ -167,6 +175,16 @@ export class FlowTestController implements vscode.Disposable {
     for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
     this.controller.dispose();
+  }
+}
+
+async function textOf(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 
