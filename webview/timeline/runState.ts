@@ -17,7 +17,7 @@
 // projection (src/engine/run/runProjection.ts), shared with the canvas; this file adds what only the panel shows:
 // attempt segments, per-iteration bars, logs, and the values.
 
-import type { SerializedError } from '../../src/engine/errors';
+import { describeError, type SerializedError } from '../../src/engine/errors';
 import type { LogLevel } from '../../src/engine/nodes/nodeType';
 import type { EngineEvent, LoopScope } from '../../src/engine/run/events';
 import {
@@ -55,6 +55,8 @@ export interface LogLine {
   nodeId: string;
   message: string;
   loop?: LoopScope;
+  /** The line stands for the node's failure (from `node.failed` or the record's error), not for a log call. */
+  failure?: boolean;
 }
 
 /** Iteration bars of a loop node (from its body's events). */
@@ -231,6 +233,9 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
       } else {
         node.attempts.push({ attempt: Math.max(1, node.attemptCount), start: ts - event.durationMs, end: ts, status: 'failed', error: event.error });
       }
+      const line = failureLine(event.seq, ts, event.nodeId, event.error);
+      node.logs.push(line);
+      view.logs.push(line);
       return;
     }
     case 'node.cancelled':
@@ -245,6 +250,13 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
     case 'node.skipped':
       return;
   }
+}
+
+/** A node's failure as a line of the run's log (level error): the message, and the way out when one is known. */
+function failureLine(seq: number, ts: number, nodeId: string, error: SerializedError): LogLine {
+  const code = error.code ? ` [${error.code}]` : '';
+  const hint = error.hint ? ` ${error.hint}` : '';
+  return { seq, ts, level: 'error', nodeId, message: `Failed${code}: ${describeError(error)}${hint}`, failure: true };
 }
 
 /** A body event, under its top-level node `owner`: its logs, and the bars of the loop's own iterations. */
@@ -325,6 +337,11 @@ function applyRunRecord(view: RunView, record: RunRecord): void {
     }
     if (!fromEvents && rec.logs) {
       node.logs = rec.logs.map((entry, i) => ({ seq: i, ts: Date.parse(entry.ts), level: entry.level, nodeId: id, message: entry.message }));
+    }
+    if (!fromEvents && rec.status === 'failed' && rec.error) {
+      // The record keeps the error apart from the logs; the log shows it where it happened, as the events do.
+      const ts = rec.finishedAt !== undefined ? Date.parse(rec.finishedAt) : (node.startedAt ?? Date.parse(record.startedAt));
+      node.logs = [...node.logs.filter((line) => !line.failure), failureLine(node.logs.length, ts, id, rec.error)];
     }
   }
   if (!fromEvents) {
