@@ -233,9 +233,8 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
       } else {
         node.attempts.push({ attempt: Math.max(1, node.attemptCount), start: ts - event.durationMs, end: ts, status: 'failed', error: event.error });
       }
-      const line = failureLine(event.seq, ts, event.nodeId, event.error);
-      node.logs.push(line);
-      view.logs.push(line);
+      // The run's log only: the card shows the error above its own logs already.
+      view.logs.push(failureLine(event.seq, ts, event.nodeId, event.error));
       return;
     }
     case 'node.cancelled':
@@ -338,15 +337,14 @@ function applyRunRecord(view: RunView, record: RunRecord): void {
     if (!fromEvents && rec.logs) {
       node.logs = rec.logs.map((entry, i) => ({ seq: i, ts: Date.parse(entry.ts), level: entry.level, nodeId: id, message: entry.message }));
     }
-    if (!fromEvents && rec.status === 'failed' && rec.error) {
-      // The record keeps the error apart from the logs; the log shows it where it happened, as the events do.
-      const ts = rec.finishedAt !== undefined ? Date.parse(rec.finishedAt) : (node.startedAt ?? Date.parse(record.startedAt));
-      node.logs = [...node.logs.filter((line) => !line.failure), failureLine(node.logs.length, ts, id, rec.error)];
-    }
   }
   if (!fromEvents) {
     // The run's log in time order: each node's lines are in order, so sorting their concatenation is enough.
-    view.logs = view.nodes.flatMap((node) => node.logs).sort((a, b) => a.ts - b.ts);
+    // The record keeps a node's error apart from its logs; the run's log shows it where it happened, as the events do.
+    const failures = view.nodes
+      .filter((node) => node.status === 'failed' && record.nodes[node.id]?.error !== undefined)
+      .map((node) => failureLine(0, node.finishedAt ?? node.startedAt ?? Date.parse(record.startedAt), node.id, record.nodes[node.id].error!));
+    view.logs = [...view.nodes.flatMap((node) => node.logs), ...failures].sort((a, b) => a.ts - b.ts);
     view.logs.forEach((line, i) => (line.seq = i + 1));
   }
   if (view.status !== 'running' && view.status !== 'interrupted') closeStopped(view, view.finishedAt ?? Date.now());

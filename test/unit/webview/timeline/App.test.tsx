@@ -225,6 +225,8 @@ describe('execution panel App', () => {
     expect(log.textContent).toContain('Failed [expression-error]: `input.total / input.orderId`: cannot divide number by string');
     fireEvent.change(screen.getByRole('combobox', { name: 'Minimum level' }), { target: { value: 'error' } });
     expect(within(log).getAllByRole('listitem')).toHaveLength(1);
+    // Once: the card shows the error above its own logs, which do not repeat it.
+    expect(tax.textContent).not.toContain('Failed [expression-error]');
 
     // ACT: Reveal asks the host for the node; the host selects the failing part (executionPanel.revealNode).
     fireEvent.click(within(tax).getByRole('button', { name: 'Reveal in flow file' }));
