@@ -202,34 +202,60 @@ function orFallback(value: Evaluator, fallback: Evaluator, s: Scope): unknown {
 type CallNode = Extract<ExprNode, { kind: 'call' }>;
 
 /**
- * Calls a built-in. A function that says its argument makes no sense (FunctionArgumentError: `round("A-42")`)
- * fails the expression at the call; anything else it throws on values no one foresaw gives undefined.
+ * What a built-in's throw means. A function that says its argument makes no sense (FunctionArgumentError:
+ * `round("A-42")`) fails the expression at the call; anything else it throws on values no one foresaw gives
+ * undefined, as before.
  */
-function callFunction(fn: (...args: unknown[]) => unknown, values: unknown[], node: CallNode): unknown {
-  try {
-    return fn(...values);
-  } catch (error) {
-    if (error instanceof FunctionArgumentError) throw new ExpressionEvaluationError(`${node.callee}() ${error.message}`, node.start, node.end);
-    return undefined;
-  }
+function callFailure(error: unknown, node: CallNode): undefined {
+  if (error instanceof FunctionArgumentError) throw new ExpressionEvaluationError(`${node.callee}() ${error.message}`, node.start, node.end);
+  return undefined;
 }
 
 function compileCall(name: string, args: Evaluator[], node: CallNode): Evaluator {
   const fn = getFunction(name);
   if (fn === undefined) return returnUndefined;
+  // One closure per arity, calling `fn` directly: no argument array on the common paths.
   switch (args.length) {
     case 0:
-      return () => callFunction(fn, [], node);
+      return () => {
+        try {
+          return fn();
+        } catch (error) {
+          return callFailure(error, node);
+        }
+      };
     case 1: {
       const [a] = args;
-      return (s) => callFunction(fn, [a(s)], node);
+      return (s) => {
+        const x = a(s);
+        try {
+          return fn(x);
+        } catch (error) {
+          return callFailure(error, node);
+        }
+      };
     }
     case 2: {
       const [a, b] = args;
-      return (s) => callFunction(fn, [a(s), b(s)], node);
+      return (s) => {
+        const x = a(s);
+        const y = b(s);
+        try {
+          return fn(x, y);
+        } catch (error) {
+          return callFailure(error, node);
+        }
+      };
     }
     default:
-      return (s) => callFunction(fn, args.map((a) => a(s)), node);
+      return (s) => {
+        const values = args.map((a) => a(s));
+        try {
+          return fn(...values);
+        } catch (error) {
+          return callFailure(error, node);
+        }
+      };
   }
 }
 

@@ -197,23 +197,24 @@ function demandingEvaluator(evaluate: Evaluator, node: ExprNode, span: TemplateS
     try {
       value = evaluate(scope);
     } catch (error) {
-      if (isExpressionEvaluationError(error) && error.valuePath === undefined) throw placed(error.reason, error.start, error.end, span, path);
+      if (isExpressionEvaluationError(error) && error.valuePath === undefined) throw placed(error.reason, error.start, error.end, span, path, '0');
       throw error;
     }
     if (value === undefined) {
       const broken = readThroughMissing(node, scope, span.source);
-      if (broken !== undefined) throw placed(broken.reason, broken.start, broken.end, span, path);
+      if (broken !== undefined) throw placed(broken.reason, broken.start, broken.end, span, path, 'null');
     }
     return value;
   };
 }
 
-function placed(reason: string, start: number, end: number, span: TemplateSpan, path: JsonPath): ExpressionEvaluationError {
+/** `fallback` is the example the hint gives: 0 after arithmetic, null after a missing value. */
+function placed(reason: string, start: number, end: number, span: TemplateSpan, path: JsonPath, fallback: string): ExpressionEvaluationError {
   const text = span.source.slice(start, end).trim();
   return new ExpressionEvaluationError(reason, span.sourceStart + start, span.sourceStart + end, {
     message: `\`${text}\`: ${reason}`,
     valuePath: path,
-    hint: `If it may have no value, give a fallback: {{ ${text} ?? 0 }} or {{ default(${text}, 0) }}.`,
+    hint: `If it may have no value, give a fallback: {{ ${text} ?? ${fallback} }} or {{ default(${text}, ${fallback}) }}.`,
   });
 }
 
