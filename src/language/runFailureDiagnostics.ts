@@ -10,6 +10,7 @@ import { parseJsonSource } from '../engine/model/jsonSource';
 import { errorLocationRange } from './runFailurePlaces';
 
 export interface RunFailureDiagnostic {
+  /** The failed node; '' for the run's own `output`. */
   nodeId: string;
   range: Range;
   /** The error as a person reads it, and the way out when one is known. */
@@ -38,6 +39,16 @@ export function runFailureDiagnostics(record: RunRecord, text: string, file: str
     if (range === undefined) continue;
     const message = `Run failed at node '${nodeId}': ${describeError(error)}${error.hint ? `\n${error.hint}` : ''}`;
     out.push({ nodeId, range, message, ...(error.code ? { code: error.code } : {}) });
+  }
+  // A failure of the run's own `output` template belongs to no node.
+  const runError = record.error;
+  const runLocation = runError?.location;
+  if (runError && runLocation && runError.nodeId === undefined && (runLocation.file === undefined || samePath(runLocation.file, file))) {
+    const range = errorLocationRange(text, isJson, runLocation);
+    if (range) {
+      const message = `Run failed at its output: ${describeError(runError)}${runError.hint ? `\n${runError.hint}` : ''}`;
+      out.push({ nodeId: '', range, message, ...(runError.code ? { code: runError.code } : {}) });
+    }
   }
   return out;
 }

@@ -56,4 +56,19 @@ describe('runFailureDiagnostics', () => {
     const diagnostics = runFailureDiagnostics(record, FLOW, FILE);
     expect(textAt(FLOW, diagnostics[0].range)).toBe('"tax"');
   });
+
+  it("puts a failure of the run's output template on it", async () => {
+    const text = `{
+  "version": 1,
+  "id": "order-intake",
+  "nodes": [{ "id": "tax", "type": "transform", "config": { "output": { "tax": "{{ input.orderId }}" } } }],
+  "edges": [],
+  "output": "{{ nodes.tax.tax * 2 }}"
+}`;
+    const record = await run(text, { total: 120, orderId: 'A-42' });
+    const diagnostics = runFailureDiagnostics(record, text, FILE).filter((d) => d.nodeId === '');
+    expect(diagnostics).toHaveLength(1);
+    expect(textAt(text, diagnostics[0].range)).toBe('nodes.tax.tax * 2');
+    expect(diagnostics[0].message).toContain('Run failed at its output: `nodes.tax.tax * 2`: cannot multiply string by number');
+  });
 });
