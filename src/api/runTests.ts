@@ -15,6 +15,8 @@ export interface TestMismatch extends Mismatch {
   nodeId?: string;
   /** Why, when the run's own error explains it (a status mismatch). */
   detail?: string;
+  /** The way out the run's error suggests (a mock to add, a secret to set, a fallback to give). */
+  hint?: string;
 }
 
 export interface TestResult {
@@ -86,6 +88,7 @@ export function compareWithExpectation(test: TestCaseDefinition, record: RunReco
       actual: record.status,
       ...(failedNode ? { nodeId: failedNode } : {}),
       ...(record.error ? { detail: record.error.message } : {}),
+      ...(record.error?.hint ? { hint: record.error.hint } : {}),
     });
   }
   if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches, ['output']);

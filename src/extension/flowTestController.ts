@@ -158,7 +158,7 @@ export class FlowTestController implements vscode.Disposable {
     return result.mismatches.map((m) => {
       const nodeError = m.nodeId ? result.nodeErrors[m.nodeId] : undefined;
       const message = vscode.TestMessage.diff(
-        `${m.path}${m.nodeId ? ` (node ${m.nodeId})` : ''}${nodeError ? `: ${nodeError}` : ''}`,
+        `${m.path}${m.nodeId ? ` (node ${m.nodeId})` : ''}${nodeError ? `: ${nodeError}` : ''}${m.hint ? `\n${m.hint}` : ''}`,
         stringify(m.expected),
         stringify(m.actual),
       );

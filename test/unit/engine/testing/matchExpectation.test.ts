@@ -35,6 +35,11 @@ describe('compareWithExpectation', () => {
     expect(implied[0]).toMatchObject({ path: 'status', expectPath: [], nodeId: 'tax' });
   });
 
+  it("carries the run error's hint on the status mismatch", () => {
+    const hinted = { ...record, error: { message: 'unmocked', nodeId: 'tax', hint: 'Add a mock' } } as RunRecord;
+    expect(compareWithExpectation({ name: 't', input: {}, expect: {} } as TestCaseDefinition, hinted)[0]).toMatchObject({ detail: 'unmocked', hint: 'Add a mock' });
+  });
+
   it("anchors a node's status and output inside expect.nodes", () => {
     const mismatches = compareWithExpectation(
       { name: 't', input: {}, expect: { status: 'failed', nodes: { tax: { status: 'completed', output: { rate: 0.19 } } } } } as TestCaseDefinition,
