@@ -2,6 +2,7 @@
 // (http and ai nodes without a mock fail, so tests are hermetic) and matches `expect` as a subset. A case that
 // gives no `expect.status` expects the run to complete: a test that wants a failure says so.
 
+import type { ErrorLocation } from '../engine/errors';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
 import type { TestCaseDefinition } from '../engine/model/flowSchema';
 import type { EngineEvent } from '../engine/run/events';
@@ -17,6 +18,8 @@ export interface TestMismatch extends Mismatch {
   detail?: string;
   /** The way out the run's error suggests (a mock to add, a secret to set, a fallback to give). */
   hint?: string;
+  /** Where the run's error is in the flow file, when it says (a failing template): the cause of a status mismatch. */
+  errorLocation?: ErrorLocation;
 }
 
 export interface TestResult {
@@ -89,6 +92,7 @@ export function compareWithExpectation(test: TestCaseDefinition, record: RunReco
       ...(failedNode ? { nodeId: failedNode } : {}),
       ...(record.error ? { detail: record.error.message } : {}),
       ...(record.error?.hint ? { hint: record.error.hint } : {}),
+      ...(record.error?.location ? { errorLocation: record.error.location } : {}),
     });
   }
   if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches, ['output']);

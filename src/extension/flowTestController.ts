@@ -1,14 +1,14 @@
 // Every flow's in-file tests in VS Code's Testing view: one item per flow file, one child per test case, kept in
 // sync with the files. Runs go to the run worker; a failure shows expected against actual on the expected value
 // that differs (its path inside `expect`), or, for a run that failed where `expect` says nothing of its status,
-// at the node that failed (or at the test case).
+// on the failing template part, else the node that failed (or the test case).
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Range } from '../engine/model/diagnostics';
 import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
 import { outlineOf } from './flowOutline';
-import { expectedValueRange } from '../language/runFailurePlaces';
+import { errorLocationRange, expectedValueRange } from '../language/runFailurePlaces';
 import { toVsRange } from './vsRange';
 import type { RunWorkerClient } from './runWorkerClient';
 import { historyDirFor, isFlowFile } from './workspacePaths';
@@ -162,13 +162,28 @@ export class FlowTestController implements vscode.Disposable {
         stringify(m.expected),
         stringify(m.actual),
       );
-      const expectedRange =
-        text !== undefined && m.expectPath !== undefined && (m.expectPath.length > 0 || m.nodeId === undefined)
-          ? expectedValueRange(text, uri.path.endsWith('.json'), result.index, m.expectPath)
-          : undefined;
-      message.location = expectedRange ? new vscode.Location(uri, toVsRange(expectedRange)) : locate(m.nodeId ?? firstFailedNode(result));
+      message.location = this.anchorOf(m, result.index, uri, text) ?? locate(m.nodeId ?? firstFailedNode(result));
       return message;
     });
+  }
+
+  /**
+   * Where a mismatch is anchored: on the expected value that differs; for a status the test does not write (an
+   * implied "completed"), on the failing template part when the run's error says where it is. Undefined: the
+   * caller falls back to the node, then the test.
+   */
+  private anchorOf(m: WorkerTestResult['mismatches'][number], testIndex: number, uri: vscode.Uri, text: string | undefined): vscode.Location | undefined {
+    if (text === undefined || m.expectPath === undefined) return undefined;
+    const isJson = uri.path.endsWith('.json');
+    const implied = m.expectPath.length === 0;
+    const location = m.errorLocation;
+    const range =
+      implied && location && (location.file === undefined || location.file === uri.fsPath)
+        ? errorLocationRange(text, isJson, location)
+        : implied && m.nodeId !== undefined
+          ? undefined
+          : expectedValueRange(text, isJson, testIndex, m.expectPath);
+    return range ? new vscode.Location(uri, toVsRange(range)) : undefined;
   }
 
   dispose(): void {

@@ -40,6 +40,12 @@ describe('compareWithExpectation', () => {
     expect(compareWithExpectation({ name: 't', input: {}, expect: {} } as TestCaseDefinition, hinted)[0]).toMatchObject({ detail: 'unmocked', hint: 'Add a mock' });
   });
 
+  it("carries where the run's error is (a failing template), for an editor to anchor an implied status on", () => {
+    const location = { path: ['nodes', 0, 'config', 'output', 'tax'], start: 3, end: 30 };
+    const placed = { ...record, error: { message: 'cannot divide', nodeId: 'tax', location } } as RunRecord;
+    expect(compareWithExpectation({ name: 't', input: {}, expect: {} } as TestCaseDefinition, placed)[0]).toMatchObject({ errorLocation: location });
+  });
+
   it("anchors a node's status and output inside expect.nodes", () => {
     const mismatches = compareWithExpectation(
       { name: 't', input: {}, expect: { status: 'failed', nodes: { tax: { status: 'completed', output: { rate: 0.19 } } } } } as TestCaseDefinition,
