@@ -11,6 +11,7 @@ import { LiveController } from './liveController';
 import { LiveMonitor } from './liveMonitor/liveMonitor';
 import { liveMonitorCommandHandlers } from './liveMonitor/liveMonitorCommands';
 import { RunController } from './runController';
+import { RunFailureProblems } from './runFailureProblems';
 import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
 import { RunWorkerClient } from './runWorkerClient';
 import { SecretStore } from './secretStore';
@@ -27,6 +28,7 @@ export interface Features {
   history: HistoryPanelManager;
   canvas: FlowCanvasEditorProvider;
   execution: ExecutionPanelManager;
+  runProblems: RunFailureProblems;
   tests: FlowTestController;
   worker: RunWorkerClient;
   executeCommand(id: string, args: unknown[]): unknown;
@@ -47,6 +49,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   // Created before any run can start: it opens on RunController.onDidStartRun.
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
   runs.setRunViewer(execution);
+  const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
@@ -58,6 +61,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const disposables: vscode.Disposable[] = [
     monitor,
     execution,
+    runProblems,
     history,
     live,
     runs,
@@ -80,6 +84,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     history,
     canvas,
     execution,
+    runProblems,
     tests,
     worker,
     executeCommand(id, args) {

@@ -4,7 +4,7 @@
 import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
-import { describeError, WeftError } from '../../engine/errors';
+import { describeError, WeftError, type ErrorLocation } from '../../engine/errors';
 import { HistoryStore, type HistoryOptions } from '../../engine/history/historyStore';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
 import type { EngineEvent } from '../../engine/run/events';
@@ -156,9 +156,17 @@ function printOutcome(record: RunRecord): void {
   if (record.status === 'completed') {
     if (record.output !== undefined) out(JSON.stringify(record.output, null, 2));
   } else if (record.error) {
-    const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : undefined;
+    const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : templateAt(record.error.location, record.flowFile);
     err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${describeError(record.error)}`) + (at ? dimErr(` (at ${at})`) : ''));
+    if (record.error.hint) err(dimErr(`  hint: ${record.error.hint}`));
   }
+}
+
+/** Where a failing template is, as `file:line:col` (one-based) relative to the cwd. */
+function templateAt(location: ErrorLocation | undefined, flowFile: string | undefined): string | undefined {
+  const file = location?.file ?? flowFile;
+  if (!location?.range || !file) return undefined;
+  return `${relative(process.cwd(), file) || file}:${location.range.start.line + 1}:${location.range.start.character + 1}`;
 }
 
 /** The first stack frame in the user's own files (next to the flow), as `file:line:col` relative to the cwd. */

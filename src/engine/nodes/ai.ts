@@ -3,6 +3,7 @@
 // goes into the Authorization header and nowhere else (no log, no error message, no record).
 
 import { z } from 'zod';
+import { setSecretHint } from '../run/errorHints';
 import { WeftError } from '../errors';
 import { costUsd } from './aiPrices';
 import { defineNodeType } from './nodeType';
@@ -113,6 +114,7 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
     throw new WeftError(
       'missing-secret',
       `The ai node needs the secret ${secretName}; set it with \`Weft: Set Secret\` or the environment variable ${secretName}`,
+      { hint: setSecretHint([secretName]) },
     );
   }
 

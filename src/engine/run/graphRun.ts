@@ -15,6 +15,7 @@
 //   record counts its iterations and sums their AI usage as their events go out, while it runs.
 
 import { serializeError, WeftError, type SerializedError } from '../errors';
+import { configTexts, misspelledNodeHint } from './errorHints';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph, CompiledNode } from '../model/compiledFlow';
 import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel } from '../nodes/nodeType';
@@ -598,12 +599,21 @@ export class GraphRun implements NodeRunHost {
 
   private serialize(error: Error, node: CompiledNode): SerializedError {
     const serialized = serializeError(error, node.id);
+    if (serialized.hint === undefined && USER_CODE_ERRORS.has(serialized.code ?? '')) {
+      // Code is not checked when the flow compiles: a misspelt `nodes.x` in it reads undefined and throws here.
+      const ids = [...new Set([...this.graph.nodes.map((n) => n.id), ...this.run.flow.graph.nodes.map((n) => n.id)])];
+      const hint = misspelledNodeHint(configTexts(node.rawConfig), ids);
+      if (hint !== undefined) serialized.hint = hint;
+    }
     if (!this.run.redactor.active) return serialized;
     serialized.message = this.run.redactor.text(serialized.message);
     if (serialized.stack) serialized.stack = this.run.redactor.text(serialized.stack);
     return serialized;
   }
 }
+
+/** Errors thrown by user code (a code node, a .flow.ts function), where a misspelt node id is worth a hint. */
+const USER_CODE_ERRORS: ReadonlySet<string> = new Set(['sandbox-error', 'flow-error']);
 
 const NO_PORTS: readonly string[] = [];
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];

@@ -2,6 +2,7 @@
 // and per-attempt timeouts. Stays synchronous when the node is (no promise, no timer): most nodes of a flow
 // are transforms and conditions, and a promise per node would dominate the engine's cost.
 
+import { unmockedHint } from './errorHints';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
 import { WeftError, isRetryable } from '../errors';
@@ -104,7 +105,10 @@ function startAttempt(host: NodeRunHost, node: CompiledNode, input: unknown, inp
     return { output: mock.output, ports };
   }
   if (run.mode === 'test' && node.type.sideEffect) {
-    throw new WeftError('unmocked-side-effect', `unmocked side effect: node '${node.id}' (${node.type.type}) must be mocked in a test`, { nodeId: node.id });
+    throw new WeftError('unmocked-side-effect', `unmocked side effect: node '${node.id}' (${node.type.type}) must be mocked in a test`, {
+      nodeId: node.id,
+      hint: unmockedHint(node.id),
+    });
   }
   const timeoutMs = node.timeoutMs;
   const ctx = new RunningNodeContext(host, node, input, inputs, n, timeoutMs !== undefined);

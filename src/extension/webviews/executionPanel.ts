@@ -22,6 +22,9 @@ import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { nodeTypesFromJson, recordedFlowChange } from '../flowVersionAtRun';
 import { historyDirFor } from '../workspacePaths';
+import { errorLocationRange } from '../../language/runFailurePlaces';
+import type { SerializedError } from '../../engine/errors';
+import type { Range } from '../../engine/model/diagnostics';
 
 /** At most one events message per this many ms (about one animation frame). */
 const BATCH_MS = 16;
@@ -326,7 +329,9 @@ export class ExecutionPanelManager implements vscode.Disposable {
       void vscode.window.showWarningMessage(`${basename(shown.file.path)} has no node '${nodeId}' (renamed since the run?).`);
       return;
     }
-    const range = toVsRange(node.range);
+    // A node that failed on a template: select the failing part of it, not the whole node.
+    const failing = failingPartOf(valueOf(shown.record, shown.run?.events ?? [], nodeId, 'error').value, document.getText(), shown.file);
+    const range = toVsRange(failing ?? node.range);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -401,6 +406,13 @@ async function labelsOf(shown: Shown): Promise<{ nodeTypes: Record<string, strin
   const modifiedMs = isJson ? undefined : await vscode.workspace.fs.stat(shown.file).then((s) => s.mtime, () => undefined);
   const change = await recordedFlowChange(record, { path: shown.file.path, text, modifiedMs }, historyDirFor(shown.file));
   return { nodeTypes: change.nodeTypes, notice: change.notice };
+}
+
+/** Where in `text` (the flow file at `file`) an error's failing template part is, when it says. */
+function failingPartOf(error: unknown, text: string, file: vscode.Uri): Range | undefined {
+  const location = (error as SerializedError | undefined)?.location;
+  if (!location || (location.file !== undefined && location.file !== file.fsPath)) return undefined;
+  return errorLocationRange(text, file.path.endsWith('.json'), location);
 }
 
 /** A node's (or the run's) input, output or error: from the record when there is one, else from the events. */
