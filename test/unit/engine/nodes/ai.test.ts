@@ -90,6 +90,9 @@ describe('ai node: the request', () => {
       ],
       temperature: 0.2,
       max_tokens: 50,
+      // Streamed by default (docs/decisions.md); the usage comes in the last chunk only when asked for.
+      stream: true,
+      stream_options: { include_usage: true },
     });
   });
 
