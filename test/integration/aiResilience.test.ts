@@ -131,6 +131,21 @@ describe('ai node streaming', () => {
     expect(JSON.stringify(events)).not.toContain(API_KEY);
     expect(JSON.stringify(record)).not.toContain(API_KEY);
   });
+
+  it('never lets the API key reach a progress event when it is streamed in two pieces', async () => {
+    // ARRANGE
+    const api = await startFake();
+    api.script('gpt-fast', answer(`key: ${API_KEY}.`, { chunks: ['key: sk-fake', API_KEY.slice('sk-fake'.length), '.'] }));
+
+    // ACT
+    const { record, events } = await run(aiFlow({ baseUrl: api.baseUrl, model: 'gpt-fast' }));
+
+    // ASSERT
+    const deltas = ofType(events, 'node.progress').map((event) => event.delta);
+    expect(deltas.join('')).toBe('key: ***.');
+    expect(JSON.stringify(events)).not.toContain('sk-fake');
+    expect(record.nodes.ask.output).toMatchObject({ text: 'key: ***.' });
+  });
 });
 
 describe('ai node fallbacks', () => {

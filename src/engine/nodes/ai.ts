@@ -16,6 +16,8 @@ import { processCircuits } from '../circuit/circuitRegistry';
 import { WeftError } from '../errors';
 import { costUsd } from './aiPrices';
 import { readChatStream } from './aiStream';
+import type { StreamChannel } from './aiStream';
+import { DeltaHoldback } from './deltaHoldback';
 import { defineNodeType } from './nodeType';
 import type { NodeContext, NodeOutcome, NodeTypeDefinition } from './nodeType';
 import type { NodeUsage } from '../run/runRecord';
@@ -288,6 +290,19 @@ async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unkn
   );
 }
 
+/** Reads a streamed answer, each piece going out as a `node.progress` delta, secrets never split across two. */
+async function streamWithProgress(ctx: NodeContext<AiConfig>, response: Response, what: string): Promise<string> {
+  const secrets = Object.values(ctx.scope.secrets);
+  const holdbacks: Record<StreamChannel, DeltaHoldback> = { answer: new DeltaHoldback(secrets), reasoning: new DeltaHoldback(secrets) };
+  const send = (delta: string, channel: StreamChannel): void => {
+    if (delta !== '') ctx.progress(channel === 'reasoning' ? { delta, channel } : { delta });
+  };
+  const text = await readChatStream(response, (delta, channel) => send(holdbacks[channel].push(delta), channel), what);
+  send(holdbacks.reasoning.flush(), 'reasoning');
+  send(holdbacks.answer.flush(), 'answer');
+  return text;
+}
+
 /** `ai http://host/v1 model`: the API without its query or credentials (either may hold a secret). */
 function circuitTarget(chatUrl: URL, model: string): string {
   const api = `${chatUrl.origin}${chatUrl.pathname.replace(/\/chat\/completions$/, '')}`;
@@ -303,7 +318,7 @@ async function askModel(ctx: NodeContext<AiConfig>, url: URL, apiKey: string, re
   const response = await sendRequest(
     ctx.services.fetch,
     { method: 'POST', url, headers, body: JSON.stringify(requestBody), signal: ctx.signal, timeoutMs: options.timeoutMs },
-    options.stream ? { readEventStream: (streamed) => readChatStream(streamed, (delta, channel) => ctx.progress(channel === 'reasoning' ? { delta, channel } : { delta }), what) } : {},
+    options.stream ? { readEventStream: (streamed) => streamWithProgress(ctx, streamed, what) } : {},
   );
 
   if (response.status >= 400) {
