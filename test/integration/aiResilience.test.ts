@@ -157,7 +157,7 @@ describe('ai node fallbacks', () => {
     api.script('third', answer('from the third'));
 
     // ACT
-    const { record } = await run(
+    const { record, events } = await run(
       aiFlow({ baseUrl: api.baseUrl, model: 'primary', timeoutMs: 300, fallback: [{ model: 'second' }, { model: 'third' }] }),
     );
 
@@ -172,6 +172,11 @@ describe('ai node fallbacks', () => {
       { model: 'second', code: 'timeout' },
     ]);
     expect(output.skipped[0].reason).toContain('500');
+    // A view showing the streamed answer learns when to start over with the next model.
+    expect(ofType(events, 'node.progress').filter((event) => event.message !== undefined).map((event) => event.message)).toEqual([
+      expect.stringMatching(/^primary did not answer .*; trying second\.$/),
+      expect.stringMatching(/^second did not answer .*; trying third\.$/),
+    ]);
     expect(record.nodes.ask.usage).toMatchObject({ model: 'third' });
   });
 

@@ -194,7 +194,10 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
       const reason = hide(error instanceof Error ? error.message : String(error));
       const code = (error as { code?: unknown }).code;
       skipped.push(typeof code === 'string' ? { model: target.model, code, reason } : { model: target.model, reason });
-      ctx.log('warn', `${target.model} did not answer (${reason}); trying ${targets[index + 1].model}.`);
+      const note = `${target.model} did not answer (${reason}); trying ${targets[index + 1].model}.`;
+      ctx.log('warn', note);
+      // Streamed text of the model that failed may have gone out already: the message tells a view to start over.
+      ctx.progress({ message: note });
       continue;
     }
     if (skipped.length > 0) output.skipped = skipped;
