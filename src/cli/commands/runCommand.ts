@@ -142,7 +142,7 @@ function printEvent(event: EngineEvent): void {
       err(dimErr(`  ${event.nodeId}${where} ${event.level}: `) + event.message);
       break;
     case 'circuit.opened':
-      err(yellowErr(`⚡ ${event.nodeId}${where} circuit of ${event.circuit.target} opened after ${event.circuit.failures} failures; probe at ${event.circuit.retryAt ?? '?'}`));
+      err(yellowErr(`! ${event.nodeId}${where} circuit of ${event.circuit.target} opened after ${event.circuit.failures} failures; probe at ${event.circuit.retryAt ?? '?'}`));
       break;
     case 'circuit.closed':
       err(dimErr(`  ${event.nodeId}${where} circuit of ${event.circuit.target} closed`));
