@@ -2,6 +2,9 @@
 // each piece of answer text and of reasoning text (`reasoning_content`, or `reasoning` as some servers name it)
 // goes to `onDelta` in order, and the whole is assembled into the shape of a non-streamed answer, so one reader
 // (ai.ts readAnswer) maps both to the node's output. Only the assembled answer is kept.
+//
+// Deltas that arrive in one read of the body are joined (per channel, order kept): a fast server sends many
+// tokens per packet, and one event per token would crowd the event stream's buffer and the views for nothing.
 
 import { WeftError } from '../errors';
 import { isPlainObject } from './templatedConfig';
@@ -16,6 +19,20 @@ export async function readChatStream(response: Response, onDelta: (delta: string
   let model: string | undefined;
   let usage: unknown;
   let finishReason: unknown = null;
+  // The deltas of the current read, joined while the channel stays the same.
+  let pending = '';
+  let pendingChannel: StreamChannel = 'answer';
+  const queue = (delta: string, channel: StreamChannel): void => {
+    if (pending !== '' && channel !== pendingChannel) flush();
+    pending += delta;
+    pendingChannel = channel;
+  };
+  const flush = (): void => {
+    if (pending === '') return;
+    const delta = pending;
+    pending = '';
+    onDelta(delta, pendingChannel);
+  };
 
   const onData = (data: string): boolean => {
     if (data === '[DONE]') return true;
@@ -40,19 +57,23 @@ export async function readChatStream(response: Response, onDelta: (delta: string
     const delta = isPlainObject(choice.delta) ? choice.delta : undefined;
     if (delta === undefined) return false;
     const reasoning = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : typeof delta.reasoning === 'string' ? delta.reasoning : '';
-    if (reasoning !== '') onDelta(reasoning, 'reasoning');
+    if (reasoning !== '') queue(reasoning, 'reasoning');
     if (typeof delta.content === 'string') {
       sawContent = true;
       if (delta.content !== '') {
         content += delta.content;
-        onDelta(delta.content, 'answer');
+        queue(delta.content, 'answer');
       }
     }
     if (typeof delta.refusal === 'string') refusal += delta.refusal;
     return false;
   };
 
-  await readServerSentEvents(response, onData);
+  try {
+    await readServerSentEvents(response, onData, flush);
+  } finally {
+    flush();
+  }
 
   const message: Record<string, unknown> = { role: 'assistant', content: sawContent || refusal === '' ? content : null };
   if (refusal !== '') message.refusal = refusal;
@@ -66,7 +87,7 @@ export async function readChatStream(response: Response, onDelta: (delta: string
  * Calls `onData` with each event's data (its `data:` lines joined by newlines), in order, until it returns true
  * or the body ends. Events end with a blank line; CRLF and CR line ends are accepted, as the SSE spec says.
  */
-async function readServerSentEvents(response: Response, onData: (data: string) => boolean): Promise<void> {
+async function readServerSentEvents(response: Response, onData: (data: string) => boolean, onReadDone: () => void): Promise<void> {
   if (response.body === null) return;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -91,6 +112,7 @@ async function readServerSentEvents(response: Response, onData: (data: string) =
         if (dataLines.length > 0) onData(dataLines.join('\n'));
         return;
       }
+      onReadDone();
     }
   } finally {
     // Stop reading (a [DONE] before the body ends, or an error): the connection is let go, not drained.

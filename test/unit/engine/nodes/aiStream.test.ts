@@ -55,6 +55,16 @@ describe('readChatStream', () => {
     });
   });
 
+  it('joins the deltas of one read of the body, per channel and in order', async () => {
+    const { deltas } = await read([chunk({ reasoning_content: 'a' }) + chunk({ reasoning_content: 'b' }) + chunk({ content: 'c' }) + chunk({ content: 'd' }), chunk({ content: 'e' })]);
+
+    expect(deltas).toEqual([
+      ['ab', 'reasoning'],
+      ['cd', 'answer'],
+      ['e', 'answer'],
+    ]);
+  });
+
   it('reads `data:` without a space, and `reasoning` as some servers name it', async () => {
     const { deltas } = await read([`data:${JSON.stringify({ choices: [{ delta: { reasoning: 'r' } }] })}\n\n`, chunk({ content: 'a' })]);
 
