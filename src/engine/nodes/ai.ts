@@ -186,6 +186,8 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
     try {
       output = await callModel(ctx, config, target, { stream, timeoutMs, circuit, hide });
     } catch (error) {
+      // Cancelled, or out of the node's own time: no model may be tried, and the engine's error says why.
+      if (ctx.signal.aborted) throw error;
       const last = index === targets.length - 1;
       // The primary's ordinary failures go back to the engine while it has retries left; an open circuit
       // would fail every retry the same way, so it goes to the fallback at once.
