@@ -338,4 +338,26 @@ describe('http node circuit breaker', () => {
     expect(first.record.nodes.call.status).toBe('completed');
     expect(second.record.nodes.call.error?.code).toBe('circuit-open');
   });
+
+  it('waits as a 429 Retry-After asks before its retry, at most retry.maxDelayMs', async () => {
+    // ARRANGE: the first answer asks for 0.05 s, the second for an hour, the third is fine
+    const asked = ['0.05', '3600'];
+    other = await startLocalServer((_request, response) => {
+      const wait = asked.shift();
+      if (wait === undefined) sendJson(response, 200, { ok: true });
+      else sendJson(response, 429, { error: 'slow down' }, { 'retry-after': wait });
+    });
+    const flow = {
+      version: 1,
+      id: 'call-api',
+      nodes: [{ id: 'call', type: 'http', config: { url: other.url }, retry: { maxAttempts: 3, delayMs: 1, backoff: 'fixed', maxDelayMs: 80 } }],
+    };
+
+    // ACT
+    const { record, events } = await run(flow);
+
+    // ASSERT
+    expect(record.nodes.call.output).toMatchObject({ status: 200 });
+    expect(ofType(events, 'node.retrying').map((event) => event.delayMs)).toEqual([50, 80]);
+  });
 });
