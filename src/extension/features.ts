@@ -41,11 +41,12 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const secrets = new SecretStore(context.secrets);
   const runs = new RunController(worker, secrets, log);
   const live = new LiveController(context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, worker, secrets, runs, log);
-  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens);
   const tests = new FlowTestController(worker);
+  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens, tests);
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
+  runs.setRunViewer(execution);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });

@@ -21,7 +21,12 @@ export class FlowTestController implements vscode.Disposable {
   private readonly pendingUpdates = new Map<string, NodeJS.Timeout>();
   readonly runProfile: vscode.TestRunProfile;
   /** The outcome of each test item's latest run, by item id (Test Explorer shows it; tests read it). */
-  readonly lastOutcomes = new Map<string, 'passed' | 'failed' | 'errored' | 'skipped'>();
+  readonly lastOutcomes = new Map<string, TestOutcome>();
+  /** How long each test item's latest run took, by item id, when it ran. */
+  private readonly lastDurations = new Map<string, number>();
+  private readonly finished = new vscode.EventEmitter<vscode.Uri[]>();
+  /** Fires when a test run has ended, with the flow files whose tests ran (the CodeLens shows their results). */
+  readonly onDidFinishTests = this.finished.event;
 
   constructor(private readonly worker: RunWorkerClient) {
     this.runProfile = this.controller.createRunProfile('Run flow tests', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
@@ -29,6 +34,7 @@ export class FlowTestController implements vscode.Disposable {
       if (!item) await this.discoverAll();
     };
     this.controller.refreshHandler = () => this.discoverAll();
+    this.disposables.push(this.finished);
     const watcher = vscode.workspace.createFileSystemWatcher(FLOW_GLOB);
     watcher.onDidCreate((uri) => void this.updateFile(uri));
     watcher.onDidChange((uri) => void this.updateFile(uri));
@@ -80,7 +86,7 @@ export class FlowTestController implements vscode.Disposable {
       this.controller.items.add(file);
     }
     const children = outline.tests.map((test) => {
-      const child = this.controller.createTestItem(`${uri.toString()}#${test.name}`, test.name, uri);
+      const child = this.controller.createTestItem(testItemId(uri, test.name), test.name, uri);
       if (test.range) child.range = toVsRange(test.range);
       return child;
     });
@@ -126,6 +132,8 @@ export class FlowTestController implements vscode.Disposable {
           else if (result.passed) run.passed(t, result.durationMs);
           else run.failed(t, this.messagesFor(result, uri, t), result.durationMs);
           this.lastOutcomes.set(t.id, !result ? 'skipped' : result.passed ? 'passed' : 'failed');
+          if (result?.durationMs !== undefined) this.lastDurations.set(t.id, result.durationMs);
+          else this.lastDurations.delete(t.id);
         }
       } catch (error) {
         for (const t of tests) {
@@ -137,6 +145,19 @@ export class FlowTestController implements vscode.Disposable {
       }
     }
     run.end();
+    this.finished.fire([...files.keys()].map((item) => item.uri!));
+  }
+
+  /** The latest result of the test named `name` in `file` (what its CodeLens shows), if it ran. */
+  lastResult(file: vscode.Uri, name: string): { outcome: TestOutcome; durationMs?: number } | undefined {
+    const id = testItemId(file, name);
+    const outcome = this.lastOutcomes.get(id);
+    return outcome ? { outcome, durationMs: this.lastDurations.get(id) } : undefined;
+  }
+
+  /** The item of one test case of a file, once discovered. */
+  async testItemFor(file: vscode.Uri, name: string): Promise<vscode.TestItem | undefined> {
+    return (await this.itemFor(file))?.children.get(testItemId(file, name));
   }
 
   private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem): vscode.TestMessage[] {
@@ -168,6 +189,12 @@ export class FlowTestController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.controller.dispose();
   }
+}
+
+export type TestOutcome = 'passed' | 'failed' | 'errored' | 'skipped';
+
+function testItemId(file: vscode.Uri, name: string): string {
+  return `${file.toString()}#${name}`;
 }
 
 function firstFailedNode(result: WorkerTestResult): string | undefined {

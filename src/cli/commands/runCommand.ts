@@ -12,6 +12,7 @@ import type { RunRecord } from '../../engine/run/runRecord';
 import { dimErr, err, formatDuration, greenErr, out, redErr, yellowErr } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from '../cliTypes';
 import { firstFrameIn } from '../../engine/load/stackMapping';
+import { keepFlowVersion } from '../../engine/history/flowVersions';
 import { readSourceFile } from '../../engine/load/readSourceFile';
 
 /** 64 MiB: a generous run input; a path to `/dev/zero` or a FIFO must not hang `weft run` or eat memory. */
@@ -25,6 +26,8 @@ export async function runCommand(file: string | undefined, options: CliOptions):
   const input = readInput(options);
   const history = openHistory(options);
   if (history) await history.recoverInterrupted();
+  // The version that runs is kept under its hash, so the editor can show this run against it after the file changes.
+  if (history && file.endsWith('.json')) await keepFlowVersion(history.dir, compiled.flow.hash, readSourceFile(file)).catch(() => undefined);
   return execute(() =>
     runFlow(compiled.flow!, { input, history: history ?? false, onEvent: options.json ? undefined : printEvent, signal: cancelOnSigint() }),
   options);
