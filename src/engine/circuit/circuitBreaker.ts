@@ -117,6 +117,13 @@ export class CircuitBreaker {
     if (isProbe(admission)) this.probeInFlight = false;
   }
 
+  /** Closed with no failure in its window: forgetting it loses nothing. */
+  get idle(): boolean {
+    if (this.currentState !== 'closed') return false;
+    const times = this.failureTimes;
+    return times.length === 0 || times[times.length - 1] <= this.now() - this.settingsInUse.windowMs;
+  }
+
   snapshot(): CircuitSnapshot {
     const settings = { ...this.settingsInUse };
     if (this.currentState === 'closed') {

@@ -5,22 +5,33 @@
 import { CircuitBreaker } from './circuitBreaker';
 import type { CircuitSettings, CircuitSnapshot } from './circuitBreaker';
 
+/** Past this many targets, idle breakers are forgotten (an http node whose URL's host is computed). */
+export const MAX_IDLE_CIRCUITS = 1000;
+
 export class CircuitRegistry {
   private readonly breakers = new Map<string, CircuitBreaker>();
 
   /** `now` is injected so tests drive cooldowns and windows without waiting. */
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxTargets: number = MAX_IDLE_CIRCUITS,
+  ) {}
 
   /** The breaker of `target`, made on first use; the settings of the latest caller apply. */
   breaker(target: string, settings: CircuitSettings): CircuitBreaker {
     let breaker = this.breakers.get(target);
     if (breaker === undefined) {
+      if (this.breakers.size >= this.maxTargets) this.forgetIdle();
       breaker = new CircuitBreaker(target, settings, this.now);
       this.breakers.set(target, breaker);
     } else {
       breaker.configure(settings);
     }
     return breaker;
+  }
+
+  private forgetIdle(): void {
+    for (const [target, breaker] of this.breakers) if (breaker.idle) this.breakers.delete(target);
   }
 
   /** Every target called through a breaker so far, in first-use order (for `/_weft/status`). */
