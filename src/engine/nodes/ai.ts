@@ -300,7 +300,8 @@ async function streamWithProgress(ctx: NodeContext<AiConfig>, response: Response
   const secrets = Object.values(ctx.scope.secrets);
   const holdbacks: Record<StreamChannel, DeltaHoldback> = { answer: new DeltaHoldback(secrets), reasoning: new DeltaHoldback(secrets) };
   const send = (delta: string, channel: StreamChannel): void => {
-    if (delta !== '') ctx.progress(channel === 'reasoning' ? { delta, channel } : { delta });
+    // A node stopped by the engine has ended: its events are out, and nothing may follow them.
+    if (delta !== '' && !ctx.signal.aborted) ctx.progress(channel === 'reasoning' ? { delta, channel } : { delta });
   };
   const text = await readChatStream(response, (delta, channel) => send(holdbacks[channel].push(delta), channel), what);
   send(holdbacks.reasoning.flush(), 'reasoning');

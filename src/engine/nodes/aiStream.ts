@@ -69,11 +69,9 @@ export async function readChatStream(response: Response, onDelta: (delta: string
     return false;
   };
 
-  try {
-    await readServerSentEvents(response, onData, flush);
-  } finally {
-    flush();
-  }
+  await readServerSentEvents(response, onData, flush);
+  // Not on failure: a cancelled or timed-out node must send nothing after its end.
+  flush();
 
   const message: Record<string, unknown> = { role: 'assistant', content: sawContent || refusal === '' ? content : null };
   if (refusal !== '') message.refusal = refusal;
