@@ -146,6 +146,24 @@ describe('ai node streaming', () => {
   });
 });
 
+describe('ai node streaming, stopped', () => {
+  it('times out a stream that stalls mid-answer, and sends no progress after the node failed', async () => {
+    // ARRANGE: the role chunk and two answer chunks arrive, then nothing
+    const api = await startFake();
+    api.script('gpt-fast', answer('one two three', { chunks: ['one ', 'two ', 'three'], stallAfter: 3 }));
+
+    // ACT
+    const { record, events } = await run(aiFlow({ baseUrl: api.baseUrl, model: 'gpt-fast' }, { timeoutMs: 400 }));
+
+    // ASSERT
+    expect(record.nodes.ask.error?.code).toBe('timeout');
+    const failed = ofType(events, 'node.failed')[0];
+    const progress = ofType(events, 'node.progress');
+    expect(progress.map((event) => event.delta).join('')).toBe('one two ');
+    expect(progress.every((event) => event.seq < failed.seq)).toBe(true);
+  });
+});
+
 describe('ai node fallbacks', () => {
   it('tries the fallbacks in order and records which answered and why the others did not', async () => {
     // ARRANGE: the primary fails with a 500, the first fallback never answers, the second answers

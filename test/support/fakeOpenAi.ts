@@ -11,7 +11,17 @@ import { sendJson, startLocalServer } from './localServer';
 import type { LocalServer, RecordedRequest } from './localServer';
 
 export type FakeBehaviour =
-  | { kind: 'answer'; text: string; reasoning?: string; chunks?: string[]; reasoningChunks?: string[]; model?: string; usage?: { prompt: number; completion: number } }
+  | {
+      kind: 'answer';
+      text: string;
+      reasoning?: string;
+      chunks?: string[];
+      reasoningChunks?: string[];
+      model?: string;
+      usage?: { prompt: number; completion: number };
+      /** Streamed: send this many events, then nothing more (a server that stalls mid-answer). */
+      stallAfter?: number;
+    }
   | { kind: 'fail'; status: number; message: string }
   | { kind: 'hang' }
   | { kind: 'rate-limit'; retryAfterSeconds: number };
@@ -19,7 +29,7 @@ export type FakeBehaviour =
 /** Answers `text`. Streamed as `chunks` (default: the text word by word), after `reasoning` where given. */
 export function answer(
   text: string,
-  options: { reasoning?: string; chunks?: string[]; reasoningChunks?: string[]; model?: string; usage?: { prompt: number; completion: number } } = {},
+  options: Omit<Extract<FakeBehaviour, { kind: 'answer' }>, 'kind' | 'text'> = {},
 ): FakeBehaviour {
   return { kind: 'answer', text, ...options };
 }
@@ -165,6 +175,7 @@ function streamAnswer(request: ChatRequest, behaviour: Answer, response: ServerR
 
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   // One write per event, as a real server sends them: the client must join what arrives in pieces.
-  for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
-  response.end('data: [DONE]\n\n');
+  const sent = behaviour.stallAfter === undefined ? events : events.slice(0, behaviour.stallAfter);
+  for (const event of sent) response.write(`data: ${JSON.stringify(event)}\n\n`);
+  if (behaviour.stallAfter === undefined) response.end('data: [DONE]\n\n');
 }
