@@ -22,6 +22,7 @@ export const WEFT_ERROR_CODES = [
   'expression-error', // a template's operation has no meaningful result (number / string, NaN, a read through null)
   'http-status', // an http response with status >= 400 and failOnStatus
   'network', // a connection could not be made or broke
+  'circuit-open', // an ai or http node's target failed too often lately: its circuit breaker refuses calls until a probe succeeds
   'sandbox-timeout', // a code node ran past its time
   'sandbox-memory', // a code node ran out of memory
   'sandbox-error', // a code node threw
@@ -95,6 +96,8 @@ function defaultKind(code: WeftErrorCode): ErrorKind {
     // Like a node's timeout: a loaded machine may finish the same code in time on the next attempt.
     case 'sandbox-timeout':
     case 'network':
+    // The target may recover: a retry after the cooldown can pass the circuit's probe.
+    case 'circuit-open':
     case 'http-status':
     case 'history':
     case 'run-worker':

@@ -144,6 +144,12 @@ function printEvent(event: EngineEvent): void {
     case 'node.log':
       err(dimErr(`  ${event.nodeId}${where} ${event.level}: `) + event.message);
       break;
+    case 'circuit.opened':
+      err(yellowErr(`! ${event.nodeId}${where} circuit of ${event.circuit.target} opened after ${event.circuit.failures} failures; probe at ${event.circuit.retryAt ?? '?'}`));
+      break;
+    case 'circuit.closed':
+      err(dimErr(`  ${event.nodeId}${where} circuit of ${event.circuit.target} closed`));
+      break;
     default:
       break;
   }
