@@ -43,7 +43,7 @@ export interface RunFlowOptions {
   subflowChain?: string[];
   executionId?: string;
   registry?: NodeRegistry;
-  /** Replace services: fetch for http and ai, the code sandbox, the default AI base URL. */
+  /** Replace services: fetch for http and ai, the code sandbox, the default AI base URL, the circuit breakers. */
   services?: Partial<Omit<NodeServices, 'runGraph' | 'runSubflow'>>;
   /** The first checkpoint is durable before any node runs; when it cannot be written the run rejects, nothing ran. */
   durableStart?: boolean;
@@ -90,6 +90,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
     (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
     options.services?.aiBaseUrl,
+    options.services?.circuits,
   );
 
   const record = await executeFlow(flow, {
@@ -125,6 +126,8 @@ class RunServices implements Omit<NodeServices, 'runGraph'> {
     readonly runCode: NodeServices['runCode'],
     readonly runSubflow: NodeServices['runSubflow'],
     private readonly givenAiBaseUrl: string | undefined,
+    // Absent: nodes use the process's registry (processCircuits()), so every run of a process shares it.
+    readonly circuits?: NodeServices['circuits'],
   ) {}
 
   get aiBaseUrl(): string | undefined {

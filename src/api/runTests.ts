@@ -2,6 +2,7 @@
 // (http and ai nodes without a mock fail, so tests are hermetic) and matches `expect` as a subset. A case that
 // gives no `expect.status` expects the run to complete: a test that wants a failure says so.
 
+import type { ErrorLocation } from '../engine/errors';
 import type { CompiledFlow } from '../engine/model/compiledFlow';
 import type { TestCaseDefinition } from '../engine/model/flowSchema';
 import type { EngineEvent } from '../engine/run/events';
@@ -15,6 +16,10 @@ export interface TestMismatch extends Mismatch {
   nodeId?: string;
   /** Why, when the run's own error explains it (a status mismatch). */
   detail?: string;
+  /** The way out the run's error suggests (a mock to add, a secret to set, a fallback to give). */
+  hint?: string;
+  /** Where the run's error is in the flow file, when it says (a failing template): the cause of a status mismatch. */
+  errorLocation?: ErrorLocation;
 }
 
 export interface TestResult {
@@ -80,20 +85,24 @@ export function compareWithExpectation(test: TestCaseDefinition, record: RunReco
     const failedNode = Object.entries(record.nodes).find(([, n]) => n.status === 'failed' && !n.errorHandled)?.[0];
     mismatches.push({
       path: 'status',
+      // No `status` in expect means "completed": anchored on `expect` itself then.
+      expectPath: expect.status === undefined ? [] : ['status'],
       expected: expectedStatus,
       actual: record.status,
       ...(failedNode ? { nodeId: failedNode } : {}),
       ...(record.error ? { detail: record.error.message } : {}),
+      ...(record.error?.hint ? { hint: record.error.hint } : {}),
+      ...(record.error?.location ? { errorLocation: record.error.location } : {}),
     });
   }
-  if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches);
+  if ('output' in expect && expect.output !== undefined) matchSubset(expect.output, record.output, 'output', mismatches, ['output']);
   for (const [nodeId, expected] of Object.entries(expect.nodes ?? {})) {
     const actual = record.nodes[nodeId];
     const before = mismatches.length;
     if (expected.status !== undefined && actual?.status !== expected.status) {
-      mismatches.push({ path: `nodes.${nodeId}.status`, expected: expected.status, actual: actual?.status });
+      mismatches.push({ path: `nodes.${nodeId}.status`, expectPath: ['nodes', nodeId, 'status'], expected: expected.status, actual: actual?.status });
     }
-    if (expected.output !== undefined) matchSubset(expected.output, actual?.output, `nodes.${nodeId}.output`, mismatches);
+    if (expected.output !== undefined) matchSubset(expected.output, actual?.output, `nodes.${nodeId}.output`, mismatches, ['nodes', nodeId, 'output']);
     for (let i = before; i < mismatches.length; i++) mismatches[i].nodeId = nodeId;
   }
   return mismatches;

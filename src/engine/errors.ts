@@ -2,7 +2,8 @@
 // a position, no stack), operational (network, timeout: may be retried) and unexpected (a bug: full stack).
 // Every error sets `name` explicitly so it survives bundling and minification.
 
-import type { Diagnostic } from './model/diagnostics';
+import type { Diagnostic, Range } from './model/diagnostics';
+import type { JsonPath } from '../shared/jsonPath';
 
 export type ErrorKind = 'user' | 'operational' | 'unexpected';
 
@@ -17,9 +18,11 @@ export const WEFT_ERROR_CODES = [
   'node-failed', // a node failed and nothing handled it
   'unmocked-side-effect', // an http or ai node ran in a test without a mock
   'mock-error', // a test mock of the form { "error": "..." }
-  'expression', // a template or expression could not be evaluated
+  'expression', // a template or expression has a syntax error (found at run time: a flow given as an object)
+  'expression-error', // a template's operation has no meaningful result (number / string, NaN, a read through null)
   'http-status', // an http response with status >= 400 and failOnStatus
   'network', // a connection could not be made or broke
+  'circuit-open', // an ai or http node's target failed too often lately: its circuit breaker refuses calls until a probe succeeds
   'sandbox-timeout', // a code node ran past its time
   'sandbox-memory', // a code node ran out of memory
   'sandbox-error', // a code node threw
@@ -59,6 +62,8 @@ export interface WeftErrorOptions {
   column?: number;
   /** The name of what the user's code threw (`TypeError`), when this error stands for it; else `WeftError`. */
   name?: string;
+  /** A way out, when one is known ("Did you mean 'fetch'?"), shown apart from the message. */
+  hint?: string;
 }
 
 export class WeftError extends Error {
@@ -69,6 +74,7 @@ export class WeftError extends Error {
   readonly details?: Record<string, unknown>;
   readonly line?: number;
   readonly column?: number;
+  readonly hint?: string;
 
   constructor(code: WeftErrorCode, message: string, options: WeftErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,6 +86,7 @@ export class WeftError extends Error {
     if (options.details !== undefined) this.details = options.details;
     if (options.line !== undefined) this.line = options.line;
     if (options.column !== undefined) this.column = options.column;
+    if (options.hint !== undefined) this.hint = options.hint;
   }
 }
 
@@ -89,6 +96,8 @@ function defaultKind(code: WeftErrorCode): ErrorKind {
     // Like a node's timeout: a loaded machine may finish the same code in time on the next attempt.
     case 'sandbox-timeout':
     case 'network':
+    // The target may recover: a retry after the cooldown can pass the circuit's probe.
+    case 'circuit-open':
     case 'http-status':
     case 'history':
     case 'run-worker':
@@ -116,6 +125,19 @@ export function isRetryable(error: unknown): boolean {
   return kind.kind !== 'user';
 }
 
+/** Where in the flow file an error is: the string that holds the failing template, and offsets inside its value. */
+export interface ErrorLocation {
+  /** JSON path of the string from the flow file's root, e.g. ["nodes", 2, "config", "output", "tax"]. */
+  path: JsonPath;
+  /** Offsets into the string's value (before JSON escapes) of the failing part of the template. */
+  start: number;
+  end: number;
+  /** The same place in the source the flow was compiled from, when it was text (zero-based lines). */
+  range?: Range;
+  /** The flow file, when the flow came from one (a subflow's template names its own file). */
+  file?: string;
+}
+
 /** The shape errors take in run records and events. */
 export interface SerializedError {
   message: string;
@@ -125,6 +147,10 @@ export interface SerializedError {
   /** Where in the user's code (a code node's `code`) it was thrown, 1-based. */
   line?: number;
   column?: number;
+  /** The failing template's place in the flow file (`expression-error`). */
+  location?: ErrorLocation;
+  /** A way out when one is known: the node id meant, how to set a secret, how to mock a call. */
+  hint?: string;
   stack?: string;
 }
 
@@ -139,6 +165,9 @@ export function serializeError(error: unknown, nodeId?: string): SerializedError
     const { line, column } = error as { line?: unknown; column?: unknown };
     if (typeof line === 'number') out.line = line;
     if (typeof column === 'number') out.column = column;
+    const { location, hint } = error as { location?: ErrorLocation; hint?: unknown };
+    if (location !== undefined && Array.isArray(location.path)) out.location = location;
+    if (typeof hint === 'string') out.hint = hint;
     // A user's error gets no stack: the message and position say it all.
     const kind = (error as { kind?: unknown }).kind;
     if (kind !== 'user' && error.stack) out.stack = error.stack;

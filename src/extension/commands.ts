@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { appendTestCase } from '../language/appendTestCase';
 import { testFromRun } from '../engine/testing/testFromRun';
+import { assertableKeys, defaultTestName, pickOutput } from '../engine/testing/testChoices';
 import { parse } from 'jsonc-parser';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { pickRun } from './historyPicker';
@@ -54,10 +55,11 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       const input = (options as { input?: unknown } | undefined)?.input;
       return file ? runs.run(file, input === undefined ? {} : { input }) : undefined;
     },
-    'weft.test': async (arg?: unknown) => {
+    // `testName`: only that test case (its CodeLens passes it).
+    'weft.test': async (arg?: unknown, testName?: unknown) => {
       const file = await flowFile(arg);
       if (!file) return;
-      const item = await tests.itemFor(file);
+      const item = typeof testName === 'string' ? await tests.testItemFor(file, testName) : await tests.itemFor(file);
       if (!item) {
         void vscode.window.showInformationMessage(`${basename(file.fsPath)} has no tests. Add some under "tests", or use Weft: Save Run as Test.`);
         return;
@@ -159,7 +161,8 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       await vscode.workspace.fs.writeFile(uri, Buffer.from(template.template.text(id), 'utf8'));
       await vscode.window.showTextDocument(uri);
     },
-    'weft.saveRunAsTest': async (arg?: unknown, runId?: unknown) => {
+    // `options` ({ name, keys }) skips the name box and the key pick: for keybindings and tests.
+    'weft.saveRunAsTest': async (arg?: unknown, runId?: unknown, options?: unknown) => {
       const file = await flowFile(arg);
       if (!file) return;
       if (!isFlowJson(file)) {
@@ -169,9 +172,27 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       const record = id ? await runs.history(file).get(id) : undefined;
       if (!record) return;
       const document = await vscode.workspace.openTextDocument(file);
-      const name = await vscode.window.showInputBox({ title: 'Test name', value: `run ${record.id}`, ignoreFocusOut: true });
+      const given = (options ?? {}) as { name?: unknown; keys?: unknown };
+      const name =
+        typeof given.name === 'string'
+          ? given.name
+          : await vscode.window.showInputBox({
+              title: 'Save Run as Test: name',
+              prompt: 'What this test checks, as it will show in Test Explorer',
+              value: defaultTestName(record.input, testNamesOf(document.getText())),
+              ignoreFocusOut: true,
+              validateInput: (value) => (value.trim() ? undefined : 'A test needs a name.'),
+            });
       if (!name) return;
-      const { test, warnings } = testFromRun(sideEffectNodesOf(document.getText()), record, name);
+      const keys = Array.isArray(given.keys) ? given.keys.filter((k): k is string => typeof k === 'string') : await pickAssertedKeys(record.output);
+      if (keys === undefined) return;
+      const { test, warnings } = testFromRun(sideEffectNodesOf(document.getText()), record, name.trim());
+      // Only what the user picked is asserted (an object output matches by the keys it names).
+      if (keys !== ALL_OUTPUT && test.expect) {
+        const output = pickOutput(record.output, keys);
+        if (output === undefined) delete test.expect.output;
+        else test.expect.output = output;
+      }
       const edit = new vscode.WorkspaceEdit();
       for (const insertion of appendTestCase(document.getText(), test)) {
         edit.replace(file, new vscode.Range(document.positionAt(insertion.offset), document.positionAt(insertion.offset + insertion.length)), insertion.content);
@@ -180,6 +201,42 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       void vscode.window.showInformationMessage(`Added test "${name}"${warnings.length ? `. Note: ${warnings.join(' ')}` : '.'}`);
     },
   };
+}
+
+/** The run's output is not an object: it is asserted whole, nothing to pick. */
+const ALL_OUTPUT: readonly string[] = [];
+
+/**
+ * Which output keys the test asserts: a quick pick of the output's keys, timestamps and ids unticked. Undefined
+ * when the user dismissed it; ALL_OUTPUT when the output has no keys to pick from.
+ */
+async function pickAssertedKeys(output: unknown): Promise<readonly string[] | undefined> {
+  const keys = assertableKeys(output);
+  if (!keys || keys.length === 0) return ALL_OUTPUT;
+  const items = keys.map(({ key, picked }) => ({
+    label: key,
+    description: previewOf((output as Record<string, unknown>)[key]),
+    detail: picked ? undefined : 'Looks like a timestamp or an id: differs on every run',
+    picked,
+  }));
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: 'Save Run as Test: which output keys should the test check?',
+    placeHolder: 'Ticked keys are asserted; the rest may differ',
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
+  return chosen?.map((item) => item.label);
+}
+
+function previewOf(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** The names of the tests already in a .flow.json, so that a proposed name is new. */
+function testNamesOf(text: string): string[] {
+  const flow = parse(text, [], { allowTrailingComma: true }) as { tests?: { name?: unknown }[] } | undefined;
+  return (Array.isArray(flow?.tests) ? flow.tests : []).map((t) => t?.name).filter((n): n is string => typeof n === 'string');
 }
 
 /** Nodes of a .flow.json whose built-in type reaches the outside world: read from the text, no code runs. */

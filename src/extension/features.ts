@@ -11,6 +11,7 @@ import { LiveController } from './liveController';
 import { LiveMonitor } from './liveMonitor/liveMonitor';
 import { liveMonitorCommandHandlers } from './liveMonitor/liveMonitorCommands';
 import { RunController } from './runController';
+import { RunFailureProblems } from './runFailureProblems';
 import { RunDocumentProvider, RUN_SCHEME } from './runDocuments';
 import { RunWorkerClient } from './runWorkerClient';
 import { SecretStore } from './secretStore';
@@ -27,6 +28,7 @@ export interface Features {
   history: HistoryPanelManager;
   canvas: FlowCanvasEditorProvider;
   execution: ExecutionPanelManager;
+  runProblems: RunFailureProblems;
   tests: FlowTestController;
   worker: RunWorkerClient;
   executeCommand(id: string, args: unknown[]): unknown;
@@ -41,11 +43,13 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const secrets = new SecretStore(context.secrets);
   const runs = new RunController(worker, secrets, log);
   const live = new LiveController(context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, worker, secrets, runs, log);
-  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens);
   const tests = new FlowTestController(worker);
+  const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens, tests);
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
   const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
+  runs.setRunViewer(execution);
+  const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
@@ -57,6 +61,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const disposables: vscode.Disposable[] = [
     monitor,
     execution,
+    runProblems,
     history,
     live,
     runs,
@@ -79,6 +84,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     history,
     canvas,
     execution,
+    runProblems,
     tests,
     worker,
     executeCommand(id, args) {

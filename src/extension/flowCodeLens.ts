@@ -12,6 +12,14 @@ import type { LiveController, LiveState } from './liveController';
 import { nextScheduleTimes } from '../language/triggerOutline';
 import { isFlowJson } from './workspacePaths';
 
+/** What the CodeLens needs of the test controller: the latest results, and when they change. */
+export interface TestResults {
+  lastResult(file: vscode.Uri, name: string): { outcome: 'passed' | 'failed' | 'errored' | 'skipped'; durationMs?: number } | undefined;
+  onDidFinishTests: vscode.Event<vscode.Uri[]>;
+}
+
+const TEST_ICON: Record<string, string> = { passed: '$(pass)', failed: '$(error)', errored: '$(error)', skipped: '$(debug-step-over)' };
+
 const NODE_ICON: Record<string, string> = { completed: '$(pass)', failed: '$(error)', skipped: '$(debug-step-over)', cancelled: '$(circle-slash)', running: '$(sync~spin)' };
 
 export class FlowCodeLensProvider {
@@ -21,11 +29,14 @@ export class FlowCodeLensProvider {
     private readonly runs: RunController,
     private readonly live: LiveController,
     private readonly changed: () => void,
+    private readonly tests?: TestResults,
   ) {
     runs.onDidChangeRun((change) => {
       if (change.record) this.refresh();
     });
     live.onDidChange(() => this.changed());
+    // A test run ended: its results show on the lenses that started it.
+    tests?.onDidFinishTests(() => this.changed());
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -36,7 +47,7 @@ export class FlowCodeLensProvider {
     const last = outline.flowId ? await this.lastRun(file, outline.flowId) : undefined;
     const lenses = [
       new vscode.CodeLens(top, { title: '$(play) Run', command: 'weft.run', arguments: [file], tooltip: 'Run this flow (asks for its input)' }),
-      new vscode.CodeLens(top, { title: '$(beaker) Test', command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
+      new vscode.CodeLens(top, { title: testsTitle(outline.tests.map((t) => this.tests?.lastResult(file, t.name))), command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
     ];
     const canvasTip = isFlowJson(file) ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
@@ -57,6 +68,23 @@ export class FlowCodeLensProvider {
         const tooltip = 'error' in next ? next.error : `Next 5 times:\n${next.times.join('\n')}`;
         lenses.push(new vscode.CodeLens(line, { title, command: 'weft.showScheduleTimes', arguments: [file, trigger.index], tooltip }));
       }
+    }
+    // Each test case: run it alone, and after that its result, right where it was clicked.
+    for (const test of outline.tests) {
+      if (!test.range) continue;
+      const line = new vscode.Range(test.range.start.line, 0, test.range.start.line, 0);
+      const result = this.tests?.lastResult(file, test.name);
+      if (result) {
+        const time = result.durationMs !== undefined ? ` · ${shortDuration(result.durationMs)}` : '';
+        lenses.push(
+          new vscode.CodeLens(line, {
+            title: `${TEST_ICON[result.outcome]} ${result.outcome}${time}`,
+            command: 'testing.showMostRecentOutput',
+            tooltip: `"${test.name}" ${result.outcome} in its latest run. Click for the test output.`,
+          }),
+        );
+      }
+      lenses.push(new vscode.CodeLens(line, { title: result ? 'Run again' : '$(beaker) Run test', command: 'weft.test', arguments: [file, test.name], tooltip: `Run the test "${test.name}"` }));
     }
     // The last run as the engine projects it, like the canvas and the execution panel show it.
     const lastView = last ? projectRecord(last) : undefined;
@@ -106,6 +134,16 @@ function liveLens(state: LiveState, file: vscode.Uri): vscode.Command {
     case 'active':
       return { title: '$(radio-tower) Active · Deactivate', command: 'weft.deactivate', arguments: [file], tooltip: 'Live: its triggers are served. Click to stop serving.' };
   }
+}
+
+/** The flow's Test lens: plain until its tests ran, then how they did ("2 passed, 1 failed"). */
+export function testsTitle(results: readonly ({ outcome: string } | undefined)[]): string {
+  const counts = new Map<string, number>();
+  for (const result of results) if (result) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
+  if (counts.size === 0) return '$(beaker) Test';
+  const failed = (counts.get('failed') ?? 0) + (counts.get('errored') ?? 0);
+  const parts = ['passed', 'failed', 'errored', 'skipped'].filter((o) => counts.has(o)).map((o) => `${counts.get(o)} ${o}`);
+  return `${failed > 0 ? '$(error)' : '$(pass)'} Test · ${parts.join(', ')}`;
 }
 
 function historyTitle(last: RunRecord | undefined): string {

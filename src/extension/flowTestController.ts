@@ -1,12 +1,14 @@
 // Every flow's in-file tests in VS Code's Testing view: one item per flow file, one child per test case, kept in
-// sync with the files. Runs go to the run worker; a failure shows expected against actual at the node it is
-// about (or at the test case).
+// sync with the files. Runs go to the run worker; a failure shows expected against actual on the expected value
+// that differs (its path inside `expect`), or, for a run that failed where `expect` says nothing of its status,
+// on the failing template part, else the node that failed (or the test case).
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Range } from '../engine/model/diagnostics';
 import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
 import { outlineOf } from './flowOutline';
+import { errorLocationRange, expectedValueRange } from '../language/runFailurePlaces';
 import { toVsRange } from './vsRange';
 import type { RunWorkerClient } from './runWorkerClient';
 import { historyDirFor, isFlowFile } from './workspacePaths';
@@ -21,7 +23,12 @@ export class FlowTestController implements vscode.Disposable {
   private readonly pendingUpdates = new Map<string, NodeJS.Timeout>();
   readonly runProfile: vscode.TestRunProfile;
   /** The outcome of each test item's latest run, by item id (Test Explorer shows it; tests read it). */
-  readonly lastOutcomes = new Map<string, 'passed' | 'failed' | 'errored' | 'skipped'>();
+  readonly lastOutcomes = new Map<string, TestOutcome>();
+  /** How long each test item's latest run took, by item id, when it ran. */
+  private readonly lastDurations = new Map<string, number>();
+  private readonly finished = new vscode.EventEmitter<vscode.Uri[]>();
+  /** Fires when a test run has ended, with the flow files whose tests ran (the CodeLens shows their results). */
+  readonly onDidFinishTests = this.finished.event;
 
   constructor(private readonly worker: RunWorkerClient) {
     this.runProfile = this.controller.createRunProfile('Run flow tests', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
@@ -29,6 +36,7 @@ export class FlowTestController implements vscode.Disposable {
       if (!item) await this.discoverAll();
     };
     this.controller.refreshHandler = () => this.discoverAll();
+    this.disposables.push(this.finished);
     const watcher = vscode.workspace.createFileSystemWatcher(FLOW_GLOB);
     watcher.onDidCreate((uri) => void this.updateFile(uri));
     watcher.onDidChange((uri) => void this.updateFile(uri));
@@ -80,7 +88,7 @@ export class FlowTestController implements vscode.Disposable {
       this.controller.items.add(file);
     }
     const children = outline.tests.map((test) => {
-      const child = this.controller.createTestItem(`${uri.toString()}#${test.name}`, test.name, uri);
+      const child = this.controller.createTestItem(testItemId(uri, test.name), test.name, uri);
       if (test.range) child.range = toVsRange(test.range);
       return child;
     });
@@ -120,12 +128,16 @@ export class FlowTestController implements vscode.Disposable {
       const onCancel = token.onCancellationRequested(() => void this.worker.cancel(requestId));
       try {
         const results = await done;
+        // The text the failures are anchored in: the editor's (what the user sees), else the file's.
+        const text = results.some((r) => !r.passed) ? await textOf(uri) : undefined;
         for (const t of tests) {
           const result = results.find((r) => r.name === t.label);
           if (!result) run.skipped(t);
           else if (result.passed) run.passed(t, result.durationMs);
-          else run.failed(t, this.messagesFor(result, uri, t), result.durationMs);
+          else run.failed(t, this.messagesFor(result, uri, t, text), result.durationMs);
           this.lastOutcomes.set(t.id, !result ? 'skipped' : result.passed ? 'passed' : 'failed');
+          if (result?.durationMs !== undefined) this.lastDurations.set(t.id, result.durationMs);
+          else this.lastDurations.delete(t.id);
         }
       } catch (error) {
         for (const t of tests) {
@@ -137,9 +149,22 @@ export class FlowTestController implements vscode.Disposable {
       }
     }
     run.end();
+    this.finished.fire([...files.keys()].map((item) => item.uri!));
   }
 
-  private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem): vscode.TestMessage[] {
+  /** The latest result of the test named `name` in `file` (what its CodeLens shows), if it ran. */
+  lastResult(file: vscode.Uri, name: string): { outcome: TestOutcome; durationMs?: number } | undefined {
+    const id = testItemId(file, name);
+    const outcome = this.lastOutcomes.get(id);
+    return outcome ? { outcome, durationMs: this.lastDurations.get(id) } : undefined;
+  }
+
+  /** The item of one test case of a file, once discovered. */
+  async testItemFor(file: vscode.Uri, name: string): Promise<vscode.TestItem | undefined> {
+    return (await this.itemFor(file))?.children.get(testItemId(file, name));
+  }
+
+  private messagesFor(result: WorkerTestResult, uri: vscode.Uri, item: vscode.TestItem, text: string | undefined): vscode.TestMessage[] {
     const nodes = this.nodeRanges.get(uri.toString());
     const locate = (nodeId?: string): vscode.Location | undefined => {
       const range = nodeId ? nodes?.get(nodeId) : undefined;
@@ -154,19 +179,54 @@ export class FlowTestController implements vscode.Disposable {
     return result.mismatches.map((m) => {
       const nodeError = m.nodeId ? result.nodeErrors[m.nodeId] : undefined;
       const message = vscode.TestMessage.diff(
-        `${m.path}${m.nodeId ? ` (node ${m.nodeId})` : ''}${nodeError ? `: ${nodeError}` : ''}`,
+        `${m.path}${m.nodeId ? ` (node ${m.nodeId})` : ''}${nodeError ? `: ${nodeError}` : ''}${m.hint ? `\n${m.hint}` : ''}`,
         stringify(m.expected),
         stringify(m.actual),
       );
-      message.location = locate(m.nodeId ?? firstFailedNode(result));
+      message.location = this.anchorOf(m, result.index, uri, text) ?? locate(m.nodeId ?? firstFailedNode(result));
       return message;
     });
+  }
+
+  /**
+   * Where a mismatch is anchored: on the expected value that differs; for a status the test does not write (an
+   * implied "completed"), on the failing template part when the run's error says where it is. Undefined: the
+   * caller falls back to the node, then the test.
+   */
+  private anchorOf(m: WorkerTestResult['mismatches'][number], testIndex: number, uri: vscode.Uri, text: string | undefined): vscode.Location | undefined {
+    if (text === undefined || m.expectPath === undefined) return undefined;
+    const isJson = uri.path.endsWith('.json');
+    const implied = m.expectPath.length === 0;
+    const location = m.errorLocation;
+    const range =
+      implied && location && (location.file === undefined || location.file === uri.fsPath)
+        ? errorLocationRange(text, isJson, location)
+        : implied && m.nodeId !== undefined
+          ? undefined
+          : expectedValueRange(text, isJson, testIndex, m.expectPath);
+    return range ? new vscode.Location(uri, toVsRange(range)) : undefined;
   }
 
   dispose(): void {
     for (const timer of this.pendingUpdates.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
     this.controller.dispose();
+  }
+}
+
+export type TestOutcome = 'passed' | 'failed' | 'errored' | 'skipped';
+
+function testItemId(file: vscode.Uri, name: string): string {
+  return `${file.toString()}#${name}`;
+}
+
+async function textOf(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

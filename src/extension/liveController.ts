@@ -18,7 +18,8 @@ import type { SecretStore } from './secretStore';
 import { historyDirFor } from './workspacePaths';
 
 const ACTIVE_KEY = 'weft.live.activeFlows';
-const STATUS_POLL_MS = 5000;
+/** A fallback: the live monitor refreshes the status as each run ends (LiveMonitor.end), while it is connected. */
+const STATUS_POLL_MS = 60_000;
 const STOP_GRACE_MS = 8000;
 
 export type LiveState = 'active' | 'inactive' | 'failed' | 'starting';

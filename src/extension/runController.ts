@@ -9,6 +9,8 @@ import { HistoryStore } from '../engine/history/historyStore';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import { outlineOf } from './flowOutline';
+import { keepFlowVersion } from '../engine/history/flowVersions';
+import { CompileFailureStatus } from './compileFailureStatus';
 import { askForInput } from './inputForm';
 import { describeDuration as shortDuration } from '../shared/describeTime';
 import { RunWorkerError, type RunWorkerClient } from './runWorkerClient';
@@ -40,6 +42,12 @@ export interface ActiveRun {
   server?: { cancel(): Promise<void> };
 }
 
+/** Who shows runs as they happen (the execution panel): a run it shows needs no toast when it ends. */
+export interface RunViewer {
+  /** The run is on screen now (its panel visible). */
+  isShowing(requestId: string): boolean;
+}
+
 export interface WillStartRun {
   file: vscode.Uri;
   started: Promise<ActiveRun | undefined>;
@@ -61,9 +69,10 @@ export class RunController implements vscode.Disposable {
   readonly onDidStartRun = this.started.event;
   private readonly willStart = new vscode.EventEmitter<WillStartRun>();
   /**
-   * Fires as Run is clicked, before the flow is compiled and its input asked for: the execution panel starts
-   * loading meanwhile. `started` settles with the run, or undefined when none started (input form dismissed,
-   * flow does not compile, a secret missing).
+   * Fires as Run is clicked when no input form will be asked (the execution panel starts loading while the flow
+   * compiles), else once the form is filled, just before the run goes to the worker: a panel saying "Starting…"
+   * behind a form not yet filled would be a lie. `started` settles with the run, or undefined when none started
+   * (flow does not compile, a secret missing).
    */
   readonly onWillStartRun = this.willStart.event;
   private readonly followed = new vscode.EventEmitter<ActiveRun>();
@@ -71,6 +80,8 @@ export class RunController implements vscode.Disposable {
   readonly onDidFollowServerRun = this.followed.event;
   private readonly statusBar = vscode.window.createStatusBarItem('weft.runs', vscode.StatusBarAlignment.Left, 10);
   private readonly histories = new Map<string, HistoryStore>();
+  private readonly compileFailure = new CompileFailureStatus();
+  private viewer: RunViewer | undefined;
 
   constructor(
     private readonly worker: RunWorkerClient,
@@ -80,6 +91,11 @@ export class RunController implements vscode.Disposable {
     this.statusBar.name = 'Weft runs';
     this.statusBar.command = 'weft.cancel';
     this.updateStatusBar();
+  }
+
+  /** Set once by whoever shows runs (features.ts: the execution panel). */
+  setRunViewer(viewer: RunViewer): void {
+    this.viewer = viewer;
   }
 
   history(file: vscode.Uri): HistoryStore {
@@ -117,26 +133,38 @@ export class RunController implements vscode.Disposable {
   async run(file: vscode.Uri, options: RunOptions = {}): Promise<RunRecord | undefined> {
     let settle!: (run: ActiveRun | undefined) => void;
     const started = new Promise<ActiveRun | undefined>((resolve) => (settle = resolve));
-    this.willStart.fire({ file, started });
+    let announced = false;
+    const announce = (): void => {
+      if (announced) return;
+      announced = true;
+      this.willStart.fire({ file, started });
+    };
     try {
-      return await this.prepareAndRun(file, options, settle);
+      return await this.prepareAndRun(file, options, settle, announce);
     } finally {
       // A no-op once the run started.
       settle(undefined);
     }
   }
 
-  private async prepareAndRun(file: vscode.Uri, options: RunOptions, onStarted: (run: ActiveRun) => void): Promise<RunRecord | undefined> {
+  private async prepareAndRun(
+    file: vscode.Uri,
+    options: RunOptions,
+    onStarted: (run: ActiveRun) => void,
+    announce: () => void = () => undefined,
+  ): Promise<RunRecord | undefined> {
     const document = await vscode.workspace.openTextDocument(file);
+    if (!mayAskForInput(options, document.getText())) announce();
     const compiled = await this.worker.compile(file.fsPath).catch(() => undefined);
     const flowName = compiled?.flowId ?? basename(file.fsPath);
     const errors = compiled?.diagnostics.filter((d) => d.severity === 'error') ?? [];
     if (!document.isDirty && errors.length > 0) {
-      void vscode.window.showErrorMessage(`${basename(file.fsPath)} does not compile: ${errors[0].message}`, 'Show Problems').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
+      // The Problems view lists the errors at their places; the status bar says why nothing ran, until fixed.
+      this.compileFailure.show(file, errors[0].message, errors.length);
+      this.log.error(`${basename(file.fsPath)} does not compile: ${errors[0].message}`);
       return undefined;
     }
+    this.compileFailure.clear(file);
 
     const secretNames = compiled?.secretNames ?? [];
     const secrets = await this.secrets.values(secretNames);
@@ -162,6 +190,7 @@ export class RunController implements vscode.Disposable {
       if (input === undefined) return undefined;
     }
 
+    announce();
     const config = vscode.workspace.getConfiguration('weft');
     const aiBaseUrl = config.get<string>('ai.baseUrl') || undefined;
     const { requestId, done } = this.worker.run(
@@ -185,9 +214,15 @@ export class RunController implements vscode.Disposable {
     this.started.fire(activeRun);
     this.log.info(`▶ ${flowName}${options.rerunFrom ? ` from ${options.rerunFrom}` : options.resumeFrom ? ` (resumes ${options.resumeFrom})` : ''}`);
 
+    // The text this run compiles (a .flow.json), kept under its hash once the run ends: a run opened later is then
+    // shown against the version it ran (flowVersionAtRun.ts).
+    const ranText = file.path.endsWith('.json') ? document.getText() : undefined;
     try {
       const record = await done;
       this.finish(activeRun, record);
+      if (ranText !== undefined) {
+        keepFlowVersion(historyDirFor(file), record.flowHash, ranText).catch((error: unknown) => this.log.warn(`Could not keep the flow's version: ${String(error)}`));
+      }
       return record;
     } catch (error) {
       this.active.delete(requestId);
@@ -281,6 +316,8 @@ export class RunController implements vscode.Disposable {
     const open = 'Open Run';
     if (record.status === 'completed') {
       this.log.info(summary);
+      // The panel on screen already says it completed; a toast would only repeat it.
+      if (this.viewer?.isShowing(run.requestId)) return;
       void vscode.window.showInformationMessage(summary, open).then((c) => c && this.openRun(run.file, record.id));
     } else {
       const detail = record.error ? `: ${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}` : '';
@@ -327,12 +364,23 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     this.statusBar.dispose();
+    this.compileFailure.dispose();
     this.changed.dispose();
     this.started.dispose();
     this.willStart.dispose();
     this.followed.dispose();
     for (const store of this.histories.values()) void store.close();
   }
+}
+
+/**
+ * Whether Run may show the input form: not for a re-run (its input is given) or a resume, nor for a flow whose text
+ * declares no `inputs` (a word search, not a parse: a false "maybe" only opens the panel after the form instead
+ * of at once).
+ */
+export function mayAskForInput(options: RunOptions, text: string): boolean {
+  if (options.input !== undefined || options.resumeFrom !== undefined) return false;
+  return /["']?\binputs\b["']?\s*:/.test(text);
 }
 
 /** A server run's id among the editor's request ids (which the run worker makes): never the same as one of those. */

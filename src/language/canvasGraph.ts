@@ -15,6 +15,7 @@ import { buildFlowModel, type ModelGraph } from './flowModel';
 import { portList } from './nodePorts';
 import { propertiesOf, stringOf, valueOf, type JsonNode } from './jsonTree';
 import { isPlainObject } from '../shared/isPlainObject';
+import { nodeConfigProblems } from './nodeConfigProblems';
 
 export interface CanvasGraphOptions {
   /** The node types (ports come from here). Default: the built-ins. */
@@ -48,6 +49,8 @@ export function canvasGraphFromText(text: string, options: CanvasGraphOptions = 
   }
   const graph = fromModelGraph(model.graph, { registry, lines, layout, problems });
   graph.layout = layout;
+  const flowId = stringOf(root, 'id');
+  if (flowId) graph.flowId = flowId;
   graph.readOnly = errors.length > 0;
   graph.problems = problems;
   return graph;
@@ -111,6 +114,10 @@ function fromModelGraph(graph: ModelGraph, context: TextContext): CanvasGraph {
   for (const node of nodes) {
     const type = node.type === '?' ? undefined : context.registry.get(node.type);
     if (!type && node.type !== '?') context.problems.push(`The node type "${node.type}" of ${node.id} is not known; its ports are read from its edges.`);
+    if (type) {
+      const problems = nodeConfigProblems(type, node.config);
+      if (problems.length > 0) node.problems = problems;
+    }
     node.ports = portList(type, node.config, edges.filter((e) => e.from === node.id).map((e) => e.port));
   }
   return { nodes, edges, layout: {}, readOnly: false, problems: [] };
@@ -133,6 +140,7 @@ export function canvasGraphFromCompiled(flow: CompiledFlow, ranges?: ReadonlyMap
   graph.readOnly = true;
   graph.problems = [];
   graph.layout = {};
+  if (flow.id) graph.flowId = flow.id;
   return graph;
 }
 

@@ -6,6 +6,7 @@
 
 import { getNodeValue } from 'jsonc-parser';
 import { getCompiledExpression } from '../engine/expr/compileCache';
+import { isExpressionEvaluationError } from '../engine/expr/expressionEvaluationError';
 import { FUNCTION_DOCS } from '../engine/expr/functions';
 import type { Scope } from '../engine/expr/scope';
 import type { Position, Range } from '../engine/model/diagnostics';
@@ -179,12 +180,21 @@ function valueInRun(doc: FlowDocument, run: RunRecord, source: string, host: Hos
     if (typeof first === 'string') secretNames.add(first);
   }
   const scope = scopeFromRun(run, doc.variables, secretNames, host.reader?.id);
-  return `*Value in ${runLabel(doc, run)}:*\n\n${jsonBlock(evaluateIn(source, scope))}`;
+  const result = evaluateIn(source, scope);
+  if ('failure' in result) return `*Fails in ${runLabel(doc, run)}:* ${result.failure}`;
+  return `*Value in ${runLabel(doc, run)}:*\n\n${jsonBlock(result.value)}`;
 }
 
-function evaluateIn(source: string, scope: Scope): unknown {
+/** The expression's value with the run's names, or why it has none (an operation with no meaningful result). */
+function evaluateIn(source: string, scope: Scope): { value: unknown } | { failure: string } {
   const compiled = getCompiledExpression(source);
-  return compiled.ok ? compiled.evaluate(scope) : undefined;
+  if (!compiled.ok) return { value: undefined };
+  try {
+    return { value: compiled.evaluate(scope) };
+  } catch (error) {
+    if (!isExpressionEvaluationError(error)) throw error;
+    return { failure: `\`${source.slice(error.start, error.end).trim()}\`: ${error.reason}` };
+  }
 }
 
 function emptyScope(): Scope {

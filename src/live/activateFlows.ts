@@ -179,8 +179,13 @@ function evaluateSecret(template: CompiledValue, flow: CompiledFlow, secrets: Re
     secrets,
     execution: { id: '', flowId: flow.id, startedAt: '', trigger: { type: 'webhook' } },
   };
-  // A value that is not a string is taken as its text.
-  const value = template.evaluate(scope);
+  // A value that is not a string is taken as its text; a template that cannot be evaluated gives no secret.
+  let value: unknown;
+  try {
+    value = template.evaluate(scope);
+  } catch {
+    return undefined;
+  }
   if (value === undefined || value === null) return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text === '' ? undefined : text;

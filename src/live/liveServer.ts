@@ -12,6 +12,8 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { CircuitSnapshot } from '../engine/circuit/circuitBreaker';
+import { processCircuits } from '../engine/circuit/circuitRegistry';
 import type { HistoryStore } from '../engine/history/historyStore';
 import { secretsFromEnvironment } from '../api/runFlow';
 import type { NodeRegistry } from '../engine/nodes/registry';
@@ -139,6 +141,11 @@ export interface LiveStatus {
   history: HistoryHealthStatus;
   /** Bytes of request bodies held right now (see bodyBudgetBytes). */
   heldBodyBytes: number;
+  /**
+   * The circuit breakers of this process's ai and http calls, one per target called with `circuitBreaker`, in
+   * first-use order. In queue mode the workers call the targets, so their circuits are not here.
+   */
+  circuits: CircuitSnapshot[];
   /** Runs executing and waiting for a slot, and the bounds. */
   slots: RunSlotsStatus;
   /** The event stream: its cursor, buffer and subscribers. */
@@ -332,6 +339,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     unmatched: [...unmatched].reverse(),
     history: health.status(),
     heldBodyBytes: budget.heldBytes,
+    circuits: processCircuits().snapshots(),
     slots: slots.status(),
     events: events.stats(),
   });

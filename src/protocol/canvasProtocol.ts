@@ -38,6 +38,8 @@ export interface CanvasNode {
   config: Record<string, unknown>;
   /** False when the registry does not know the type (a typo, or a custom type the canvas cannot load). */
   knownType: boolean;
+  /** What is wrong with the config as its type's schema sees it (an empty required field): shown on the node. */
+  problems?: string[];
   /** A loop's body: a sub-flow drawn inside the loop's group. */
   body?: CanvasGraph;
 }
@@ -52,6 +54,8 @@ export interface CanvasEdge {
 }
 
 export interface CanvasGraph {
+  /** The flow's `id`, when the file gives one (the canvas's title). */
+  flowId?: string;
   nodes: CanvasNode[];
   edges: CanvasEdge[];
   /**
@@ -99,11 +103,11 @@ const edgeRef = z.object({ owner: nodeId.optional(), index: z.number().int().min
 
 export const canvasInbound = {
   ready: z.object({}),
-  /** New positions (relative to the loop group for body nodes); the webview adds every node not yet in `layout`. */
+  /** New positions (relative to the loop group for body nodes): the nodes moved, or all of them for "Save layout". */
   moveNodes: z.object({ positions: z.record(nodeId, position) }),
   connect: z.object({ from: nodeId, port: z.string().min(1), to: nodeId }),
   deleteElements: z.object({ nodeIds: z.array(nodeId).max(10_000), edges: z.array(edgeRef).max(10_000) }),
-  /** Adds a node of `type` at `position` (into a loop's body with `into`); `positions` lays out the others too. */
+  /** Adds a node of `type` at `position` (into a loop's body with `into`); `positions` writes others too (unused by the canvas). */
   addNode: z.object({ type: z.string().min(1).max(200), position, into: nodeId.optional(), positions: z.record(nodeId, position).optional() }),
   /** `name: ''` removes the name; `disabled: false` removes the flag; `config` is the whole new config. */
   setNodeFields: z.object({
@@ -131,6 +135,8 @@ export type CanvasNotifications = {
     graph: CanvasGraph;
     /** The file's name, for labels. */
     fileName: string;
+    /** The canvas's title: "<flow id> (canvas)", so that it is not taken for the text editor of the same file. */
+    title: string;
     /** Node types for the palette and the inspector; sent with the first graph of a page. */
     palette?: PaletteEntry[];
   };
@@ -152,4 +158,7 @@ export interface CanvasUiState {
   viewport?: { x: number; y: number; zoom: number };
   selected?: string[];
   inspectorOpen?: boolean;
+  paletteOpen?: boolean;
+  /** The view was at fit (not panned or zoomed by the user) when saved: it refits when the pane changes. */
+  atFit?: boolean;
 }

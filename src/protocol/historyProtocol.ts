@@ -76,10 +76,20 @@ export interface HistoryFilterState {
   search: string;
 }
 
+/** The columns the history list sorts by (webview/history/sortRuns.ts). */
+export type HistorySortColumn = 'status' | 'flow' | 'input' | 'trigger' | 'started' | 'duration' | 'id';
+
+export interface HistorySort {
+  column: HistorySortColumn;
+  direction: 'ascending' | 'descending';
+}
+
 /** What the history webview keeps across hide/show (never the runs themselves). */
 export interface HistoryUiState {
   scope?: HistoryScope;
   filter: HistoryFilterState;
+  /** Absent: newest first. */
+  sort?: HistorySort;
   /** The run the list's cursor is on. */
   activeId?: string;
   /** Runs marked for comparison (at most two). */

@@ -7,7 +7,7 @@
 // (the engine's onEvent), the time it arrives in the worker once the client parsed it; both are
 // `performance.timeOrigin + performance.now()`, the same clock. Prints the numbers and the budget; never fails.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { WebSocket } from 'ws';
 import { HistoryStore } from '../../src/engine/history/historyStore';
 import type { EngineEvent } from '../../src/engine/run/events';
 import { startLiveServer } from '../../src/live/liveServer';
+import { writeStepsFlow } from '../support/stepsFlow';
 
 const SUBSCRIBERS = 100;
 const RUNS_PER_SECOND = 100;
@@ -118,17 +119,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-events-'));
-  const transform = (id: string, output: unknown): object => ({ id, type: 'transform', config: { output } });
-  await writeFile(
-    join(dir, 'steps.flow.json'),
-    JSON.stringify({
-      version: 1,
-      id: 'steps',
-      triggers: [{ type: 'manual' }],
-      nodes: [transform('a', { n: '{{ trigger.n }}' }), transform('b', '{{ input }}'), transform('c', '{{ input }}')],
-      edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }],
-    }),
-  );
+  await writeStepsFlow(dir);
   const history = HistoryStore.open({ dir: join(dir, '.weft') });
   const server = await startLiveServer({ dir, port: 0, history, rateLimit: 0, eventBufferEvents: 100_000 });
   // When each event was published, by its cursor's number: taken as the hub publishes it (the engine's onEvent).

@@ -1,6 +1,8 @@
-// A person opens a flow in the canvas, drags a node, and connects two nodes: each change is a small edit of the
-// .flow.json text (saved here to read it back from disk), `layout` for the move and a new edge for the connection.
-// Then runs a flow with a branch from the canvas: only the edge that carried data lights up.
+// A person opens a flow in the canvas (at a readable fit, the inspector open), drags a node, connects nodes with
+// the mouse and with the keyboard, adds one from the palette: each change is a small edit of the .flow.json text
+// (saved here to read it back from disk), `layout` for the node moved or added only, a new edge for a connection.
+// A back edge is routed around the nodes. Then runs a flow with a branch from the canvas: only the edge that
+// carried data lights up.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,7 +79,7 @@ async function saveAll(page: Page): Promise<void> {
 }
 
 describe('Canvas', () => {
-  it('draws the flow, writes layout when a node is dragged, and adds an edge when two nodes are connected', async () => {
+  it('opens at a readable fit, writes only what the user moved, adds and connects nodes from the keyboard, and routes back edges around nodes', async () => {
     // ARRANGE
     const { page, workspace } = e2eSession();
     await openFile(page, 'order-intake.flow.json');
@@ -87,24 +89,47 @@ describe('Canvas', () => {
       await frame.locator(`.react-flow__node[data-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
     }
     assert.equal((await waitForDisk(() => flowOnDisk(workspace), 'order-intake.flow.json')).layout, undefined, 'the sample starts without a layout');
+    // The canvas is titled by the flow's id, not by the file name the text editor shows (the tab itself: see
+    // docs/decisions.md).
+    assert.equal((await frame.locator('h1.weft-toolbar-title').innerText()).trim(), 'order-intake (canvas)');
+    console.log(`[e2e] canvas tab label: ${await page.locator('.tabs-container .tab.active .label-name').first().innerText()}`);
     await screenshot(page, 'canvas-order-intake');
 
-    // ACT 1: drag "review" 120 px down and 60 px right.
+    // ACT 1: the side bar closed (the editor as wide as the window), select check: the inspector opens beside the
+    // graph, and the view refits into what is left.
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await frame.locator('.react-flow__node[data-id="check"] .weft-flow-node-title').click();
+    await frame.getByRole('complementary', { name: 'Node check' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await onScreen(page, frame, '.react-flow__node[data-id="note"]');
+    await onScreen(page, frame, '.react-flow__node[data-id="check"]');
+
+    // ASSERT 1: readable zoom, and the minimap (when shown) clear of the zoom controls.
+    const zoom = await frame.evaluate(() => Number(/scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform)?.[1]));
+    assert.ok(zoom >= 0.75, `zoom at fit ${zoom}`);
+    const controls = await frame.locator('.react-flow__controls').boundingBox();
+    const minimap = (await frame.locator('.react-flow__minimap').count()) > 0 ? await frame.locator('.react-flow__minimap').boundingBox() : null;
+    if (controls && minimap) {
+      const apart = controls.x + controls.width <= minimap.x || minimap.x + minimap.width <= controls.x || controls.y + controls.height <= minimap.y || minimap.y + minimap.height <= controls.y;
+      assert.ok(apart, `minimap ${JSON.stringify(minimap)} covers the controls ${JSON.stringify(controls)}`);
+    }
+    await screenshot(page, 'canvas-fit-inspector-open');
+
+    // ACT 2: drag "review" 120 px down and 60 px right (into free space: nothing is below it).
     const before = await drawnPositions(frame);
     const start = await center(frame, '.react-flow__node[data-id="review"] .weft-flow-node-title');
     await drag(page, start, { x: start.x + 60, y: start.y + 120 });
-    await screenshot(page, 'canvas-after-drag');
     await saveAll(page);
 
-    // ASSERT 1: layout holds every node where it was drawn, and review down and right of where it was.
+    // ASSERT 2: layout holds review alone; the nodes nobody touched are drawn where they were.
     const afterMove = await waitForDisk(() => flowOnDisk(workspace)?.layout, 'layout in order-intake.flow.json');
-    assert.deepEqual(Object.keys(afterMove).sort(), ['check', 'done', 'note', 'review', 'tax']);
-    for (const id of ['check', 'tax', 'done', 'note']) {
-      assert.ok(Math.abs(afterMove[id].x - before[id].x) < 1 && Math.abs(afterMove[id].y - before[id].y) < 1, `${id} stayed: ${JSON.stringify([before[id], afterMove[id]])}`);
-    }
+    assert.deepEqual(Object.keys(afterMove), ['review']);
     assert.ok(afterMove.review.x > before.review.x + 10 && afterMove.review.y > before.review.y + 40, `review moved: ${JSON.stringify([before.review, afterMove.review])}`);
+    const redrawn = await drawnPositions(frame);
+    for (const id of ['check', 'tax', 'done', 'note']) {
+      assert.ok(Math.abs(redrawn[id].x - before[id].x) < 1 && Math.abs(redrawn[id].y - before[id].y) < 1, `${id} stayed: ${JSON.stringify([before[id], redrawn[id]])}`);
+    }
 
-    // ACT 2: zoom to fit (the inspector opened beside the graph), then connect review's "out" handle to note's input.
+    // ACT 3: zoom to fit, then connect review's "out" handle to note's input with the mouse.
     await frame.getByRole('button', { name: 'Zoom to fit' }).click();
     await onScreen(page, frame, '.react-flow__node[data-id="note"] .react-flow__handle.target');
     const source = await center(frame, '.react-flow__node[data-id="review"] .react-flow__handle.source[data-port="out"]');
@@ -112,17 +137,58 @@ describe('Canvas', () => {
     await drag(page, source, target);
     await saveAll(page);
 
-    // ASSERT 2: the edge is in the file, once, with no port written (out is the default).
-    const edges = await waitForDisk(() => {
-      const found = flowOnDisk(workspace)?.edges.filter((e) => e.from === 'review' && e.to === 'note');
-      return found && found.length > 0 ? found : undefined;
-    }, 'the review → note edge');
+    // ASSERT 3: the edge is in the file, once, with no port written (out is the default).
+    const edgesTo = async (from: string, to: string) =>
+      waitForDisk(() => {
+        const found = flowOnDisk(workspace)?.edges.filter((e) => e.from === from && e.to === to);
+        return found && found.length > 0 ? found : undefined;
+      }, `the ${from} → ${to} edge`);
+    const edges = await edgesTo('review', 'note');
     assert.equal(edges.length, 1);
     assert.equal(edges[0].port, undefined);
-    await frame.locator('.react-flow__edge').nth(5).waitFor({ state: 'attached', timeout: 10_000 });
+
+    // ACT 4: the keyboard: select tax, C ("Connect to…"), type the target, Enter.
+    await frame.locator('.react-flow__node[data-id="tax"] .weft-flow-node-title').click();
+    await page.keyboard.press('c');
+    await frame.getByRole('dialog', { name: 'Connect tax to…' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.type('note');
+    await page.keyboard.press('Enter');
+    await saveAll(page);
+    // ASSERT 4
+    assert.equal((await edgesTo('tax', 'note')).length, 1);
+
+    // ACT 5: add a log node from the palette, tax still selected.
+    await frame.getByRole('button', { name: /^Add log node/ }).click();
+    await frame.locator('.react-flow__node[data-id="log1"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await saveAll(page);
+    // ASSERT 5: its position alone is added to the layout; it covers no node; its empty message is flagged on it.
+    const afterAdd = await waitForDisk(() => (flowOnDisk(workspace)?.layout?.log1 ? flowOnDisk(workspace)?.layout : undefined), 'log1 in layout');
+    assert.deepEqual(Object.keys(afterAdd).sort(), ['log1', 'review']);
+    const boxes = await frame.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.react-flow__node[data-id]')].map((n) => ({ id: n.dataset.id!, ...n.getBoundingClientRect().toJSON() as DOMRect })),
+    );
+    const added = boxes.find((b) => b.id === 'log1')!;
+    const covered = boxes.filter((b) => b.id !== 'log1' && b.x < added.x + added.width && added.x < b.x + b.width && b.y < added.y + added.height && added.y < b.y + b.height);
+    assert.deepEqual(covered.map((b) => b.id), []);
+    assert.equal((await frame.locator('.react-flow__node[data-id="log1"] .weft-flow-node-problem').innerText()).trim(), 'message is required and empty');
+    await frame.getByRole('button', { name: 'Zoom to fit' }).click();
+    await onScreen(page, frame, '.react-flow__node[data-id="log1"]');
     await screenshot(page, 'canvas-after-edits');
-    // Leave the workbench as found: the next scenario opens order-intake.flow.json as text, and Quick Open opens a
-    // file in the editor it was last shown in.
+
+    // ACT 6: drag note below check, left of the nodes that feed it: their edges become back edges.
+    const noteAt = await center(frame, '.react-flow__node[data-id="note"] .weft-flow-node-title');
+    const checkBox = (await frame.locator('.react-flow__node[data-id="check"]').boundingBox())!;
+    await drag(page, noteAt, { x: checkBox.x + checkBox.width / 2, y: checkBox.y + checkBox.height + 140 });
+    await frame.getByRole('button', { name: 'Zoom to fit' }).click();
+    await onScreen(page, frame, '.react-flow__node[data-id="note"]');
+    // ASSERT 6: the done → note edge leaves done to the right (a routed path), not backwards through the nodes.
+    const path = await frame.locator('.react-flow__edge[data-edge-from="done"][data-edge-to="note"] path.react-flow__edge-path').getAttribute('d');
+    assert.match(path ?? '', / Q /, `done → note is routed: ${path}`);
+    await screenshot(page, 'canvas-back-edge');
+    await saveAll(page);
+    // Leave the workbench as found: the side bar open, and the next scenario opens order-intake.flow.json as text
+    // (Quick Open opens a file in the editor it was last shown in).
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await runCommand(page, 'Reopen Editor With Text Editor');
     await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 10_000 });
   });

@@ -1,6 +1,8 @@
 // A person clicks Run above a flow: the execution panel opens beside it, the first node event shows at once, the
 // timeline fills in and ends with the right status for every node (one branch skipped). Run twice: the second run
 // reuses the open panel. The time from the click to the first node card on screen is printed for both runs.
+// A run that fails on a template: the editor underlines the failing part, the failed card opens by itself,
+// Reveal in flow file selects that part, and an edit of the file clears the underline.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,4 +154,56 @@ describe('Execution panel', () => {
     assert.ok(drawn.ticks.length >= 2, `ticks: ${drawn.ticks.join(', ')}`);
     assert.equal(new Set(drawn.ticks).size, drawn.ticks.length, `tick labels repeat: ${drawn.ticks.join(', ')}`);
   });
+
+  it('a run that fails on a template underlines the failing part, opens the failed card, and Reveal selects that part', async () => {
+    // ARRANGE: issue 15's flow: tax divides a number by a string
+    const { page, workspace } = e2eSession();
+    writeFileSync(join(workspace, 'e2e-tax.flow.json'), JSON.stringify(TAX_FLOW, null, 2));
+    await openFile(page, 'e2e-tax.flow.json');
+
+    // ACT
+    const run = codeLens(page, 'Run').first();
+    await run.waitFor({ state: 'visible', timeout: 30_000 });
+    await run.click();
+    const frame = await webviewFrame(page, '#weft-timeline');
+    await frame.waitForSelector('[data-run-status="failed"]', { timeout: 30_000 });
+
+    // ASSERT: the failed card opened by itself with the error; the editor underlines the failing part
+    const error = frame.locator('[data-node-id="tax"] [aria-label="Error"]');
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await error.textContent()) ?? '', /cannot divide number by string/);
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 30_000 });
+    const log = frame.locator('[aria-label="Log lines"]');
+    assert.match((await log.textContent()) ?? '', /Failed \[expression-error\]/);
+    await screenshot(page, 'execution-failed-template-diagnostic');
+
+    // ACT: Reveal in flow file selects the failing part of the template, not the node
+    await frame.locator('[data-node-id="tax"]').getByRole('button', { name: 'Reveal in flow file' }).click();
+
+    // ASSERT
+    const selected = page.locator('.monaco-editor .selected-text');
+    await selected.first().waitFor({ state: 'attached', timeout: 10_000 });
+    const width = await selected.first().evaluate((el) => el.getBoundingClientRect().width);
+    const lineWidth = await page.locator('.monaco-editor .view-line').first().evaluate((el) => el.getBoundingClientRect().width);
+    assert.equal(await selected.count(), 1, 'one line selected, not the node across lines');
+    assert.ok(width > 0 && width < lineWidth, `the selection (${width} px) is a part of one line (${lineWidth} px)`);
+    await screenshot(page, 'execution-failed-template-revealed');
+
+    // ACT: an edit of the file (the positions may no longer hold) clears the run's diagnostic; undo it after
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await page.keyboard.press('Control+Z');
+  });
 });
+
+/** Issue 15: a tax computed from a number divided by a string used to complete green with the key gone. */
+export const TAX_FLOW = {
+  version: 1,
+  id: 'e2e-tax',
+  nodes: [
+    { id: 'order', type: 'transform', config: { output: { total: 120, orderId: 'A-42' } } },
+    { id: 'tax', type: 'transform', config: { output: { total: '{{ input.total }}', tax: '{{ round(input.total / input.orderId, 2) }}' } } },
+  ],
+  edges: [{ from: 'order', to: 'tax' }],
+};

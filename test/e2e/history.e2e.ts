@@ -1,6 +1,9 @@
 // A person opens the run history (after the execution scenario ran e2e-timeline twice), finds the flow's runs,
 // marks two and compares them node by node; then opens one, which shows it in the execution panel.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import { e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
@@ -38,5 +41,56 @@ describe('Run history', () => {
     const timeline = await webviewFrame(page, '#weft-timeline');
     await timeline.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-run-id="${id}"]`) !== null, ids[1], { timeout: 30_000 });
     await screenshot(page, 'history-opened-run');
+  });
+
+  it('finds a run by a value of its input ("A-42"), and says plainly when its flow file changed since', async () => {
+    // ARRANGE: three runs of order-intake alike but for their input, recorded by the CLI into the workspace's history
+    // (which keeps the version that ran); then the file changes: `note` becomes a transform.
+    const { page, workspace } = e2eSession();
+    // Scenarios run from the repository root (node test/e2e/runE2e.mjs): the CLI is its dist/cli.js.
+    const cli = join(process.cwd(), 'dist', 'cli.js');
+    for (const orderId of ['A-41', 'A-42', 'A-43']) {
+      execFileSync(process.execPath, [cli, 'run', 'order-intake.flow.json', '--input', JSON.stringify({ orderId, total: 120 })], { cwd: workspace, stdio: 'ignore' });
+    }
+    const flowPath = join(workspace, 'order-intake.flow.json');
+    const original = readFileSync(flowPath, 'utf8');
+    const noteAsLog = '{ "id": "note", "type": "log", "config": { "message": "Order {{ input.orderId }} queued for {{ input.queue }}" } }';
+    assert.ok(original.includes(noteAsLog), 'the sample still has its log node');
+    writeFileSync(flowPath, original.replace(noteAsLog, '{ "id": "note", "type": "transform", "config": { "output": { "queued": "{{ input.orderId }}" } } }'));
+    try {
+      await openFile(page, 'order-intake.flow.json');
+      await runCommand(page, 'Weft: Open Run History');
+      const frame = await webviewFrame(page, '#weft-history');
+      await frame.getByRole('button', { name: 'Refresh' }).click();
+      const rows = frame.locator('[role="row"][data-run-id]');
+      await frame.locator('.col-input', { hasText: 'orderId A-41' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+
+      // ACT
+      await frame.getByLabel('Search').fill('A-42');
+
+      // ASSERT: one run, its input on the row, a short run id
+      await frame.waitForFunction(() => document.querySelectorAll('[role="row"][data-run-id]').length === 1, undefined, { timeout: 30_000 });
+      const input = await rows.first().locator('.col-input').textContent();
+      assert.match(input ?? '', /^orderId A-42, total 120/);
+      const shortId = (await rows.first().locator('.col-id').textContent()) ?? '';
+      assert.ok(shortId.length > 0 && shortId.length <= 8, `short id: ${shortId}`);
+      await screenshot(page, 'history-search-a42');
+
+      // ACT + ASSERT: open it; the panel says the file changed since, and which node changed type. VS Code reads
+      // the changed file when its watcher tells it: the run is opened again until the panel has the new text.
+      const notice = /The flow file changed since this run/;
+      let timeline = undefined as Awaited<ReturnType<typeof webviewFrame>> | undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await rows.first().dblclick();
+        timeline = await webviewFrame(page, '#weft-timeline');
+        const seen = await timeline.getByText(notice).waitFor({ state: 'visible', timeout: 6_000 }).then(() => true, () => false);
+        if (seen) break;
+      }
+      const message = (await timeline!.getByText(notice).textContent()) ?? '';
+      assert.match(message, /'note' was log, now transform/);
+      await screenshot(page, 'history-opened-changed-flow');
+    } finally {
+      writeFileSync(flowPath, original);
+    }
   });
 });

@@ -11,6 +11,7 @@ import { HistoryStore } from '../../src/engine/history/historyStore';
 import type { EngineEvent } from '../../src/engine/run/events';
 import { startLiveServer, type LiveServer } from '../../src/live/liveServer';
 import { makeWorkspace, waitFor } from './runCli';
+import { STEPS_FLOW_EVENTS, transformNode, writeStepsFlow } from '../support/stepsFlow';
 
 type Message = { type: string; executionId: string; seq: number; cursor: string; flowId: string } & Record<string, unknown>;
 
@@ -69,7 +70,7 @@ async function readSse(response: Response): Promise<Array<{ id?: string; data: M
     });
 }
 
-const STEPS_EVENTS = 8; // execution.started, 3 x (node.started, node.completed), execution.completed
+const STEPS_EVENTS = STEPS_FLOW_EVENTS;
 const SECRET_VALUE = 'sk-very-secret-value-123';
 
 let workspace: { dir: string; remove: () => Promise<void> };
@@ -80,20 +81,10 @@ beforeAll(async () => {
   workspace = await makeWorkspace('events');
   const flows = join(workspace.dir, 'flows');
   await mkdir(flows, { recursive: true });
-  const transform = (id: string, output: unknown): object => ({ id, type: 'transform', config: { output } });
-  await writeFile(
-    join(flows, 'steps.flow.json'),
-    JSON.stringify({
-      version: 1,
-      id: 'steps',
-      triggers: [{ type: 'manual' }],
-      nodes: [transform('a', { n: '{{ trigger.n }}' }), transform('b', '{{ input }}'), transform('c', '{{ input }}')],
-      edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }],
-    }),
-  );
+  await writeStepsFlow(flows);
   await writeFile(
     join(flows, 'secretive.flow.json'),
-    JSON.stringify({ version: 1, id: 'secretive', triggers: [{ type: 'manual' }], nodes: [transform('leak', { key: '{{ secrets.API_KEY }}' })] }),
+    JSON.stringify({ version: 1, id: 'secretive', triggers: [{ type: 'manual' }], nodes: [transformNode('leak', { key: '{{ secrets.API_KEY }}' })] }),
   );
   history = HistoryStore.open({ dir: join(workspace.dir, '.weft') });
   server = await startLiveServer({

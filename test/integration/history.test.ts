@@ -1,5 +1,8 @@
 // `weft history` and `weft show`: the runs recorded in .weft/ by earlier `weft run`s of the same workspace.
 
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, copyInto, FIXTURES_DIR, makeWorkspace, parseJsonOutput, runCli } from './runCli';
 
@@ -84,6 +87,22 @@ describe('weft history', () => {
     expect(badStatus.stderr).toContain('--status');
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain('--limit');
+  });
+});
+
+describe('weft history, finding runs and the flow they ran', () => {
+  it('lists each run with a one-line summary of its input, which search finds', async () => {
+    const json = await runCli(['history', '--json'], { cwd: dir });
+    const summaries = parseJsonOutput<{ id: string; inputSummary?: string; searchText?: string }[]>(json);
+    const third = summaries.find((s) => s.id === runs[2].id)!;
+    expect(third.inputSummary).toBe('email three@a.test, count 3');
+    expect(third.searchText).toContain('three@a.test');
+  });
+
+  it('keeps the version of the flow each run ran, under the hash its record names', async () => {
+    const text = await readFile(join(dir, 'typed-input.flow.json'), 'utf8');
+    const hash = createHash('sha256').update(text).digest('hex');
+    expect(await readFile(join(dir, '.weft', 'live', 'definitions', `${hash}.flow.json`), 'utf8')).toBe(text);
   });
 });
 

@@ -1,7 +1,8 @@
 // Builds the NodeContext a node type's `run` receives, for unit tests: sensible defaults for everything,
 // overridable piece by piece. Logs and saved states are kept on the returned object so tests can read them.
 
-import type { LogLevel, NodeContext, NodeServices } from '../../src/engine/nodes/nodeType';
+import type { CircuitChange } from '../../src/engine/circuit/callThroughCircuit';
+import type { LogLevel, NodeContext, NodeProgress, NodeServices } from '../../src/engine/nodes/nodeType';
 import type { Scope } from '../../src/engine/expr/scope';
 
 export interface TestNodeContext<Config, Prepared> extends NodeContext<Config, Prepared> {
@@ -9,6 +10,10 @@ export interface TestNodeContext<Config, Prepared> extends NodeContext<Config, P
   readonly logs: { level: LogLevel; message: string }[];
   /** Every `saveState` call, in order. */
   readonly savedStates: unknown[];
+  /** Every `progress` call, in order. */
+  readonly progressUpdates: NodeProgress[];
+  /** Every `circuitChanged` call, in order. */
+  readonly circuitChanges: CircuitChange[];
 }
 
 export type NodeContextOverrides<Config, Prepared> = Partial<Omit<NodeContext<Config, Prepared>, 'scope' | 'services'>> & {
@@ -44,11 +49,14 @@ export function makeNodeContext<Config = Record<string, unknown>, Prepared = unk
   };
   const logs: { level: LogLevel; message: string }[] = [];
   const savedStates: unknown[] = [];
+  const progressUpdates: NodeProgress[] = [];
+  const circuitChanges: CircuitChange[] = [];
   return {
     nodeId: 'node',
     executionId: scope.execution.id,
     flowId: scope.execution.flowId,
     attempt: 1,
+    maxAttempts: 1,
     mode: 'run',
     input,
     inputs: [],
@@ -59,6 +67,12 @@ export function makeNodeContext<Config = Record<string, unknown>, Prepared = unk
     log: (level, message) => {
       logs.push({ level, message });
     },
+    progress: (update) => {
+      progressUpdates.push(update);
+    },
+    circuitChanged: (change) => {
+      circuitChanges.push(change);
+    },
     evaluate: (value, extra) => value.evaluate(extra ? { ...scope, ...extra } : scope),
     saveState: async (state) => {
       savedStates.push(state);
@@ -68,5 +82,7 @@ export function makeNodeContext<Config = Record<string, unknown>, Prepared = unk
     services,
     logs,
     savedStates,
+    progressUpdates,
+    circuitChanges,
   };
 }

@@ -25,8 +25,9 @@ export function deleteElements(nodeIds: string[], edges: { owner?: string; index
   if (nodeIds.length > 0 || edges.length > 0) bridge.command('deleteElements', { nodeIds, edges });
 }
 
-export function addNode(type: string, position: CanvasPosition, positions: Record<string, CanvasPosition>): Promise<string> {
-  return bridge.request('addNode', { type, position, positions }).then((reply) => reply.id);
+/** Adds a node at `position`; only its own position is written (other nodes keep theirs, auto-laid or not). */
+export function addNode(type: string, position: CanvasPosition): Promise<string> {
+  return bridge.request('addNode', { type, position }).then((reply) => reply.id);
 }
 
 export function setNodeFields(nodeId: string, fields: { config?: Record<string, unknown>; name?: string; disabled?: boolean }): void {

@@ -4,7 +4,7 @@
 // xyflow's sub-flows and the file's `layout` have them).
 
 import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
-import type { CanvasGraph, CanvasPosition } from '../../src/protocol/canvasProtocol';
+import type { CanvasGraph, CanvasNode, CanvasPosition } from '../../src/protocol/canvasProtocol';
 
 const NODE_WIDTH = 200;
 const NODE_HEIGHT = 64;
@@ -17,8 +17,16 @@ const RANK_SEP = 90;
 /** Height of one output port's row; a node is tall enough for its ports (a switch with many cases). */
 const PORT_ROW = 18;
 
-function nodeHeight(ports: number): number {
-  return Math.max(NODE_HEIGHT, 44 + ports * PORT_ROW);
+/** Height of the line that names a node's config problem (an empty required field). */
+const PROBLEM_ROW = 16;
+
+function nodeHeight(ports: number, problems: boolean): number {
+  return Math.max(NODE_HEIGHT, 44 + ports * PORT_ROW + (problems ? PROBLEM_ROW : 0));
+}
+
+/** The size a node (not a loop group) is drawn at: also what the palette places a new node with. */
+export function nodeSize(node: Pick<CanvasNode, 'ports' | 'problems'>): { width: number; height: number } {
+  return { width: NODE_WIDTH, height: nodeHeight(node.ports.length, (node.problems?.length ?? 0) > 0) };
 }
 
 export interface PlacedNode {
@@ -47,12 +55,12 @@ function layoutGraph(graph: CanvasGraph, layout: Record<string, CanvasPosition>,
   for (const node of graph.nodes) {
     if (node.body) bodies.set(node.id, layoutGraph(node.body, layout, node.id, GROUP_PADDING));
   }
-  const portCount = new Map(graph.nodes.map((n) => [n.id, n.ports.length]));
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const size = (id: string): { width: number; height: number } => {
     const body = bodies.get(id);
     return body
       ? { width: Math.max(NODE_WIDTH, body.width + GROUP_PADDING), height: Math.max(GROUP_HEADER + NODE_HEIGHT, body.height + GROUP_PADDING) }
-      : { width: NODE_WIDTH, height: nodeHeight(portCount.get(id) ?? 1) };
+      : nodeSize(byId.get(id) ?? { ports: ['out'] });
   };
 
   const computed = new Map<string, CanvasPosition>();
@@ -61,6 +69,8 @@ function layoutGraph(graph: CanvasGraph, layout: Record<string, CanvasPosition>,
     const g = new Graph();
     g.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: 0, marginy: 0 });
     g.setDefaultEdgeLabel(() => ({}));
+    // Every node, placed or not: a node the user placed keeps its part in the shape of the rest, so moving it
+    // (writing its layout entry) does not move the nodes the user never touched.
     for (const node of graph.nodes) g.setNode(node.id, size(node.id));
     for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
     dagreLayout(g);

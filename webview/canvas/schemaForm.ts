@@ -1,7 +1,8 @@
 // The inspector's fields from a node type's config JSON Schema: which control edits each property, and how a
 // control's text becomes a config value. Strings may hold templates anywhere, so a number field accepts one too.
 
-export type FieldKind = 'string' | 'number' | 'boolean' | 'enum' | 'json';
+/** `text`: several lines of plain text (a value of any shape that holds a text now, like a log's message). */
+export type FieldKind = 'string' | 'text' | 'number' | 'boolean' | 'enum' | 'json';
 
 export interface FormField {
   key: string;
@@ -10,10 +11,13 @@ export interface FormField {
   description?: string;
   /** enum: the choices; string: suggestions (an enum that also accepts a template). */
   options?: string[];
+  /** The schema takes any value: the field switches between text and JSON. */
+  anyShape?: boolean;
 }
 
 interface Schema {
   type?: string | string[];
+  items?: unknown;
   enum?: unknown[];
   anyOf?: Schema[];
   description?: string;
@@ -36,6 +40,14 @@ function fieldOf(key: string, schema: Schema, required: boolean, value: unknown)
   if (description) field.description = description;
   const choices = enumOf(schema);
   if (field.kind === 'enum' || (field.kind === 'string' && choices.length > 0)) field.options = choices;
+  // A text where the schema also takes other shapes (a condition: a template or a JSON Logic object) is edited as
+  // text, not as a JSON string literal with quotes to keep balanced.
+  if (field.kind === 'json' && typeof value === 'string' && acceptsString(schema)) field.kind = 'string';
+  // A value of any shape: text while it is a text (or unset), JSON otherwise; the inspector offers the switch.
+  if (field.kind === 'json' && isAnyShape(schema)) {
+    field.anyShape = true;
+    if (value === undefined || typeof value === 'string') field.kind = 'text';
+  }
   // A value the control cannot show (an object where a string is expected) is edited as JSON.
   if (value !== undefined && !fits(field.kind, value)) field.kind = 'json';
   return field;
@@ -52,6 +64,15 @@ function kindOf(schema: Schema): FieldKind {
   return 'json';
 }
 
+function isAnyShape(schema: Schema): boolean {
+  return schema.type === undefined && schema.anyOf === undefined && schema.enum === undefined && schema.properties === undefined && schema.items === undefined;
+}
+
+function acceptsString(schema: Schema): boolean {
+  if (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string'))) return true;
+  return (schema.anyOf ?? []).some(acceptsString);
+}
+
 function enumOf(schema: Schema): string[] {
   if (Array.isArray(schema.enum)) return schema.enum.filter((v): v is string => typeof v === 'string');
   return (schema.anyOf ?? []).flatMap(enumOf);
@@ -60,6 +81,7 @@ function enumOf(schema: Schema): string[] {
 function fits(kind: FieldKind, value: unknown): boolean {
   switch (kind) {
     case 'string':
+    case 'text':
     case 'enum':
       return typeof value === 'string';
     case 'number':
@@ -69,6 +91,20 @@ function fits(kind: FieldKind, value: unknown): boolean {
     case 'json':
       return true;
   }
+}
+
+/** A field's text carried over when the user switches it between text and JSON. */
+export function switchedText(from: FieldKind, to: FieldKind, text: string): string {
+  if (from === 'text' && to === 'json') return JSON.stringify(text);
+  if (from === 'json' && to === 'text') {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === 'string' ? value : text;
+    } catch {
+      return text;
+    }
+  }
+  return text;
 }
 
 /** The text a control shows for a value. */

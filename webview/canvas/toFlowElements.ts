@@ -44,6 +44,7 @@ function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined): stri
   const parts = [`${node.type} node ${node.id}`];
   if (node.name) parts[0] += ` (${node.name})`;
   if (node.disabled) parts.push('disabled');
+  if (node.problems?.length) parts.push(`${node.problems.length === 1 ? '1 problem' : `${node.problems.length} problems`}: ${node.problems.join('; ')}`);
   if (status) parts.push(status);
   return parts.join(', ');
 }
@@ -110,6 +111,8 @@ function toEdge(edge: CanvasGraph['edges'][number], owner: string | undefined, r
   else if (taken) classes.push('weft-edge-taken');
   const flowEdge: FlowEdge = {
     id,
+    // Routed: a back edge goes around the nodes (components/RoutedEdge.tsx).
+    type: 'weft',
     source: edge.from,
     target: edge.to,
     sourceHandle: edge.port,

@@ -4,7 +4,7 @@
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { RunSummary } from '../../src/engine/history/runSummary';
-import type { HistoryFilterState, HistoryScope, HistoryUiState, Invocation, RunPair } from '../../src/protocol/historyProtocol';
+import type { HistoryFilterState, HistoryScope, HistorySort, HistoryUiState, Invocation, RunPair } from '../../src/protocol/historyProtocol';
 import { announce } from '../shared/announce';
 import * as actions from './actions';
 import { CompareView } from './CompareView';
@@ -12,6 +12,7 @@ import { EMPTY_FILTER, filterRuns, flowIdsOf, indexRuns } from './filterRuns';
 import { Filters } from './Filters';
 import { RunList } from './RunList';
 import { describeDuration, describeStart } from './describe';
+import { DEFAULT_SORT, nextSort, sortRuns } from './sortRuns';
 
 /** Runs that can be marked for comparison at once; marking a third drops the first. */
 const MAX_MARKED = 2;
@@ -29,6 +30,7 @@ function initialUiState(saved: HistoryUiState | undefined): HistoryUiState {
   return {
     scope: saved?.scope,
     filter: { ...EMPTY_FILTER, ...saved?.filter },
+    sort: saved?.sort ?? DEFAULT_SORT,
     activeId: saved?.activeId,
     marked: Array.isArray(saved?.marked) ? saved.marked.slice(0, MAX_MARKED) : [],
     scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
@@ -42,6 +44,7 @@ export function App(): JSX.Element {
   const [invocations, setInvocations] = useState<Record<string, Invocation[]>>({});
   const [scope, setScope] = useState<HistoryScope | undefined>(initial.scope);
   const [filter, setFilter] = useState<HistoryFilterState>(initial.filter);
+  const [sort, setSort] = useState<HistorySort>(initial.sort ?? DEFAULT_SORT);
   const [activeId, setActiveId] = useState<string | undefined>(initial.activeId);
   const [marked, setMarked] = useState<string[]>(initial.marked);
   const [compare, setCompare] = useState<CompareState | undefined>(initial.compare ? { ids: initial.compare } : undefined);
@@ -50,12 +53,12 @@ export function App(): JSX.Element {
   const gridHost = useRef<HTMLDivElement>(null);
 
   // The state to save, always current (the scroll handler saves without re-rendering).
-  const uiState: HistoryUiState = { scope, filter, activeId, marked, scrollTop: scrollTop.current, compare: compare?.ids };
+  const uiState: HistoryUiState = { scope, filter, sort, activeId, marked, scrollTop: scrollTop.current, compare: compare?.ids };
   const latest = useRef(uiState);
   latest.current = uiState;
   useEffect(() => {
     actions.saveUiState(latest.current);
-  }, [scope, filter, activeId, marked, compare?.ids]);
+  }, [scope, filter, sort, activeId, marked, compare?.ids]);
   // A scroll position still waiting to be saved is saved now, not later by a timer that would write this page's
   // state over a newer one.
   useEffect(
@@ -91,7 +94,8 @@ export function App(): JSX.Element {
   const flowIds = useMemo(() => flowIdsOf(runs ?? []), [runs]);
   // Typing stays responsive: the list catches up with the filter when React has time.
   const deferredFilter = useDeferredValue(filter);
-  const shown = useMemo(() => filterRuns(indexed, deferredFilter), [indexed, deferredFilter]);
+  const filtered = useMemo(() => filterRuns(indexed, deferredFilter), [indexed, deferredFilter]);
+  const shown = useMemo(() => sortRuns(filtered, sort), [filtered, sort]);
   const byId = useMemo(() => new Map((runs ?? []).map((run) => [run.id, run])), [runs]);
 
   const total = runs?.length ?? 0;
@@ -210,6 +214,12 @@ export function App(): JSX.Element {
         ) : (
           <RunList
             runs={shown}
+            sort={sort}
+            onSort={(column) => {
+              const next = nextSort(sort, column);
+              setSort(next);
+              announce(`Sorted by ${column}, ${next.direction}`);
+            }}
             activeId={activeRun?.id}
             marked={marked}
             initialScrollTop={scrollTop.current}

@@ -24,7 +24,7 @@ export function Filters({ filter, flowIds, onChange }: FiltersProps): JSX.Elemen
         <input
           type="search"
           value={filter.search}
-          placeholder="Flow, run id, trigger or error"
+          placeholder="Input or output value, run id, flow, error"
           onChange={(e) => set({ search: e.currentTarget.value })}
         />
       </label>

@@ -5,14 +5,19 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useEffect, useRef, type JSX, type KeyboardEvent } from 'react';
 import type { RunSummary } from '../../src/engine/history/runSummary';
-import { describeAge, describeDuration, describeStart } from './describe';
+import type { HistorySort, HistorySortColumn } from '../../src/protocol/historyProtocol';
+import { describeAge, describeDuration, describeStart, shortRunId } from './describe';
 import { Icon } from '../shared/Icon';
 
 /** Fixed: rows are one line, so the virtualizer never measures. */
 const ROW_HEIGHT = 26;
 
 export interface RunListProps {
-  runs: RunSummary[];
+  /** In the order shown (filtered and sorted). */
+  runs: readonly RunSummary[];
+  sort: HistorySort;
+  /** A column header was clicked, or Enter/Space pressed on it. */
+  onSort(column: HistorySortColumn): void;
   activeId: string | undefined;
   marked: string[];
   initialScrollTop: number;
@@ -27,6 +32,32 @@ export interface RunListProps {
 
 function rowDomId(runId: string): string {
   return `weft-run-${runId}`;
+}
+
+const COLUMNS: { column: HistorySortColumn; label: string; className?: string }[] = [
+  { column: 'status', label: 'Status' },
+  { column: 'flow', label: 'Flow' },
+  { column: 'input', label: 'Input' },
+  { column: 'trigger', label: 'Trigger' },
+  { column: 'started', label: 'Started' },
+  { column: 'duration', label: 'Duration', className: 'col-num' },
+  { column: 'id', label: 'Run' },
+];
+
+/**
+ * A column header that sorts: a real button (Tab reaches it, Enter and Space press it) inside the columnheader,
+ * which carries aria-sort so a screen reader says which column orders the list and which way.
+ */
+function SortHeader({ column, label, className, sort, onSort }: (typeof COLUMNS)[number] & { sort: HistorySort; onSort(column: HistorySortColumn): void }): JSX.Element {
+  const active = sort.column === column;
+  return (
+    <span role="columnheader" className={className} aria-sort={active ? sort.direction : 'none'} data-column={column}>
+      <button type="button" className="history-sort" onClick={() => onSort(column)} title={`Sort by ${label.toLowerCase()}`}>
+        {label}
+        <span aria-hidden="true" className="history-sort-arrow">{active ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}</span>
+      </button>
+    </span>
+  );
 }
 
 export function RunList(props: RunListProps): JSX.Element {
@@ -72,6 +103,8 @@ export function RunList(props: RunListProps): JSX.Element {
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // Keys on a column header's sort button are the button's (Enter and Space sort), not the list's.
+    if ((event.target as HTMLElement).closest('.history-head')) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     let handled = true;
     switch (event.key) {
@@ -94,7 +127,7 @@ export function RunList(props: RunListProps): JSX.Element {
       ref={gridRef}
       className="history-grid"
       role="grid"
-      aria-label="Runs, newest first"
+      aria-label="Runs"
       aria-rowcount={runs.length + 1}
       aria-multiselectable="true"
       aria-activedescendant={active ? rowDomId(active.id) : undefined}
@@ -104,11 +137,9 @@ export function RunList(props: RunListProps): JSX.Element {
       <div role="rowgroup" className="history-head">
         <div role="row" aria-rowindex={1} className="history-row">
           <span role="columnheader" className="col-mark"><span className="weft-visually-hidden">Marked for comparison</span></span>
-          <span role="columnheader">Status</span>
-          <span role="columnheader">Flow</span>
-          <span role="columnheader">Trigger</span>
-          <span role="columnheader">Started</span>
-          <span role="columnheader" className="col-num">Duration</span>
+          {COLUMNS.map((column) => (
+            <SortHeader key={column.column} {...column} sort={props.sort} onSort={props.onSort} />
+          ))}
           <span role="columnheader"><span className="weft-visually-hidden">Actions</span></span>
         </div>
       </div>
@@ -158,6 +189,9 @@ export function RunList(props: RunListProps): JSX.Element {
                   {run.flowId}
                   {run.error ? <span className="weft-muted history-error"> — {run.error}</span> : null}
                 </span>
+                <span role="gridcell" className="col-input" title={run.inputSummary}>
+                  {run.inputSummary ?? <span className="weft-muted">no input</span>}
+                </span>
                 <span role="gridcell">
                   {run.triggerType}
                   {run.mode === 'test' ? <span className="weft-muted"> (test)</span> : null}
@@ -166,6 +200,7 @@ export function RunList(props: RunListProps): JSX.Element {
                   <time dateTime={run.startedAt}>{describeStart(run.startedAt)}</time>
                 </span>
                 <span role="gridcell" className="col-num">{describeDuration(run.durationMs)}</span>
+                <span role="gridcell" className="col-id weft-mono" title={run.id}>{shortRunId(run.id)}</span>
                 <span role="gridcell" className="col-actions">
                   <button
                     type="button"

@@ -19,3 +19,13 @@ export function describeStart(iso: string): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
 }
+
+/**
+ * The part of a run id that tells runs apart: ids are "<start time in base 36>-<random>", and runs of one day
+ * share most of the time part, so a row shows the random part (the whole id is in its tooltip and search).
+ */
+export function shortRunId(id: string): string {
+  const dash = id.lastIndexOf('-');
+  const tail = dash >= 0 && dash < id.length - 1 ? id.slice(dash + 1) : id;
+  return tail.length > 8 ? tail.slice(0, 8) : tail;
+}

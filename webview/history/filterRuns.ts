@@ -12,7 +12,7 @@ export interface SearchableRun {
   run: RunSummary;
   /** startedAt as epoch ms (NaN when unreadable: such a run matches no date bound). */
   ms: number;
-  /** flow id, run id, trigger type and error, lower case, one per line. */
+  /** flow id, run id, trigger type, error and the input and output values the index keeps, lower case, one per line. */
   text: string;
 }
 
@@ -22,7 +22,7 @@ export function indexRuns(runs: readonly RunSummary[]): SearchableRun[] {
   return runs.map((run) => ({
     run,
     ms: Date.parse(run.startedAt),
-    text: `${run.flowId}\n${run.id}\n${run.triggerType}\n${run.error ?? ''}`.toLowerCase(),
+    text: `${run.flowId}\n${run.id}\n${run.triggerType}\n${run.error ?? ''}\n${run.inputSummary ?? ''}\n${run.searchText ?? ''}`.toLowerCase(),
   }));
 }
 

@@ -109,6 +109,19 @@ export function App(): ReactElement {
     document.body.dataset.firstNodeEventAt = String(Date.now());
   }, [meta, shownView]);
 
+  // A run that ends failed opens the failed node's card by itself (once per run shown), unless the user already
+  // picked a node: the error is what they will look at first.
+  const openedFailure = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (!meta || view.status !== 'failed' || openedFailure.current === meta.viewId) return;
+    openedFailure.current = meta.viewId;
+    const failedId = failedNodeOf(view);
+    if (failedId === undefined || selected !== undefined) return;
+    setExpanded((set) => new Set(set).add(failedId));
+    setSelected(failedId);
+    setScrollRequest((n) => n + 1);
+  }, [meta, version, view, selected]);
+
   const lastStatus = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (!meta || lastStatus.current === `${meta.viewId}:${view.status}`) return;
@@ -206,4 +219,11 @@ export function App(): ReactElement {
       )}
     </div>
   );
+}
+
+/** The node the run failed at: the run error's node, else the first node that failed unhandled. */
+function failedNodeOf(view: RunView): string | undefined {
+  const fromError = view.error?.nodeId;
+  if (fromError !== undefined && view.byId.has(fromError)) return fromError;
+  return view.nodes.find((node) => node.status === 'failed' && !node.errorHandled)?.id;
 }

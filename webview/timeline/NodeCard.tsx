@@ -81,6 +81,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
               <p className="weft-error-text">
                 {node.error.code && <code>{node.error.code}</code>} {describeError(node.error)}
               </p>
+              {node.error.hint && <p className="weft-node-hint">{node.error.hint}</p>}
               {node.error.stack && (
                 <details>
                   <summary>Stack</summary>

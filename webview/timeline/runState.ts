@@ -17,7 +17,7 @@
 // projection (src/engine/run/runProjection.ts), shared with the canvas; this file adds what only the panel shows:
 // attempt segments, per-iteration bars, logs, and the values.
 
-import type { SerializedError } from '../../src/engine/errors';
+import { describeError, type SerializedError } from '../../src/engine/errors';
 import type { LogLevel } from '../../src/engine/nodes/nodeType';
 import type { EngineEvent, LoopScope } from '../../src/engine/run/events';
 import {
@@ -55,6 +55,8 @@ export interface LogLine {
   nodeId: string;
   message: string;
   loop?: LoopScope;
+  /** The line stands for the node's failure (from `node.failed` or the record's error), not for a log call. */
+  failure?: boolean;
 }
 
 /** Iteration bars of a loop node (from its body's events). */
@@ -231,6 +233,8 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
       } else {
         node.attempts.push({ attempt: Math.max(1, node.attemptCount), start: ts - event.durationMs, end: ts, status: 'failed', error: event.error });
       }
+      // The run's log only: the card shows the error above its own logs already.
+      view.logs.push(failureLine(event.seq, ts, event.nodeId, event.error));
       return;
     }
     case 'node.cancelled':
@@ -245,6 +249,13 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
     case 'node.skipped':
       return;
   }
+}
+
+/** A node's failure as a line of the run's log (level error): the message, and the way out when one is known. */
+function failureLine(seq: number, ts: number, nodeId: string, error: SerializedError): LogLine {
+  const code = error.code ? ` [${error.code}]` : '';
+  const hint = error.hint ? ` ${error.hint}` : '';
+  return { seq, ts, level: 'error', nodeId, message: `Failed${code}: ${describeError(error)}${hint}`, failure: true };
 }
 
 /** A body event, under its top-level node `owner`: its logs, and the bars of the loop's own iterations. */
@@ -329,7 +340,11 @@ function applyRunRecord(view: RunView, record: RunRecord): void {
   }
   if (!fromEvents) {
     // The run's log in time order: each node's lines are in order, so sorting their concatenation is enough.
-    view.logs = view.nodes.flatMap((node) => node.logs).sort((a, b) => a.ts - b.ts);
+    // The record keeps a node's error apart from its logs; the run's log shows it where it happened, as the events do.
+    const failures = view.nodes
+      .filter((node) => node.status === 'failed' && record.nodes[node.id]?.error !== undefined)
+      .map((node) => failureLine(0, node.finishedAt ?? node.startedAt ?? Date.parse(record.startedAt), node.id, record.nodes[node.id].error!));
+    view.logs = [...view.nodes.flatMap((node) => node.logs), ...failures].sort((a, b) => a.ts - b.ts);
     view.logs.forEach((line, i) => (line.seq = i + 1));
   }
   if (view.status !== 'running' && view.status !== 'interrupted') closeStopped(view, view.finishedAt ?? Date.now());

@@ -4,7 +4,7 @@
 import { dirname, relative, sep } from 'node:path';
 import { loadFlow } from '../../api/loadFlow';
 import { runFlow } from '../../api/runFlow';
-import { describeError, WeftError } from '../../engine/errors';
+import { describeError, WeftError, type ErrorLocation } from '../../engine/errors';
 import { HistoryStore, type HistoryOptions } from '../../engine/history/historyStore';
 import { formatDiagnostic, hasErrors } from '../../engine/model/diagnostics';
 import type { EngineEvent } from '../../engine/run/events';
@@ -12,6 +12,7 @@ import type { RunRecord } from '../../engine/run/runRecord';
 import { dimErr, err, formatDuration, greenErr, out, redErr, yellowErr } from '../terminal';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliOptions, UsageError } from '../cliTypes';
 import { firstFrameIn } from '../../engine/load/stackMapping';
+import { keepFlowVersion } from '../../engine/history/flowVersions';
 import { readSourceFile } from '../../engine/load/readSourceFile';
 
 /** 64 MiB: a generous run input; a path to `/dev/zero` or a FIFO must not hang `weft run` or eat memory. */
@@ -25,6 +26,8 @@ export async function runCommand(file: string | undefined, options: CliOptions):
   const input = readInput(options);
   const history = openHistory(options);
   if (history) await history.recoverInterrupted();
+  // The version that runs is kept under its hash, so the editor can show this run against it after the file changes.
+  if (history && file.endsWith('.json')) await keepFlowVersion(history.dir, compiled.flow.hash, readSourceFile(file)).catch(() => undefined);
   return execute(() =>
     runFlow(compiled.flow!, { input, history: history ?? false, onEvent: options.json ? undefined : printEvent, signal: cancelOnSigint() }),
   options);
@@ -141,6 +144,12 @@ function printEvent(event: EngineEvent): void {
     case 'node.log':
       err(dimErr(`  ${event.nodeId}${where} ${event.level}: `) + event.message);
       break;
+    case 'circuit.opened':
+      err(yellowErr(`! ${event.nodeId}${where} circuit of ${event.circuit.target} opened after ${event.circuit.failures} failures; probe at ${event.circuit.retryAt ?? '?'}`));
+      break;
+    case 'circuit.closed':
+      err(dimErr(`  ${event.nodeId}${where} circuit of ${event.circuit.target} closed`));
+      break;
     default:
       break;
   }
@@ -153,9 +162,17 @@ function printOutcome(record: RunRecord): void {
   if (record.status === 'completed') {
     if (record.output !== undefined) out(JSON.stringify(record.output, null, 2));
   } else if (record.error) {
-    const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : undefined;
+    const at = record.flowFile && record.error.stack ? userFrame(record.error.stack, record.flowFile) : templateAt(record.error.location, record.flowFile);
     err(redErr(`${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${describeError(record.error)}`) + (at ? dimErr(` (at ${at})`) : ''));
+    if (record.error.hint) err(dimErr(`  hint: ${record.error.hint}`));
   }
+}
+
+/** Where a failing template is, as `file:line:col` (one-based) relative to the cwd. */
+function templateAt(location: ErrorLocation | undefined, flowFile: string | undefined): string | undefined {
+  const file = location?.file ?? flowFile;
+  if (!location?.range || !file) return undefined;
+  return `${relative(process.cwd(), file) || file}:${location.range.start.line + 1}:${location.range.start.character + 1}`;
 }
 
 /** The first stack frame in the user's own files (next to the flow), as `file:line:col` relative to the cwd. */

@@ -49,6 +49,7 @@ function printResult(file: string, result: TestResult): void {
     out(`    ${m.path}${m.nodeId && !m.path.startsWith('nodes.') ? ` (node ${m.nodeId})` : ''}`);
     out(`      expected: ${red(show(m.expected))}`);
     out(`      actual:   ${green(show(m.actual))}${m.detail ? dim(` — ${m.detail}`) : ''}`);
+    if (m.hint) out(dim(`      hint: ${m.hint}`));
   }
 }
 

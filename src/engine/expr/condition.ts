@@ -19,6 +19,7 @@ import { compileValue, type ValueProblem } from './template';
 import { scanTemplateString } from './templateScan';
 import type { Evaluator } from './evaluate';
 import { ExpressionSyntaxError } from './expressionSyntaxError';
+import { ExpressionEvaluationError, isExpressionEvaluationError } from './expressionEvaluationError';
 
 /** The operations a condition may use: JSON Logic's own (except `log`, which writes to the console), and ours. */
 export const JSON_LOGIC_OPERATIONS: readonly string[] = [
@@ -107,9 +108,29 @@ function compileExpressionCondition(text: string, report: (problem: ValueProblem
 
 function expressionAt(source: string, offset: number, report: (problem: ValueProblem) => void): Evaluator {
   const compiled = getCompiledExpression(source);
-  if (compiled.ok) return compiled.evaluate;
+  if (compiled.ok) return placedFailures(compiled.evaluate, source, offset);
   report({ message: compiled.error.message, start: offset + compiled.error.start, end: offset + compiled.error.end, path: [] });
   return alwaysUndefined;
+}
+
+/**
+ * The condition's evaluator with its failures placed in the string (offsets past `offset`). Unlike a template,
+ * a condition demands no value: a path that reads through null is simply falsy; only an operation with no
+ * meaningful result (`a / b` with b a string) fails.
+ */
+function placedFailures(evaluate: Evaluator, source: string, offset: number): Evaluator {
+  return (scope) => {
+    try {
+      return evaluate(scope);
+    } catch (error) {
+      if (!isExpressionEvaluationError(error) || error.valuePath !== undefined) throw error;
+      const text = source.slice(error.start, error.end).trim();
+      throw new ExpressionEvaluationError(error.reason, offset + error.start, offset + error.end, {
+        message: `\`${text}\`: ${error.reason}`,
+        valuePath: [],
+      });
+    }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

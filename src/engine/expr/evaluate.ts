@@ -1,12 +1,15 @@
 // Compiles a parsed expression into a tree of closures, once; evaluating is then a few function calls with no
 // walk over the syntax tree. Plain paths (`nodes.fetch.body.items[0].id`) become one closure over a list of
-// keys, which allocates nothing. Evaluation never throws: a missing step is undefined, a built-in function
-// returns undefined on data it cannot use, and an operator that JavaScript would make throw (an object whose
-// `toString` is not a function, a symbol) gives undefined.
+// keys, which allocates nothing. A missing step is undefined, never a throw. An operation with no meaningful
+// result does throw, an ExpressionEvaluationError with the offsets of the operation: arithmetic on a value
+// that is not a number (`number / string`), a result that is not a finite number (NaN, division by zero), a
+// numeric function given something else. `??` and `default()` catch it and give their fallback, which is how
+// a template says a value may be missing (docs/decisions.md, "No silent wrong results").
 
 import type { ExprNode } from './exprTypes';
 import type { Scope } from './scope';
-import { containsValue, getFunction } from './functions';
+import { containsValue, FunctionArgumentError, getFunction } from './functions';
+import { ExpressionEvaluationError, isExpressionEvaluationError, typeName } from './expressionEvaluationError';
 import { isBlockedKey, readIndex, readMember, readOwn } from './member';
 
 export type Evaluator = (scope: Scope) => unknown;
@@ -43,11 +46,14 @@ export function compileExpression(node: ExprNode): Evaluator {
     case 'object':
       return compileObject(node.entries.map((e) => e.key), node.entries.map((e) => compileExpression(e.value)));
     case 'call':
-      return compileCall(node.callee, node.args.map(compileExpression));
+      if (node.callee === DEFAULT_FUNCTION && node.args.length === 2) {
+        return compileDefault(compileExpression(node.args[0]), compileExpression(node.args[1]));
+      }
+      return compileCall(node.callee, node.args.map(compileExpression), node);
     case 'unary':
-      return compileUnary(node.operator, compileExpression(node.argument));
+      return compileUnary(node.operator, compileExpression(node.argument), node);
     case 'binary':
-      return compileBinary(node.operator, compileExpression(node.left), compileExpression(node.right));
+      return compileBinary(node.operator, compileExpression(node.left), compileExpression(node.right), node);
     case 'conditional': {
       const test = compileExpression(node.test);
       const consequent = compileExpression(node.consequent);
@@ -174,18 +180,48 @@ export function defineField(target: Record<string, unknown>, key: string, value:
   }
 }
 
-function compileCall(name: string, args: Evaluator[]): Evaluator {
+/** `default(value, fallback)`: the fallback when the value is missing (undefined or null) or has no meaningful result. */
+const DEFAULT_FUNCTION = 'default';
+
+function compileDefault(value: Evaluator, fallback: Evaluator): Evaluator {
+  return (s) => orFallback(value, fallback, s);
+}
+
+/** `value ?? fallback`, where a value with no meaningful result counts as missing too. */
+function orFallback(value: Evaluator, fallback: Evaluator, s: Scope): unknown {
+  let v: unknown;
+  try {
+    v = value(s);
+  } catch (error) {
+    if (isExpressionEvaluationError(error)) return fallback(s);
+    throw error;
+  }
+  return v ?? fallback(s);
+}
+
+type CallNode = Extract<ExprNode, { kind: 'call' }>;
+
+/**
+ * What a built-in's throw means. A function that says its argument makes no sense (FunctionArgumentError:
+ * `round("A-42")`) fails the expression at the call; anything else it throws on values no one foresaw gives
+ * undefined, as before.
+ */
+function callFailure(error: unknown, node: CallNode): undefined {
+  if (error instanceof FunctionArgumentError) throw new ExpressionEvaluationError(`${node.callee}() ${error.message}`, node.start, node.end);
+  return undefined;
+}
+
+function compileCall(name: string, args: Evaluator[], node: CallNode): Evaluator {
   const fn = getFunction(name);
   if (fn === undefined) return returnUndefined;
-  // The functions are written to be total; the try blocks keep that promise for values no one foresaw
-  // (they cost nothing until something throws).
+  // One closure per arity, calling `fn` directly: no argument array on the common paths.
   switch (args.length) {
     case 0:
       return () => {
         try {
           return fn();
-        } catch {
-          return undefined;
+        } catch (error) {
+          return callFailure(error, node);
         }
       };
     case 1: {
@@ -194,8 +230,8 @@ function compileCall(name: string, args: Evaluator[]): Evaluator {
         const x = a(s);
         try {
           return fn(x);
-        } catch {
-          return undefined;
+        } catch (error) {
+          return callFailure(error, node);
         }
       };
     }
@@ -206,8 +242,8 @@ function compileCall(name: string, args: Evaluator[]): Evaluator {
         const y = b(s);
         try {
           return fn(x, y);
-        } catch {
-          return undefined;
+        } catch (error) {
+          return callFailure(error, node);
         }
       };
     }
@@ -216,8 +252,8 @@ function compileCall(name: string, args: Evaluator[]): Evaluator {
         const values = args.map((a) => a(s));
         try {
           return fn(...values);
-        } catch {
-          return undefined;
+        } catch (error) {
+          return callFailure(error, node);
         }
       };
   }
@@ -235,19 +271,24 @@ function guarded<T>(op: () => T): T | undefined {
   }
 }
 
-function compileUnary(operator: string, argument: Evaluator): Evaluator {
+type UnaryNode = Extract<ExprNode, { kind: 'unary' }>;
+type BinaryNode = Extract<ExprNode, { kind: 'binary' }>;
+
+function compileUnary(operator: string, argument: Evaluator, node: UnaryNode): Evaluator {
   switch (operator) {
     case '!':
       return (s) => !argument(s);
     case '-':
       return (s) => {
         const v = argument(s);
-        return typeof v === 'number' ? -v : guarded(() => -(v as number));
+        if (typeof v === 'number') return -v;
+        throw new ExpressionEvaluationError(`cannot negate ${typeName(v)}`, node.start, node.end);
       };
     case '+':
       return (s) => {
         const v = argument(s);
-        return typeof v === 'number' ? v : guarded(() => +(v as number));
+        if (typeof v === 'number') return v;
+        throw new ExpressionEvaluationError(`cannot apply unary + to ${typeName(v)}; use number(x) to read a number from text`, node.start, node.end);
       };
     default:
       return returnUndefined;
@@ -256,28 +297,32 @@ function compileUnary(operator: string, argument: Evaluator): Evaluator {
 
 type Operands = (a: unknown, b: unknown) => unknown;
 
-// Each arithmetic or relational operator has a fast path for the usual operand types, and falls back to
-// JavaScript's own operator (guarded) for the rest.
-const ARITHMETIC: Record<string, Operands> = {
-  '+': (a, b) => guarded(() => (a as number) + (b as number)),
-  '-': (a, b) => guarded(() => (a as number) - (b as number)),
-  '*': (a, b) => guarded(() => (a as number) * (b as number)),
-  '/': (a, b) => guarded(() => (a as number) / (b as number)),
-  '%': (a, b) => guarded(() => (a as number) % (b as number)),
+// Relational operators have a fast path for the usual operand types, and fall back to JavaScript's own
+// operator (guarded) for the rest: a comparison is a test, and a test of values that do not compare is false.
+const RELATIONAL: Record<string, Operands> = {
   '<': (a, b) => guarded(() => (a as number) < (b as number)) ?? false,
   '>': (a, b) => guarded(() => (a as number) > (b as number)) ?? false,
   '<=': (a, b) => guarded(() => (a as number) <= (b as number)) ?? false,
   '>=': (a, b) => guarded(() => (a as number) >= (b as number)) ?? false,
 };
 
-function compileBinary(operator: string, left: Evaluator, right: Evaluator): Evaluator {
+/** What an arithmetic operator on these operand types would mean, for the message when it means nothing. */
+const ARITHMETIC_REFUSAL: Record<string, (a: string, b: string) => string> = {
+  '+': (a, b) => `cannot add ${b} to ${a}`,
+  '-': (a, b) => `cannot subtract ${b} from ${a}`,
+  '*': (a, b) => `cannot multiply ${a} by ${b}`,
+  '/': (a, b) => `cannot divide ${a} by ${b}`,
+  '%': (a, b) => `cannot take the remainder of ${a} divided by ${b}`,
+};
+
+function compileBinary(operator: string, left: Evaluator, right: Evaluator, node: BinaryNode): Evaluator {
   switch (operator) {
     case '&&':
       return (s) => left(s) && right(s);
     case '||':
       return (s) => left(s) || right(s);
     case '??':
-      return (s) => left(s) ?? right(s);
+      return (s) => orFallback(left, right, s);
     case '==':
       return (s) => left(s) === right(s);
     case '!=':
@@ -291,36 +336,58 @@ function compileBinary(operator: string, left: Evaluator, right: Evaluator): Eva
       return (s) => {
         const a = left(s);
         const b = right(s);
-        if (typeof a === 'number' && typeof b === 'number') return a + b;
-        if (typeof a === 'string' && typeof b === 'string') return a + b;
-        return ARITHMETIC['+'](a, b);
+        if (typeof a === 'number' && typeof b === 'number') return finite(a + b, node, a, b);
+        if (typeof a === 'string') {
+          if (typeof b === 'string') return a + b;
+          // Text and a number or boolean join as text ("Order " + 42), as people write in JavaScript.
+          if (typeof b === 'number' || typeof b === 'boolean') return a + String(b);
+        } else if (typeof b === 'string' && (typeof a === 'number' || typeof a === 'boolean')) {
+          return String(a) + b;
+        }
+        throw refusal(node, a, b);
       };
     case '-':
-      return numeric(left, right, (a, b) => a - b, ARITHMETIC['-']);
+      return numeric(left, right, node, (a, b) => a - b);
     case '*':
-      return numeric(left, right, (a, b) => a * b, ARITHMETIC['*']);
+      return numeric(left, right, node, (a, b) => a * b);
     case '/':
-      return numeric(left, right, (a, b) => a / b, ARITHMETIC['/']);
+      return numeric(left, right, node, (a, b) => a / b);
     case '%':
-      return numeric(left, right, (a, b) => a % b, ARITHMETIC['%']);
+      return numeric(left, right, node, (a, b) => a % b);
     case '<':
-      return relational(left, right, (a, b) => a < b, ARITHMETIC['<']);
+      return relational(left, right, (a, b) => a < b, RELATIONAL['<']);
     case '>':
-      return relational(left, right, (a, b) => a > b, ARITHMETIC['>']);
+      return relational(left, right, (a, b) => a > b, RELATIONAL['>']);
     case '<=':
-      return relational(left, right, (a, b) => a <= b, ARITHMETIC['<=']);
+      return relational(left, right, (a, b) => a <= b, RELATIONAL['<=']);
     case '>=':
-      return relational(left, right, (a, b) => a >= b, ARITHMETIC['>=']);
+      return relational(left, right, (a, b) => a >= b, RELATIONAL['>=']);
     default:
       return returnUndefined;
   }
 }
 
-function numeric(left: Evaluator, right: Evaluator, fast: (a: number, b: number) => number, slow: Operands): Evaluator {
+function refusal(node: BinaryNode, a: unknown, b: unknown): ExpressionEvaluationError {
+  const describe = ARITHMETIC_REFUSAL[node.operator];
+  return new ExpressionEvaluationError(describe(typeName(a), typeName(b)), node.start, node.end);
+}
+
+/** The result, when it is a number JSON can hold; NaN and the infinities are not results. */
+function finite(result: number, node: BinaryNode, a: number, b: number): number {
+  // `r - r` is 0 for every finite r, NaN for NaN and the infinities: one subtraction on the hot path.
+  if (result - result === 0) return result;
+  if ((node.operator === '/' || node.operator === '%') && b === 0) {
+    throw new ExpressionEvaluationError(`cannot divide ${a} by zero`, node.start, node.end);
+  }
+  throw new ExpressionEvaluationError(`the result of ${a} ${node.operator} ${b} is not a finite number`, node.start, node.end);
+}
+
+function numeric(left: Evaluator, right: Evaluator, node: BinaryNode, compute: (a: number, b: number) => number): Evaluator {
   return (s) => {
     const a = left(s);
     const b = right(s);
-    return typeof a === 'number' && typeof b === 'number' ? fast(a, b) : slow(a, b);
+    if (typeof a === 'number' && typeof b === 'number') return finite(compute(a, b), node, a, b);
+    throw refusal(node, a, b);
   };
 }
 

@@ -1,6 +1,9 @@
-// The built-in functions of the expression language (spec section 6). Every function is total: an argument of
-// the wrong type gives undefined (or false for the tests), never a throw, because a template must not fail a
-// run on data that is merely missing or of an unexpected shape. The parser checks names and argument counts.
+// The built-in functions of the expression language (spec section 6). Text and collection functions are total:
+// an argument of the wrong type gives undefined (or false for the tests), because a template must not fail a
+// run on data that is merely missing or of an unexpected shape. The numeric ones (`round`, `sum`, `min`, `max`)
+// are arithmetic: given something that is not a number they throw FunctionArgumentError, which fails the
+// expression unless `??` or `default()` gives a fallback (docs/decisions.md, "No silent wrong results").
+// The parser checks names and argument counts.
 
 import { deepEqual } from '../../shared/deepEqual';
 import { isPlainObject } from '../../shared/isPlainObject';
@@ -8,6 +11,29 @@ import { isBlockedKey } from './member';
 import { stringifyValue, toJsonText } from './stringify';
 
 export type BuiltinFunction = (...args: unknown[]) => unknown;
+
+/** A numeric function given a value with no number in it; the evaluator turns it into a positioned error. */
+export class FunctionArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FunctionArgumentError';
+  }
+}
+
+function typeOfArgument(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string with no number';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** The number in `value` (a number or numeric string) or a FunctionArgumentError naming what it got. */
+function requireNumber(value: unknown, what: string): number {
+  const n = toNumber(value);
+  if (n === undefined) throw new FunctionArgumentError(`needs a number as ${what}, not ${typeOfArgument(value)}`);
+  return n;
+}
 
 export interface FunctionDoc {
   /** How a call looks, for completion and hover: `round(x, digits = 0)`. */
@@ -55,15 +81,16 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The numbers of an array (or of the arguments themselves when there are several); undefined if any is not one. */
-function numbersOf(args: unknown[]): number[] | undefined {
-  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  const out: number[] = [];
-  for (const element of list) {
-    const n = toNumber(element);
-    if (n === undefined) return undefined;
-    out.push(n);
+/** The numbers of an array (or of the arguments themselves when there are several); throws if one is not a number. */
+function numbersOf(args: unknown[]): number[] {
+  const fromArray = args.length === 1 && Array.isArray(args[0]);
+  if (args.length === 1 && !fromArray) {
+    // `sum(x)` of one value that is not an array: a number is its own sum, anything else is a mistake.
+    return [requireNumber(args[0], 'its argument (or an array of numbers)')];
   }
+  const list = fromArray ? (args[0] as unknown[]) : args;
+  const out: number[] = [];
+  for (let i = 0; i < list.length; i++) out.push(requireNumber(list[i], fromArray ? `item ${i}` : `argument ${i + 1}`));
   return out;
 }
 
@@ -75,11 +102,10 @@ function textOf(value: unknown): string | undefined {
 }
 
 function round(x: unknown, digits: unknown = 0): number | undefined {
-  const n = toNumber(x);
-  if (n === undefined) return undefined;
+  const n = requireNumber(x, 'x');
   if (!Number.isFinite(n)) return n;
-  const d = toNumber(digits);
-  if (d === undefined || !Number.isInteger(d)) return undefined;
+  const d = requireNumber(digits, 'digits');
+  if (!Number.isInteger(d)) throw new FunctionArgumentError(`needs a whole number of digits, not ${d}`);
   const places = Math.max(-15, Math.min(15, d));
   const factor = 10 ** places;
   // Half away from zero, as people round money; the epsilon nudge makes 1.005 round to 1.01 even though the
@@ -113,7 +139,6 @@ function values(x: unknown): unknown[] | undefined {
 
 function sum(...args: unknown[]): number | undefined {
   const list = numbersOf(args);
-  if (list === undefined) return undefined;
   let total = 0;
   for (const n of list) total += n;
   return total;
@@ -121,12 +146,12 @@ function sum(...args: unknown[]): number | undefined {
 
 function min(...args: unknown[]): number | undefined {
   const list = numbersOf(args);
-  return list === undefined || list.length === 0 ? undefined : Math.min(...list);
+  return list.length === 0 ? undefined : Math.min(...list);
 }
 
 function max(...args: unknown[]): number | undefined {
   const list = numbersOf(args);
-  return list === undefined || list.length === 0 ? undefined : Math.max(...list);
+  return list.length === 0 ? undefined : Math.max(...list);
 }
 
 function join(list: unknown, separator: unknown = ','): string | undefined {
@@ -194,7 +219,7 @@ const DEFINITIONS: Record<string, FunctionDefinition> = {
     minArgs: 1, maxArgs: 1, fn: values,
   },
   sum: {
-    signature: 'sum(array)', doc: 'The sum of the numbers in the array (0 when empty); undefined if one is not a number.',
+    signature: 'sum(array)', doc: 'The sum of the numbers in the array (0 when empty); fails the expression if one is not a number.',
     minArgs: 1, maxArgs: Infinity, fn: sum,
   },
   min: {
@@ -206,7 +231,7 @@ const DEFINITIONS: Record<string, FunctionDefinition> = {
     minArgs: 1, maxArgs: Infinity, fn: max,
   },
   round: {
-    signature: 'round(x, digits = 0)', doc: 'The number rounded to `digits` decimals, halves away from zero: `round(2.345, 2)` is 2.35.',
+    signature: 'round(x, digits = 0)', doc: 'The number rounded to `digits` decimals, halves away from zero: `round(2.345, 2)` is 2.35. Fails the expression when `x` is not a number.',
     minArgs: 1, maxArgs: 2, fn: round,
   },
   number: {
@@ -224,6 +249,13 @@ const DEFINITIONS: Record<string, FunctionDefinition> = {
   join: {
     signature: 'join(array, separator = ",")', doc: 'The members of the array as text, separated by `separator`.',
     minArgs: 1, maxArgs: 2, fn: join,
+  },
+  default: {
+    signature: 'default(value, fallback)',
+    doc: 'The value, or `fallback` when it is missing (undefined or null) or its expression has no meaningful result (`default(a / b, 0)`). Same as `value ?? fallback`.',
+    minArgs: 2, maxArgs: 2,
+    // The evaluator compiles calls of `default` itself, so that a failing first argument gives the fallback.
+    fn: (value, fallback) => value ?? fallback,
   },
   now: {
     signature: 'now()', doc: 'The current date and time as an ISO 8601 string (UTC).',

@@ -5,12 +5,14 @@
 // A string that is one template and nothing else (`"{{ nodes.fetch.body }}"`, no surrounding spaces) gives the
 // expression's value with its type; otherwise each template's value is stringified and spliced into the text.
 
-import type { CompiledValue, ExpressionProblem, TemplateSpan } from './exprTypes';
+import type { CompiledValue, ExprNode, ExpressionProblem, TemplateSpan } from './exprTypes';
 import type { JsonPath } from '../../shared/jsonPath';
 import type { Scope } from './scope';
 import { getCompiledExpression } from './compileCache';
 import { defineField, type Evaluator } from './evaluate';
 import { ExpressionSyntaxError } from './expressionSyntaxError';
+import { ExpressionEvaluationError, isExpressionEvaluationError } from './expressionEvaluationError';
+import { readThroughMissing } from './readThroughMissing';
 import { stringifyValue } from './stringify';
 import { scanTemplateString } from './templateScan';
 
@@ -174,7 +176,7 @@ function compileString(text: string, path: JsonPath, report: Report): Compiled {
 
 function compileTemplate(span: TemplateSpan, path: JsonPath, report: Report): Evaluator {
   const compiled = getCompiledExpression(span.source);
-  if (compiled.ok) return compiled.evaluate;
+  if (compiled.ok) return demandingEvaluator(compiled.evaluate, compiled.node, span, [...path]);
   report({
     message: compiled.error.message,
     start: span.sourceStart + compiled.error.start,
@@ -182,6 +184,38 @@ function compileTemplate(span: TemplateSpan, path: JsonPath, report: Report): Ev
     path: [...path],
   });
   return evaluateToUndefined;
+}
+
+/**
+ * The template's evaluator, with its failures placed: an operation with no meaningful result, or a value
+ * demanded from a path that read through null, fails with the template's text and the offsets of the failing
+ * part inside the string at `path` (docs/decisions.md, "No silent wrong results").
+ */
+function demandingEvaluator(evaluate: Evaluator, node: ExprNode, span: TemplateSpan, path: JsonPath): Evaluator {
+  return (scope) => {
+    let value: unknown;
+    try {
+      value = evaluate(scope);
+    } catch (error) {
+      if (isExpressionEvaluationError(error) && error.valuePath === undefined) throw placed(error.reason, error.start, error.end, span, path, '0');
+      throw error;
+    }
+    if (value === undefined) {
+      const broken = readThroughMissing(node, scope, span.source);
+      if (broken !== undefined) throw placed(broken.reason, broken.start, broken.end, span, path, 'null');
+    }
+    return value;
+  };
+}
+
+/** `fallback` is the example the hint gives: 0 after arithmetic, null after a missing value. */
+function placed(reason: string, start: number, end: number, span: TemplateSpan, path: JsonPath, fallback: string): ExpressionEvaluationError {
+  const text = span.source.slice(start, end).trim();
+  return new ExpressionEvaluationError(reason, span.sourceStart + start, span.sourceStart + end, {
+    message: `\`${text}\`: ${reason}`,
+    valuePath: path,
+    hint: `If it may have no value, give a fallback: {{ ${text} ?? ${fallback} }} or {{ default(${text}, ${fallback}) }}.`,
+  });
 }
 
 function spliceEvaluator(parts: (string | Evaluator)[]): Evaluator {

@@ -18,7 +18,7 @@ export interface HistoryFilter {
   until?: string;
   /** Child runs of this run (subflows). */
   parentExecutionId?: string;
-  /** Case-insensitive text found in the run's id, flow id, flow file or error message. */
+  /** Case-insensitive text found in the run's id, flow id, flow file, error message, or input and output values. */
   search?: string;
   /** At most this many runs (after `offset`). Default: all. */
   limit?: number;
@@ -64,7 +64,8 @@ function matchesText(s: RunSummary, needle: string): boolean {
     s.id.toLowerCase().includes(needle) ||
     s.flowId.toLowerCase().includes(needle) ||
     (s.flowFile?.toLowerCase().includes(needle) ?? false) ||
-    (s.error?.toLowerCase().includes(needle) ?? false)
+    (s.error?.toLowerCase().includes(needle) ?? false) ||
+    (s.searchText?.includes(needle) ?? false)
   );
 }
 

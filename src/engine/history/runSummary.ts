@@ -2,6 +2,7 @@
 
 import type { RunMode, RunRecord, RunStatus } from '../run/runRecord';
 import type { RunOwner } from './ownerLease';
+import { describeInput, searchTextOf } from './runSearchText';
 
 export interface RunSummary {
   id: string;
@@ -19,6 +20,10 @@ export interface RunSummary {
   parentExecutionId?: string;
   /** The process running it; lets another process tell a dead run from a live one without opening the record. */
   owner?: RunOwner;
+  /** One line of the input ("orderId A-42, total 120"), so that rows of one flow can be told apart. */
+  inputSummary?: string;
+  /** Lower-case scalar values of the input and output, capped (runSearchText.ts): what search finds runs by. */
+  searchText?: string;
 }
 
 const MAX_ERROR_CHARS = 500;
@@ -40,6 +45,10 @@ export function summarize(record: RunRecord): RunSummary {
   if (typeof message === 'string') {
     summary.error = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…` : message;
   }
+  const inputSummary = describeInput(record.input);
+  if (inputSummary) summary.inputSummary = inputSummary;
+  const searchText = searchTextOf(record.input, record.output);
+  if (searchText) summary.searchText = searchText;
   if (record.resumedFrom !== undefined) summary.resumedFrom = record.resumedFrom;
   if (record.parentExecutionId !== undefined) summary.parentExecutionId = record.parentExecutionId;
   if (record.owner !== undefined) {

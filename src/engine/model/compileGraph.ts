@@ -6,11 +6,12 @@
 // template may name a node of an enclosing graph, or one defined later.
 
 import { z } from 'zod';
-import { WeftError } from '../errors';
+import { WeftError, type ErrorLocation } from '../errors';
 import { compileCondition } from '../expr/condition';
 import type { CompiledValue } from '../expr/exprTypes';
 import { collectConditionReferences } from '../expr/references';
 import { compileValue } from '../expr/template';
+import { ExpressionEvaluationError, isExpressionEvaluationError } from '../expr/expressionEvaluationError';
 import { DEFAULT_PORT, ERROR_PORT, portsOf } from '../nodes/nodeType';
 import type { NodeTypeDefinition, PrepareTools } from '../nodes/nodeType';
 import { closestName } from './closestName';
@@ -332,7 +333,11 @@ export function compileTemplateAt(
   const onProblem = (problem: { message: string; start: number; end: number; path: JsonPath }): void => {
     ctx.report('invalid-expression', 'error', problem.message, [...path, ...problem.path], { start: problem.start, end: problem.end });
   };
-  const compiled = kind === 'condition' ? compileCondition(value, onProblem) : compileValue(value, onProblem);
+  const compiled = locateFailures(
+    ctx,
+    kind === 'condition' ? compileCondition(value, onProblem) : compileValue(value, onProblem),
+    path,
+  );
   ctx.templates.push({ scope, reader, value, path, kind, itemScope, compiled });
   if (kind === 'condition') {
     for (const { path: inner, reference } of collectConditionReferences(value)) {
@@ -346,6 +351,41 @@ export function compileTemplateAt(
     });
   }
   return compiled;
+}
+
+/**
+ * The compiled value, whose evaluation failures (ExpressionEvaluationError) say where they are in the flow
+ * file: the path of the string from the file's root, offsets into it, and the range in the compiled source.
+ * The locator is asked only when a template fails.
+ */
+function locateFailures(ctx: CompileContext, compiled: CompiledValue, path: JsonPath): CompiledValue {
+  if (compiled.isStatic) return compiled;
+  const { locator, file } = ctx;
+  const base = [...path];
+  return {
+    isStatic: false,
+    evaluate: (scope) => {
+      try {
+        return compiled.evaluate(scope);
+      } catch (error) {
+        if (!isExpressionEvaluationError(error) || error.valuePath === undefined || error.location !== undefined) throw error;
+        const location: ErrorLocation = { path: [...base, ...error.valuePath], start: error.start, end: error.end };
+        try {
+          const span = locator.locateInString(location.path, error.start, error.end);
+          if (span !== undefined) location.range = span.range;
+        } catch {
+          // A position is a nicety: the error stands without one.
+        }
+        if (file !== undefined) location.file = file;
+        throw new ExpressionEvaluationError(error.reason, error.start, error.end, {
+          message: error.message,
+          valuePath: error.valuePath,
+          location,
+          hint: error.hint,
+        });
+      }
+    },
+  };
 }
 
 /** Whether the expression goes on with `??` or `||` after offset `end` of `text`: a fallback for a missing value. */

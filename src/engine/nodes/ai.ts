@@ -1,14 +1,28 @@
 // The `ai` node type (spec section 7): one call of an OpenAI-compatible chat completions API. With `schema`
 // the model is asked for structured output and the answer is parsed into `json`. The API key is a secret: it
 // goes into the Authorization header and nowhere else (no log, no error message, no record).
+//
+// v1.1: the answer is streamed by default (`stream`), its pieces going out as `node.progress` deltas; when the
+// primary model fails operationally (timeout, network, 5xx, 429, an unusable answer) or its circuit is open,
+// the `fallback` models are tried in order, and the output says which answered (`model`) and why the others
+// did not (`skipped`). The primary gets the node's retries first: fallbacks are tried on its last attempt, or at
+// once when its circuit is open (docs/decisions.md).
 
 import { z } from 'zod';
+import { setSecretHint } from '../run/errorHints';
+import { callThroughCircuit } from '../circuit/callThroughCircuit';
+import type { CircuitSettings } from '../circuit/circuitBreaker';
+import { circuitBreakerSchema, circuitSettingsOf } from '../circuit/circuitConfig';
+import { processCircuits } from '../circuit/circuitRegistry';
 import { WeftError } from '../errors';
 import { costUsd } from './aiPrices';
+import { readChatStream } from './aiStream';
+import type { StreamChannel } from './aiStream';
+import { DeltaHoldback } from './deltaHoldback';
 import { defineNodeType } from './nodeType';
 import type { NodeContext, NodeOutcome, NodeTypeDefinition } from './nodeType';
 import type { NodeUsage } from '../run/runRecord';
-import { describeRequest, describeStatus, errorKindForStatus, isHttpUrl, sendRequest } from './httpRequest';
+import { describeRequest, describeStatus, errorKindForStatus, isHttpUrl, retryAfterMs, sendRequest } from './httpRequest';
 import { configError, isPlainObject, isTemplateString, orTemplate } from './templatedConfig';
 
 export const AI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -17,6 +31,20 @@ const ROLES = ['system', 'developer', 'user', 'assistant'] as const;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** How much of an answer goes into an error's details. */
 const DETAIL_LIMIT = 1024;
+
+const apiKeySecretSchema = z
+  .string()
+  .regex(SECRET_NAME, 'expected the name of a secret, like OPENAI_API_KEY (its name, not its value)');
+
+const baseUrlSchema = z.string().refine((url) => isTemplateString(url) || isHttpUrl(url), 'expected an http:// or https:// URL');
+
+const fallbackSchema = z
+  .object({
+    model: z.string().min(1, 'the model is empty').describe('The model to try.'),
+    baseUrl: baseUrlSchema.optional().describe("Its API (default: the node's own)."),
+    apiKeySecret: apiKeySecretSchema.optional().describe("The secret holding its API key (default: the node's own)."),
+  })
+  .strict();
 
 const messageSchema = z
   .object({
@@ -46,11 +74,18 @@ export const aiConfigSchema = z
     schema: orTemplate(z.record(z.string(), z.unknown()), 'a JSON Schema object')
       .optional()
       .describe('JSON Schema of the answer: the model is asked for JSON that matches it (strict structured output), parsed into `json`.'),
-    apiKeySecret: z
-      .string()
-      .regex(SECRET_NAME, 'expected the name of a secret, like OPENAI_API_KEY (its name, not its value)')
+    apiKeySecret: apiKeySecretSchema.optional().describe(`The secret holding the API key (default ${AI_DEFAULT_API_KEY_SECRET}).`),
+    stream: orTemplate(z.boolean(), 'true or false')
       .optional()
-      .describe(`The secret holding the API key (default ${AI_DEFAULT_API_KEY_SECRET}).`),
+      .describe('true (default): the answer is streamed, its text reaching the run views as it arrives (node.progress events).'),
+    timeoutMs: orTemplate(z.number().int().positive(), 'a positive whole number of milliseconds')
+      .optional()
+      .describe("Time limit of each model's call, answer included (default: none of its own; the node's timeoutMs still applies). Past it the next fallback is tried."),
+    fallback: z
+      .array(fallbackSchema)
+      .optional()
+      .describe('Models tried in order when the primary fails (timeout, network, 5xx, 429 after its retries) or its circuit is open.'),
+    circuitBreaker: circuitBreakerSchema.optional(),
   })
   .strict()
   .refine((config) => config.prompt !== undefined || config.messages !== undefined, {
@@ -64,15 +99,28 @@ export type AiConfig = z.infer<typeof aiConfigSchema>;
 export const aiOutputSchema = z.object({
   text: z.string().describe('The answer as text.'),
   json: z.unknown().optional().describe('The answer parsed as JSON (only with `schema`).'),
-  model: z.string().describe('The model that answered, as the API names it.'),
+  model: z.string().describe('The model that answered, as the API names it (a fallback, when the primary failed).'),
+  skipped: z
+    .array(z.object({ model: z.string(), code: z.string().optional(), reason: z.string() }))
+    .optional()
+    .describe('Only when a fallback answered: the models tried before it, in order, and why each did not answer.'),
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   costUsd: z.number().optional().describe('Estimated from a built-in price table; absent for models it does not know.'),
 });
+
+/** A model that was tried and did not answer, and why. */
+export interface SkippedModel {
+  model: string;
+  /** The error's code: `circuit-open`, `timeout`, `http-status`, `network`, ... */
+  code?: string;
+  reason: string;
+}
 
 export interface AiOutput {
   text: string;
   json?: unknown;
   model: string;
+  skipped?: SkippedModel[];
   usage: { inputTokens: number; outputTokens: number };
   costUsd?: number;
 }
@@ -101,58 +149,197 @@ export const aiNodeType: NodeTypeDefinition<AiConfig> = defineNodeType<AiConfig>
   ports: ['out'],
   outputSchema: aiOutputSchema,
   sideEffect: true,
-  secretNames: (config) => [typeof config?.apiKeySecret === 'string' ? config.apiKeySecret : AI_DEFAULT_API_KEY_SECRET],
+  secretNames: (config) => {
+    const primary = typeof config?.apiKeySecret === 'string' ? config.apiKeySecret : AI_DEFAULT_API_KEY_SECRET;
+    const fallbacks = Array.isArray(config?.fallback) ? config.fallback : [];
+    const names = fallbacks.map((entry) => (typeof entry?.apiKeySecret === 'string' ? entry.apiKeySecret : primary));
+    return [...new Set([primary, ...names])];
+  },
   run: runAi,
 });
 
+/** One model to call: the primary, or a fallback. */
+interface AiTarget {
+  model: string;
+  baseUrl: unknown;
+  secretName: string;
+}
+
 async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
   const config = ctx.config as Record<string, unknown>;
+  const targets = targetsOf(config, ctx.services.aiBaseUrl);
+  const circuit = circuitSettingsOf(config.circuitBreaker);
+  const stream = config.stream === undefined ? true : config.stream;
+  if (typeof stream !== 'boolean') throw configError('ai', 'stream', 'true or false', stream);
+  const timeoutMs = config.timeoutMs ?? undefined;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    throw configError('ai', 'timeoutMs', 'a positive number of milliseconds', timeoutMs);
+  }
+  // Every key the node may send, so none can leak through another model's error (a proxy echoing it).
+  const keys = targets.map((target) => ctx.scope.secrets[target.secretName]).filter((key): key is string => typeof key === 'string' && key !== '');
+  const hide = (text: string): string => keys.reduce((out, key) => redact(out, key), text);
+
+  const skipped: SkippedModel[] = [];
+  const lastAttempt = ctx.attempt >= ctx.maxAttempts;
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index];
+    let output: AiOutput;
+    try {
+      output = await callModel(ctx, config, target, { stream, timeoutMs, circuit, hide });
+    } catch (error) {
+      // Cancelled, or out of the node's own time: no model may be tried, and the engine's error says why.
+      if (ctx.signal.aborted) throw error;
+      const last = index === targets.length - 1;
+      // The primary's ordinary failures go back to the engine while it has retries left; an open circuit
+      // would fail every retry the same way, so it goes to the fallback at once.
+      const retriesFirst = index === 0 && !lastAttempt && (error as { code?: unknown }).code !== 'circuit-open';
+      if (last || retriesFirst || !mayFallBack(error, ctx.signal)) throw skipped.length === 0 ? error : everyModelFailed(error, skipped, target.model, hide);
+      const reason = hide(error instanceof Error ? error.message : String(error));
+      const code = (error as { code?: unknown }).code;
+      skipped.push(typeof code === 'string' ? { model: target.model, code, reason } : { model: target.model, reason });
+      const note = `${target.model} did not answer (${reason}); trying ${targets[index + 1].model}.`;
+      ctx.log('warn', note);
+      // Streamed text of the model that failed may have gone out already: the message tells a view to start over.
+      ctx.progress({ message: note });
+      continue;
+    }
+    if (skipped.length > 0) output.skipped = skipped;
+    ctx.log(
+      'debug',
+      `${output.model}: ${output.usage.inputTokens} tokens in, ${output.usage.outputTokens} out` +
+        (output.costUsd === undefined ? '' : `, about $${output.costUsd}`),
+    );
+    // The usage is also the node's own fact, so history and the run views total it without reading outputs.
+    const usage: NodeUsage = { model: output.model, inputTokens: output.usage.inputTokens, outputTokens: output.usage.outputTokens };
+    if (output.costUsd !== undefined) usage.costUsd = output.costUsd;
+    return { output, usage };
+  }
+  throw new WeftError('internal', 'The ai node had no model to call.');
+}
+
+/** The primary model, then each fallback, with the node's own base URL and key secret where one leaves them out. */
+function targetsOf(config: Record<string, unknown>, defaultBaseUrl: string | undefined): AiTarget[] {
   const secretName = config.apiKeySecret === undefined ? AI_DEFAULT_API_KEY_SECRET : String(config.apiKeySecret);
-  const apiKey = ctx.scope.secrets[secretName];
+  const baseUrl = config.baseUrl ?? defaultBaseUrl ?? AI_DEFAULT_BASE_URL;
+  if (typeof config.model !== 'string' || config.model === '') throw configError('ai', 'model', 'a model name', config.model);
+  const targets: AiTarget[] = [{ model: config.model, baseUrl, secretName }];
+  const fallback = config.fallback ?? [];
+  if (!Array.isArray(fallback)) throw configError('ai', 'fallback', 'an array of { model, baseUrl?, apiKeySecret? }', fallback);
+  fallback.forEach((entry: unknown, index) => {
+    const field = `fallback[${index}]`;
+    if (!isPlainObject(entry)) throw configError('ai', field, 'an object { model, baseUrl?, apiKeySecret? }', entry);
+    if (typeof entry.model !== 'string' || entry.model === '') throw configError('ai', `${field}.model`, 'a model name', entry.model);
+    targets.push({
+      model: entry.model,
+      baseUrl: entry.baseUrl ?? baseUrl,
+      secretName: entry.apiKeySecret === undefined ? secretName : String(entry.apiKeySecret),
+    });
+  });
+  return targets;
+}
+
+/** Whether the next model may do better: an operational failure, not a bad config or a cancel of the run. */
+function mayFallBack(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return false;
+  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
+  return code !== 'cancelled' && kind !== 'user' && code !== 'missing-secret' && code !== 'invalid-config';
+}
+
+function everyModelFailed(last: unknown, skipped: SkippedModel[], lastModel: string, hide: (text: string) => string): WeftError {
+  const lastReason = hide(last instanceof Error ? last.message : String(last));
+  const tried = [...skipped.map((entry) => `${entry.model}: ${entry.reason}`), `${lastModel}: ${lastReason}`];
+  const code = last instanceof WeftError ? last.code : 'network';
+  const lastCode = (last as { code?: unknown }).code;
+  const all = [...skipped, typeof lastCode === 'string' ? { model: lastModel, code: lastCode, reason: lastReason } : { model: lastModel, reason: lastReason }];
+  return new WeftError(code, `No model answered (${tried.length} tried): ${tried.join('; ')}`, {
+    kind: last instanceof WeftError ? last.kind : 'operational',
+    cause: last,
+    details: { ...(last instanceof WeftError ? last.details : {}), skipped: all },
+  });
+}
+
+interface CallOptions {
+  stream: boolean;
+  timeoutMs: number | undefined;
+  circuit: CircuitSettings | undefined;
+  hide: (text: string) => string;
+}
+
+/** One model's call, through its circuit breaker when the node has one. */
+async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unknown>, target: AiTarget, options: CallOptions): Promise<AiOutput> {
+  const apiKey = ctx.scope.secrets[target.secretName];
   if (typeof apiKey !== 'string' || apiKey === '') {
     throw new WeftError(
       'missing-secret',
-      `The ai node needs the secret ${secretName}; set it with \`Weft: Set Secret\` or the environment variable ${secretName}`,
+      `The ai node needs the secret ${target.secretName}; set it with \`Weft: Set Secret\` or the environment variable ${target.secretName}`,
+      { hint: setSecretHint([target.secretName]) },
     );
   }
-
-  const baseUrl = config.baseUrl ?? ctx.services.aiBaseUrl ?? AI_DEFAULT_BASE_URL;
+  const baseUrl = target.baseUrl;
   if (typeof baseUrl !== 'string' || !isHttpUrl(baseUrl)) throw configError('ai', 'baseUrl', 'an http:// or https:// URL', baseUrl);
   const url = new URL(baseUrl);
   // On the path, so a query the base URL may need (Azure's ?api-version=) stays where it is.
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
-  const requestBody = buildRequestBody(config, url);
-  const model = requestBody.model as string;
+  const requestBody = buildRequestBody({ ...config, model: target.model }, url);
+  // Usage comes in a last chunk only when asked for; servers that do not know the option ignore it.
+  if (options.stream) Object.assign(requestBody, { stream: true, stream_options: { include_usage: true } });
 
-  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
-  headers.set('authorization', `Bearer ${apiKey}`);
-  const response = await sendRequest(ctx.services.fetch, {
-    method: 'POST',
-    url,
-    headers,
-    body: JSON.stringify(requestBody),
-    signal: ctx.signal,
-  });
+  const call = (): Promise<AiOutput> => askModel(ctx, url, apiKey, requestBody, options);
+  if (options.circuit === undefined) return call();
+  return callThroughCircuit(
+    {
+      registry: ctx.services.circuits ?? processCircuits(),
+      target: circuitTarget(url, target.model),
+      settings: options.circuit,
+      onChange: (change) => ctx.circuitChanged(change),
+    },
+    call,
+  );
+}
+
+/** Reads a streamed answer, each piece going out as a `node.progress` delta, secrets never split across two. */
+async function streamWithProgress(ctx: NodeContext<AiConfig>, response: Response, what: string): Promise<string> {
+  const secrets = Object.values(ctx.scope.secrets);
+  const holdbacks: Record<StreamChannel, DeltaHoldback> = { answer: new DeltaHoldback(secrets), reasoning: new DeltaHoldback(secrets) };
+  const send = (delta: string, channel: StreamChannel): void => {
+    // A node stopped by the engine has ended: its events are out, and nothing may follow them.
+    if (delta !== '' && !ctx.signal.aborted) ctx.progress(channel === 'reasoning' ? { delta, channel } : { delta });
+  };
+  const text = await readChatStream(response, (delta, channel) => send(holdbacks[channel].push(delta), channel), what);
+  send(holdbacks.reasoning.flush(), 'reasoning');
+  send(holdbacks.answer.flush(), 'answer');
+  return text;
+}
+
+/** `ai http://host/v1 model`: the API without its query or credentials (either may hold a secret). */
+function circuitTarget(chatUrl: URL, model: string): string {
+  const api = `${chatUrl.origin}${chatUrl.pathname.replace(/\/chat\/completions$/, '')}`;
+  return `ai ${api} ${model}`;
+}
+
+async function askModel(ctx: NodeContext<AiConfig>, url: URL, apiKey: string, requestBody: Record<string, unknown>, options: CallOptions): Promise<AiOutput> {
+  const { hide } = options;
+  const model = requestBody.model as string;
   const what = describeRequest('POST', url);
+  const headers = new Headers({ 'content-type': 'application/json', accept: options.stream ? 'text/event-stream, application/json' : 'application/json' });
+  headers.set('authorization', `Bearer ${apiKey}`);
+  const response = await sendRequest(
+    ctx.services.fetch,
+    { method: 'POST', url, headers, body: JSON.stringify(requestBody), signal: ctx.signal, timeoutMs: options.timeoutMs },
+    options.stream ? { readEventStream: (streamed) => streamWithProgress(ctx, streamed, what) } : {},
+  );
 
   if (response.status >= 400) {
-    const reason = redact(apiErrorMessage(response.text), apiKey);
+    const reason = hide(apiErrorMessage(response.text));
+    const details: Record<string, unknown> = { status: response.status, body: hide(response.text.slice(0, DETAIL_LIMIT)) };
+    const wait = retryAfterMs(response.headers);
+    if (wait !== undefined) details.retryAfterMs = wait;
     throw new WeftError('http-status', `${what} answered ${describeStatus(response)}${reason ? `: ${reason}` : ''}`, {
       kind: errorKindForStatus(response.status),
-      details: { status: response.status, body: redact(response.text.slice(0, DETAIL_LIMIT), apiKey) },
+      details,
     });
   }
-
-  const output = readAnswer(response.text, model, requestBody.response_format !== undefined, what, (text) => redact(text, apiKey));
-  ctx.log(
-    'debug',
-    `${output.model}: ${output.usage.inputTokens} tokens in, ${output.usage.outputTokens} out` +
-      (output.costUsd === undefined ? '' : `, about $${output.costUsd}`),
-  );
-  // The usage is also the node's own fact, so history and the run views total it without reading outputs.
-  const usage: NodeUsage = { model: output.model, inputTokens: output.usage.inputTokens, outputTokens: output.usage.outputTokens };
-  if (output.costUsd !== undefined) usage.costUsd = output.costUsd;
-  return { output, usage };
+  return readAnswer(response.text, model, requestBody.response_format !== undefined, what, hide);
 }
 
 /** The chat completions request a config describes, every evaluated value checked. */

@@ -2,10 +2,14 @@
 // Retries and the per-attempt timeout are the engine's; `config.timeoutMs` is this request's own limit.
 
 import { z } from 'zod';
+import { callThroughCircuit } from '../circuit/callThroughCircuit';
+import { circuitBreakerSchema, circuitSettingsOf } from '../circuit/circuitConfig';
+import { processCircuits } from '../circuit/circuitRegistry';
 import { WeftError } from '../errors';
 import { defineNodeType } from './nodeType';
 import type { NodeContext, NodeOutcome, NodeTypeDefinition } from './nodeType';
-import { describeRequest, describeStatus, errorKindForStatus, isHttpUrl, isJsonContentType, sendRequest } from './httpRequest';
+import { describeRequest, describeStatus, errorKindForStatus, isHttpUrl, isJsonContentType, retryAfterMs, sendRequest } from './httpRequest';
+import type { ReceivedResponse } from './httpRequest';
 import { configError, isPlainObject, isTemplateString, orTemplate } from './templatedConfig';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -47,6 +51,7 @@ export const httpConfigSchema = z
     failOnStatus: orTemplate(z.boolean(), 'true or false')
       .optional()
       .describe('true (default): an answer with status >= 400 fails the node.'),
+    circuitBreaker: circuitBreakerSchema.optional(),
   })
   .strict();
 
@@ -97,17 +102,36 @@ export const httpNodeType: NodeTypeDefinition<HttpConfig> = defineNodeType<HttpC
 });
 
 async function runHttp(ctx: NodeContext<HttpConfig>): Promise<NodeOutcome> {
-  const plan = planHttpRequest(ctx.config as Record<string, unknown>);
-  const response = await sendRequest(ctx.services.fetch, { ...plan, signal: ctx.signal });
+  const config = ctx.config as Record<string, unknown>;
+  const plan = planHttpRequest(config);
+  const circuit = circuitSettingsOf(config.circuitBreaker);
   const what = describeRequest(plan.method, plan.url);
-  ctx.log('debug', `${what} answered ${describeStatus(response)}`);
-
-  if (plan.failOnStatus && response.status >= 400) {
-    throw new WeftError('http-status', `${what} answered ${describeStatus(response)}`, {
-      kind: errorKindForStatus(response.status),
-      details: { status: response.status, body: response.text.slice(0, ERROR_BODY_LIMIT) },
-    });
-  }
+  const call = async (): Promise<ReceivedResponse> => {
+    const response = await sendRequest(ctx.services.fetch, { ...plan, signal: ctx.signal });
+    ctx.log('debug', `${what} answered ${describeStatus(response)}`);
+    if (plan.failOnStatus && response.status >= 400) {
+      const details: Record<string, unknown> = { status: response.status, body: response.text.slice(0, ERROR_BODY_LIMIT) };
+      const wait = retryAfterMs(response.headers);
+      if (wait !== undefined) details.retryAfterMs = wait;
+      throw new WeftError('http-status', `${what} answered ${describeStatus(response)}`, { kind: errorKindForStatus(response.status), details });
+    }
+    return response;
+  };
+  const response =
+    circuit === undefined
+      ? await call()
+      : await callThroughCircuit(
+          {
+            registry: ctx.services.circuits ?? processCircuits(),
+            // Per host (and port): one sick server, whatever path or method the nodes call on it.
+            target: `http ${plan.url.host}`,
+            settings: circuit,
+            onChange: (change) => ctx.circuitChanged(change),
+            // With failOnStatus off a 5xx or 429 completes the node, but it still tells of a sick server.
+            failedAnswer: (answer) => answer.status >= 500 || answer.status === 429,
+          },
+          call,
+        );
 
   let body: unknown = response.text;
   if (isJsonContentType(response.headers['content-type'])) {

@@ -42,7 +42,16 @@ const NETWORK_REASONS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
 };
 
-export async function sendRequest(fetchFn: typeof fetch, request: OutgoingRequest): Promise<ReceivedResponse> {
+export interface ReadOptions {
+  /**
+   * Reads a successful answer sent as Server-Sent Events (`text/event-stream`) as it arrives, and returns the
+   * body's text to keep. Runs under the same signals and time limit as the rest of the request; a WeftError it
+   * throws goes out unchanged.
+   */
+  readEventStream?: (response: Response) => Promise<string>;
+}
+
+export async function sendRequest(fetchFn: typeof fetch, request: OutgoingRequest, options: ReadOptions = {}): Promise<ReceivedResponse> {
   const { method, signal, timeoutMs } = request;
   const url = withCredentialsAsHeader(request.url, request.headers);
   const what = describeRequest(method, url);
@@ -54,13 +63,18 @@ export async function sendRequest(fetchFn: typeof fetch, request: OutgoingReques
   try {
     response = await fetchFn(url, { method, headers: request.headers, body: request.body, signal: combined });
     // The signal covers reading the body too: a server that sends headers and then stalls still times out.
-    text = await response.text();
+    const readEventStream = options.readEventStream;
+    text =
+      readEventStream !== undefined && response.ok && isEventStreamContentType(response.headers.get('content-type'))
+        ? await readEventStream(response)
+        : await response.text();
   } catch (error) {
     // The engine's abort wins over our own deadline: its reason says whether it was a cancel or a timeout.
     if (signal.aborted) throw cancellation(signal.reason, what);
     if (deadline?.signal.aborted) {
       throw new WeftError('timeout', `${what} got no complete answer within ${timeoutMs} ms`, { cause: error });
     }
+    if (error instanceof WeftError) throw error;
     throw new WeftError('network', `${what} failed: ${networkReason(error)}`, { cause: error });
   } finally {
     deadline?.clear();
@@ -95,6 +109,22 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   const semicolon = contentType.indexOf(';');
   const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+function isEventStreamContentType(contentType: string | null): boolean {
+  return contentType !== null && contentType.split(';')[0].trim().toLowerCase() === 'text/event-stream';
+}
+
+/**
+ * How long a 429 or 503 answer asks the caller to wait (`Retry-After`, in seconds or as an HTTP date), in ms;
+ * undefined when it does not say. `now` is injected for tests.
+ */
+export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
+  const value = headers['retry-after']?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Statuses a retry may cure (timeouts, rate limits, server errors) are operational; the rest are the user's. */

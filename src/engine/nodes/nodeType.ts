@@ -3,6 +3,8 @@
 // context, never the engine's internals.
 
 import type { z } from 'zod';
+import type { CircuitChange } from '../circuit/callThroughCircuit';
+import type { CircuitRegistry } from '../circuit/circuitRegistry';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph } from '../model/compiledFlow';
@@ -46,6 +48,8 @@ export interface NodeServices {
   /** Runs a `code` node's JavaScript in the sandbox. */
   runCode(request: CodeRequest, signal: AbortSignal): Promise<unknown>;
   fetch: typeof fetch;
+  /** The circuit breakers of ai and http nodes' targets; absent: the process's own (processCircuits()). */
+  circuits?: CircuitRegistry;
   /** Default base URL of the `ai` node (an OpenAI-compatible API). */
   aiBaseUrl?: string;
 }
@@ -57,6 +61,17 @@ export interface CodeRequest {
   timeoutMs: number;
   memoryLimitMb?: number;
   log: (level: LogLevel, message: string) => void;
+}
+
+/** What a running node reports as it goes (a `node.progress` event; nothing of it is recorded). */
+export interface NodeProgress {
+  /** The next piece of streamed text, in order. */
+  delta?: string;
+  /** Which text `delta` continues: the answer (default) or the model's reasoning. */
+  channel?: 'answer' | 'reasoning';
+  /** 0..1. */
+  progress?: number;
+  message?: string;
 }
 
 export interface InputContribution {
@@ -72,6 +87,8 @@ export interface NodeContext<Config = Record<string, unknown>, Prepared = unknow
   readonly flowFile?: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** The node's `retry.maxAttempts` (1 without retry): `attempt === maxAttempts` is the last try. */
+  readonly maxAttempts: number;
   readonly mode: 'run' | 'test';
   readonly input: unknown;
   /** The contributions `input` was built from, one per active incoming edge, in edge order. */
@@ -85,6 +102,10 @@ export interface NodeContext<Config = Record<string, unknown>, Prepared = unknow
   /** Fires on cancel, on the run's timeout and on this attempt's timeout. */
   readonly signal: AbortSignal;
   log(level: LogLevel, message: string): void;
+  /** Reports progress (streamed text) as a `node.progress` event. Secrets in it are redacted. */
+  progress(update: NodeProgress): void;
+  /** Reports that a circuit breaker this node called through opened or closed (`circuit.opened`, `circuit.closed`). */
+  circuitChanged(change: CircuitChange): void;
   /** Evaluates a value compiled by `prepare`, with extra names in scope. */
   evaluate(value: CompiledValue, extra?: Partial<Scope>): unknown;
   /** State saved by an earlier attempt of this node in a run it resumes (a wait's due time), else undefined. */

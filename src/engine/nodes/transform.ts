@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNodeType } from './nodeType';
+import { findUndefinedKeys, undefinedKeyMessage } from './undefinedKeys';
 
 export const transformNodeType = defineNodeType<{ output?: unknown }>({
   type: 'transform',
@@ -13,5 +14,10 @@ export const transformNodeType = defineNodeType<{ output?: unknown }>({
   ].join('\n'),
   configSchema: z.object({ output: z.unknown().describe('Any JSON; strings may hold {{ templates }}.') }).strict(),
   ports: ['out'],
-  run: (ctx) => ({ output: ctx.config.output }),
+  run: (ctx) => {
+    const output = ctx.config.output;
+    // JSON drops undefined values: say so in the node's log rather than let a key vanish unseen.
+    for (const path of findUndefinedKeys(output)) ctx.log('warn', undefinedKeyMessage(path));
+    return { output };
+  },
 });

@@ -1,6 +1,7 @@
 // Progress leaves the engine through one typed event stream (spec section 11). The timeline, the history store
 // and the CLI subscribe; the engine calls none of them by name. `seq` rises by one per run, from 1.
 
+import type { CircuitSnapshot } from '../circuit/circuitBreaker';
 import type { SerializedError } from '../errors';
 import type { LogLevel } from '../nodes/nodeType';
 import type { NodeUsage, RunMode, TriggerInfo } from './runRecord';
@@ -41,6 +42,39 @@ export interface NodeLogEvent extends EventBase {
   nodeId: string;
   level: LogLevel;
   message: string;
+  loop?: LoopScope;
+}
+/**
+ * A running node's progress, never recorded (spec section 11): `delta` is streamed text (an ai node's tokens,
+ * in order; the record keeps only the final text), `channel` says which text it belongs to.
+ */
+export interface NodeProgressEvent extends EventBase {
+  type: 'node.progress';
+  nodeId: string;
+  /** The next piece of streamed text. */
+  delta?: string;
+  /** Which text `delta` continues: the answer (absent) or the model's reasoning, kept apart from it. */
+  channel?: 'answer' | 'reasoning';
+  /** 0..1. */
+  progress?: number;
+  message?: string;
+  loop?: LoopScope;
+}
+/**
+ * A circuit breaker of an ai or http node's target opened (after too many failures, or a failed probe) or
+ * closed (its probe succeeded). The circuit is the process's, not the run's: the event goes out in the run whose
+ * call changed it, and is not kept in the record.
+ */
+export interface CircuitOpenedEvent extends EventBase {
+  type: 'circuit.opened';
+  nodeId: string;
+  circuit: CircuitSnapshot;
+  loop?: LoopScope;
+}
+export interface CircuitClosedEvent extends EventBase {
+  type: 'circuit.closed';
+  nodeId: string;
+  circuit: CircuitSnapshot;
   loop?: LoopScope;
 }
 export interface NodeRetryingEvent extends EventBase {
@@ -112,6 +146,9 @@ export type EngineEvent =
   | ExecutionStartedEvent
   | NodeStartedEvent
   | NodeLogEvent
+  | NodeProgressEvent
+  | CircuitOpenedEvent
+  | CircuitClosedEvent
   | NodeRetryingEvent
   | NodeCompletedEvent
   | NodeFailedEvent

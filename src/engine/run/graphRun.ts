@@ -15,9 +15,11 @@
 //   record counts its iterations and sums their AI usage as their events go out, while it runs.
 
 import { serializeError, WeftError, type SerializedError } from '../errors';
+import { configTexts, misspelledNodeHint } from './errorHints';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph, CompiledNode } from '../model/compiledFlow';
-import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel } from '../nodes/nodeType';
+import type { CircuitChange } from '../circuit/callThroughCircuit';
+import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel, type NodeProgress } from '../nodes/nodeType';
 import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE } from './buildInput';
 import { defaultOutput } from './defaultOutput';
 import type { LoopScope } from './events';
@@ -508,6 +510,23 @@ export class GraphRun implements NodeRunHost {
     if (admission.dropped === 1) this.emit({ type: 'node.log', nodeId: node.id, level: 'warn', message: LOGS_TRUNCATED_NOTE });
   }
 
+  progress(node: CompiledNode, update: NodeProgress): void {
+    // Field by field: a node type is JavaScript, and only the fields of the spec go out, checked.
+    const event: EventDraft & { type: 'node.progress' } = { type: 'node.progress', nodeId: node.id };
+    if (typeof update.delta === 'string' && update.delta !== '') event.delta = this.run.redactor.text(update.delta);
+    if (update.channel === 'reasoning') event.channel = 'reasoning';
+    if (typeof update.progress === 'number' && update.progress >= 0 && update.progress <= 1) event.progress = update.progress;
+    if (typeof update.message === 'string') event.message = this.run.redactor.text(update.message);
+    if (event.delta === undefined && event.progress === undefined && event.message === undefined) return;
+    this.emit(event);
+  }
+
+  circuitChanged(node: CompiledNode, change: CircuitChange): void {
+    // The target names a base URL or host, which a template may have built from a secret.
+    const circuit = this.run.redactor.value(change.circuit);
+    this.emit({ type: change.transition === 'opened' ? 'circuit.opened' : 'circuit.closed', nodeId: node.id, circuit });
+  }
+
   saveState(node: CompiledNode, state: unknown): Promise<void> {
     if (this.topLevel) this.nodeRecord(node).state = state;
     return this.run.checkpoint();
@@ -598,12 +617,21 @@ export class GraphRun implements NodeRunHost {
 
   private serialize(error: Error, node: CompiledNode): SerializedError {
     const serialized = serializeError(error, node.id);
+    if (serialized.hint === undefined && USER_CODE_ERRORS.has(serialized.code ?? '')) {
+      // Code is not checked when the flow compiles: a misspelt `nodes.x` in it reads undefined and throws here.
+      const ids = [...new Set([...this.graph.nodes.map((n) => n.id), ...this.run.flow.graph.nodes.map((n) => n.id)])];
+      const hint = misspelledNodeHint(configTexts(node.rawConfig), ids);
+      if (hint !== undefined) serialized.hint = hint;
+    }
     if (!this.run.redactor.active) return serialized;
     serialized.message = this.run.redactor.text(serialized.message);
     if (serialized.stack) serialized.stack = this.run.redactor.text(serialized.stack);
     return serialized;
   }
 }
+
+/** Errors thrown by user code (a code node, a .flow.ts function), where a misspelt node id is worth a hint. */
+const USER_CODE_ERRORS: ReadonlySet<string> = new Set(['sandbox-error', 'flow-error']);
 
 const NO_PORTS: readonly string[] = [];
 const DEFAULT_PORTS: readonly string[] = [DEFAULT_PORT];

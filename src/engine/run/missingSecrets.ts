@@ -8,6 +8,7 @@
 // fallback (`{{ secrets.TOKEN ?? null }}` leaves an http header out). An empty value counts as not set.
 
 import { WeftError } from '../errors';
+import { setSecretHint } from './errorHints';
 import type { CompiledFlow } from '../model/compiledFlow';
 
 export interface RunOfFlow {
@@ -40,7 +41,7 @@ export function missingSecretsError(flow: CompiledFlow, secrets: Record<string, 
     'missing-secret',
     `${names.length === 1 ? 'Secret' : 'Secrets'} ${described.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set, so the run did not start. ` +
       'Set them as environment variables (in VS Code: Weft: Set Secret); a test mocks the nodes that read them.',
-    { details: { secrets: names } },
+    { details: { secrets: names }, hint: setSecretHint(names) },
   );
 }
 

@@ -2,11 +2,13 @@
 // and per-attempt timeouts. Stays synchronous when the node is (no promise, no timer): most nodes of a flow
 // are transforms and conditions, and a promise per node would dominate the engine's cost.
 
+import { unmockedHint } from './errorHints';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
 import { WeftError, isRetryable } from '../errors';
 import type { CompiledNode } from '../model/compiledFlow';
-import type { InputContribution, LogLevel, NodeContext, NodeOutcome, NodeServices } from '../nodes/nodeType';
+import type { CircuitChange } from '../circuit/callThroughCircuit';
+import type { InputContribution, LogLevel, NodeContext, NodeOutcome, NodeProgress, NodeServices } from '../nodes/nodeType';
 import { DEFAULT_PORT } from '../nodes/nodeType';
 import { setLongTimeout } from './longTimer';
 import { retryDelay } from './retryDelay';
@@ -27,6 +29,8 @@ export interface NodeRunHost {
   onAttemptStarted(node: CompiledNode, attempt: number, input: unknown): void;
   onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void;
   log(node: CompiledNode, level: LogLevel, message: string): void;
+  progress(node: CompiledNode, update: NodeProgress): void;
+  circuitChanged(node: CompiledNode, change: CircuitChange): void;
   saveState(node: CompiledNode, state: unknown): Promise<void>;
   runGraph(caller: CompiledNode, ...args: Parameters<NodeServices['runGraph']>): ReturnType<NodeServices['runGraph']>;
 }
@@ -87,12 +91,19 @@ function afterFailure(
 ): NodeResult | Promise<NodeResult> {
   const retryable = n < node.retry.maxAttempts && !host.signal.aborted && isRetryable(error);
   if (!retryable) return { ok: false, error };
-  const delayMs = retryDelay(node.retry, n + 1);
+  // A rate limit that says when to come back (429 with Retry-After) is waited for, up to the retry's maxDelayMs.
+  const delayMs = Math.max(retryDelay(node.retry, n + 1), Math.min(askedDelayMs(error), node.retry.maxDelayMs));
   host.onRetrying(node, n + 1, delayMs, error);
   return sleep(delayMs, host.signal).then(
     () => attempt(host, node, input, inputs, n + 1),
     () => ({ ok: false, error }) as NodeResult,
   );
+}
+
+/** The wait an error's answer asked for (`details.retryAfterMs`, set by the http and ai nodes), else 0. */
+function askedDelayMs(error: unknown): number {
+  const asked = (error as { details?: { retryAfterMs?: unknown } } | null)?.details?.retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? asked : 0;
 }
 
 function startAttempt(host: NodeRunHost, node: CompiledNode, input: unknown, inputs: readonly InputContribution[], n: number): NodeOutcome | Promise<NodeOutcome> {
@@ -104,7 +115,10 @@ function startAttempt(host: NodeRunHost, node: CompiledNode, input: unknown, inp
     return { output: mock.output, ports };
   }
   if (run.mode === 'test' && node.type.sideEffect) {
-    throw new WeftError('unmocked-side-effect', `unmocked side effect: node '${node.id}' (${node.type.type}) must be mocked in a test`, { nodeId: node.id });
+    throw new WeftError('unmocked-side-effect', `unmocked side effect: node '${node.id}' (${node.type.type}) must be mocked in a test`, {
+      nodeId: node.id,
+      hint: unmockedHint(node.id),
+    });
   }
   const timeoutMs = node.timeoutMs;
   const ctx = new RunningNodeContext(host, node, input, inputs, n, timeoutMs !== undefined);
@@ -207,6 +221,9 @@ class RunningNodeContext implements NodeContext {
   get mode(): 'run' | 'test' {
     return this.host.run.mode;
   }
+  get maxAttempts(): number {
+    return this.node.retry.maxAttempts;
+  }
   get savedState(): unknown {
     return this.host.run.savedStates.get(this.node.id);
   }
@@ -230,6 +247,7 @@ class RunningNodeContext implements NodeContext {
       runCode: run.runCode,
       runSubflow: run.runSubflow,
       aiBaseUrl: run.aiBaseUrl,
+      circuits: run.circuits,
       runGraph: (graph, options) => host.runGraph(node, graph, options),
     };
     return this.boundServices;
@@ -237,6 +255,14 @@ class RunningNodeContext implements NodeContext {
 
   log(level: LogLevel, message: string): void {
     this.host.log(this.node, level, String(message));
+  }
+
+  progress(update: NodeProgress): void {
+    this.host.progress(this.node, update);
+  }
+
+  circuitChanged(change: CircuitChange): void {
+    this.host.circuitChanged(this.node, change);
   }
 
   evaluate(value: CompiledValue, extra?: Partial<Scope>): unknown {

@@ -178,6 +178,8 @@ export class LiveMonitor implements vscode.Disposable {
   private async end(executionId: string, file: vscode.Uri): Promise<void> {
     const record = await this.readRecord(executionId, file, RECORD_READS);
     this.runs.endServerRun(executionId, record);
+    // The editor's own serve: its flows' "last live run failed" marks (CodeLens, status bar) follow at once.
+    if (!this.target?.remote) await this.live.refreshStatus().catch(() => undefined);
   }
 
   /** The run's record from the server's run API, else from this workspace's history (the editor's own serve). */

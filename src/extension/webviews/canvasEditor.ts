@@ -25,6 +25,8 @@ import { outlineOf } from '../flowOutline';
 import { toVsRange } from '../vsRange';
 import type { ActiveRun, RunController } from '../runController';
 import type { RunWorkerClient } from '../runWorkerClient';
+import { recordedFlowChange } from '../flowVersionAtRun';
+import { historyDirFor } from '../workspacePaths';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { NodeRegistry } from '../../engine/nodes/registry';
@@ -71,7 +73,11 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       const graph = isJson ? canvasGraphFromText(document.getText()) : await this.flowTsGraph(file);
       const palette = readyOnce ? undefined : this.paletteEntries();
       readyOnce = true;
-      await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), ...(palette ? { palette } : {}) });
+      const title = canvasTitle(graph, file);
+      // VS Code (1.100) names a custom editor's tab after its file and ignores this; the title is also the webview
+      // page's and its toolbar's, and a VS Code that honours it shows it on the tab (see docs/decisions.md).
+      panel.title = title;
+      await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), title, ...(palette ? { palette } : {}) });
     };
 
     const sendRun = (): void => {
@@ -218,7 +224,12 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const last = await this.runs.lastRunOfFile(file).catch(() => undefined);
     if (!last) return { projection: createRunProjection(), view: { live: false, statuses: {}, ports: {} } };
     const projection = projectRecord(last);
-    return { projection, view: canvasRunView(projection, last.status === 'running'), record: last };
+    const view = canvasRunView(projection, last.status === 'running');
+    // A node whose type changed since that run is not painted with a status that belonged to another node.
+    const text = file.path.endsWith('.json') ? (await vscode.workspace.openTextDocument(file)).getText() : undefined;
+    const change = await recordedFlowChange(last, { path: file.path, text }, historyDirFor(file)).catch(() => undefined);
+    for (const id of change?.retyped ?? []) delete view.statuses[id];
+    return { projection, view, record: last };
   }
 
   /** A node in the run in progress, else in `known` (the record the canvas shows), else in the last recorded run. */
@@ -253,6 +264,11 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     const selection = toVsRange(range);
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preserveFocus: false });
   }
+}
+
+/** "order-intake (canvas)": the flow's id (else the file's name without .flow.json or .flow.ts) and what this is. */
+export function canvasTitle(graph: Pick<CanvasGraph, 'flowId'>, file: vscode.Uri): string {
+  return `${graph.flowId ?? basename(file.fsPath).replace(/\.flow\.(json|ts)$/, '')} (canvas)`;
 }
 
 /** The run of `file` the canvas shows while several run (overlapping webhook runs): the one started last. */

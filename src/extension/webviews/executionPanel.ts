@@ -20,8 +20,11 @@ import { toVsRange } from '../vsRange';
 import type { ActiveRun, RunChange, RunController } from '../runController';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-import { parseJsonSource } from '../../engine/model/jsonSource';
-import { buildFlowModel } from '../../language/flowModel';
+import { nodeTypesFromJson, recordedFlowChange } from '../flowVersionAtRun';
+import { historyDirFor } from '../workspacePaths';
+import { errorLocationRange } from '../../language/runFailurePlaces';
+import type { SerializedError } from '../../engine/errors';
+import type { Range } from '../../engine/model/diagnostics';
 
 /** At most one events message per this many ms (about one animation frame). */
 const BATCH_MS = 16;
@@ -67,9 +70,10 @@ export class ExecutionPanelManager implements vscode.Disposable {
   }
 
   /**
-   * Run was clicked: a closed panel opens now, "starting", so that creating the webview and loading its script
-   * overlap the compile, the input form and the worker's start instead of following them. It closes again if no
-   * run starts; an open panel keeps showing its run until the new one starts.
+   * A run is about to start (RunController.onWillStartRun: at the click when no input form will be asked, else once
+   * the form is filled): a closed panel opens now, "starting", so that creating the webview and loading its script
+   * overlap the compile and the worker's start instead of following them. It closes again if no run starts; an
+   * open panel keeps showing its run until the new one starts.
    */
   private prepare(file: vscode.Uri, started: Promise<ActiveRun | undefined>): void {
     if (this.panel) return;
@@ -78,6 +82,11 @@ export class ExecutionPanelManager implements vscode.Disposable {
     void started.then((run) => {
       if (!run && this.shown === placeholder) this.panel?.dispose();
     });
+  }
+
+  /** The run of this request is on screen: the panel is visible and shows it (RunViewer). */
+  isShowing(requestId: string): boolean {
+    return this.panel?.visible === true && this.shown?.run?.requestId === requestId;
   }
 
   /** Opens a recorded run, or re-attaches to it when it is still running. */
@@ -225,7 +234,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
   private async sendSnapshot(): Promise<void> {
     const shown = this.shown;
     if (!shown || !this.channel) return;
-    const nodeTypes = await nodeTypesOf(shown.file).catch(() => ({}));
+    const { nodeTypes, notice } = await labelsOf(shown).catch(() => ({ nodeTypes: {}, notice: undefined }));
     // The panel may have switched runs (or closed) while the file was read.
     if (shown !== this.shown || !this.channel) return;
     this.cancelFlush();
@@ -242,7 +251,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
       nodeTypes,
       events,
       record: shown.record,
-      message: shown.message,
+      message: shown.message ?? notice,
     };
     this.sent = events.length;
     // The first batch after a snapshot goes at once: it usually holds the first node event.
@@ -320,7 +329,9 @@ export class ExecutionPanelManager implements vscode.Disposable {
       void vscode.window.showWarningMessage(`${basename(shown.file.path)} has no node '${nodeId}' (renamed since the run?).`);
       return;
     }
-    const range = toVsRange(node.range);
+    // A node that failed on a template: select the failing part of it, not the whole node.
+    const failing = failingPartOf(valueOf(shown.record, shown.run?.events ?? [], nodeId, 'error').value, document.getText(), shown.file);
+    const range = toVsRange(failing ?? node.range);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -383,13 +394,25 @@ async function nodeTypesOf(file: vscode.Uri): Promise<Record<string, string>> {
   return nodeTypesFromJson(document.getText());
 }
 
-/** Node types by id, loop bodies included (the language service's model of the text; the first id wins). */
-function nodeTypesFromJson(text: string): Record<string, string> {
-  const types: Record<string, string> = {};
-  for (const node of buildFlowModel(parseJsonSource(text).root).nodes) {
-    if (node.id !== undefined && node.type !== undefined && !(node.id in types)) types[node.id] = node.type;
-  }
-  return types;
+/**
+ * The node types to label a run with, and what to say when its flow file changed since: a recorded run is
+ * compared with the file as it is now (flowVersionAtRun.ts); a live run is the file's.
+ */
+async function labelsOf(shown: Shown): Promise<{ nodeTypes: Record<string, string>; notice?: string }> {
+  const record = shown.record;
+  if (!record || !shown.ended) return { nodeTypes: await nodeTypesOf(shown.file) };
+  const isJson = shown.file.path.endsWith('.json');
+  const text = isJson ? (await vscode.workspace.openTextDocument(shown.file)).getText() : undefined;
+  const modifiedMs = isJson ? undefined : await vscode.workspace.fs.stat(shown.file).then((s) => s.mtime, () => undefined);
+  const change = await recordedFlowChange(record, { path: shown.file.path, text, modifiedMs }, historyDirFor(shown.file));
+  return { nodeTypes: change.nodeTypes, notice: change.notice };
+}
+
+/** Where in `text` (the flow file at `file`) an error's failing template part is, when it says. */
+function failingPartOf(error: unknown, text: string, file: vscode.Uri): Range | undefined {
+  const location = (error as SerializedError | undefined)?.location;
+  if (!location || (location.file !== undefined && location.file !== file.fsPath)) return undefined;
+  return errorLocationRange(text, file.path.endsWith('.json'), location);
 }
 
 /** A node's (or the run's) input, output or error: from the record when there is one, else from the events. */

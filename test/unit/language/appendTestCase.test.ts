@@ -9,13 +9,48 @@ function apply(text: string, edits: { offset: number; length: number; content: s
 }
 
 describe('appendTestCase', () => {
-  it('appends after the last test without touching the rest of the file', () => {
+  it('appends after the last test without touching the rest of the file, on one line like it', () => {
     const text = '{\n  // keep me\n  "version": 1,\n  "tests": [\n    { "name": "a", "expect": {} }\n  ]\n}\n';
     const result = apply(text, appendTestCase(text, { name: 'b', input: { x: 1 }, expect: { status: 'completed' } }));
     expect(result).toBe(
-      '{\n  // keep me\n  "version": 1,\n  "tests": [\n    { "name": "a", "expect": {} },\n    {\n      "name": "b",\n      "input": {\n        "x": 1\n      },\n      "expect": {\n        "status": "completed"\n      }\n    }\n  ]\n}\n',
+      '{\n  // keep me\n  "version": 1,\n  "tests": [\n    { "name": "a", "expect": {} },\n    { "name": "b", "input": { "x": 1 }, "expect": { "status": "completed" } }\n  ]\n}\n',
     );
     expect(parse(result).tests).toHaveLength(2);
+  });
+
+  it("writes in the style of the tests already there: one property a line, objects inline, as order-intake's", () => {
+    // ARRANGE: the style of samples/order-intake.flow.json
+    const text = [
+      '{',
+      '  "tests": [',
+      '    {',
+      '      "name": "small German orders",',
+      '      "input": { "orderId": "A-1", "total": 100 },',
+      '      "expect": { "status": "completed", "output": { "tax": 19 } }',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\n');
+    // ACT
+    const result = apply(text, appendTestCase(text, { name: 'orderId A-42', input: { orderId: 'A-42', total: 120 }, expect: { status: 'completed', output: { queue: 'auto', tax: 22.8 } } }));
+    // ASSERT
+    expect(result.split('\n').slice(6, 11)).toEqual([
+      '    },',
+      '    {',
+      '      "name": "orderId A-42",',
+      '      "input": { "orderId": "A-42", "total": 120 },',
+      '      "expect": { "status": "completed", "output": { "queue": "auto", "tax": 22.8 } }',
+    ]);
+    expect(parse(result).tests[1].expect.output).toEqual({ queue: 'auto', tax: 22.8 });
+  });
+
+  it('breaks a value too long for one line over lines, and keeps tight braces when the file has them', () => {
+    const text = '{\n  "tests": [\n    {\n      "name": "a",\n      "input": {"x": 1}\n    }\n  ]\n}';
+    const long = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`key${i}`, `value ${i}`]));
+    const result = apply(text, appendTestCase(text, { name: 'b', input: { y: 2 }, expect: { output: long } }));
+    expect(result).toContain('\n      "input": {"y": 2},\n');
+    expect(result).toContain('\n      "expect": {\n        "output": {\n          "key0": "value 0",\n          "key1": "value 1",');
+    expect(parse(result).tests[1].expect.output).toEqual(long);
   });
 
   it('adds a tests array when the flow has none, with tabs and CRLF when the file uses them', () => {

@@ -22,6 +22,8 @@ describe('canvasGraphFromText', () => {
     expect(graph.readOnly).toBe(false);
     expect(graph.problems).toEqual([]);
     expect(graph.nodes[0].range?.start.line).toBe(19);
+    // The canvas's title comes from it: "order-intake (canvas)".
+    expect(graph.flowId).toBe('order-intake');
   });
 
   it('gives switch and split nodes the ports of their config', () => {
@@ -92,6 +94,7 @@ describe('canvasGraphFromCompiled', () => {
     const graph = canvasGraphFromCompiled(compiled.flow!);
     expect(graph.readOnly).toBe(true);
     expect(graph.nodes.map((n) => n.id)).toEqual(['score', 'hot', 'notify', 'nurture']);
+    expect(graph.flowId).toBe(compiled.flow!.id);
     expect(graph.nodes[0].config).toEqual({ code: '[function]' });
     expect(graph.nodes[1].ports).toEqual(['true', 'false', 'error']);
     expect(graph.edges).toContainEqual({ index: 1, from: 'hot', to: 'notify', port: 'true' });

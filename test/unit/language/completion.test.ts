@@ -48,7 +48,7 @@ describe('completion of the flow structure', () => {
     const items = completionsAt(doc, position);
     // ASSERT
     expect(items.every((i) => i.kind === 'configKey')).toBe(true);
-    expect(labels(items).sort()).toEqual(['body', 'failOnStatus', 'method', 'query', 'responseSchema', 'timeoutMs']);
+    expect(labels(items).sort()).toEqual(['body', 'circuitBreaker', 'failOnStatus', 'method', 'query', 'responseSchema', 'timeoutMs']);
     expect(items.find((i) => i.label === 'method')!.documentation).toBe('HTTP method (default GET).');
     expect(items.find((i) => i.label === 'method')!.detail).toContain('"GET"');
   });

@@ -87,6 +87,13 @@ describe('hover', () => {
     expect(textOf(doc.text, hover.range)).toBe('{{ len(trigger.customerId) + 1 }}');
   });
 
+  it('says why a whole template has no value in the last run, instead of failing the hover', () => {
+    const flow = GREET_FLOW.replace('"message": "side"', '"message": "{{ len(trigger.customerId) / trigger.customerId }}"');
+    const { doc, position } = documentAt(cursorIn('/ trigger', 0, flow), { lastRun: LAST_RUN });
+    const hover = hoverAt(doc, position)!;
+    expect(hover.contents).toContain('*Fails in run `run-42` (5 min ago):* `len(trigger.customerId) / trigger.customerId`: cannot divide number by string');
+  });
+
   it('shows secrets as *** and never evaluates them', () => {
     // ARRANGE: the hovered template splices a secret into text.
     const flow = GREET_FLOW.replace('"message": "side"', '"message": "{{ \'Bearer \' + secrets.API_TOKEN }}"');

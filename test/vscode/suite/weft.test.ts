@@ -135,4 +135,46 @@ describe('weft in VS Code', () => {
     const outcomes = [...item.children].map(([id]) => features.tests.lastOutcomes.get(id));
     assert.deepEqual(outcomes, ['passed', 'passed', 'passed']);
   });
+
+  it('shows a test\'s result on the CodeLens above it, where Run test was clicked', async () => {
+    // ARRANGE
+    const uri = workspaceFile('order-intake.flow.json');
+    await vscode.window.showTextDocument(uri);
+    const name = 'French orders use the French rate';
+    // The lenses above that test: the line of its Run test lens (the one that runs it by name).
+    const lensesOnLine = async (): Promise<string[]> => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      const line = lenses.find((l) => l.command?.command === 'weft.test' && l.command.arguments?.[1] === name)?.range.start.line;
+      return line === undefined ? [] : lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
+    };
+    const before = await waitFor('a Run test lens above the test', async () => {
+      const titles = await lensesOnLine();
+      return titles.length > 0 ? titles : undefined;
+    });
+    const runLens = before.find((t) => t === '$(beaker) Run test' || t === 'Run again');
+    assert.ok(runLens, before.join(' | '));
+    // ACT: what the lens runs
+    await vscode.commands.executeCommand('weft.test', uri, name);
+    // ASSERT
+    const after = await waitFor('the result on the lens', async () => {
+      const titles = await lensesOnLine();
+      return titles.some((t) => t.startsWith('$(pass) passed')) ? titles : undefined;
+    });
+    assert.ok(after.includes('Run again'), after.join(' | '));
+  });
+
+  it('saves a run as a test with the name and output keys given, in the style of the tests in the file', async () => {
+    // ARRANGE
+    const uri = workspaceFile('order-intake.flow.json');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const before = document.getText();
+    const record = await vscode.commands.executeCommand<{ id: string }>('weft.run', uri, { input: { orderId: 'A-42', total: 120 } });
+    // ACT
+    await vscode.commands.executeCommand('weft.saveRunAsTest', uri, record!.id, { name: 'orderId A-42', keys: ['queue', 'tax'] });
+    // ASSERT: one property a line, objects inline, as the tests above it
+    const after = document.getText();
+    assert.ok(after.includes('      "name": "orderId A-42",\n      "input": { "orderId": "A-42", "total": 120'), after.slice(-400));
+    assert.ok(after.includes('"expect": { "status": "completed", "output": { "queue": "auto", "tax": 22.8 } }'), after.slice(-400));
+    await restoreDocument(document, before);
+  });
 });

@@ -18,6 +18,12 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
         <div className="weft-flow-node-id" title={node.name ? `${node.name} (${node.id})` : node.id}>
           {node.name ?? node.id}
         </div>
+        {node.problems && node.problems.length > 0 ? (
+          <div className="weft-flow-node-problem" title={node.problems.join('\n')}>
+            {node.problems[0]}
+            {node.problems.length > 1 ? ` (+${node.problems.length - 1} more)` : ''}
+          </div>
+        ) : null}
         {status ? (
           <span className="weft-status" data-status={status}>
             {status}

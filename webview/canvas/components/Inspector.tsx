@@ -3,7 +3,7 @@
 
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { CanvasNode, CanvasNodeDetails, PaletteEntry } from '../../../src/protocol/canvasProtocol';
-import { fieldText, formFields, parseField, type FormField } from '../schemaForm';
+import { fieldText, formFields, parseField, switchedText, type FieldKind, type FormField } from '../schemaForm';
 import { Icon } from '../../shared/Icon';
 
 export interface InspectorProps {
@@ -19,7 +19,9 @@ export interface InspectorProps {
 
 export function Inspector(props: InspectorProps): ReactElement {
   const { node, entry, readOnly, details } = props;
-  const fields = formFields(entry?.configSchema, node.config);
+  const [kinds, setKinds] = useState<Record<string, FieldKind>>({});
+  // A field of any shape may have been switched between text and JSON by the user.
+  const fields = formFields(entry?.configSchema, node.config).map((f) => (kinds[f.key] ? { ...f, kind: kinds[f.key] } : f));
   const [name, setName] = useState(node.name ?? '');
   const [disabled, setDisabled] = useState(node.disabled === true);
   const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, fieldText(f.kind, node.config[f.key])])));
@@ -42,7 +44,7 @@ export function Inspector(props: InspectorProps): ReactElement {
   };
 
   return (
-    <aside className="weft-inspector" aria-label={`Node ${node.id}`}>
+    <aside id="weft-inspector" className="weft-inspector" aria-label={`Node ${node.id}`}>
       <div className="weft-pane-header">
         <h2 className="weft-pane-title">
           {node.type} <span className="weft-mono">{node.id}</span>
@@ -64,7 +66,16 @@ export function Inspector(props: InspectorProps): ReactElement {
             <span>Disabled (does not run; its input passes through)</span>
           </label>
           {fields.map((field) => (
-            <Field key={field.key} field={field} text={texts[field.key] ?? ''} onChange={(text) => setTexts((t) => ({ ...t, [field.key]: text }))} />
+            <Field
+              key={field.key}
+              field={field}
+              text={texts[field.key] ?? ''}
+              onChange={(text) => setTexts((t) => ({ ...t, [field.key]: text }))}
+              onKind={(kind) => {
+                setTexts((t) => ({ ...t, [field.key]: switchedText(field.kind, kind, t[field.key] ?? '') }));
+                setKinds((k) => ({ ...k, [field.key]: kind }));
+              }}
+            />
           ))}
           {error ? (
             <p className="weft-error-text" role="alert">
@@ -81,7 +92,7 @@ export function Inspector(props: InspectorProps): ReactElement {
   );
 }
 
-function Field({ field, text, onChange }: { field: FormField; text: string; onChange: (text: string) => void }): ReactElement {
+function Field({ field, text, onChange, onKind }: { field: FormField; text: string; onChange: (text: string) => void; onKind: (kind: FieldKind) => void }): ReactElement {
   const id = `weft-field-${field.key}`;
   const label = (
     <span>
@@ -115,13 +126,27 @@ function Field({ field, text, onChange }: { field: FormField; text: string; onCh
       </label>
     );
   }
-  if (field.kind === 'json') {
+  if (field.kind === 'json' || field.kind === 'text') {
+    const json = field.kind === 'json';
     return (
-      <label className="weft-field">
-        {label}
-        <textarea className="weft-mono" rows={Math.min(12, Math.max(3, text.split('\n').length))} value={text} onChange={(e) => onChange(e.target.value)} spellCheck={false} />
+      <div className="weft-field">
+        <label htmlFor={id}>{label}</label>
+        <textarea
+          id={id}
+          className={json ? 'weft-mono' : undefined}
+          rows={Math.min(12, Math.max(json ? 3 : 2, text.split('\n').length))}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          spellCheck={false}
+        />
+        {field.anyShape ? (
+          <label className="weft-field-inline">
+            <input type="checkbox" checked={json} onChange={(e) => onKind(e.target.checked ? 'json' : 'text')} />
+            <span>JSON (an object, a list, a number)</span>
+          </label>
+        ) : null}
         {hint}
-      </label>
+      </div>
     );
   }
   return (

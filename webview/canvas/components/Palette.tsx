@@ -1,11 +1,12 @@
-// The node types one can add, from the registry (the host sends them). A click adds one at the centre of the view.
+// The node types one can add, from the registry (the host sends them). A click adds one beside the selected node
+// (else the last one), in free space.
 
 import type { ReactElement } from 'react';
 import type { PaletteEntry } from '../../../src/protocol/canvasProtocol';
 
 export function Palette({ entries, onAdd }: { entries: PaletteEntry[]; onAdd: (type: string) => void }): ReactElement {
   return (
-    <nav className="weft-palette" aria-label="Add a node">
+    <nav id="weft-palette" className="weft-palette" aria-label="Add a node">
       <h2 className="weft-pane-title">Add a node</h2>
       <ul>
         {entries.map((entry) => (

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../../../../src/engine/expr/evaluate';
 import { parseExpression } from '../../../../src/engine/expr/parser';
 import type { Scope } from '../../../../src/engine/expr/scope';
+import { ExpressionEvaluationError } from '../../../../src/engine/expr/expressionEvaluationError';
 
 function makeScope(overrides: Partial<Scope> = {}): Scope {
   return {
@@ -113,17 +114,54 @@ describe('compileExpression', () => {
     ['(1 + 2) * 3', 9],
     ['7 % 3', 1],
     ['7 / 2', 3.5],
-    ['1 / 0', Infinity],
     ['10 - 2 - 3', 5],
     ["'a' + 1", 'a1'],
+    ["1 + 'a'", '1a'],
+    ["'ok: ' + true", 'ok: true'],
     ["'Hi ' + input.name", 'Hi Ada'],
-    ['1 + undefined', NaN],
     ['-input.count', -3],
-    ["+'4'", 4],
-    ["'6' * '7'", 42],
-    ['[1] + [2]', '12'],
-    ['1 + null', 1],
   ])('computes %s as JavaScript does', (source, expected) => {
+    expect(run(source)).toEqual(expected);
+  });
+
+  // docs/decisions.md, "No silent wrong results": where JavaScript would give NaN, Infinity or a coerced
+  // value, the expression fails with the offsets of the operation and the operand types.
+  it.each<[string, string, number, number]>([
+    ['1 / 0', 'cannot divide 1 by zero', 0, 5],
+    ['5 % 0', 'cannot divide 5 by zero', 0, 5],
+    ['1 + undefined', 'cannot add undefined to number', 0, 13],
+    ['input.count / input.name', 'cannot divide number by string', 0, 24],
+    ["+'4'", 'cannot apply unary + to string; use number(x) to read a number from text', 0, 4],
+    ["'6' * '7'", 'cannot multiply string by string', 0, 9],
+    ['[1] + [2]', 'cannot add array to array', 0, 9],
+    ['1 + null', 'cannot add null to number', 0, 8],
+    ["'a' + input.nested", 'cannot add object to string', 0, 18],
+    ['-input.name', 'cannot negate string', 0, 11],
+    ['2 * (input.count - input.empty)', 'cannot subtract null from number', 5, 30],
+    ['1e308 * 10', 'the result of 1e+308 * 10 is not a finite number', 0, 10],
+    ['round(input.name, 2)', 'round() needs a number as x, not a string with no number', 0, 20],
+    ['sum([1, input.name])', 'sum() needs a number as item 1, not a string with no number', 0, 20],
+  ])('fails %s: %s', (source, reason, start, end) => {
+    let caught: unknown;
+    try {
+      run(source);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ExpressionEvaluationError);
+    expect(caught).toMatchObject({ code: 'expression-error', reason, start, end, kind: 'user' });
+  });
+
+  it.each<[string, unknown]>([
+    ['input.count / input.name ?? 0', 0],
+    ['default(input.count / input.name, -1)', -1],
+    ['default(round(input.name, 2), "n/a")', 'n/a'],
+    ['(1 / 0) ?? null', null],
+    ['default(input.missing, 5)', 5],
+    ['default(input.empty, "none")', 'none'],
+    ['default(input.count, 0)', 3],
+    ['input.count / 2 ?? 0', 1.5],
+  ])('stays silent where the expression gives a fallback: %s is %s', (source, expected) => {
     expect(run(source)).toEqual(expected);
   });
 
@@ -197,16 +235,16 @@ describe('compileExpression', () => {
     expect(run("join([1, 2, 3], '-')")).toBe('1-2-3');
   });
 
-  it('gives undefined where JavaScript would throw on an odd operand', () => {
+  it('fails with the operand types where JavaScript would throw on an odd operand', () => {
     // ARRANGE: objects whose conversion to a primitive throws
     const scope = makeScope({ input: { bad: JSON.parse('{"toString": 1, "valueOf": 2}'), bare: Object.create(null) as object } });
 
     // ACT + ASSERT
-    expect(run('input.bad + 1', scope)).toBeUndefined();
-    expect(run('input.bare * 2', scope)).toBeUndefined();
-    expect(run('-input.bare', scope)).toBeUndefined();
+    expect(() => run('input.bad + 1', scope)).toThrow('cannot add number to object');
+    expect(() => run('input.bare * 2', scope)).toThrow('cannot multiply object by number');
+    expect(() => run('-input.bare', scope)).toThrow('cannot negate object');
     expect(run('input.bare < 1', scope)).toBe(false);
-    expect(run("'x' + input.bare", scope)).toBeUndefined();
+    expect(() => run("'x' + input.bare", scope)).toThrow('cannot add object to string');
   });
 
   it('creates a fresh array and object on each evaluation', () => {
@@ -241,6 +279,6 @@ describe('compileExpression', () => {
 
     // ACT + ASSERT
     expect(run('item.id', scope)).toBeUndefined();
-    expect(run('index + 1', scope)).toBeNaN();
+    expect(() => run('index + 1', scope)).toThrow('cannot add number to undefined');
   });
 });

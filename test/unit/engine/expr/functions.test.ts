@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_DOCS, getFunction } from '../../../../src/engine/expr/functions';
+import { FUNCTION_DOCS, FunctionArgumentError, getFunction } from '../../../../src/engine/expr/functions';
 
 /** Every built-in function, as completion and hover list them. */
 const FUNCTION_NAMES = Object.keys(FUNCTION_DOCS);
@@ -13,7 +13,7 @@ function call(name: string, ...args: unknown[]): unknown {
 describe('built-in functions', () => {
   it('lists every function of the spec, each with a signature and a doc', () => {
     // ARRANGE
-    const spec = ['contains', 'startsWith', 'endsWith', 'lower', 'upper', 'trim', 'len', 'keys', 'values', 'sum', 'min', 'max', 'round', 'number', 'string', 'json', 'join', 'now'];
+    const spec = ['contains', 'startsWith', 'endsWith', 'lower', 'upper', 'trim', 'len', 'keys', 'values', 'sum', 'min', 'max', 'round', 'number', 'string', 'json', 'join', 'now', 'default'];
 
     // ASSERT
     expect([...FUNCTION_NAMES].sort()).toEqual([...spec].sort());
@@ -83,13 +83,13 @@ describe('built-in functions', () => {
     expect(call('sum', [1, 2, 3.5])).toBe(6.5);
     expect(call('sum', [])).toBe(0);
     expect(call('sum', ['2', 3])).toBe(5);
-    expect(call('sum', [1, 'x'])).toBeUndefined();
-    expect(call('sum', 'nope')).toBeUndefined();
+    expect(() => call('sum', [1, 'x'])).toThrow(new FunctionArgumentError('needs a number as item 1, not a string with no number'));
+    expect(() => call('sum', 'nope')).toThrow(FunctionArgumentError);
     expect(call('min', [3, 1, 2])).toBe(1);
     expect(call('max', [3, 1, 2])).toBe(3);
     expect(call('max', 0, -5)).toBe(0);
     expect(call('min', [])).toBeUndefined();
-    expect(call('max', [1, null])).toBeUndefined();
+    expect(() => call('max', [1, null])).toThrow(new FunctionArgumentError('needs a number as item 1, not null'));
   });
 
   it.each<[unknown, unknown, unknown]>([
@@ -101,8 +101,6 @@ describe('built-in functions', () => {
     [1234, -2, 1200],
     ['3.7', undefined, 4],
     [Infinity, 2, Infinity],
-    ['abc', 0, undefined],
-    [1.5, 'x', undefined],
   ])('round(%j, %j) is %j', (x, digits, expected) => {
     expect(digits === undefined ? call('round', x) : call('round', x, digits)).toBe(expected);
   });
@@ -151,13 +149,33 @@ describe('built-in functions', () => {
     expect(Date.parse(now)).toBeGreaterThanOrEqual(before - 1);
   });
 
-  it('never throws, whatever the arguments', () => {
+  it.each<[unknown, unknown, string]>([
+    ['abc', 0, 'needs a number as x, not a string with no number'],
+    [undefined, 2, 'needs a number as x, not undefined'],
+    [NaN, 2, 'needs a number as x, not NaN'],
+    [1.5, 'x', 'needs a number as digits, not a string with no number'],
+    [1.5, 0.5, 'needs a whole number of digits, not 0.5'],
+  ])('round(%j, %j) refuses: %s', (x, digits, message) => {
+    expect(() => call('round', x, digits)).toThrow(new FunctionArgumentError(message));
+  });
+
+  it('never throws anything but FunctionArgumentError, from a numeric function only, whatever the arguments', () => {
     // ARRANGE
     const odd = [undefined, null, 0, NaN, '', 'x', [], [null], {}, Object.create(null), Symbol('s'), () => 1, 10n];
+    const numeric = new Set(['sum', 'min', 'max', 'round']);
 
     // ACT + ASSERT
     for (const name of FUNCTION_NAMES) {
-      for (const a of odd) for (const b of odd) expect(() => call(name, a, b)).not.toThrow();
+      for (const a of odd) {
+        for (const b of odd) {
+          try {
+            call(name, a, b);
+          } catch (error) {
+            expect(error).toBeInstanceOf(FunctionArgumentError);
+            expect(numeric.has(name)).toBe(true);
+          }
+        }
+      }
     }
   });
 });

@@ -8,6 +8,7 @@ import { compileCondition } from '../../../../src/engine/expr/condition';
 import { compileExpression } from '../../../../src/engine/expr/evaluate';
 import type { ExprNode } from '../../../../src/engine/expr/exprTypes';
 import { ExpressionSyntaxError } from '../../../../src/engine/expr/expressionSyntaxError';
+import { ExpressionEvaluationError } from '../../../../src/engine/expr/expressionEvaluationError';
 import { parseExpression } from '../../../../src/engine/expr/parser';
 import { collectReferences } from '../../../../src/engine/expr/references';
 import type { Scope } from '../../../../src/engine/expr/scope';
@@ -115,20 +116,26 @@ describe('expression properties', () => {
     );
   });
 
-  it('evaluates any parsed expression on any scope without throwing', () => {
+  it('evaluates any parsed expression on any scope, throwing nothing but a positioned expression error', () => {
     fc.assert(
       fc.property(fc.oneof(generated, mutatedValid, expressionLike), scopeArbitrary, (source, scope) => {
         const node = parseOrSyntaxError(source);
         if (node === undefined) return;
         const evaluate = compileExpression(node);
-        expect(() => evaluate(scope)).not.toThrow();
+        try {
+          evaluate(scope);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ExpressionEvaluationError);
+          const { start, end } = error as ExpressionEvaluationError;
+          expect(0 <= start && start < end && end <= source.length).toBe(true);
+        }
         expect(() => collectReferences(node)).not.toThrow();
       }),
       { numRuns: 2000 },
     );
   });
 
-  it('compiles any value with a problem handler without throwing, and evaluates it without throwing', () => {
+  it('compiles any value with a problem handler without throwing, and evaluates it throwing nothing but a placed expression error', () => {
     const templated = fc.oneof(
       fc.string({ maxLength: 30 }),
       fc.tuple(fc.string({ maxLength: 5 }), fc.oneof(generated, mutatedValid, expressionLike), fc.constantFrom('}}', '', '}')).map(([a, e, close]) => `${a}{{${e}${close}`),
@@ -142,7 +149,15 @@ describe('expression properties', () => {
         const compiled = compileValue(input, (problem) => {
           expect(problem.start).toBeLessThanOrEqual(problem.end);
         });
-        expect(() => compiled.evaluate(scope)).not.toThrow();
+        try {
+          compiled.evaluate(scope);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ExpressionEvaluationError);
+          const { start, end, valuePath } = error as ExpressionEvaluationError;
+          const text = valuePath!.reduce<unknown>((v, step) => (v as Record<string | number, unknown>)[step], input);
+          expect(typeof text).toBe('string');
+          expect(0 <= start && start < end && end <= (text as string).length).toBe(true);
+        }
       }),
       { numRuns: 1500 },
     );
@@ -164,7 +179,7 @@ describe('expression properties', () => {
           expect(typeof compiled.evaluate(scope)).toBe('boolean');
         } catch (error) {
           expect(error).toBeInstanceOf(WeftError);
-          expect((error as WeftError).code).toBe('expression');
+          expect(['expression', 'expression-error']).toContain((error as WeftError).code);
         }
       }),
       { numRuns: 1500 },

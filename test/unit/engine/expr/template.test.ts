@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionSyntaxError } from '../../../../src/engine/expr/expressionSyntaxError';
+import { ExpressionEvaluationError } from '../../../../src/engine/expr/expressionEvaluationError';
 import type { Scope } from '../../../../src/engine/expr/scope';
 import { compileValue, findTemplates, type ValueProblem } from '../../../../src/engine/expr/template';
 
@@ -217,5 +218,47 @@ describe('compileValue', () => {
     // ASSERT
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect(Object.keys(result)).toEqual(['__proto__', 'y']);
+  });
+});
+
+describe('compileValue: no silent wrong results', () => {
+  function failure(value: unknown): ExpressionEvaluationError {
+    try {
+      compileValue(value).evaluate(scope);
+    } catch (error) {
+      if (error instanceof ExpressionEvaluationError) return error;
+      throw error;
+    }
+    throw new Error('expected the value to fail');
+  }
+
+  it('places a failure in a spliced string: the JSON path of the string and the offsets of the failing part', () => {
+    // ARRANGE: `input.nothing` is null
+    const value = { mail: { subject: 'Order {{ input.n }}: {{ input.nothing.id }}' } };
+
+    // ACT
+    const error = failure(value);
+
+    // ASSERT
+    expect(error.valuePath).toEqual(['mail', 'subject']);
+    expect(value.mail.subject.slice(error.start, error.end)).toBe('input.nothing.id');
+    expect(error.message).toBe('`input.nothing.id`: cannot read id of null (input.nothing is null)');
+    expect(error.hint).toBe('If it may have no value, give a fallback: {{ input.nothing.id ?? null }} or {{ default(input.nothing.id, null) }}.');
+  });
+
+  it('places an arithmetic failure inside an array of a value', () => {
+    const value = { lines: ['ok', '{{ round(input.n / input.list, 2) }}'] };
+    const error = failure(value);
+    expect(error.valuePath).toEqual(['lines', 1]);
+    expect(value.lines[1].slice(error.start, error.end)).toBe('input.n / input.list');
+    expect(error.message).toBe('`input.n / input.list`: cannot divide number by array');
+  });
+
+  it('keeps a missing last step undefined (the spec: a missing step is undefined, never a throw)', () => {
+    expect(compileValue({ tax: '{{ input.tax }}', text: 'tax: {{ input.tax }}' }).evaluate(scope)).toEqual({ tax: undefined, text: 'tax: ' });
+  });
+
+  it('stays silent where the template gives a fallback', () => {
+    expect(compileValue({ id: '{{ input.nothing.id ?? "none" }}', rate: '{{ default(input.n / input.list, 0) }}' }).evaluate(scope)).toEqual({ id: 'none', rate: 0 });
   });
 });

@@ -116,6 +116,8 @@ describe('HistoryStore', () => {
       durationMs: 1000,
       resumedFrom: 'r0',
       parentExecutionId: 'r1',
+      inputSummary: 'n 1',
+      searchText: 'n 1 ok true',
     });
     expect((await store.list({ flowId: 'orders' })).map((s) => s.id)).toEqual(['r2', 'r1']);
     expect((await store.list({ status: 'failed' }))[0]).toMatchObject({ id: 'r1', error: 'card declined' });

@@ -90,6 +90,9 @@ describe('ai node: the request', () => {
       ],
       temperature: 0.2,
       max_tokens: 50,
+      // Streamed by default (docs/decisions.md); the usage comes in the last chunk only when asked for.
+      stream: true,
+      stream_options: { include_usage: true },
     });
   });
 
@@ -400,6 +403,24 @@ describe('ai node: config', () => {
 
     // ASSERT
     expect(error).toMatchObject({ code: 'invalid-config', message: 'The ai node\'s config.temperature must be a number; it is "warm".' });
+  });
+
+  it('takes fallbacks and a circuit breaker, and refuses unknown fields in them', () => {
+    // ARRANGE
+    const good = { model: 'a', prompt: 'x', stream: false, timeoutMs: 5000, fallback: [{ model: 'b', baseUrl: 'http://127.0.0.1:1/v1', apiKeySecret: 'OTHER_KEY' }], circuitBreaker: { failures: 3 } };
+    const typo = { model: 'a', prompt: 'x', fallback: [{ model: 'b', apiKey: 'sk-oops' }] };
+    const negative = { model: 'a', prompt: 'x', circuitBreaker: { cooldownMs: -1 } };
+
+    // ACT + ASSERT
+    expect(aiConfigSchema.safeParse(good).success).toBe(true);
+    expect(aiConfigSchema.safeParse(typo).error?.issues[0].path).toEqual(['fallback', 0]);
+    expect(aiConfigSchema.safeParse(negative).error?.issues[0].path).toEqual(['circuitBreaker', 'cooldownMs']);
+  });
+
+  it("names every secret it may read: the primary's and each fallback's", () => {
+    const config = { model: 'a', prompt: 'x', fallback: [{ model: 'b', apiKeySecret: 'OTHER_KEY' }, { model: 'c' }] } as AiConfig;
+
+    expect(aiNodeType.secretNames?.(config)).toEqual(['OPENAI_API_KEY', 'OTHER_KEY']);
   });
 
   it('is a side effect with one out port', () => {

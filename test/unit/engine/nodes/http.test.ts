@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WeftError } from '../../../../src/engine/errors';
 import { httpConfigSchema, httpNodeType } from '../../../../src/engine/nodes/http';
 import type { HttpConfig } from '../../../../src/engine/nodes/http';
+import { retryAfterMs } from '../../../../src/engine/nodes/httpRequest';
 import type { NodeOutcome } from '../../../../src/engine/nodes/nodeType';
 import { sendJson, startLocalServer } from '../../../support/localServer';
 import type { LocalServer, RequestHandler } from '../../../support/localServer';
@@ -378,5 +379,17 @@ describe('http node: config', () => {
     expect(httpNodeType.sideEffect).toBe(true);
     expect(httpNodeType.ports).toEqual(['out']);
     expect(httpNodeType.type).toBe('http');
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads Retry-After in seconds or as an HTTP date, and ignores what it cannot read', () => {
+    const now = Date.parse('2026-01-01T00:00:00.000Z');
+
+    expect(retryAfterMs({ 'retry-after': '2' }, now)).toBe(2000);
+    expect(retryAfterMs({ 'retry-after': '0.5' }, now)).toBe(500);
+    expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }, now)).toBe(30_000);
+    expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
+    expect(retryAfterMs({}, now)).toBeUndefined();
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flowSourceHash, keepFlowVersion } from '../../../../src/engine/history/flowVersions';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 
@@ -78,6 +82,8 @@ vi.mock('vscode', () => {
     },
     workspace: {
       openTextDocument: async () => ({ getText: () => fake.flowText }),
+      // Outside any folder: the history is `.weft/` next to the flow.
+      getWorkspaceFolder: () => undefined,
     },
     env: { clipboard: { writeText: async () => undefined } },
   };
@@ -251,5 +257,28 @@ describe('ExecutionPanelManager', () => {
     expect(fake.posted.at(-1)).toMatchObject({ method: 'didReceiveEvents' });
     expect(fake.panels).toBe(1);
     manager.dispose();
+  });
+
+  it('says plainly that the flow file changed since a recorded run, and labels its nodes with the types they ran', async () => {
+    // ARRANGE: the run ran when `a` was a `code` node; the file now has `a` as an `http` node (fake.flowText).
+    const dir = await mkdtemp(join(tmpdir(), 'weft-panel-'));
+    try {
+      const ran = '{ "id": "f", "nodes": [ { "id": "a", "type": "code" } ] }';
+      await keepFlowVersion(join(dir, '.weft'), flowSourceHash(ran), ran);
+      const record = { id: 'r9', flowId: 'f', flowHash: flowSourceHash(ran), status: 'failed', startedAt: '2025-06-01T10:00:00.000Z', nodes: {} } as unknown as RunRecord;
+      const runs = { ...(fakeRuns().runs as object), activeRun: () => undefined, history: () => ({ get: async () => record }) } as never;
+      const manager = new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+      // ACT
+      await manager.showRun(vscode.Uri.file(join(dir, 'f.flow.json')), 'r9');
+      await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+      // ASSERT
+      await vi.waitFor(() => expect(fake.posted.map((m) => m.method)).toContain('didChangeRun'));
+      const snapshot = fake.posted.find((m) => m.method === 'didChangeRun')!.params;
+      expect(snapshot.message).toBe("The flow file changed since this run. Nodes are shown as they ran. 'a' was code, now http.");
+      expect(snapshot.nodeTypes).toEqual({ a: 'code' });
+      manager.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,7 +28,7 @@ describe('canvas App', () => {
     expect(sent.map((m) => m.method)).toContain('ready');
     // ACT
     await act(async () => {
-      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', palette: [] });
+      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', title: 'order-intake (canvas)', palette: [] });
       hostSends('didChangeRun', { live: true, runId: 'r1', runStatus: 'running', statuses: { check: 'completed', tax: 'running' }, ports: {} });
       await new Promise((resolve) => setTimeout(resolve, 50));
     });
@@ -49,7 +49,7 @@ describe('canvas App', () => {
       </ReactFlowProvider>,
     );
     await act(async () => {
-      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', palette: [] });
+      hostSends('didChangeGraph', { graph: canvasGraphFromText(sample('order-intake.flow.json')), fileName: 'order-intake.flow.json', title: 'order-intake (canvas)', palette: [] });
       await new Promise((resolve) => setTimeout(resolve, 10));
     });
     const sent = (globalThis as { __weftSentMessages?: { kind: string; method: string }[] }).__weftSentMessages ?? [];

@@ -57,3 +57,26 @@ describe('autoLayout', () => {
     expect(at.remind.x + group.width).toBeLessThan(at.summary.x + 1);
   });
 });
+
+describe('autoLayout keeps untouched nodes still', () => {
+  const text = readFileSync(join(__dirname, '../../../../samples', 'order-intake.flow.json'), 'utf8');
+
+  it('a node placed by the user (its one layout entry) leaves the auto-laid nodes where they were', () => {
+    // ARRANGE
+    const graph = canvasGraphFromText(text);
+    const before = Object.fromEntries(autoLayout(graph).map((p) => [p.id, p.position]));
+    // ACT: review dragged down (its layout entry is the only one written).
+    const after = Object.fromEntries(autoLayout(graph, { review: { x: before.review.x + 60, y: before.review.y + 300 } }).map((p) => [p.id, p.position]));
+    // ASSERT
+    for (const id of ['check', 'tax', 'done', 'note']) expect(after[id], id).toEqual(before[id]);
+  });
+
+  it('a node added from the palette (placed, no edges yet) leaves the others where they were', () => {
+    const graph = canvasGraphFromText(text);
+    const before = Object.fromEntries(autoLayout(graph).map((p) => [p.id, p.position]));
+    const added = { ...graph, nodes: [...graph.nodes, { id: 'log1', type: 'log', ports: ['out', 'error'], config: {}, knownType: true }], layout: { log1: { x: 2000, y: 0 } } };
+    const after = Object.fromEntries(autoLayout(added).map((p) => [p.id, p.position]));
+    for (const id of ['check', 'review', 'tax', 'done', 'note']) expect(after[id], id).toEqual(before[id]);
+    expect(after.log1).toEqual({ x: 2000, y: 0 });
+  });
+});

@@ -30,6 +30,15 @@ describe('filterRuns', () => {
     expect(isFilterEmpty(EMPTY_FILTER)).toBe(true);
   });
 
+  it('finds a run by a value of its input or output, as the index keeps them', () => {
+    const runs = indexRuns([
+      summary('b', 'order-intake', 'completed', at(12, 9), { inputSummary: 'orderId A-43', searchText: 'orderid a-43 queue auto' }),
+      summary('a', 'order-intake', 'completed', at(12, 8), { inputSummary: 'orderId A-42', searchText: 'orderid a-42 queue manual-review' }),
+    ]);
+    expect(ids(filterRuns(runs, { ...EMPTY_FILTER, search: 'A-42' }))).toEqual(['a']);
+    expect(ids(filterRuns(runs, { ...EMPTY_FILTER, search: 'manual-review' }))).toEqual(['a']);
+  });
+
   it('filters by several statuses at once', () => {
     const filter = { ...EMPTY_FILTER, statuses: ['failed', 'interrupted'] as RunStatus[] };
     expect(ids(filterRuns(INDEXED, filter))).toEqual(['r6', 'r2', 'r1']);

@@ -123,6 +123,63 @@ describe('history panel', () => {
     await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['run-9945', 'run-9940']));
   });
 
+  it('finds a run by a value of its input ("A-42"), and each row tells its input and short id', async () => {
+    // ARRANGE: fifty runs of one flow, alike but for their input
+    const records = await Promise.all(
+      [41, 42, 43].map((n) => runFlow(SAMPLE, { history: false, input: { orderId: `A-${n}`, total: n * 10 } })),
+    );
+    render(<App />);
+    sendRuns(records.map(summarize).reverse());
+    await waitFor(() => expect(rows().length).toBe(3));
+    // ACT
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'A-42' } });
+    // ASSERT
+    await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual([records[1].id]));
+    within(rows()[0]).getByText(/^orderId A-42, total 420/);
+    const shortId = records[1].id.slice(records[1].id.lastIndexOf('-') + 1);
+    expect(within(rows()[0]).getByText(shortId).getAttribute('title')).toBe(records[1].id);
+  });
+
+  it('sorts by a column from its header, with the keyboard, and says so with aria-sort', async () => {
+    // ARRANGE
+    const runs: RunSummary[] = [
+      { id: 'c-3', flowId: 'b-flow', status: 'completed', mode: 'run', triggerType: 'manual', startedAt: '2025-06-03T10:00:00.000Z', durationMs: 5 },
+      { id: 'c-2', flowId: 'a-flow', status: 'failed', mode: 'run', triggerType: 'manual', startedAt: '2025-06-02T10:00:00.000Z', durationMs: 50 },
+      { id: 'c-1', flowId: 'c-flow', status: 'completed', mode: 'run', triggerType: 'manual', startedAt: '2025-06-01T10:00:00.000Z', durationMs: 20 },
+    ];
+    render(<App />);
+    sendRuns(runs);
+    await waitFor(() => expect(rows().length).toBe(3));
+    const header = (name: string): HTMLElement => screen.getByRole('columnheader', { name: new RegExp(name) });
+    expect(header('Started').getAttribute('aria-sort')).toBe('descending');
+    expect(header('Duration').getAttribute('aria-sort')).toBe('none');
+    // ACT: the header's button, as Enter on it would press it
+    const durationButton = within(header('Duration')).getByRole('button');
+    expect(durationButton.tagName).toBe('BUTTON');
+    fireEvent.click(durationButton);
+    // ASSERT: longest first
+    await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['c-2', 'c-1', 'c-3']));
+    expect(header('Duration').getAttribute('aria-sort')).toBe('descending');
+    expect(header('Started').getAttribute('aria-sort')).toBe('none');
+    // ACT: Flow, then Flow again
+    fireEvent.click(within(header('Flow')).getByRole('button'));
+    await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['c-2', 'c-3', 'c-1']));
+    fireEvent.click(within(header('Flow')).getByRole('button'));
+    await waitFor(() => expect(rows().map((r) => r.dataset.runId)).toEqual(['c-1', 'c-3', 'c-2']));
+    expect(header('Flow').getAttribute('aria-sort')).toBe('descending');
+
+    // ACT: Enter and Space on a focused header button belong to the button, not to the list (no run opens)
+    const flowButton = within(header('Flow')).getByRole('button');
+    flowButton.focus();
+    const opened = sent().filter((m) => m.method === 'openRun').length;
+    const enter = fireEvent.keyDown(flowButton, { key: 'Enter' });
+    fireEvent.keyDown(flowButton, { key: ' ' });
+    // ASSERT: the key was left to the button (its default action is the click that sorts)
+    expect(enter).toBe(true);
+    expect(sent().filter((m) => m.method === 'openRun').length).toBe(opened);
+    expect(rows().map((r) => r.getAttribute('aria-selected'))).toEqual(['false', 'false', 'false']);
+  });
+
   it('opens the run under the cursor with Enter, and moves with the arrow keys and End', async () => {
     // ARRANGE
     render(<App />);

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
+import { compileFlow } from '../../../../src/engine/model/compileFlow';
+import { createDefaultRegistry } from '../../../../src/engine/nodes/builtins';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import type { ExecutionNotifications, RunSnapshot } from '../../../../src/protocol/executionProtocol';
@@ -35,6 +37,18 @@ function notify<M extends keyof ExecutionNotifications>(method: M, params: Execu
   act(() => {
     window.dispatchEvent(new MessageEvent('message', { data: { kind: 'notification', method, params } }));
   });
+}
+
+/** A run of the issue's flow that fails on `input.total / input.orderId` with orderId a string. */
+async function failedRun(onEvent?: (event: EngineEvent) => void): Promise<RunRecord> {
+  const text = JSON.stringify({
+    version: 1,
+    id: 'order-intake',
+    nodes: [{ id: 'tax', type: 'transform', config: { output: { tax: '{{ round(input.total / input.orderId, 2) }}' } } }],
+    edges: [],
+  });
+  const { flow } = compileFlow(text, { registry: createDefaultRegistry(), file: '/work/order-intake.flow.json' });
+  return runFlow(flow!, { input: { total: 120, orderId: 'A-42' }, history: false, onEvent });
 }
 
 function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
@@ -190,6 +204,50 @@ describe('execution panel App', () => {
     // ASSERT
     expect(card('done').classList.contains('weft-node-selected')).toBe(true);
     expect(card('tax').classList.contains('weft-node-selected')).toBe(false);
+  });
+
+  it('a failed run opens the failed card by itself, with the error, its way out, and a line in the log', async () => {
+    // ARRANGE: the issue's flow: tax divides a number by a string
+    const failed = await failedRun();
+    render(<App />);
+
+    // ACT
+    notify('didChangeRun', snapshot({ viewId: 7, live: false, requestId: undefined, record: failed, runId: failed.id, nodeTypes: { tax: 'transform' } }));
+
+    // ASSERT: the card is open and selected, without a click
+    const tax = card('tax');
+    expect(tax.classList.contains('weft-node-selected')).toBe(true);
+    const error = within(tax).getByRole('region', { name: 'Error' });
+    expect(error.textContent).toContain('`input.total / input.orderId`: cannot divide number by string');
+    expect(error.textContent).toContain('give a fallback: {{ input.total / input.orderId ?? 0 }}');
+    // The Log view has the failure as an error line of the node.
+    const log = screen.getByRole('list', { name: 'Log lines' });
+    expect(log.textContent).toContain('Failed [expression-error]: `input.total / input.orderId`: cannot divide number by string');
+    fireEvent.change(screen.getByRole('combobox', { name: 'Minimum level' }), { target: { value: 'error' } });
+    expect(within(log).getAllByRole('listitem')).toHaveLength(1);
+    // Once: the card shows the error above its own logs, which do not repeat it.
+    expect(tax.textContent).not.toContain('Failed [expression-error]');
+
+    // ACT: Reveal asks the host for the node; the host selects the failing part (executionPanel.revealNode).
+    fireEvent.click(within(tax).getByRole('button', { name: 'Reveal in flow file' }));
+    expect(sent()).toContainEqual({ kind: 'command', method: 'revealNode', params: { nodeId: 'tax' } });
+  });
+
+  it('a failed live run opens the failed card when its events say so, and logs the failure once', async () => {
+    // ARRANGE
+    const liveEvents: EngineEvent[] = [];
+    const failed = await failedRun((e) => liveEvents.push(e));
+    render(<App />);
+    notify('didChangeRun', snapshot({ viewId: 8, nodeTypes: { tax: 'transform' } }));
+
+    // ACT
+    notify('didReceiveEvents', { viewId: 8, events: liveEvents });
+    notify('didFinishRun', { viewId: 8, record: failed });
+
+    // ASSERT
+    expect(card('tax').classList.contains('weft-node-selected')).toBe(true);
+    const lines = within(screen.getByRole('list', { name: 'Log lines' })).getAllByRole('listitem');
+    expect(lines.filter((li) => li.textContent!.includes('cannot divide number by string'))).toHaveLength(1);
   });
 
   it('filters the log by level', () => {
