@@ -52,6 +52,26 @@ type Rule = (facts: OutputTypeFacts, config: Record<string, unknown>) => ValueTy
 const passInput: Rule = (facts) => facts.input;
 
 const HTTP_HEADERS = objectOf([], { index: STRING });
+const HTTP_FALLBACK = closedObject({ status: NUMBER, headers: HTTP_HEADERS, body: UNKNOWN });
+const AI_FALLBACK = closedObject(
+  { text: STRING, json: UNKNOWN, model: STRING, usage: closedObject({ inputTokens: NUMBER, outputTokens: NUMBER }), costUsd: NUMBER },
+  ['json', 'costUsd'],
+);
+
+/** The node type's declared output (its zod outputSchema) when it is an object, else `fallback`. */
+function declared(facts: OutputTypeFacts, fallback: ValueType): ValueType {
+  const schema = facts.node.type.outputSchema;
+  const type = schema ? fromZodSchema(schema) : undefined;
+  return type?.kind === 'object' ? type : fallback;
+}
+
+/** The object type with `key` of type `type` (kept optional when it was). */
+function withProperty(object: ValueType, key: string, type: ValueType): ValueType {
+  if (object.kind !== 'object') return object;
+  const props = new Map(object.props);
+  props.set(key, { type, optional: object.props.get(key)?.optional ?? false });
+  return objectOf(props, { open: object.open, ...(object.index ? { index: object.index } : {}) });
+}
 
 const RULES: Readonly<Record<string, Rule>> = {
   transform: (facts, config) => facts.configValue('output') ?? typeOfLiteral(config.output),
@@ -67,23 +87,15 @@ const RULES: Readonly<Record<string, Rule>> = {
     const items = facts.configValue('items');
     return arrayOf(items === undefined ? UNKNOWN : elementOf(items));
   },
-  http: (_facts, config) =>
-    closedObject({
-      status: NUMBER,
-      headers: HTTP_HEADERS,
-      body: isPlainObject(config.responseSchema) ? fromJsonSchema(config.responseSchema) : UNKNOWN,
-    }),
-  ai: (_facts, config) =>
-    closedObject(
-      {
-        text: STRING,
-        json: isPlainObject(config.schema) ? fromJsonSchema(config.schema) : UNKNOWN,
-        model: STRING,
-        usage: closedObject({ inputTokens: NUMBER, outputTokens: NUMBER }),
-        costUsd: NUMBER,
-      },
-      ['json', 'costUsd'],
+  // http and ai declare their output with a zod outputSchema (kept beside their code); the config's schemas
+  // say what the body and the answer's json are.
+  http: (facts, config) =>
+    withProperty(
+      declared(facts, HTTP_FALLBACK),
+      'body',
+      isPlainObject(config.responseSchema) ? fromJsonSchema(config.responseSchema) : UNKNOWN,
     ),
+  ai: (facts, config) => withProperty(declared(facts, AI_FALLBACK), 'json', isPlainObject(config.schema) ? fromJsonSchema(config.schema) : UNKNOWN),
   subflow: () => UNKNOWN,
   fail: () => UNKNOWN,
 };

@@ -259,3 +259,16 @@ describe('checkTypes: maybe-skipped', () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(['not-upstream']);
   });
 });
+
+describe('checkTypes: declared outputs follow the node types', () => {
+  it("an ai node's output has what its outputSchema declares (skipped, when a fallback answered)", () => {
+    const problems = typeProblems({
+      nodes: [
+        { id: 'ask', type: 'ai', config: { model: 'm', prompt: 'p' } },
+        { id: 'use', type: 'transform', config: { output: '{{ nodes.ask.skipped[0].reason }} {{ nodes.ask.skiped }} {{ nodes.ask.json.anything }}' } },
+      ],
+      edges: [{ from: 'ask', to: 'use' }],
+    });
+    expect(problems).toEqual([['unknown-property', 'skiped']]);
+  });
+});
