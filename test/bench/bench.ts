@@ -184,25 +184,23 @@ function typeCheckCost(runs: number): { withMs: number; withoutMs: number } {
   );
   const check = compileFlow(text);
   if (!check.flow || check.diagnostics.length > 0) throw new Error(`typed bench flow: ${JSON.stringify(check.diagnostics.slice(0, 3))}`);
-  const time = (checkTypes: boolean): number => {
-    const times: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      // CPU time of this process: the machine the benchmark runs on is shared, and wall time counts the others.
-      const t0 = process.cpuUsage();
-      compileFlow(text, { checkTypes });
-      const spent = process.cpuUsage(t0);
-      times.push((spent.user + spent.system) / 1000);
-    }
-    return median(times);
+  // CPU time of this process: the machine the benchmark runs on is shared, and wall time counts the others.
+  const cpuMs = (checkTypes: boolean): number => {
+    const t0 = process.cpuUsage();
+    compileFlow(text, { checkTypes });
+    const spent = process.cpuUsage(t0);
+    return (spent.user + spent.system) / 1000;
   };
-  time(true);
-  time(false);
-  // Interleaved, so a slower moment of a shared machine falls on both.
+  for (let r = 0; r < 3; r++) {
+    cpuMs(true);
+    cpuMs(false);
+  }
+  // Alternated compile by compile, so a slower moment of a shared machine falls on both alike.
   const withChecks: number[] = [];
   const without: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    without.push(time(false));
-    withChecks.push(time(true));
+  for (let r = 0; r < runs * 3; r++) {
+    without.push(cpuMs(false));
+    withChecks.push(cpuMs(true));
   }
   return { withMs: median(withChecks), withoutMs: median(without) };
 }
