@@ -18,7 +18,7 @@ const FLOW = {
   id: 'live-orders',
   triggers: [{ type: 'webhook', path: 'live-orders' }],
   nodes: [
-    { id: 'receive', type: 'transform', config: { output: { order: '{{ trigger.body.order }}' } } },
+    { id: 'receive', type: 'transform', config: { output: { order: '{{ trigger.order }}' } } },
     { id: 'note', type: 'log', config: { message: 'order {{ input.order }}' } },
   ],
   edges: [{ from: 'receive', to: 'note' }],

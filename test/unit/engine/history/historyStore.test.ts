@@ -383,11 +383,19 @@ describe('HistoryStore', () => {
     });
 
     it.runIf(process.platform === 'linux')('recovers the run of a process that lingers as a zombie', async () => {
-      // ARRANGE: `sh` starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie.
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // ARRANGE: `sh` starts a child, then becomes `sleep`, which never reaps it; the child exits only once told to,
+      // after that exec (a child that exited before it was reaped by `sh` on CI): a zombie, every time.
+      const release = join(dir, 'zombie-may-exit');
+      const script = '(while [ ! -e "$1" ]; do sleep 0.01; done) & echo $!; exec sleep 60';
+      const parent = spawn('sh', ['-c', script, 'sh', release], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const waitState = async (path: string, test: (text: string) => boolean): Promise<void> => {
+        while (!test(await readFile(path, 'utf8'))) await new Promise((done) => setImmediate(done));
+      };
       try {
         const zombiePid = Number(await new Promise<string>((done) => parent.stdout.once('data', (data: Buffer) => done(String(data).trim()))));
-        while (!/\) Z /.test(await readFile(`/proc/${zombiePid}/stat`, 'utf8'))) await new Promise((done) => setImmediate(done));
+        await waitState(`/proc/${parent.pid}/comm`, (comm) => comm.trim() === 'sleep');
+        await writeFile(release, '');
+        await waitState(`/proc/${zombiePid}/stat`, (stat) => /\) Z /.test(stat));
         const zombie = open({ instanceId: 'zombie', now: () => T0 });
         await zombie.save(running('zombie-run', { pid: zombiePid, host: currentHost(), instance: 'zombie' }));
         // ACT: its lease is still fresh, but the process is gone
