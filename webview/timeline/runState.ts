@@ -96,6 +96,8 @@ export interface NodeView extends NodeProjection {
   streamedAnswer?: string;
   /** The model's reasoning text streamed in the current attempt, bounded; kept after the node ended. */
   streamedReasoning?: string;
+  /** The node streamed text in the events (its card then says, politely, when the answer is complete). */
+  streamed?: true;
   /** Bumped on every change to this node, for memoised components. */
   rev: number;
 }
@@ -285,6 +287,7 @@ function applyProgress(node: NodeView, event: Extract<NodeEvent, { type: 'node.p
   // Late pieces of a node that has ended (stopped while its stream was in flight) are not its answer.
   if (node.status !== 'running') return;
   if (event.delta !== undefined) {
+    node.streamed = true;
     if (event.channel === 'reasoning') node.streamedReasoning = appendStreamed(node.streamedReasoning ?? '', event.delta);
     else node.streamedAnswer = appendStreamed(node.streamedAnswer ?? '', event.delta);
   } else if (event.message !== undefined) {
