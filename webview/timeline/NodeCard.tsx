@@ -12,7 +12,7 @@ import { formatClock, formatCost, formatCount, formatDuration } from './format';
 import { lineSource } from './logFilter';
 import type { NodeView } from './runState';
 import { Icon } from '../shared/Icon';
-import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedText';
+import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedAnswer';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
