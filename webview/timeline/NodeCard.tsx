@@ -5,7 +5,7 @@
 // available, collapsed, in the opened card.
 // Memoised on the node's `rev`: nodes change in place, and a big run re-renders only the cards that changed.
 
-import { memo, type ReactElement } from 'react';
+import { memo, useState, type ReactElement } from 'react';
 import { describeError } from '../../src/engine/errors';
 import { JsonTree } from '../shared/JsonTree';
 import { formatClock, formatCost, formatCount, formatDuration } from './format';
@@ -35,6 +35,7 @@ const CARD_LOG_LINES = 200;
 
 export const NodeCard = memo(function NodeCard({ node, expanded, selected, actions }: NodeCardProps): ReactElement {
   const bodyId = `weft-node-body-${cssId(node.id)}`;
+  const [reasoningOpen, setReasoningOpen] = useState(false);
   return (
     <article
       className={`weft-card weft-node-card${selected ? ' weft-node-selected' : ''}`}
@@ -80,7 +81,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
       </h3>
       {node.status === 'running' && (node.streamedAnswer !== undefined || node.streamedReasoning !== undefined) && (
         <section className="weft-node-stream" aria-label="Streamed answer">
-          {node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} />}
+          {node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
           {node.streamedAnswer !== undefined && <StreamedAnswer text={node.streamedAnswer} />}
         </section>
       )}
@@ -140,7 +141,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
               <pre className="weft-node-stream-text weft-node-stream-ended">{node.streamedAnswer}</pre>
             </section>
           )}
-          {node.status !== 'running' && node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} />}
+          {node.status !== 'running' && node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
           {node.hasOutput && (
             <ValueSection title="Output" value={node.output} onOpen={() => actions.onOpenValue(node.id, 'output')} onCopy={actions.onCopy} />
           )}

@@ -29,10 +29,13 @@ export function StreamedAnswer({ text }: { text: string }): ReactElement {
   );
 }
 
-/** The model's reasoning, closed until the user opens it: it is not the answer. */
-export function ReasoningSection({ text }: { text: string }): ReactElement {
+/**
+ * The model's reasoning, closed until the user opens it: it is not the answer. Open or closed is the card's, so
+ * it stays as the user left it when the section moves into the opened card at the node's end.
+ */
+export function ReasoningSection({ text, open, onToggle }: { text: string; open: boolean; onToggle: (open: boolean) => void }): ReactElement {
   return (
-    <details className="weft-node-reasoning">
+    <details className="weft-node-reasoning" open={open} onToggle={(e) => onToggle(e.currentTarget.open)}>
       <summary>
         Reasoning <span className="weft-muted">({formatCount(text.length)} characters)</span>
       </summary>

@@ -18,13 +18,17 @@ function notify<M extends keyof ExecutionNotifications>(method: M, params: Execu
   });
 }
 
+let requests = 0;
+
+/** A new live run each time (the panel keeps the open cards of the same run shown again). */
 function snapshot(run: StreamedRun): RunSnapshot {
+  requests++;
   return {
     viewId: 1,
     file: 'file:///work/ask-model.flow.json',
     fileName: 'ask-model.flow.json',
     flowName: 'ask-model',
-    requestId: 'req-1',
+    requestId: `req-${requests}`,
     startedAt: Date.now(),
     live: true,
     nodeTypes: { ask: 'ai' },
@@ -107,6 +111,27 @@ describe('execution panel: an ai node’s streamed answer', () => {
     expect(kept.open).toBe(false);
     expect(kept.textContent).toContain('Fire is dangerous.');
     expect(within(card('ask')).queryByLabelText('Answer so far')).toBeNull();
+  });
+
+  it('keeps the reasoning open when the user opened it while the node streamed', () => {
+    // ARRANGE
+    const run = new StreamedRun();
+    run.started();
+    run.nodeStarted();
+    run.reasoning('Fire is dangerous.');
+    render(<App />);
+    notify('didChangeRun', snapshot(run));
+    fireEvent.click(within(card('ask')).getByRole('button', { expanded: false }));
+    const streaming = card('ask').querySelector('details.weft-node-reasoning') as HTMLDetailsElement;
+
+    // ACT
+    fireEvent.click(within(streaming).getByText(/^Reasoning/));
+    notify('didReceiveEvents', { viewId: 1, events: [...run.answer('Urgent'), ...run.completed('Urgent')] });
+
+    // ASSERT
+    const kept = card('ask').querySelector('details.weft-node-reasoning') as HTMLDetailsElement;
+    expect(kept.open).toBe(true);
+    expect(kept.textContent).toContain('Fire is dangerous.');
   });
 
   it('keeps what a failed node streamed in its card, and says the answer stopped', () => {
