@@ -1,14 +1,18 @@
 // One node's card: a header that says how it went (status, type, duration, attempts, iterations, AI usage) and,
 // opened, its error with the stack and a way to its place in the flow file, its attempts, input, output and logs.
+// While an ai node runs, its streamed answer grows under the header, opened or not (it is what the user watches),
+// with the reasoning collapsed apart; once it completed, its output is the answer, and the reasoning stays
+// available, collapsed, in the opened card.
 // Memoised on the node's `rev`: nodes change in place, and a big run re-renders only the cards that changed.
 
-import { memo, type ReactElement } from 'react';
+import { memo, useState, type ReactElement } from 'react';
 import { describeError } from '../../src/engine/errors';
 import { JsonTree } from '../shared/JsonTree';
 import { formatClock, formatCost, formatCount, formatDuration } from './format';
 import { lineSource } from './logFilter';
 import type { NodeView } from './runState';
 import { Icon } from '../shared/Icon';
+import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedAnswer';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
@@ -31,6 +35,7 @@ const CARD_LOG_LINES = 200;
 
 export const NodeCard = memo(function NodeCard({ node, expanded, selected, actions }: NodeCardProps): ReactElement {
   const bodyId = `weft-node-body-${cssId(node.id)}`;
+  const [reasoningOpen, setReasoningOpen] = useState(false);
   return (
     <article
       className={`weft-card weft-node-card${selected ? ' weft-node-selected' : ''}`}
@@ -74,6 +79,17 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           )}
         </button>
       </h3>
+      {node.status === 'running' && (node.streamedAnswer !== undefined || node.streamedReasoning !== undefined) && (
+        <section className="weft-node-stream" aria-label="Streamed answer">
+          {node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
+          {node.streamedAnswer !== undefined && <StreamedAnswer text={node.streamedAnswer} />}
+        </section>
+      )}
+      {node.streamed && (
+        <p className="weft-visually-hidden" aria-live="polite" data-testid="stream-announcement">
+          {streamAnnouncement(node.id, node.status, node.output)}
+        </p>
+      )}
       {expanded && (
         <div className="weft-node-body" id={bodyId}>
           {node.error && (
@@ -119,6 +135,13 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           {node.hasInput && (
             <ValueSection title="Input" value={node.input} onOpen={() => actions.onOpenValue(node.id, 'input')} onCopy={actions.onCopy} />
           )}
+          {node.status !== 'running' && node.streamedAnswer !== undefined && (
+            <section className="weft-node-value" aria-label="Streamed before it stopped">
+              <h4>Streamed before it stopped</h4>
+              <pre className="weft-node-stream-text weft-node-stream-ended">{node.streamedAnswer}</pre>
+            </section>
+          )}
+          {node.status !== 'running' && node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
           {node.hasOutput && (
             <ValueSection title="Output" value={node.output} onOpen={() => actions.onOpenValue(node.id, 'output')} onCopy={actions.onCopy} />
           )}

@@ -10,6 +10,11 @@
 // and the delay until the next `node.started` is the gap between segments; `node.completed` / `node.failed` close
 // the last one. A record has no per-attempt times, so attempts come from it only when the events are absent.
 //
+// An ai node's streamed text (`node.progress` deltas) is kept per node while it runs, the answer and the
+// reasoning apart, each bounded (streamedText.ts): a new attempt or a fallback taking over (a progress `message`)
+// starts it over, and completion drops the streamed answer for the node's output (the final text), keeping the
+// reasoning, which the record does not have. Circuit breakers opening and closing are lines of the log.
+//
 // Events of nodes inside a loop's body carry `loop: { loopNodeId, iteration }`; they count under the top-level
 // loop node (its iterations, logs and AI usage), since body nodes are not part of the run's node list.
 //
@@ -31,6 +36,8 @@ import {
   type RunViewStatus,
 } from '../../src/engine/run/runProjection';
 import type { NodeUsage, RunRecord } from '../../src/engine/run/runRecord';
+import { formatClock } from './format';
+import { appendStreamed } from './streamedText';
 
 export type { RunViewStatus };
 
@@ -81,6 +88,16 @@ export interface NodeView extends NodeProjection {
   logs: LogLine[];
   /** Loop nodes: iterations seen in the events, by index. */
   iterations: IterationView[];
+  /**
+   * The answer text streamed so far in the node's current attempt (node.progress deltas), bounded; absent when
+   * none came, and once the node completed (its output holds the final text). A node that failed or was stopped
+   * keeps what it streamed.
+   */
+  streamedAnswer?: string;
+  /** The model's reasoning text streamed in the current attempt, bounded; kept after the node ended. */
+  streamedReasoning?: string;
+  /** The node streamed text in the events (its card then says, politely, when the answer is complete). */
+  streamed?: true;
   /** Bumped on every change to this node, for memoised components. */
   rev: number;
 }
@@ -200,6 +217,9 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
   }
   switch (event.type) {
     case 'node.started':
+      // A new attempt streams its answer anew.
+      node.streamedAnswer = undefined;
+      node.streamedReasoning = undefined;
       closeOpenAttempt(node, ts, 'failed');
       node.attempts.push({ attempt: event.attempt, start: ts, status: 'running' });
       node.input = event.input;
@@ -223,6 +243,7 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
       }
       node.output = event.output;
       node.hasOutput = true;
+      node.streamedAnswer = undefined;
       return;
     case 'node.failed': {
       const open = openAttempt(node);
@@ -246,9 +267,51 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
       view.logs.push(line);
       return;
     }
+    case 'node.progress':
+      applyProgress(node, event);
+      return;
+    case 'circuit.opened':
+    case 'circuit.closed': {
+      const line = circuitLine(event, ts);
+      node.logs.push(line);
+      view.logs.push(line);
+      return;
+    }
     case 'node.skipped':
       return;
   }
+}
+
+/** Streamed text goes to its channel; a message without text (a fallback taking over) starts the text over. */
+function applyProgress(node: NodeView, event: Extract<NodeEvent, { type: 'node.progress' }>): void {
+  // Late pieces of a node that has ended (stopped while its stream was in flight) are not its answer.
+  if (node.status !== 'running') return;
+  if (event.delta !== undefined) {
+    node.streamed = true;
+    if (event.channel === 'reasoning') node.streamedReasoning = appendStreamed(node.streamedReasoning ?? '', event.delta);
+    else node.streamedAnswer = appendStreamed(node.streamedAnswer ?? '', event.delta);
+  } else if (event.message !== undefined) {
+    node.streamedAnswer = undefined;
+    node.streamedReasoning = undefined;
+  }
+}
+
+type CircuitEvent = Extract<NodeEvent, { type: 'circuit.opened' | 'circuit.closed' }>;
+
+/**
+ * A circuit breaker's change as a line of the log: opened is a warning (calls to the target now fail fast, which
+ * is why a node failed at once), closed is news.
+ */
+function circuitLine(event: CircuitEvent, ts: number): LogLine {
+  const { target, failures, retryAt } = event.circuit;
+  const message =
+    event.type === 'circuit.opened'
+      ? `Circuit opened for ${target} after ${failures} failure${failures === 1 ? '' : 's'}: calls to it fail fast` +
+        (retryAt ? ` until a probe at ${formatClock(Date.parse(retryAt))}.` : '.')
+      : `Circuit closed for ${target}: a probe call succeeded, calls go through again.`;
+  const line: LogLine = { seq: event.seq, ts, level: event.type === 'circuit.opened' ? 'warn' : 'info', nodeId: event.nodeId, message };
+  if (event.loop) line.loop = event.loop;
+  return line;
 }
 
 /** A node's failure as a line of the run's log (level error): the message, and the way out when one is known. */
@@ -260,12 +323,15 @@ function failureLine(seq: number, ts: number, nodeId: string, error: SerializedE
 
 /** A body event, under its top-level node `owner`: its logs, and the bars of the loop's own iterations. */
 function applyBodyEvent(view: RunView, owner: NodeView, event: NodeEvent, ts: number, loop: LoopScope): void {
-  if (event.type === 'node.log') {
-    const line: LogLine = { seq: event.seq, ts, level: event.level, nodeId: event.nodeId, message: event.message, loop };
+  if (event.type === 'node.log' || event.type === 'circuit.opened' || event.type === 'circuit.closed') {
+    const line: LogLine =
+      event.type === 'node.log' ? { seq: event.seq, ts, level: event.level, nodeId: event.nodeId, message: event.message, loop } : circuitLine(event, ts);
     owner.logs.push(line);
     view.logs.push(line);
     return;
   }
+  // A body node's streamed text is not kept: the iterations of a loop stream side by side, and the card is the
+  // loop's. Its progress only moves the iteration's bar.
   // Deeper loops show in their parent's iterations through their own events.
   if (loop.loopNodeId !== owner.id) return;
   let iteration = owner.iterations[loop.iteration];
