@@ -62,11 +62,13 @@ import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './o
 import { currentHost } from './processAlive';
 import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
+import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
 
 export type { HistoryFilter } from './historyFilter';
 export type { RunSummary } from './runSummary';
 export type { CompactionResult } from './compactIndex';
+export type { StatsQuery, StatsReport } from './runStats';
 
 export interface HistoryOptions {
   /** The history directory: `.weft/` of the workspace, or the CLI's `--history DIR`. Created on the first save. */
@@ -224,6 +226,15 @@ export class HistoryStore {
   async list(filter: HistoryFilter = {}): Promise<RunSummary[]> {
     await this.ensureFresh();
     return selectRuns(this.view.newestFirst(), filter);
+  }
+
+  /**
+   * Per-flow, per-node and per-model figures over the ended runs in a window (`weft stats`), from the index's
+   * summaries and their digests alone: no run record is read.
+   */
+  async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    await this.ensureFresh();
+    return aggregateStats(this.view.values(), query);
   }
 
   /** Deletes a run (by id or unique prefix). False when there was no such run. */

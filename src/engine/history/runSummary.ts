@@ -1,7 +1,8 @@
 // The line a run gets in the history index: enough to list, filter and sort runs without opening run files.
 
-import type { RunMode, RunRecord, RunStatus } from '../run/runRecord';
+import { isTerminal, type RunMode, type RunRecord, type RunStatus } from '../run/runRecord';
 import type { RunOwner } from './ownerLease';
+import { digestOf, type RunDigest } from './runDigest';
 import { describeInput, searchTextOf } from './runSearchText';
 
 export interface RunSummary {
@@ -24,6 +25,8 @@ export interface RunSummary {
   inputSummary?: string;
   /** Lower-case scalar values of the input and output, capped (runSearchText.ts): what search finds runs by. */
   searchText?: string;
+  /** Ended runs: what `weft stats` aggregates (runDigest.ts), so that stats never read run records. */
+  digest?: RunDigest;
 }
 
 const MAX_ERROR_CHARS = 500;
@@ -55,6 +58,7 @@ export function summarize(record: RunRecord): RunSummary {
     summary.owner = { pid: record.owner.pid, host: record.owner.host };
     if (record.owner.instance !== undefined) summary.owner.instance = record.owner.instance;
   }
+  if (isTerminal(record.status)) summary.digest = digestOf(record);
   return summary;
 }
 
