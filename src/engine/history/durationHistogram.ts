@@ -9,7 +9,7 @@ const LOG_GROWTH = Math.log(GROWTH);
 export const HISTOGRAM_RELATIVE_ERROR = GROWTH - 1;
 
 export class DurationHistogram {
-  /** Bucket index -> count. Index -1 holds durations under 1 ms. */
+  /** Bucket index -> count. ZERO_BUCKET holds durations of a microsecond or less (a node that did nothing). */
   private readonly counts = new Map<number, number>();
   count = 0;
 
@@ -47,13 +47,17 @@ export class DurationHistogram {
   }
 }
 
+/** Below every index of a duration over a microsecond (log_1.05(0.001) is about -142). */
+const ZERO_BUCKET = -1_000_000;
+const MIN_MS = 0.001;
+
 function bucketOf(ms: number): number {
-  if (!(ms >= 1)) return -1;
+  if (!(ms > MIN_MS)) return ZERO_BUCKET;
   return Math.floor(Math.log(ms) / LOG_GROWTH);
 }
 
 function valueOf(index: number): number {
-  if (index < 0) return 0;
+  if (index === ZERO_BUCKET) return 0;
   // The geometric middle of [G^i, G^(i+1)): within sqrt(G) - 1 of any value in it.
   return Math.pow(GROWTH, index + 0.5);
 }

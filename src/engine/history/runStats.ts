@@ -251,7 +251,12 @@ function finishFlow(flowId: string, acc: FlowAcc, top: number): FlowStats {
 
 function percentiles(histogram: DurationHistogram): { p50Ms?: number; p95Ms?: number } {
   if (histogram.count === 0) return {};
-  return { p50Ms: Math.round(histogram.quantile(0.5)!), p95Ms: Math.round(histogram.quantile(0.95)!) };
+  // Hundredths of a ms: nodes that do no I/O take under a millisecond, and 0 would say they take nothing.
+  return { p50Ms: roundMs(histogram.quantile(0.5)!), p95Ms: roundMs(histogram.quantile(0.95)!) };
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }
 
 /** Sums of float prices drift (0.1 + 0.2): a millionth of a dollar is as fine as prices go. */
