@@ -3,8 +3,9 @@
 // Builds 100,000 ended runs' summaries with their digests (6 flows of 3 to 8 nodes, ai usage on some, failures and
 // retries on some, spread over 30 days), then times:
 // - the aggregation alone over the digests in memory (what a long-lived process, the editor, pays per query);
-// - a cold `weft stats` as the CLI runs it: a fresh HistoryStore over an index.json holding those runs (parse and
-//   fold the index, then aggregate), which is what a user waits for.
+// - a cold `weft stats` as the CLI runs it: a fresh HistoryStore over the digests.json a compaction leaves for
+//   those runs (parse it, then aggregate), which is what a user waits for;
+// - a cold `weft history` over the index.json beside it, which the digests are kept out of.
 // Prints the numbers and their ratio to the budget; never fails.
 
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { HistoryStore } from '../../src/engine/history/historyStore';
 import type { IndexFileData } from '../../src/engine/history/indexView';
 import { aggregateStats } from '../../src/engine/history/runStats';
-import { indexedRun, summarize } from '../../src/engine/history/runSummary';
+import { indexedRun, statsFields, summarize, withoutDigest } from '../../src/engine/history/runSummary';
 import type { NodeRecord, RunRecord } from '../../src/engine/run/runRecord';
 
 const RUNS = 100_000;
@@ -60,6 +61,18 @@ function makeRecords(): RunRecord[] {
   return records;
 }
 
+async function coldListings(dir: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const store = HistoryStore.open({ dir });
+    const start = performance.now();
+    await store.list({ limit: 50 });
+    times.push(performance.now() - start);
+    await store.close();
+  }
+  return times;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -89,10 +102,13 @@ async function main(): Promise<void> {
 
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-stats-'));
   try {
-    const index: IndexFileData = { version: 1, folded: {}, runs: runs.map((run) => ({ t: run.t, s: run.s })) };
+    // As a compaction leaves them: index.json without the digests, digests.json with them and stats' fields.
+    const index: IndexFileData = { version: 1, folded: {}, runs: runs.map((run) => ({ t: run.t, s: withoutDigest(run.s) })) };
+    const digests: IndexFileData = { version: 1, folded: {}, runs: runs.map((run) => ({ t: run.t, s: statsFields(run.s, run.s.digest) })) };
     await mkdir(join(dir, 'runs'), { recursive: true });
     await writeFile(join(dir, 'index.json'), JSON.stringify(index));
-    const bytes = (await stat(join(dir, 'index.json'))).size;
+    await writeFile(join(dir, 'digests.json'), JSON.stringify(digests));
+    const mib = async (name: string): Promise<string> => `${((await stat(join(dir, name))).size / 1048576).toFixed(1)} MiB`;
     const cold: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
       const store = HistoryStore.open({ dir });
@@ -102,7 +118,9 @@ async function main(): Promise<void> {
       if (report.flows.length !== FLOWS) throw new Error(`expected ${FLOWS} flows, got ${report.flows.length}`);
       await store.close();
     }
-    line(`cold weft stats --since 7d (index.json ${(bytes / 1048576).toFixed(1)} MiB, parse + aggregate)`, median(cold));
+    line(`cold weft stats --since 7d (digests.json ${await mib('digests.json')}: parse + aggregate)`, median(cold));
+    // The other readers of the index do not pay for the digests: a cold `weft history`.
+    line(`cold weft history --limit 50 (index.json ${await mib('index.json')})`, median(await coldListings(dir)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -62,6 +62,22 @@ export function summarize(record: RunRecord): RunSummary {
   return summary;
 }
 
+/** The summary without its digest: what index.json holds (digests are in digests.json, for `weft stats`). */
+export function withoutDigest(summary: RunSummary): RunSummary {
+  if (summary.digest === undefined) return summary;
+  const { digest: _digest, ...rest } = summary;
+  return rest;
+}
+
+/** What digests.json holds of a run: the fields `weft stats` reads (runStats.ts), and its digest. */
+export function statsFields(summary: RunSummary, digest: RunSummary['digest']): RunSummary {
+  const slim: RunSummary = { id: summary.id, flowId: summary.flowId, status: summary.status, mode: summary.mode, triggerType: summary.triggerType, startedAt: summary.startedAt };
+  if (summary.durationMs !== undefined) slim.durationMs = summary.durationMs;
+  if (summary.error !== undefined) slim.error = summary.error;
+  if (digest !== undefined) slim.digest = digest;
+  return slim;
+}
+
 /** A summary as the index holds it. */
 export interface IndexedRun {
   /** When this version of the summary was written (ms): of two versions of a run, the later one wins. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -175,6 +175,42 @@ describe('HistoryStore.stats', () => {
       expect(report.flows[0]).toMatchObject({ runs: 3, failed: 0, successRatio: 1, retries: 0, failures: [] });
       expect(report.flows[0].nodes.find((n) => n.nodeId === 'fetch')).toMatchObject({ runs: 3, totalMs: 600 });
     }
+  });
+
+  it('keeps digests out of index.json after compaction, in digests.json, and gives the same figures from there', async () => {
+    // ARRANGE
+    const store = open();
+    for (const record of [run('r1', 1), failedAtFetch('r2', 2), run('r3', 3)]) await store.save(record);
+    await store.flush();
+    const before = await store.stats();
+    // ACT
+    await store.compact();
+    await store.save(failedAtFetch('r4', 4)); // after the compaction: in the journal only
+    await store.flush();
+    // ASSERT
+    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { runs: Array<{ s: { id: string; digest?: unknown } }> };
+    const digests = JSON.parse(await readFile(join(dir, 'digests.json'), 'utf8')) as { runs: Array<{ s: { id: string; digest?: unknown } }> };
+    expect(index.runs.map((r) => r.s.digest)).toEqual([undefined, undefined, undefined]);
+    expect(digests.runs.map((r) => r.s.id).sort()).toEqual(['r1', 'r2', 'r3']);
+    expect(digests.runs.every((r) => r.s.digest !== undefined)).toBe(true);
+    const fresh = open();
+    expect((await fresh.stats({ untilMs: Date.parse(at(4)) })).flows).toEqual(before.flows);
+    expect((await fresh.stats()).flows[0]).toMatchObject({ runs: 4, failed: 2, retries: 4 });
+    // A second compaction keeps the digests of runs index.json holds without them
+    await fresh.compact();
+    expect((await open().stats()).flows[0]).toMatchObject({ runs: 4, failed: 2, retries: 4, costUsd: 0.002 });
+  });
+
+  it('falls back to the index when digests.json is unreadable: no run is lost from the counts', async () => {
+    // ARRANGE
+    const store = open();
+    for (const record of [run('r1', 1), failedAtFetch('r2', 2)]) await store.save(record);
+    await store.compact();
+    // ACT
+    await writeFile(join(dir, 'digests.json'), '{"version":1,"folded":');
+    const report = await open().stats();
+    // ASSERT: the run-level figures are all there (node figures need the digests)
+    expect(report.flows[0]).toMatchObject({ runs: 2, completed: 1, failed: 1 });
   });
 
   it('counts a run once, with its final state, however many checkpoints it had', async () => {
