@@ -40,6 +40,7 @@ function benchEntries() {
     { ...node, entryPoints: ['test/bench/benchExtension.ts'], outfile: 'dist/benchExtension.js' },
     { ...node, entryPoints: ['test/bench/benchQueue.ts'], outfile: 'dist/benchQueue.js' },
     { ...node, entryPoints: ['test/bench/benchEvents.ts'], outfile: 'dist/benchEvents.js' },
+    { ...node, entryPoints: ['test/bench/benchStats.ts'], outfile: 'dist/benchStats.js' },
   ];
 }
 

@@ -17,6 +17,8 @@ export interface CliOptions {
   filter?: string;
   /** `weft history --tests`: list test runs too. */
   tests?: boolean;
+  /** `weft stats --since`: 30m, 24h, 7d or an ISO date. */
+  since?: string;
 }
 
 /** A mistake in the command line: code `usage`, the user's error, printed without a stack, exit code 2. */

@@ -7,6 +7,7 @@ import { WeftError } from '../engine/errors';
 import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { historyCommand } from './commands/historyCommand';
+import { statsCommand } from './commands/statsCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
 import { serveCommand } from './commands/serveCommand';
 import { retryCommand, statusCommand } from './commands/statusCommand';
@@ -27,6 +28,8 @@ Commands:
   history                    list recorded runs, newest first  [--flow ID] [--status S] [--limit N] [--tests] [--json]
                              (test runs are listed only with --tests)
   show <runId>               print one recorded run                       [--json]
+  stats                      per-flow and per-node figures over recorded runs
+                             [--flow ID] [--since 7d | 24h | 30m | 2026-11-30] [--tests] [--json]
   serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
                              [--concurrency N runs at once, default 64] [--backlog N runs waiting, default 256]
@@ -60,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
         limit: { type: 'string' },
         filter: { type: 'string' },
         tests: { type: 'boolean' },
+        since: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
@@ -89,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     limit: v.limit,
     filter: v.filter,
     tests: v.tests,
+    since: v.since,
   };
   if (v.help || command === undefined || command === 'help') {
     out(USAGE);
@@ -106,6 +111,9 @@ export async function main(argv: string[]): Promise<number> {
         return await testCommand(rest, options);
       case 'history':
         return await historyCommand(options);
+      case 'stats':
+        if (rest.length > 0) throw new UsageError(`weft stats takes no arguments ('${rest[0]}'): use --flow ID to pick a flow.`);
+        return await statsCommand(options);
       case 'show':
         return await showCommand(rest[0], options);
       case 'serve':

@@ -45,6 +45,11 @@ export interface CompactionInput {
   retired: ReadonlySet<string>;
   /** The segment this process is writing now: never deleted. */
   active: string | undefined;
+  /**
+   * digests.json (`weft stats`): the view of it (digests.json plus the journals), and its database. Written
+   * before index.json, from the same runs and offsets, so that retention removes a run's digest with it.
+   */
+  digests?: { path: string; view: IndexView; db: Low<IndexFileData> };
   /** The summary of a run, from its run file; undefined when the file is missing or unreadable. */
   readSummary(id: string): Promise<RunSummary | undefined>;
 }
@@ -119,6 +124,19 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   });
   if (toFile.length > 0) await syncDirectory(input.runsDir);
 
+  if (input.digests) {
+    // Before index.json, and so before any segment goes: a reader of digests.json (statistics) always finds
+    // what a deleted segment held in it. The digest of a run index.json held is in digests.json under the same `t`.
+    const digests = input.digests;
+    await digests.view.refresh();
+    digests.db.data = view.digestSnapshot((run) => {
+      const known = digests.view.get(run.s.id);
+      return known !== undefined && known.t === run.t ? known.s.digest : undefined;
+    });
+    await digests.db.write();
+    // This process's view of it is what was just written: the next query does not parse it again.
+    digests.view.adoptData(digests.db.data, await stat(digests.path));
+  }
   input.db.data = view.snapshot();
   await input.db.write();
   view.adoptWritten(await stat(input.indexPath));

@@ -53,8 +53,10 @@ export function selectRuns(newestFirst: readonly IndexedRun[], filter: HistoryFi
       skipped++;
       continue;
     }
-    // A copy: callers may keep or change what they get without touching the index.
-    out.push({ ...s, ...(s.owner ? { owner: { ...s.owner } } : {}) });
+    // A copy: callers may keep or change what they get without touching the index. The digest is for `weft
+    // stats` (runStats.ts), not for listings: left out, so lists and the messages that carry them stay small.
+    const { digest: _digest, ...listed } = s;
+    out.push({ ...listed, ...(s.owner ? { owner: { ...s.owner } } : {}) });
   }
   return out;
 }

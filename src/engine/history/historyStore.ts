@@ -62,11 +62,13 @@ import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './o
 import { currentHost } from './processAlive';
 import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
+import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
 
 export type { HistoryFilter } from './historyFilter';
 export type { RunSummary } from './runSummary';
 export type { CompactionResult } from './compactIndex';
+export type { StatsQuery, StatsReport } from './runStats';
 
 export interface HistoryOptions {
   /** The history directory: `.weft/` of the workspace, or the CLI's `--history DIR`. Created on the first save. */
@@ -124,6 +126,9 @@ export class HistoryStore {
   private readonly runsDir: string;
   private readonly journalDir: string;
   private readonly indexPath: string;
+  /** Stats' own index (`weft stats`): the runs' digests, which index.json leaves out to stay quick to list. */
+  private readonly digestsPath: string;
+  private readonly digests: { path: string; view: IndexView; db: Low<IndexFileData> };
   private readonly lockPath: string;
   private readonly retentionPerFlow: number;
   private readonly maxValueBytes: number;
@@ -153,6 +158,7 @@ export class HistoryStore {
     this.runsDir = join(options.dir, 'runs');
     this.journalDir = join(options.dir, 'journal');
     this.indexPath = join(options.dir, 'index.json');
+    this.digestsPath = join(options.dir, 'digests.json');
     this.lockPath = join(options.dir, 'lock');
     this.retentionPerFlow = options.retentionPerFlow ?? DEFAULT_RETENTION;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
@@ -164,6 +170,11 @@ export class HistoryStore {
       emptyIndex(),
     );
     this.view = new IndexView(this.indexPath, this.journalDir, this.db);
+    const digestsDb = new Low<IndexFileData>(
+      new DataFile<IndexFileData>(this.digestsPath, { parse: parseIndex, stringify: (data) => JSON.stringify(data) }),
+      emptyIndex(),
+    );
+    this.digests = { path: this.digestsPath, view: new IndexView(this.digestsPath, this.journalDir, digestsDb), db: digestsDb };
     this.groupCommit = options.groupCommit === true;
     this.sync = this.groupCommit && options.sync !== false;
     this.journal = new JournalWriter(this.journalDir, {
@@ -224,6 +235,26 @@ export class HistoryStore {
   async list(filter: HistoryFilter = {}): Promise<RunSummary[]> {
     await this.ensureFresh();
     return selectRuns(this.view.newestFirst(), filter);
+  }
+
+  /**
+   * Per-flow, per-node and per-model figures over the ended runs in a window (`weft stats`), from the index's
+   * summaries and their digests alone: no run record is read.
+   */
+  async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    // digests.json is written by compaction; before the first one (or in a history older than it) the index is
+    // all there is, and its summaries carry the digests of runs not yet compacted.
+    if (!(await exists(this.digestsPath))) {
+      await this.ensureFresh();
+      return aggregateStats(this.view.values(), query);
+    }
+    await this.digests.view.refresh();
+    if (this.digests.view.state !== 'ok') {
+      // Unreadable or gone meanwhile: the index is complete, if slower to read; the next compaction rewrites it.
+      await this.ensureFresh();
+      return aggregateStats(this.view.values(), query);
+    }
+    return aggregateStats(this.digests.view.values(), query);
   }
 
   /** Deletes a run (by id or unique prefix). False when there was no such run. */
@@ -448,6 +479,7 @@ export class HistoryStore {
         view: this.view,
         db: this.db,
         retentionPerFlow: this.retentionPerFlow,
+        digests: this.digests,
         retired: this.journal.retired,
         active: this.journal.activeSegment,
         readSummary: async (id) => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Low } from 'lowdb';
 import type { RunStatus } from '../run/runRecord';
 import { JOURNAL_SUFFIX, RECORD_LINE, type JournalEntry } from './runJournal';
-import { compareNewestFirst, indexedRun, type IndexedRun, type RunSummary } from './runSummary';
+import { compareNewestFirst, indexedRun, statsFields, withoutDigest, type IndexedRun, type RunSummary } from './runSummary';
 
 /** The content of index.json. */
 export interface IndexFileData {
@@ -154,12 +154,28 @@ export class IndexView {
     if (this.runs.delete(id)) this.sorted = undefined;
   }
 
-  /** What index.json should hold to say exactly what this view holds. */
+  /** What index.json should hold to say exactly what this view holds; digests are left to digests.json. */
   snapshot(): IndexFileData {
     return {
       version: 1,
       folded: Object.fromEntries(this.offsets),
-      runs: this.newestFirst().map((run) => (run.at ? { t: run.t, s: run.s, a: [run.at.seg, run.at.off, run.at.len] } : { t: run.t, s: run.s })),
+      runs: this.newestFirst().map((run) => {
+        const s = withoutDigest(run.s);
+        return run.at ? { t: run.t, s, a: [run.at.seg, run.at.off, run.at.len] } : { t: run.t, s };
+      }),
+    };
+  }
+
+  /**
+   * What digests.json should hold (`weft stats`): the same runs and journal offsets as `snapshot()`, each with the
+   * fields stats read and its digest, which `digestOf` finds where this view's summary has none (loaded from an
+   * index.json, which holds none).
+   */
+  digestSnapshot(digestOf: (run: IndexedRun) => RunSummary['digest']): IndexFileData {
+    return {
+      version: 1,
+      folded: Object.fromEntries(this.offsets),
+      runs: [...this.runs.values()].map((run) => ({ t: run.t, s: statsFields(run.s, run.s.digest ?? digestOf(run)) })),
     };
   }
 
@@ -170,6 +186,16 @@ export class IndexView {
     this.unfoldedLines = 0;
     this.tombstones.clear();
     this.foldedInIndex = new Map(this.offsets);
+  }
+
+  /** After this process wrote `data` to this view's file (under the lock): the view is now that file, unparsed. */
+  adoptData(data: IndexFileData, info: Stats): void {
+    this.runs.clear();
+    this.sorted = undefined;
+    this.offsets.clear();
+    for (const [name, offset] of Object.entries(data.folded)) this.offsets.set(name, offset);
+    for (const entry of data.runs) this.runs.set(entry.s.id, indexedRun(entry.s, entry.t, location(entry.a)));
+    this.adoptWritten(info);
   }
 
   /** A segment was deleted after being folded: stop tracking it. */

@@ -1,7 +1,8 @@
 // The line a run gets in the history index: enough to list, filter and sort runs without opening run files.
 
-import type { RunMode, RunRecord, RunStatus } from '../run/runRecord';
+import { isTerminal, type RunMode, type RunRecord, type RunStatus } from '../run/runRecord';
 import type { RunOwner } from './ownerLease';
+import { digestOf, type RunDigest } from './runDigest';
 import { describeInput, searchTextOf } from './runSearchText';
 
 export interface RunSummary {
@@ -24,6 +25,8 @@ export interface RunSummary {
   inputSummary?: string;
   /** Lower-case scalar values of the input and output, capped (runSearchText.ts): what search finds runs by. */
   searchText?: string;
+  /** Ended runs: what `weft stats` aggregates (runDigest.ts), so that stats never read run records. */
+  digest?: RunDigest;
 }
 
 const MAX_ERROR_CHARS = 500;
@@ -55,7 +58,24 @@ export function summarize(record: RunRecord): RunSummary {
     summary.owner = { pid: record.owner.pid, host: record.owner.host };
     if (record.owner.instance !== undefined) summary.owner.instance = record.owner.instance;
   }
+  if (isTerminal(record.status)) summary.digest = digestOf(record);
   return summary;
+}
+
+/** The summary without its digest: what index.json holds (digests are in digests.json, for `weft stats`). */
+export function withoutDigest(summary: RunSummary): RunSummary {
+  if (summary.digest === undefined) return summary;
+  const { digest: _digest, ...rest } = summary;
+  return rest;
+}
+
+/** What digests.json holds of a run: the fields `weft stats` reads (runStats.ts), and its digest. */
+export function statsFields(summary: RunSummary, digest: RunSummary['digest']): RunSummary {
+  const slim: RunSummary = { id: summary.id, flowId: summary.flowId, status: summary.status, mode: summary.mode, triggerType: summary.triggerType, startedAt: summary.startedAt };
+  if (summary.durationMs !== undefined) slim.durationMs = summary.durationMs;
+  if (summary.error !== undefined) slim.error = summary.error;
+  if (digest !== undefined) slim.digest = digest;
+  return slim;
 }
 
 /** A summary as the index holds it. */
