@@ -197,12 +197,16 @@ describe('Execution panel', () => {
   });
 });
 
-/** Issue 15: a tax computed from a number divided by a string used to complete green with the key gone. */
+/**
+ * Issue 15: a tax computed from a number divided by a string used to complete green with the key gone. The order
+ * comes from a `code` node, whose output has no declared type: with a literal `transform` the compiler now refuses
+ * the division before any run (issue 14's type-mismatch), and only the run can tell here.
+ */
 export const TAX_FLOW = {
   version: 1,
   id: 'e2e-tax',
   nodes: [
-    { id: 'order', type: 'transform', config: { output: { total: 120, orderId: 'A-42' } } },
+    { id: 'order', type: 'code', config: { code: "return { total: 120, orderId: 'A-42' };" } },
     { id: 'tax', type: 'transform', config: { output: { total: '{{ input.total }}', tax: '{{ round(input.total / input.orderId, 2) }}' } } },
   ],
   edges: [{ from: 'order', to: 'tax' }],
