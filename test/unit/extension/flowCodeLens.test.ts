@@ -1,16 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 
 // A stand-in for the parts of the VS Code API the CodeLens provider uses.
-vi.mock('vscode', () => {
-  class Uri {
-    constructor(readonly path: string) {}
-    toString(): string {
-      return `file://${this.path}`;
-    }
-    static file(path: string): Uri {
-      return new Uri(path);
-    }
-  }
+vi.mock('vscode', async () => {
+  const { FakeFileUri: Uri } = await import('../../support/fakeFileUri');
   class Range {
     constructor(
       readonly startLine: number,

@@ -16,19 +16,8 @@ const fake = vi.hoisted(() => ({
   order: [] as string[],
 }));
 
-vi.mock('vscode', () => {
-  class Uri {
-    constructor(readonly path: string) {}
-    get fsPath(): string {
-      return this.path;
-    }
-    toString(): string {
-      return `file://${this.path}`;
-    }
-    static file(path: string): Uri {
-      return new Uri(path);
-    }
-  }
+vi.mock('vscode', async () => {
+  const { FakeFileUri: Uri } = await import('../../support/fakeFileUri');
   class EventEmitter<T> {
     private listeners: ((value: T) => void)[] = [];
     event = (listener: (value: T) => void): { dispose(): void } => {

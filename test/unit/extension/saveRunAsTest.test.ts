@@ -10,19 +10,8 @@ const fake = vi.hoisted(() => ({
   messages: [] as string[],
 }));
 
-vi.mock('vscode', () => {
-  class Uri {
-    constructor(readonly path: string) {}
-    get fsPath(): string {
-      return this.path;
-    }
-    toString(): string {
-      return `file://${this.path}`;
-    }
-    static file(path: string): Uri {
-      return new Uri(path);
-    }
-  }
+vi.mock('vscode', async () => {
+  const { FakeFileUri: Uri } = await import('../../support/fakeFileUri');
   class Range {
     constructor(
       readonly start: number,
@@ -31,7 +20,7 @@ vi.mock('vscode', () => {
   }
   class WorkspaceEdit {
     readonly edits: { range: Range; text: string }[] = [];
-    replace(_uri: Uri, range: Range, text: string): void {
+    replace(_uri: unknown, range: Range, text: string): void {
       this.edits.push({ range, text });
     }
   }
