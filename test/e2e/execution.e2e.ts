@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import type { Frame, Page } from 'playwright-core';
-import { codeLens, e2eSession, openFile, screenshot, webviewFrame } from './vsCodePage';
+import { codeLens, e2eSession, openFile, runCommand, screenshot, webviewFrame } from './vsCodePage';
 
 /** Parallel paths (a wait on one), a branch that skips, and a merge: enough to see lanes and statuses. */
 export const TIMELINE_FLOW = {
@@ -159,6 +159,9 @@ describe('Execution panel', () => {
     // ARRANGE: issue 15's flow: tax divides a number by a string
     const { page, workspace } = e2eSession();
     writeFileSync(join(workspace, 'e2e-tax.flow.json'), JSON.stringify(TAX_FLOW, null, 2));
+    // The earlier scenario left the focus in the panel's group: open the flow in the first group, whose Run lens
+    // is the first on the page.
+    await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'e2e-tax.flow.json');
 
     // ACT
