@@ -314,14 +314,17 @@ export class RunController implements vscode.Disposable {
     const summary = `${run.flowName} ${record.status} in ${shortDuration(record.durationMs)}`;
     this.changed.fire({ file: run.file, requestId: run.requestId, events: [], record });
     const open = 'Open Run';
+    // The panel on screen already says how the run ended (a failure with its error, its card open, and a
+    // diagnostic in the file): a toast would only repeat it, over the panel's Log. The Weft log has it either way.
+    const shown = this.viewer?.isShowing(run.requestId) === true;
     if (record.status === 'completed') {
       this.log.info(summary);
-      // The panel on screen already says it completed; a toast would only repeat it.
-      if (this.viewer?.isShowing(run.requestId)) return;
+      if (shown) return;
       void vscode.window.showInformationMessage(summary, open).then((c) => c && this.openRun(run.file, record.id));
     } else {
       const detail = record.error ? `: ${record.error.nodeId ? `${record.error.nodeId}: ` : ''}${record.error.message}` : '';
       this.log.error(summary + detail);
+      if (shown) return;
       const show = record.status === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
       void show(summary + detail, open).then((c) => c && this.openRun(run.file, record.id));
     }

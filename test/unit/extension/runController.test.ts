@@ -130,11 +130,21 @@ describe('RunController, quiet where the panel already speaks', () => {
     expect(fake.toasts[0].message).toMatch(/^f completed/);
   });
 
-  it('still says when a run failed', async () => {
+  it('says a run failed where the panel does not show it, and only there', async () => {
+    // ARRANGE: the panel shows the run
     const runs = new RunController(fakeWorker({ status: 'failed' }), secrets, log);
     runs.history = (() => ({ list: async () => [] })) as never;
     runs.setRunViewer({ isShowing: () => true });
+    // ACT
     await runs.run(FILE);
+    // ASSERT: its failure is on screen already (the failed card, the diagnostic)
+    expect(fake.toasts).toEqual([]);
+
+    // ARRANGE: the panel was closed
+    runs.setRunViewer({ isShowing: () => false });
+    // ACT
+    await runs.run(FILE);
+    // ASSERT
     expect(fake.toasts.map((t) => t.kind)).toEqual(['error']);
   });
 
