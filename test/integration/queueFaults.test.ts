@@ -32,6 +32,11 @@ describe('queue mode under faults', () => {
   let flows: string;
   /** How long the local server takes per call: longer where a test needs runs still in flight. */
   let hitDelayMs = 5;
+  /**
+   * While set, calls of the last node wait for it: runs in flight then stand at that node with the others done
+   * (checkpointed), whatever the machine's speed, so a worker killed meanwhile surely leaves runs to resume.
+   */
+  let lastNodeHeld: { released: Promise<void>; waiting: number } | undefined;
   /** Calls per run and node: `<executionId> <nodeId>` → count. */
   const counts = (): Map<string, number> => {
     const map = new Map<string, number>();
@@ -43,7 +48,12 @@ describe('queue mode under faults', () => {
   };
 
   beforeAll(async () => {
-    calls = await startLocalServer((_request, response) => {
+    calls = await startLocalServer(async (request, response) => {
+      const held = lastNodeHeld;
+      if (held && request.query.get('n') === NODES[NODES.length - 1]) {
+        held.waiting++;
+        await held.released;
+      }
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), hitDelayMs);
     });
     cluster = await QueueCluster.start('queue-faults');
@@ -64,10 +74,19 @@ describe('queue mode under faults', () => {
     const doomed = await cluster.worker(flows, { concurrency: 10 });
     const survivor = await cluster.worker(flows, { concurrency: 10 });
     const history = cluster.history('.weft-kill');
-    // ACT
-    const replies = await load(url, '/hooks/hits', 1000, 50, (_reply, done) => {
-      if (done === 500) doomed.child.kill('SIGKILL');
-    });
+    let release = (): void => undefined;
+    lastNodeHeld = { released: new Promise<void>((resolve) => (release = resolve)), waiting: 0 };
+    const held = lastNodeHeld;
+    // ACT: while the requests come in, once both workers' 10 slots stand at the last node, the doomed one dies
+    const killed = (async () => {
+      await waitFor('both workers to hold 10 runs each at the last node', async () => (held.waiting >= 20 ? true : undefined), 120_000);
+      doomed.child.kill('SIGKILL');
+      await doomed.result;
+      lastNodeHeld = undefined;
+      release();
+    })();
+    const replies = await load(url, '/hooks/hits', 1000, 50);
+    await killed;
     const ids = acceptedIds(replies);
     const records = await waitForFinal(history, ids, 'every acknowledged run to end in the serve history', 180_000);
     const listed = (await history.list({ flowId: 'hits', limit: 1_000_000 })).map((summary) => summary.id);
