@@ -4,10 +4,8 @@
 // `<history>/live/definitions/<hash>.flow.json` so a past run can be opened against the version it ran; then
 // starts the relay and returns the dispatcher.
 
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { flowSourceHash, keepFlowVersion } from '../engine/history/flowVersions';
 import { readSourceFile } from '../engine/load/readSourceFile';
 import type { QueueMode, QueueModeContext, QueueModeFactory } from '../live/queueModeHooks';
 import { connected, durableConnection, failFastConnection, parseRedisUrl, shownRedisUrl } from './queueConnection';
@@ -64,7 +62,6 @@ export function queueMode(url: string): QueueModeFactory {
 /** The source texts of the served `.flow.json` files whose text still has the hash they were compiled with. */
 async function flowSources(context: QueueModeContext): Promise<Map<string, string>> {
   const sources = new Map<string, string>();
-  const dir = join(context.history.dir, 'live', 'definitions');
   for (const flow of context.activation.compiled.values()) {
     if (!flow.file?.endsWith('.flow.json')) continue;
     let text: string | undefined;
@@ -73,10 +70,9 @@ async function flowSources(context: QueueModeContext): Promise<Map<string, strin
     } catch {
       continue;
     }
-    if (text === undefined || createHash('sha256').update(text).digest('hex') !== flow.hash) continue;
+    if (text === undefined || flowSourceHash(text) !== flow.hash) continue;
     sources.set(flow.hash, text);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${flow.hash}.flow.json`), text, { flag: 'w' });
+    await keepFlowVersion(context.history.dir, flow.hash, text);
   }
   return sources;
 }
