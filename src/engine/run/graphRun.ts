@@ -528,7 +528,9 @@ export class GraphRun implements NodeRunHost {
   }
 
   saveState(node: CompiledNode, state: unknown): Promise<void> {
-    if (this.topLevel) this.nodeRecord(node).state = state;
+    // State goes to history for resume, so it is redacted like an output: a node type that keeps a secret in its
+    // state gets the mask back on resume and must read the secret from its config again (docs/decisions.md).
+    if (this.topLevel) this.nodeRecord(node).state = this.run.redactor.value(state);
     return this.run.checkpoint();
   }
 

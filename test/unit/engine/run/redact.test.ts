@@ -1,6 +1,8 @@
 // The redactor (issue 9, defect 3): every encoding a secret takes on its way out, at any depth.
 
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineNodeType } from '../../../../src/engine/nodes/nodeType';
 import { CIRCULAR, REDACTED, Redactor } from '../../../../src/engine/run/redact';
 import { flowOf, runDefinition, transform } from '../../../support/runHelpers';
 
@@ -132,5 +134,34 @@ describe('what a run records and emits', () => {
     expect(events[0]).toMatchObject({ type: 'execution.started', trigger: record.trigger });
     const everything = JSON.stringify({ record, events });
     for (const form of [SECRET, encodeURIComponent(SECRET)]) expect(everything).not.toContain(form);
+  });
+
+  it('redacts the state a node saves for resume, in every checkpoint and the final record', async () => {
+    // ARRANGE: a custom node that keeps a token it was given in its resume state (a careless node type).
+    const keepsToken = defineNodeType({
+      type: 'keeps-token',
+      title: 'test',
+      description: 'test',
+      configSchema: z.object({ token: z.string() }),
+      ports: ['out'],
+      run: async (ctx) => {
+        await ctx.saveState({ session: ctx.config.token, step: 1 });
+        return { output: { ok: true } };
+      },
+    });
+    const checkpoints: string[] = [];
+
+    // ACT
+    const { record } = await runDefinition(flowOf([{ id: 'k', type: 'keeps-token', config: { token: '{{ secrets.TOKEN }}' } }]), {
+      secrets: { TOKEN: SECRET },
+      types: [keepsToken],
+      onCheckpoint: async (saved) => void checkpoints.push(JSON.stringify(saved)),
+    });
+
+    // ASSERT
+    expect(record.status).toBe('completed');
+    expect(record.nodes.k.state).toEqual({ session: REDACTED, step: 1 });
+    expect(checkpoints.length).toBeGreaterThan(0);
+    for (const saved of [...checkpoints, JSON.stringify(record)]) expect(saved).not.toContain(SECRET);
   });
 });
