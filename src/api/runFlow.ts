@@ -52,6 +52,8 @@ export interface RunFlowOptions {
    * opened. Subflow runs checkpoint here too.
    */
   onCheckpoint?: (record: RunRecord) => Promise<void>;
+  /** Input properties the record keeps masked (see ExecuteOptions.maskInputKeys). */
+  maskInputKeys?: readonly string[];
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
@@ -110,6 +112,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     resume: previous ? { from: previous, rerunFrom: options.rerunFrom } : undefined,
     parentExecutionId: options.parentExecutionId,
     durableStart: options.durableStart,
+    maskInputKeys: options.maskInputKeys,
   });
   if (history && typeof options.history !== 'object') await history.flush();
   return record;

@@ -102,6 +102,7 @@ export class LiveRuns implements RunDispatcher {
       signal: controller.signal,
       onEvent: options.onEvent,
       durableStart: options.durableStart,
+      maskInputKeys: options.maskInputKeys,
     });
     entry.done.then(
       () => this.runs.delete(executionId),

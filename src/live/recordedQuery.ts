@@ -12,11 +12,21 @@ const CREDENTIAL_NAME = /token|secret|signature|hmac|passw|pwd|api[-_]?key|auth|
 
 export function recordedQuery(query: string, secretValues: readonly string[]): Record<string, string | string[]> {
   const parameters = queryObject(query);
-  for (const name of Object.keys(parameters)) {
+  for (const name of credentialParameters(parameters, secretValues)) {
     const value = parameters[name];
-    const values = Array.isArray(value) ? value : [value];
-    const credential = CREDENTIAL_NAME.test(name) || values.some((v) => secretValues.some((secret) => secret !== '' && v.includes(secret)));
-    if (credential) parameters[name] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+    parameters[name] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
   }
   return parameters;
+}
+
+/**
+ * The names of the parameters recordedQuery masks. A GET webhook's run reads its query as its input with these
+ * values intact (an OAuth callback must exchange its `code`); its record keeps them masked (maskInputKeys).
+ */
+export function credentialParameters(parameters: Record<string, string | string[]>, secretValues: readonly string[]): string[] {
+  return Object.keys(parameters).filter((name) => {
+    const value = parameters[name];
+    const values = Array.isArray(value) ? value : [value];
+    return CREDENTIAL_NAME.test(name) || values.some((v) => secretValues.some((secret) => secret !== '' && v.includes(secret)));
+  });
 }

@@ -28,6 +28,8 @@ export interface StartRunOptions {
    * really happen, and when it cannot be written the run does not start (`done` rejects, nothing ran).
    */
   durableStart?: boolean;
+  /** Input properties the record keeps masked: a GET webhook's credential-like query parameters (recordedQuery.ts). */
+  maskInputKeys?: readonly string[];
 }
 
 export interface LiveRun {

@@ -28,7 +28,8 @@ import type { RunDispatcher } from './runDispatcher';
 import type { RunAdmission } from './runSlots';
 import { BodyError, readBody } from './readBody';
 import { recordedHeaders } from './recordedHeaders';
-import { recordedQuery } from './recordedQuery';
+import { credentialParameters, recordedQuery } from './recordedQuery';
+import { queryObject } from './webhookPath';
 import { checkWebhookAuth, checkWebhookAuthHeaders } from './webhookAuth';
 
 /** A served flow's state while the server runs. */
@@ -198,8 +199,11 @@ export async function handleWebhook(
     }
 
     let input: unknown;
+    let maskInputKeys: string[] | undefined;
     if (method === 'GET') {
-      input = recordedQuery(query, flow.secretValues);
+      const parameters = queryObject(query);
+      input = parameters;
+      maskInputKeys = credentialParameters(parameters, flow.secretValues);
     } else if (body.length > 0) {
       try {
         input = JSON.parse(body.toString('utf8'));
@@ -255,7 +259,7 @@ export async function handleWebhook(
     // An `ack` is an answer that the run will happen: its first record is written before any node runs. While
     // history is failing, the probe run of a `result` flow starts the same way.
     const durableStart = route.respond === 'ack' || admission.probe;
-    const run = context.runs.start(compiled, { input, trigger, secrets: flow.served.secrets, durableStart });
+    const run = context.runs.start(compiled, { input, trigger, secrets: flow.served.secrets, durableStart, maskInputKeys });
     const executionId = run.executionId;
     const headers = { 'x-weft-execution-id': executionId };
     run.done.then(

@@ -73,6 +73,7 @@ export class QueueDispatcher implements RunDispatcher {
       trigger: options.trigger,
       ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
       ...(options.rerunFrom ? { rerunFrom: options.rerunFrom } : {}),
+      ...(options.maskInputKeys?.length ? { maskInputKeys: options.maskInputKeys } : {}),
     };
     let resolve!: (record: RunRecord) => void;
     const done = new Promise<RunRecord>((res) => (resolve = res));

@@ -215,6 +215,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           registry: options.registry,
           onCheckpoint: (r) => checkpoints.save(r),
           onEvent: (event) => checkpoints.event(event, flow.id),
+          maskInputKeys: data.maskInputKeys,
         });
       } catch (error) {
         // It could not start (its input does not match the flow's inputs): a final record says why.

@@ -20,6 +20,8 @@ export interface RunJobData {
   /** Run API resume: the run to reuse completed nodes from. */
   resumeFrom?: RunRecord;
   rerunFrom?: string;
+  /** Input properties the record keeps masked (StartRunOptions.maskInputKeys). */
+  maskInputKeys?: readonly string[];
   /** How many workers refused it for not having its version (see queueWorker.ts). */
   refusals?: number;
 }

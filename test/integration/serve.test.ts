@@ -54,6 +54,9 @@ beforeAll(async () => {
     'result.flow.json': flow('result', [{ type: 'webhook', respond: 'result' }], [transform({ doubled: '{{ trigger.n * 2 }}' })]),
     'failing.flow.json': flow('failing', [{ type: 'webhook', respond: 'result' }], [{ id: 'boom', type: 'fail', config: { message: 'nope: {{ trigger.why }}' } }]),
     'query.flow.json': flow('query', [{ type: 'webhook', method: 'GET', respond: 'result' }], [transform({ q: '{{ trigger.q }}' })]),
+    'oauth.flow.json': flow('oauth', [{ type: 'webhook', method: 'GET', respond: 'result' }], [
+      transform({ exchanged: '{{ trigger.code == "abc123def456" }}', state: '{{ trigger.state }}' }),
+    ]),
     'x.flow.json': flow('x', [{ type: 'webhook', path: 'x' }], [transform(1)]),
     'ab.flow.json': flow('ab', [{ type: 'webhook', path: 'a/b' }], [transform(2)]),
     'broken.flow.json': '{ "version": 1, "id": "broken", "triggers": [{ "type": "webhook" }], "nodes": [{ "id": "a", "type": "nope" }] }',
@@ -75,7 +78,7 @@ describe('weft serve: webhooks', () => {
     // ASSERT
     expect(reply.status).toBe(200);
     const status = reply.json as LiveStatus;
-    expect(status.flows.map((f) => f.id).sort()).toEqual(['ab', 'failing', 'query', 'result', 'secured', 'trivial', 'typed', 'x']);
+    expect(status.flows.map((f) => f.id).sort()).toEqual(['ab', 'failing', 'oauth', 'query', 'result', 'secured', 'trivial', 'typed', 'x']);
     expect(status.flows.find((f) => f.id === 'trivial')!.webhooks).toEqual([
       { url: `${server.url}/hooks/trivial`, method: 'POST', respond: 'ack', secured: false },
     ]);
@@ -244,6 +247,18 @@ describe('weft serve: webhooks', () => {
     expect(failedRecord.status).toBe('failed');
     expect(query.status).toBe(200);
     expect(query.json).toEqual({ q: 'find me' });
+  });
+
+  it('a GET webhook run reads a credential-like query parameter (an OAuth code); its record keeps it masked', async () => {
+    // ACT: an OAuth provider's redirect to the callback flow.
+    const reply = await call(server.url, '/hooks/oauth?code=abc123def456&state=s1', { method: 'GET' });
+
+    // ASSERT: the flow saw the real code, history did not keep it.
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ exchanged: true, state: 's1' });
+    const record = (await history.get(String(reply.headers['x-weft-execution-id']))) as RunRecord;
+    expect(record.input).toEqual({ code: '***', state: 's1' });
+    expect(JSON.stringify(record)).not.toContain('abc123def456');
   });
 
   it('records recent invocations in history: run records for accepted requests, the invocation log for all', async () => {

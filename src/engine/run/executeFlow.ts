@@ -16,7 +16,7 @@ import { LogBudget } from './logBudget';
 import { setLongTimeout } from './longTimer';
 import { missingSecretsError } from './missingSecrets';
 import { planReuse } from './planReuse';
-import { Redactor } from './redact';
+import { REDACTED, Redactor } from './redact';
 import type { EventDraft, RunContext } from './runContext';
 import type { NodeRecord, RunMode, RunRecord, TriggerInfo } from './runRecord';
 
@@ -38,6 +38,12 @@ export interface ExecuteOptions {
   /** Reuse the completed nodes of an earlier run; with `rerunFrom`, only those not downstream of that node. */
   resume?: { from: RunRecord; rerunFrom?: string };
   parentExecutionId?: string;
+  /**
+   * Top-level input properties the run reads but its record and events keep as REDACTED, their values (8
+   * characters or more) masked wherever they appear: a GET webhook's credential-like query parameters (an OAuth
+   * callback's `code`), which the flow needs and history must not keep.
+   */
+  maskInputKeys?: readonly string[];
 }
 
 export function newExecutionId(ms = Date.now()): string {
@@ -73,8 +79,9 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   const executionId = options.executionId ?? newExecutionId(startedAtMs);
   const trigger: TriggerInfo = options.trigger ?? { type: 'manual' };
   const secrets = options.secrets ?? {};
-  const redactor = hasSecrets(secrets) ? new Redactor(secrets) : NO_SECRETS;
   const input = options.input;
+  const masked = maskedInput(input, options.maskInputKeys);
+  const redactor = hasSecrets(secrets) || masked.values.length > 0 ? new Redactor({ ...secrets, ...Object.fromEntries(masked.values.map((value, i) => [`\0masked-input-${i}`, value])) }) : NO_SECRETS;
 
   const nodes: Record<string, NodeRecord> = {};
   for (const node of flow.graph.nodes) nodes[node.id] = { status: 'pending', attempts: 0 };
@@ -86,7 +93,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     mode: options.mode ?? 'run',
     // What started the run (a webhook's headers and query) may carry a secret's value too.
     trigger: redactor.value(trigger),
-    input: redactor.value(input),
+    input: redactor.value(masked.recorded),
     startedAt,
     owner: currentRunOwner(),
     nodes,
@@ -246,6 +253,22 @@ function nodeIdsOf(flow: CompiledFlow): string[] {
   return ids.slice();
 }
 const nodeIdsCache = new WeakMap<CompiledFlow, string[]>();
+
+/** Values shorter than this are masked only where they are recorded as input: they would mask unrelated text. */
+const MIN_MASKED_VALUE = 8;
+
+function maskedInput(input: unknown, keys: readonly string[] | undefined): { recorded: unknown; values: string[] } {
+  if (keys === undefined || keys.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return { recorded: input, values: [] };
+  const recorded: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  const values: string[] = [];
+  for (const key of keys) {
+    if (!Object.hasOwn(recorded, key)) continue;
+    const value = recorded[key];
+    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string' && item.length >= MIN_MASKED_VALUE) values.push(item);
+    recorded[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+  }
+  return { recorded, values };
+}
 
 function hasSecrets(secrets: Record<string, string>): boolean {
   for (const _ in secrets) return true;
