@@ -2,7 +2,8 @@
 // and every `nodes.<id>` path that reads it, in templates anywhere in the flow (loop bodies, edge maps, outputs),
 // in conditions (with or without braces, and JSON Logic `var` paths) and in code nodes' JavaScript. Only the
 // identifier's characters change, so formatting and comments stay as they are. A path matches by whole steps:
-// renaming `a` leaves `nodes.ab` and `input.a` alone.
+// renaming `a` leaves `nodes.ab` alone, and `input.a` too except where a merge keyed its output by `a`
+// (mergedInputReaders.ts).
 
 import type { Position, Range } from '../engine/model/diagnostics';
 import { NODE_ID_PATTERN } from '../shared/nodeId';
@@ -11,6 +12,8 @@ import { stringContent } from '../engine/model/jsonStringOffsets';
 import type { JsonNode } from './jsonTree';
 import type { TextEdit } from './textEdit';
 import { targetAt } from './targetAt';
+import type { HostString } from './expressionIndex';
+import { mergedInputReaders, within } from './mergedInputReaders';
 
 export interface PrepareRenameResult {
   range: Range;
@@ -57,9 +60,14 @@ export function renameEdits(doc: FlowDocument, oldName: string, newName: string)
   for (const use of model.nodeKeys) replaceString(use.key);
 
   const isIdentifier = /^[A-Za-z_$][\w$]*$/.test(newName);
+  const merged = mergedInputReaders(model, oldName);
+  const readsMergedInput = (host: HostString): boolean =>
+    merged.maps.some((map) => within(host.node, map)) ||
+    (host.reader !== undefined && merged.nodes.has(host.reader) && within(host.node, host.reader.object));
   for (const reference of doc.expressions.references) {
     const step = reference.steps[0];
-    if (reference.root !== 'nodes' || step?.value !== oldName) continue;
+    if (step?.value !== oldName) continue;
+    if (reference.root !== 'nodes' && !(reference.root === 'input' && readsMergedInput(reference.host))) continue;
     if (step.bracketed || reference.host.kind === 'var' || isIdentifier) {
       spans.push({ start: step.start, end: step.end, newText: newName });
       continue;

@@ -126,6 +126,44 @@ describe('rename a node', () => {
     expect(documentOf(text).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('renames input.<id> where a merge combines its sources by id, and only there', () => {
+    // ARRANGE: fetch and other -> both (merge, combine object) -> report (reads input.fetch) and, through a map, -> note;
+    // fetch -> direct, whose input.fetch is a key of fetch's own output.
+    const flow = `{
+  "version": 1,
+  "id": "merged",
+  "nodes": [
+    { "id": "fetch", "type": "transform", "config": { "output": { "fetch": 1 } } },
+    { "id": "other", "type": "transform", "config": { "output": 2 } },
+    { "id": "both", "type": "merge", "config": {} },
+    { "id": "report", "type": "transform", "config": { "output": "{{ input.fetch.fetch + input.other }}" } },
+    { "id": "note", "type": "transform", "config": { "output": "{{ input.v }}" } },
+    { "id": "direct", "type": "transform", "config": { "output": "{{ input.fetch }}" } }
+  ],
+  "edges": [
+    { "from": "fetch", "to": "both" },
+    { "from": "other", "to": "both" },
+    { "from": "both", "to": "report" },
+    { "from": "both", "to": "note", "map": { "v": "{{ input.fetch }}" } },
+    { "from": "fetch", "to": "direct" }
+  ]
+}
+`;
+    const { doc, position } = documentAt(cursorIn('{ "id": "fetch"', 10, flow));
+
+    // ACT
+    const result = rename(doc, position, 'load');
+    if (!Array.isArray(result)) throw new Error(result.error);
+    const text = applyEdits(flow, result);
+
+    // ASSERT
+    expect(text).toContain('"output": "{{ input.load.fetch + input.other }}"');
+    expect(text).toContain('"map": { "v": "{{ input.load }}" }');
+    expect(text).toContain('{ "id": "direct", "type": "transform", "config": { "output": "{{ input.fetch }}" } }');
+    expect(text).toContain('"output": { "fetch": 1 }');
+    expect(documentOf(text).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('renames a node of a loop body', () => {
     const { text } = renamed('{ "id": "inner"', 10, 'step');
     expect(text).toContain('{ "id": "step", "type": "transform"');
