@@ -5,6 +5,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { readFlowText } from './readFlowText';
 import type { Range } from '../engine/model/diagnostics';
 import type { WorkerTestResult } from '../protocol/runWorkerProtocol';
 import { outlineOf } from './flowOutline';
@@ -70,8 +71,12 @@ export class FlowTestController implements vscode.Disposable {
   }
 
   private async updateFile(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const text = await textOf(uri);
+    if (text === undefined) {
+      // Gone, unreadable or too large (readFlowText.ts): no tests from it.
+      this.controller.items.delete(uri.toString());
+      return undefined;
+    }
     return this.updateFromText(uri, text);
   }
 
@@ -221,10 +226,8 @@ function testItemId(file: vscode.Uri, name: string): string {
 }
 
 async function textOf(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
   try {
-    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    return await readFlowText(uri);
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { readFlowText } from './readFlowText';
 import { nextScheduleTimes, triggersOf, type WebhookTriggerOutline } from '../language/triggerOutline';
 import { signBody, SIGNATURE_HEADER } from '../live/webhookAuth';
 import { HOOKS_PREFIX } from '../live/webhookPath';
@@ -53,9 +54,14 @@ export function liveCommandHandlers(live: LiveController, secrets: SecretStore):
       const files = await vscode.workspace.findFiles('**/*.flow.{json,ts}', '**/node_modules/**', 1000);
       const withTriggers: vscode.Uri[] = [];
       for (const file of files) {
-        const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
         // A .flow.ts cannot be read without running it: activation tells whether it has live triggers.
-        if (file.path.endsWith('.ts') || triggersOf(text).length > 0) withTriggers.push(file);
+        if (file.path.endsWith('.ts')) {
+          withTriggers.push(file);
+          continue;
+        }
+        // A file that cannot be read (too large, gone) is skipped here; activating it one by one says why.
+        const text = await readFlowText(file).catch(() => undefined);
+        if (text !== undefined && triggersOf(text).length > 0) withTriggers.push(file);
       }
       if (withTriggers.length === 0) return void vscode.window.showInformationMessage('No flow in this workspace has a webhook or schedule trigger.');
       await live.activate(withTriggers);

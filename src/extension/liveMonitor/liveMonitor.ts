@@ -8,6 +8,7 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { readFlowText } from '../readFlowText';
 import type { EngineEvent } from '../../engine/run/events';
 import type { RunRecord } from '../../engine/run/runRecord';
 import { outlineOf } from '../flowOutline';
@@ -313,7 +314,7 @@ async function indexFlowFiles(): Promise<Map<string, vscode.Uri>> {
   const byId = new Map<string, vscode.Uri>();
   for (const file of files) {
     try {
-      const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+      const text = await readFlowText(file);
       const { flowId } = outlineOf(text, file.path.endsWith('.json'));
       if (flowId && !byId.has(flowId)) byId.set(flowId, file);
     } catch {
