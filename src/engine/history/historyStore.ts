@@ -58,7 +58,7 @@ import { compactIndex, type CompactionResult } from './compactIndex';
 import { acquireFileLock, type FileLockOptions } from './fileLock';
 import { selectRuns, type HistoryFilter } from './historyFilter';
 import { emptyIndex, IndexView, parseIndex, type IndexFileData } from './indexView';
-import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './ownerLease';
+import { isRunOrphaned, LeaseHold, processInstanceId, sweepStaleLeases, type LeaseView } from './ownerLease';
 import { currentHost } from './processAlive';
 import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
@@ -296,6 +296,8 @@ export class HistoryStore {
     for (const run of this.view.values()) {
       if (run.s.status === 'running' && run.s.owner !== undefined && (await isRunOrphaned(run.s.owner, view))) candidates.push(run.s);
     }
+    // The candidates are judged: the leases of gone processes have served (a missing lease counts as expired).
+    await sweepStaleLeases(view);
     if (candidates.length === 0) return [];
     const recovered: string[] = [];
     // Under the lock: two processes starting at once must not both rewrite the same record.

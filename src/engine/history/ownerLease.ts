@@ -12,7 +12,7 @@
 // processes): flows run from worker threads of one process would need to share one id.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, unlink, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink, writeFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { currentHost, isProcessAlive } from './processAlive';
 
@@ -69,6 +69,39 @@ export async function isRunOrphaned(owner: RunOwner, view: LeaseView): Promise<b
   if (!isProcessAlive(owner.pid, owner.host)) return true;
   const lease = await readLease(view.historyDir, owner.instance);
   return lease === undefined || view.now - lease.renewedAt > LEASE_MS;
+}
+
+/** A lease of another host is removed this long after its last renewal (its clock may differ from ours). */
+const FOREIGN_LEASE_KEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the lease files left by processes that died without releasing them (`kill -9`), so `owners/` does not
+ * grow with every crash: on this host, a lease that has expired or whose pid is gone; of another host, a lease
+ * not renewed for a day. Judgements do not change: a missing lease counts as an expired one. Returns the
+ * instances removed.
+ */
+export async function sweepStaleLeases(view: LeaseView): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(view.historyDir, OWNERS_DIR));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const instance = name.endsWith('.json') ? name.slice(0, -'.json'.length) : undefined;
+    if (instance === undefined || instance === view.instance) continue;
+    const lease = await readLease(view.historyDir, instance);
+    if (!lease) continue; // half-written or foreign: left for its writer
+    const stale =
+      lease.host === view.host
+        ? view.now - lease.renewedAt > LEASE_MS || !isProcessAlive(lease.pid, lease.host)
+        : view.now - lease.renewedAt > FOREIGN_LEASE_KEEP_MS;
+    if (!stale) continue;
+    await unlink(leasePath(view.historyDir, instance)).catch(() => undefined);
+    removed.push(instance);
+  }
+  return removed;
 }
 
 async function readLease(historyDir: string, instance: string): Promise<LeaseFile | undefined> {

@@ -366,6 +366,8 @@ describe('HistoryStore', () => {
       // ASSERT
       expect(whileLeased).toEqual([]);
       expect(afterExpiry).toEqual(['orphan']);
+      // The expired lease is gone too, so owners/ does not grow with every crash.
+      expect(await readdir(join(dir, 'owners'))).toEqual([]);
     });
 
     it('leaves alone the run of a live process that holds its lease, and drops the lease when the store closes', async () => {
@@ -374,9 +376,11 @@ describe('HistoryStore', () => {
       await owner.save(running('live', { pid: process.ppid, host: currentHost(), instance: 'process-a' }));
       // ACT
       const recovered = await open({ instanceId: 'process-b', now: () => T0 + HEARTBEAT_MS }).recoverInterrupted();
+      const leasesWhileLive = await readdir(join(dir, 'owners'));
       await owner.close();
       // ASSERT
       expect(recovered).toEqual([]);
+      expect(leasesWhileLive).toEqual(['process-a.json']); // the other process's sweep keeps a live lease
       expect(await readdir(join(dir, 'owners'))).toEqual([]);
       // Closed, it can save nothing more: the run is an orphan for the next process.
       expect(await open({ instanceId: 'process-b', now: () => T0 + HEARTBEAT_MS }).recoverInterrupted()).toEqual(['live']);
