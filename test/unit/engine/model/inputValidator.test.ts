@@ -67,6 +67,16 @@ describe('createInputValidator', () => {
     expect(createInputValidator({ type: 'string', pattern: 'b' })('abc').ok).toBe(true);
   });
 
+  it('matches each pattern as written, in one schema and across schemas', () => {
+    // ARRANGE: two patterns in one schema, and a second schema whose pattern differs from the first's.
+    const both = createInputValidator({ type: 'object', properties: { a: { type: 'string', pattern: '^a' }, b: { type: 'string', pattern: '^b' } } });
+    const other = createInputValidator({ type: 'object', patternProperties: { '^y-': { type: 'number' } } });
+    // ACT + ASSERT
+    expect(both({ a: 'apple', b: 'banana' }).ok).toBe(true);
+    expect(both({ a: 'apple', b: 'cherry' }).errors).toEqual([{ path: '/b', message: 'must match pattern "^b"' }]);
+    expect(other({ 'y-a': 'one' }).errors).toEqual([{ path: '/y-a', message: 'must be number' }]);
+  });
+
   it('refuses at compile time a pattern RE2 cannot run (backreference, lookahead), saying why', () => {
     expect(() => createInputValidator({ type: 'string', pattern: '^(a)\\1$' })).toThrow(/pattern "\^\(a\)\\1\$" cannot be matched in linear time.*RE2/);
     expect(() => createInputValidator({ type: 'string', pattern: 'a(?=b)' })).toThrow(/no backreferences or lookaround/);
