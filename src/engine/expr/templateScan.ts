@@ -12,8 +12,25 @@ export type TemplateSegment =
   /** A `{{` with no `}}` after it: from `start` to the end of the string. */
   | { kind: 'unclosed'; start: number; end: number };
 
-/** The segments of `text`, in order. Adjacent text is merged into one segment. */
-export function scanTemplateString(text: string): TemplateSegment[] {
+/**
+ * The segments of `text`, in order. Adjacent text is merged into one segment. Shared between callers (do not
+ * modify): compiling, reference checks and type checks each scan every string of a flow, and the editor compiles
+ * on every edit, so each text is scanned once while it stays among the last MAX_SCANNED.
+ */
+export function scanTemplateString(text: string): readonly TemplateSegment[] {
+  const cached = scanned.get(text);
+  if (cached !== undefined) return cached;
+  const segments = scan(text);
+  if (scanned.size >= MAX_SCANNED) scanned.delete(scanned.keys().next().value as string);
+  scanned.set(text, segments);
+  return segments;
+}
+
+/** About 3 templated strings per node: a 3,000-node flow's strings, a few MB at most. */
+const MAX_SCANNED = 10_000;
+const scanned = new Map<string, readonly TemplateSegment[]>();
+
+function scan(text: string): TemplateSegment[] {
   const segments: TemplateSegment[] = [];
   let literal = '';
   let literalStart = 0;
