@@ -59,7 +59,7 @@ function newShared(): { ajv: Ajv; validators: Map<string, InputValidator> } {
 
 /** ajv's RegExpEngine over RE2. JSON Schema patterns are unanchored and carry no flags (ajv passes "u"). */
 const re2Engine = Object.assign(
-  (pattern: string): { test: (text: string) => boolean } => {
+  (pattern: string): { test: (text: string) => boolean; toString: () => string } => {
     let compiled: RE2JS;
     try {
       compiled = RE2JS.compile(re2Pattern(pattern));
