@@ -64,9 +64,10 @@ function FieldErrors({ messages, id }: { messages: string[] | undefined; id: str
   );
 }
 
-/** "must be number" → "Must be number." */
+/** "must be number" → "Must be number."; the engine's "is required" → "Required." (it is said at the field). */
 function sentence(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  const bare = message.replace(/^is (required|not allowed)$/, '$1');
+  const text = bare.charAt(0).toUpperCase() + bare.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 

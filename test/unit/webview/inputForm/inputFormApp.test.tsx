@@ -159,6 +159,7 @@ describe('run input form', () => {
     await screen.findByText('2 problems to fix before running.');
     expect(host.submitted).toEqual([]);
     await waitFor(() => expect(document.activeElement).toBe(field(/Order id/)));
+    expect(field(/Order id/).closest('[data-pointer]')!.querySelector('.field-error')!.textContent).toContain('Required.');
     expect(field(/total/).getAttribute('aria-invalid')).toBe('true');
 
     type(field(/Order id/), 'A-42');
@@ -251,6 +252,35 @@ describe('run input form', () => {
     expect((within(screen.getByRole('group', { name: /customer/ })).getByLabelText(/email/) as HTMLInputElement).value).toBe('someone@example.com');
     expect((field(/Order id/) as HTMLInputElement).value).toBe('text');
     expect(await submittedAfterRun()).toMatchObject({ orderId: 'text', total: 0, priority: 'normal', tags: ['text'] });
+  });
+
+  it('runs from the keyboard: Enter in a box, Ctrl+Enter anywhere (the JSON box too)', async () => {
+    host.load.initial = { orderId: 'A-42', total: 1 };
+    await renderForm();
+
+    fireEvent.submit(field(/Order id/).closest('form')!);
+    await waitFor(() => expect(host.submitted).toHaveLength(1));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit as JSON' }));
+    const json = screen.getByLabelText('Input as JSON');
+    type(json, '{ "orderId": "K-1", "total": 2 }');
+    fireEvent.keyDown(json, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(host.submitted).toHaveLength(2));
+    expect(host.submitted[1]).toEqual({ orderId: 'K-1', total: 2 });
+  });
+
+  it('edits as JSON a field it has no widget for (anyOf), with the parse error at that field', async () => {
+    host.load.schema = { type: 'object', properties: { target: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } }, required: ['target'] };
+    host.load.initial = {};
+    await renderForm();
+    const target = field(/target/);
+    expect(target.tagName).toBe('TEXTAREA');
+
+    type(target, '["a", ');
+    await screen.findByText(/Line 1, column 7: unexpected end of the text/);
+    type(target, '["a", "b"]');
+    await waitFor(() => expect(screen.queryByText(/Line 1/)).toBeNull());
+    expect(await submittedAfterRun()).toEqual({ target: ['a', 'b'] });
   });
 
   it('Cancel closes the form without running', async () => {
