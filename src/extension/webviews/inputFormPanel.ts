@@ -64,7 +64,8 @@ export function showInputForm(request: InputFormRequest): Promise<unknown | unde
           const errors = validate(value);
           if (errors.length > 0) return { errors };
           settle(value);
-          panel.dispose();
+          // Closed once the channel has posted this reply (disposing now would drop it, leaving the page waiting).
+          setImmediate(() => panel.dispose());
           return { errors };
         },
         savePreset: async ({ name, value }) => {
