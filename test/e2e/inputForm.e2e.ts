@@ -72,6 +72,14 @@ describe('Run input form', () => {
     // The flow's in-file test is offered as a pick.
     assert.ok((await form.getByLabel('Load an input').locator('option', { hasText: 'small order' }).count()) === 1);
     await screenshot(page, 'input-form-dark-valid');
+    // JSON mode shows the same value; back in the form, nothing is lost.
+    const jsonToggle = form.getByRole('button', { name: 'Edit as JSON' });
+    await jsonToggle.click();
+    const json = form.getByLabel('Input as JSON');
+    assert.deepEqual(JSON.parse(await json.inputValue()), { orderId: 'A-42', quantity: 3, priority: 'normal', customer: { email: 'a@example.com' } });
+    await screenshot(page, 'input-form-dark-json');
+    await jsonToggle.click();
+    assert.equal(await quantity.inputValue(), '3');
 
     // ACT: Run.
     await form.getByRole('button', { name: 'Run' }).click();
