@@ -12,6 +12,7 @@ import { drawnFields } from './drawnFields';
 import { placeErrors } from './errorPlacement';
 import { parseJson } from './jsonParseError';
 import { SchemaField, fieldId, type FieldContext } from './SchemaField';
+import { inSchemaOrder } from './schemaOrder';
 import { removeAt, setAt, toPointer, type Path } from './valuePath';
 
 type Loaded = InputFormNotifications['didLoadForm'];
@@ -44,7 +45,7 @@ export function App(): JSX.Element {
     const stop = actions.onLoad((loaded) => {
       setForm(loaded);
       setValue(loaded.initial);
-      setJsonText(JSON.stringify(loaded.initial ?? {}, null, 2));
+      setJsonText(jsonOf(loaded.initial, loaded.schema));
       setPresets(loaded.presets);
       setSource(loaded.initialSource ?? 'defaults');
     });
@@ -67,12 +68,12 @@ export function App(): JSX.Element {
   /** A whole value from elsewhere (a test, a preset, the sample): both views show it, all its errors too. */
   const replaceValue = useCallback((next: unknown, from: string) => {
     setValue(next);
-    setJsonText(JSON.stringify(next ?? {}, null, 2));
+    setJsonText(jsonOf(next, form?.schema));
     setJsonProblem(undefined);
     setShowAll(true);
     setSource(from);
     setStatus(`Loaded ${from}.`);
-  }, []);
+  }, [form]);
 
   const context: FieldContext = useMemo(() => {
     const shown = showAll ? errors : errors.filter((error) => [...touched].some((pointer) => isWithin(error.path, pointer)));
@@ -82,7 +83,7 @@ export function App(): JSX.Element {
       onChange: (path: Path, next: unknown) => {
         setValue((current: unknown) => {
           const updated = setAt(current, path, next);
-          setJsonText(JSON.stringify(updated ?? {}, null, 2));
+          setJsonText(jsonOf(updated, form?.schema));
           return updated;
         });
         setTouched((current) => new Set(current).add(toPointer(path)));
@@ -90,7 +91,7 @@ export function App(): JSX.Element {
       onRemoveItem: (path: Path, index: number) => {
         setValue((current: unknown) => {
           const updated = removeAt(current, path, index);
-          setJsonText(JSON.stringify(updated ?? {}, null, 2));
+          setJsonText(jsonOf(updated, form?.schema));
           return updated;
         });
         setTouched((current) => new Set(current).add(toPointer(path)));
@@ -228,7 +229,7 @@ export function App(): JSX.Element {
           disabled={mode === 'json' && !!jsonProblem}
           title={mode === 'json' && jsonProblem ? 'Fix the JSON to go back to the form' : undefined}
           onClick={() => {
-            if (mode === 'form') setJsonText(JSON.stringify(value ?? {}, null, 2));
+            if (mode === 'form') setJsonText(jsonOf(value, form.schema));
             setMode(mode === 'form' ? 'json' : 'form');
           }}
         >
@@ -299,6 +300,11 @@ export function App(): JSX.Element {
       </footer>
     </form>
   );
+}
+
+/** The value as JSON mode shows it: indented, keys in the schema's order. */
+function jsonOf(value: unknown, schema: Record<string, unknown> | undefined): string {
+  return JSON.stringify(schema ? inSchemaOrder(value ?? {}, schema) : (value ?? {}), null, 2);
 }
 
 /** Whether the pointer `path` is `pointer` or inside it. */

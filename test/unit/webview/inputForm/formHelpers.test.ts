@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drawnFields } from '../../../../webview/inputForm/drawnFields';
 import { placeErrors } from '../../../../webview/inputForm/errorPlacement';
 import { parseJson } from '../../../../webview/inputForm/jsonParseError';
+import { inSchemaOrder } from '../../../../webview/inputForm/schemaOrder';
 import { getAt, removeAt, setAt, toPointer } from '../../../../webview/inputForm/valuePath';
 
 describe('parseJson', () => {
@@ -66,5 +67,17 @@ describe('placeErrors', () => {
       '/meta': ['/deep/x: must be number'],
       '/': ['/other: is not allowed', 'must be object'],
     });
+  });
+});
+
+describe('inSchemaOrder', () => {
+  it('orders keys as the schema lists them, nested and in arrays, keeping unlisted keys after them', () => {
+    const schema = {
+      type: 'object',
+      properties: { a: { type: 'string' }, b: { type: 'object', properties: { x: {}, y: {} } }, list: { type: 'array', items: { $ref: '#/$defs/item' } } },
+      $defs: { item: { type: 'object', properties: { id: {}, name: {} } } },
+    };
+    const ordered = inSchemaOrder({ extra: 1, list: [{ name: 'n', id: 1 }], b: { y: 2, x: 1 }, a: 'a' }, schema);
+    expect(JSON.stringify(ordered)).toBe('{"a":"a","b":{"x":1,"y":2},"list":[{"id":1,"name":"n"}],"extra":1}');
   });
 });
