@@ -193,7 +193,7 @@ export function App(): JSX.Element {
         </p>
       </header>
 
-      <div className="input-form-toolbar" role="toolbar" aria-label="Input">
+      <div className="input-form-toolbar" role="group" aria-label="Load and save inputs">
         <label className="toolbar-field">
           <span>Load</span>
           <select aria-label="Load an input" value="" onChange={(event) => loadChoice(event.currentTarget.value)}>
