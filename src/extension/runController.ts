@@ -186,7 +186,7 @@ export class RunController implements vscode.Disposable {
     let input = options.input;
     const previous = compiled?.flowId ? await this.lastRun(file, compiled.flowId).catch(() => undefined) : undefined;
     if (input === undefined && options.resumeFrom === undefined && compiled?.inputs && Object.keys(compiled.inputs).length > 0) {
-      input = await askForInput(flowName, compiled.inputs, previous?.input);
+      input = await askForInput(flowName, compiled.inputs, previous?.input, { file, testInputs: compiled.testInputs, log: this.log });
       if (input === undefined) return undefined;
     }
 

@@ -107,6 +107,8 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     diagnostics: z.array(diagnosticSchema),
     secretNames: z.array(z.string()),
     testNames: z.array(z.string()),
+    /** Each in-file test's input, offered by the run input form (the names match testNames). */
+    testInputs: z.array(z.object({ name: z.string(), input: z.unknown() })).optional(),
     inputs: z.record(z.string(), z.unknown()).optional(),
     /** When the request asked for it and the flow compiled. */
     graph: canvasGraphSchema.optional(),

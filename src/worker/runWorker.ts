@@ -147,6 +147,7 @@ function handleCompile(requestId: string, file: string, withGraph = false): void
     diagnostics: compiled.diagnostics,
     secretNames: flow?.secretNames ?? [],
     testNames: flow?.tests.map((t) => t.name) ?? [],
+    testInputs: flow?.tests.map((t) => ({ name: t.name, input: t.input })) ?? [],
     inputs: flow?.definition.inputs,
     ...(graph ? { graph } : {}),
   });

@@ -101,5 +101,8 @@ describe('run worker', () => {
     expect(compiled.flowId).toBe('score-lead');
     expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(compiled.testNames).toHaveLength(3);
+    // The input form offers each test's input, .flow.ts tests included.
+    expect(compiled.testInputs?.map((test) => test.name)).toEqual(compiled.testNames);
+    expect(compiled.testInputs?.every((test) => test.input !== null && typeof test.input === 'object')).toBe(true);
   });
 });

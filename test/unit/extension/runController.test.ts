@@ -14,6 +14,7 @@ const fake = vi.hoisted(() => ({
   diagnosticListeners: [] as ((e: { uris: { toString(): string }[] }) => void)[],
   flowText: '{ "id": "f", "nodes": [] }',
   order: [] as string[],
+  formArgs: [] as unknown[][],
 }));
 
 vi.mock('vscode', async () => {
@@ -68,7 +69,8 @@ vi.mock('vscode', async () => {
 });
 
 vi.mock('../../../src/extension/inputForm', () => ({
-  askForInput: async () => {
+  askForInput: async (...args: unknown[]) => {
+    fake.formArgs.push(args);
     fake.order.push('input form');
     return { orderId: 'A-42' };
   },
@@ -83,7 +85,9 @@ function record(status: RunRecord['status']): RunRecord {
   return { id: 'r1', flowId: 'f', flowHash: 'x', status, mode: 'run', trigger: { type: 'manual' }, input: {}, startedAt: new Date().toISOString(), durationMs: 3, nodes: {} };
 }
 
-function fakeWorker(options: { errors?: string[]; inputs?: Record<string, unknown>; status?: RunRecord['status']; flowHash?: string } = {}): never {
+function fakeWorker(
+  options: { errors?: string[]; inputs?: Record<string, unknown>; status?: RunRecord['status']; flowHash?: string; testInputs?: { name: string; input: unknown }[] } = {},
+): never {
   return {
     compile: async () => {
       fake.order.push('compile');
@@ -91,6 +95,7 @@ function fakeWorker(options: { errors?: string[]; inputs?: Record<string, unknow
         flowId: 'f',
         secretNames: [],
         inputs: options.inputs,
+        testInputs: options.testInputs,
         diagnostics: (options.errors ?? []).map((message) => ({ code: 'invalid-schema', severity: 'error', message })),
       };
     },
@@ -171,13 +176,16 @@ describe('RunController, when the execution panel opens', () => {
   it('announces the run only once the input form is filled, for a flow with inputs', async () => {
     // ARRANGE
     fake.flowText = '{ "id": "f", "inputs": { "type": "object" }, "nodes": [] }';
-    const runs = new RunController(fakeWorker({ inputs: { type: 'object', properties: { orderId: { type: 'string' } } } }), secrets, log);
+    const testInputs = [{ name: 'small order', input: { orderId: 'S-1' } }];
+    const runs = new RunController(fakeWorker({ inputs: { type: 'object', properties: { orderId: { type: 'string' } } }, testInputs }), secrets, log);
     runs.history = (() => ({ list: async () => [] })) as never;
     runs.onWillStartRun(() => fake.order.push('panel opens'));
     // ACT
     await runs.run(FILE);
     // ASSERT
     expect(fake.order).toEqual(['compile', 'input form', 'panel opens']);
+    // The form gets the flow file (its folder keeps the presets) and the flow's test inputs to offer.
+    expect(fake.formArgs.at(-1)?.[3]).toMatchObject({ file: FILE, testInputs });
   });
 
   it('announces it at once, while the flow compiles, when no form will be asked', async () => {
