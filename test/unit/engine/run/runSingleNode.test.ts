@@ -8,6 +8,8 @@ import { WeftError } from '../../../../src/engine/errors';
 import type { NodeServices } from '../../../../src/engine/nodes/nodeType';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import { runSingleNode } from '../../../../src/engine/run/runSingleNode';
+import { singleNodeScopeFromRun } from '../../../../src/engine/run/singleNodeScope';
+import type { RunRecord } from '../../../../src/engine/run/runRecord';
 import { compileOrThrow, flowOf, transform } from '../../../support/runHelpers';
 
 const noNetwork: typeof fetch = () => Promise.reject(new Error('no network in this test'));
@@ -169,5 +171,22 @@ describe('runSingleNode', () => {
     const flow = compileOrThrow(flowOf([transform('a', 1)]));
 
     await expect(runSingleNode(flow, { nodeId: 'nope', input: {}, services })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('singleNodeScopeFromRun', () => {
+  it('takes the node’s input, the run’s input and the outputs of the other completed nodes', () => {
+    const record = {
+      id: 'r1', flowId: 'f', flowHash: 'h', status: 'completed', mode: 'run', trigger: { type: 'manual' }, input: { amount: 10 }, startedAt: '2026-01-01T00:00:00.000Z',
+      nodes: {
+        rates: { status: 'completed', attempts: 1, output: { body: { USD: 1.1 } } },
+        convert: { status: 'completed', attempts: 1, input: { body: { USD: 1.1 } }, output: { converted: 11 } },
+        unavailable: { status: 'skipped', attempts: 0 },
+      },
+    } as RunRecord;
+
+    expect(singleNodeScopeFromRun(record, 'convert')).toEqual({ input: { body: { USD: 1.1 } }, trigger: { amount: 10 }, nodes: { rates: { body: { USD: 1.1 } } } });
+    expect(singleNodeScopeFromRun(record, 'unavailable').input).toEqual({ amount: 10 });
+    expect(() => singleNodeScopeFromRun(record, 'nope')).toThrow(/no node 'nope'/);
   });
 });
