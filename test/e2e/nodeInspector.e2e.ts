@@ -59,6 +59,27 @@ describe('Node inspector', () => {
     await result.scrollIntoViewIfNeeded();
     await screenshot(page, 'node-inspector-test-this-node');
     await screenshot(page, 'node-inspector-panel', inspector);
+
+    // ACT 3: the execution panel beside shows that run; from double's card, its inspector tests it the same way.
+    const panel = await webviewFrame(page, '#weft-timeline');
+    const card = panel.locator('[data-node-id="double"]');
+    await card.waitFor({ state: 'visible', timeout: 30_000 });
+    await card.locator('.weft-node-toggle').click();
+    await card.getByRole('button', { name: 'Runs and test of this node' }).click();
+    const panelInspector = panel.getByRole('region', { name: 'Inspector of double' });
+    await panelInspector.getByRole('tab', { name: 'Test' }).click();
+    await panel.waitForFunction(() => {
+      const area = document.querySelector<HTMLTextAreaElement>('.weft-node-test textarea');
+      return area !== null && area.value.includes('21');
+    }, undefined, { timeout: 30_000 });
+    await panelInspector.getByRole('button', { name: 'Test this node' }).click();
+
+    // ASSERT 3
+    const panelResult = panelInspector.getByRole('region', { name: 'Test result' });
+    await panelResult.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.deepEqual(JSON.parse(await panelResult.getByLabel('Output').innerText()) as unknown, { doubled: 42, from: 21 });
+    await panelResult.scrollIntoViewIfNeeded();
+    await screenshot(page, 'node-inspector-execution-panel');
     await runCommand(page, 'View: Close All Editors');
   });
 });
