@@ -16,13 +16,19 @@ export interface NodeInspectorHostDeps {
   /** The flow's id, as its text gives it (undefined when it has none). */
   flowId(): Promise<string | undefined>;
   history(): Pick<HistoryStore, 'nodeRuns' | 'get'>;
-  worker: Pick<RunWorkerClient, 'testNode' | 'compile'>;
+  worker: Pick<RunWorkerClient, 'testNode' | 'compile' | 'cancel'>;
   /** The stored values of these secrets (those not stored are absent; the worker falls back to the environment). */
   secretValues(names: readonly string[]): Promise<Record<string, string>>;
   /** The editor's text of a .flow.json with unsaved changes: the test runs what the user sees. */
   unsavedText(): string | undefined;
   aiBaseUrl(): string | undefined;
 }
+
+/**
+ * The worker request of each node's test in progress, by file and node id: module-wide, since a panel makes its
+ * handlers when asked (the execution panel switches flows) and Cancel must find the test another call started.
+ */
+const testsInProgress = new Map<string, string>();
 
 export function nodeInspectorHandlers(deps: NodeInspectorHostDeps): InboundHandlers<NodeInspectorInbound> {
   return {
@@ -43,7 +49,7 @@ export function nodeInspectorHandlers(deps: NodeInspectorHostDeps): InboundHandl
       const secrets = await deps.secretValues(compiled.secretNames);
       const text = deps.unsavedText();
       const aiBaseUrl = deps.aiBaseUrl();
-      const { done } = deps.worker.testNode({
+      const { requestId, done } = deps.worker.testNode({
         file: deps.file,
         ...(text !== undefined ? { text } : {}),
         nodeId,
@@ -54,7 +60,17 @@ export function nodeInspectorHandlers(deps: NodeInspectorHostDeps): InboundHandl
         secrets,
         ...(aiBaseUrl ? { aiBaseUrl } : {}),
       });
-      return done;
+      const key = `${deps.file}#${nodeId}`;
+      testsInProgress.set(key, requestId);
+      try {
+        return await done;
+      } finally {
+        if (testsInProgress.get(key) === requestId) testsInProgress.delete(key);
+      }
+    },
+    cancelNodeTest: async ({ nodeId }) => {
+      const requestId = testsInProgress.get(`${deps.file}#${nodeId}`);
+      if (requestId !== undefined) await deps.worker.cancel(requestId);
     },
   };
 }

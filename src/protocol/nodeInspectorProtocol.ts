@@ -1,13 +1,14 @@
 // The node inspector's messages, shared by the canvas (canvasProtocol.ts) and the execution panel
 // (executionProtocol.ts), which spread them into their own (envelope: webviewIpc.ts).
 //
-// Who sends what (all webview → host requests, each answered once):
+// Who sends what (webview → host requests, each answered once):
 // - `nodeRuns`: the node's recent executions across history (newest first, a page of 50, filtered by the node's
 //   own status), read from the history index only.
 // - `nodeTestScope`: what the node saw in a past run, to test it again with: its input, the run's input
 //   (`trigger`) and the upstream outputs (`nodes`).
 // - `testNode`: run the node alone in the run worker with that scope (or an edited one) and optional mocks of its
 //   http or ai call; replies with its output, logs and error.
+// And one command: `cancelNodeTest` stops the node's test in progress (its reply then says cancelled).
 //
 // zod and types only: the browser bundles import the types, the host checks every inbound message with the schemas.
 
@@ -38,6 +39,7 @@ export const nodeInspectorInbound = {
     nodes: z.record(z.string(), z.unknown()).optional(),
     mocks: z.object({ http: httpMockSchema.optional(), ai: aiMockSchema.optional() }).optional(),
   }),
+  cancelNodeTest: z.object({ nodeId }),
 };
 export type NodeInspectorInbound = typeof nodeInspectorInbound;
 

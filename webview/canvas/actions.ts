@@ -56,5 +56,6 @@ export const nodeInspector: NodeInspectorActions = {
   nodeRuns: (nodeId, options) => bridge.request('nodeRuns', { nodeId, ...options } as { nodeId: string }),
   nodeTestScope: (nodeId, runId) => bridge.request('nodeTestScope', { nodeId, runId }),
   testNode: (params) => bridge.request('testNode', params),
+  cancelNodeTest: (nodeId) => bridge.command('cancelNodeTest', { nodeId }),
   openRun,
 };

@@ -21,6 +21,8 @@ export interface NodeInspectorActions {
     nodes?: Record<string, unknown>;
     mocks?: { http?: { status?: number; headers?: Record<string, string>; body?: unknown }; ai?: { text: string } };
   }): Promise<NodeTestResult>;
+  /** Stops the node's test in progress (its testNode reply then says cancelled). */
+  cancelNodeTest(nodeId: string): void;
   openRun(runId: string): void;
 }
 
@@ -362,9 +364,16 @@ export function NodeTestPanel({ nodeId, nodeType, actions, initialRunId }: NodeT
           )}
         </fieldset>
       ) : null}
-      <button type="button" onClick={run} disabled={running} aria-keyshortcuts="Control+Enter">
-        {running ? 'Testing…' : 'Test this node'}
-      </button>
+      <p className="weft-node-test-actions">
+        <button type="button" onClick={run} disabled={running} aria-keyshortcuts="Control+Enter">
+          {running ? 'Testing…' : 'Test this node'}
+        </button>
+        {running ? (
+          <button type="button" className="secondary" onClick={() => actions.cancelNodeTest(nodeId)}>
+            Cancel
+          </button>
+        ) : null}
+      </p>
       {failure ? (
         <p className="weft-error-text" role="alert">
           {failure}

@@ -214,6 +214,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
         nodeRuns: (params) => this.inspector().nodeRuns(params),
         nodeTestScope: (params) => this.inspector().nodeTestScope(params),
         testNode: (params) => this.inspector().testNode(params),
+        cancelNodeTest: (params) => this.inspector().cancelNodeTest(params),
       },
       this.log,
     );

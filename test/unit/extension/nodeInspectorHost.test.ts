@@ -15,18 +15,19 @@ const record = {
 function deps(overrides: Partial<NodeInspectorHostDeps> = {}) {
   const nodeRuns = vi.fn((query: NodeRunsQuery) => Promise.resolve({ runs: [{ runId: 'run-1', runStatus: 'completed', mode: 'run', status: 'completed' as const, startedAt: record.startedAt, attempts: 1 }], more: false, query }));
   const testNode = vi.fn(() => ({ requestId: 'r9', done: Promise.resolve({ nodeId: 'convert', status: 'completed' as const, output: 11, logs: [], attempts: 1, startedAt: '', durationMs: 1 }) }));
+  const cancel = vi.fn(() => Promise.resolve(true));
   const compile = vi.fn(() => Promise.resolve({ kind: 'compiled' as const, requestId: 'r8', diagnostics: [], secretNames: ['RATES_TOKEN'], testNames: [] }));
   const given: NodeInspectorHostDeps = {
     file: '/w/rates.flow.json',
     flowId: () => Promise.resolve('rates-flow'),
     history: () => ({ nodeRuns, get: (id: string) => Promise.resolve(id === 'run-1' ? record : undefined) }) as never,
-    worker: { testNode, compile } as never,
+    worker: { testNode, compile, cancel } as never,
     secretValues: (names) => Promise.resolve(Object.fromEntries(names.map((n) => [n, 'stored']))),
     unsavedText: () => undefined,
     aiBaseUrl: () => undefined,
     ...overrides,
   };
-  return { handlers: nodeInspectorHandlers(given), nodeRuns, testNode, compile };
+  return { handlers: nodeInspectorHandlers(given), nodeRuns, testNode, compile, cancel };
 }
 
 describe('nodeInspectorHandlers', () => {
@@ -69,5 +70,21 @@ describe('nodeInspectorHandlers', () => {
       secrets: { RATES_TOKEN: 'stored' },
       aiBaseUrl: 'http://127.0.0.1:9/v1',
     });
+  });
+
+  it('cancels the node’s test in progress in the worker, and nothing once it ended', async () => {
+    let finish!: (value: unknown) => void;
+    const testNode = vi.fn(() => ({ requestId: 'r42', done: new Promise((resolve) => (finish = resolve)) }));
+    const cancel = vi.fn(() => Promise.resolve(true));
+    const { handlers } = deps({ worker: { testNode, compile: () => Promise.resolve({ secretNames: [] }), cancel } as never });
+
+    const pending = handlers.testNode({ nodeId: 'slow', input: {} });
+    await vi.waitFor(() => expect(testNode).toHaveBeenCalled());
+    await handlers.cancelNodeTest({ nodeId: 'slow' });
+    finish({ status: 'cancelled' });
+    await pending;
+    await handlers.cancelNodeTest({ nodeId: 'slow' });
+
+    expect(cancel.mock.calls).toEqual([['r42']]);
   });
 });

@@ -31,6 +31,7 @@ function fakeActions(overrides: Partial<NodeInspectorActions> = {}): NodeInspect
     ),
     testNode: vi.fn(() => Promise.resolve<NodeTestResult>({ nodeId: 'convert', status: 'completed', output: { converted: 22 }, logs: [{ ts: '', level: 'info', message: 'converted 20 EUR' }], attempts: 1, startedAt: '', durationMs: 3 })),
     openRun: vi.fn(),
+    cancelNodeTest: vi.fn(),
     ...overrides,
   } as never;
 }
@@ -124,6 +125,27 @@ describe('Test this node', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Test this node' }));
 
     await waitFor(() => expect(actions.testNode).toHaveBeenCalledWith(expect.objectContaining({ nodeId: 'rates', mocks: { http: { status: 503, body: 'down' } } })));
+  });
+});
+
+describe('Test this node, cancelled', () => {
+  it('offers Cancel while the test runs, and shows the cancelled outcome', async () => {
+    let answer!: (result: NodeTestResult) => void;
+    const actions = fakeActions({
+      nodeRuns: () => Promise.resolve({ runs: [], more: false }),
+      testNode: () => new Promise<NodeTestResult>((resolve) => (answer = resolve)),
+    });
+    render(<NodeTestPanel nodeId="slow" actions={actions} />);
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Test this node' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(actions.cancelNodeTest).toHaveBeenCalledWith('slow');
+    answer({ nodeId: 'slow', status: 'cancelled', logs: [], attempts: 1, startedAt: '', durationMs: 900, error: { message: 'The test of the node was cancelled.', code: 'cancelled' } });
+
+    const result = await screen.findByRole('region', { name: 'Test result' });
+    expect(result.getAttribute('data-test-status')).toBe('cancelled');
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 });
 
