@@ -147,6 +147,7 @@ export function NodeRunsPanel({ nodeId, actions, now = Date.now }: { nodeId: str
                 className="weft-node-run"
                 data-run-id={run.runId}
                 title={`Open run ${run.runId}`}
+                aria-label={`Open run ${run.runId}: ${run.status} ${describeAge(run.startedAt, now())}${run.error ?? run.errorCode ? `, ${run.error ?? run.errorCode}` : ''}`}
                 onClick={() => actions.openRun(run.runId)}
               >
                 <span className="weft-status" data-status={run.status}>
