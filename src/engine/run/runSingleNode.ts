@@ -58,7 +58,8 @@ export interface SingleNodeResult {
 
 export async function runSingleNode(flow: CompiledFlow, options: SingleNodeOptions): Promise<SingleNodeResult> {
   const node = flow.graph.byId.get(options.nodeId);
-  if (!node) throw new WeftError('not-found', `Flow '${flow.id}' has no node '${options.nodeId}'.`);
+  // A loop body's node reads its item and index, which only its loop gives: testing it alone is not offered yet.
+  if (!node) throw new WeftError('not-found', `Flow '${flow.id}' has no top-level node '${options.nodeId}' (a node inside a loop's body cannot be tested alone yet).`);
 
   const startedAtMs = Date.now();
   const startedAt = isoAt(startedAtMs);
