@@ -33,7 +33,6 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
   { value: 'completed', label: 'Completed' },
   { value: 'failed', label: 'Failed' },
   { value: 'cancelled', label: 'Cancelled' },
-  { value: 'running', label: 'Running' },
 ];
 
 // ---- Tabs ------------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ export function NodeRunsPanel({ nodeId, actions, now = Date.now }: { nodeId: str
       ) : runs === undefined ? (
         <p className="weft-muted">Loading runs…</p>
       ) : runs.length === 0 ? (
-        <p className="weft-muted">{status ? `No run where ${nodeId} ${status === 'running' ? 'is running' : `ended ${status}`}.` : `${nodeId} has not run yet.`}</p>
+        <p className="weft-muted">{status ? `No run where ${nodeId} ended ${status}.` : `${nodeId} has not run yet.`}</p>
       ) : (
         <ul className="weft-node-run-list" aria-label={`Runs of ${nodeId}`}>
           {runs.map((run) => (
@@ -327,7 +326,7 @@ export function NodeTestPanel({ nodeId, nodeType, actions, initialRunId }: NodeT
           {source && !runs.some((r) => r.runId === source) ? <option value={source}>run {source}</option> : null}
           {runs.map((r) => (
             <option key={r.runId} value={r.runId}>
-              run {r.runId} ({r.status}, {describeAge(r.startedAt, Date.now())})
+              {describeAge(r.startedAt, Date.now())}, {r.status} (run {r.runId})
             </option>
           ))}
         </select>
