@@ -108,6 +108,11 @@ export class RunController implements vscode.Disposable {
     return store;
   }
 
+  /** The stored values of these secrets (the node inspector's Test this node reads them as a run does). */
+  secretValues(names: readonly string[]): Promise<Record<string, string>> {
+    return this.secrets.values(names);
+  }
+
   activeRuns(): ActiveRun[] {
     return [...this.active.values()];
   }

@@ -8,10 +8,12 @@ import { isWeftErrorCode, WeftError, type WeftErrorCode } from '../engine/errors
 import type { Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
+import type { SingleNodeResult } from '../engine/run/runSingleNode';
 import {
   parseWorkerMessage,
   type CompileRequest,
   type RunRequest,
+  type TestNodeRequest,
   type TestRequest,
   type WorkerTestResult,
   type WorkerToHost,
@@ -75,6 +77,16 @@ export class RunWorkerClient {
     return { requestId, done };
   }
 
+  /** Runs one node of a flow alone (Test this node), in the worker as runs are. */
+  testNode(request: Omit<TestNodeRequest, 'kind' | 'requestId'>): { requestId: string; done: Promise<SingleNodeResult> } {
+    const requestId = this.newId();
+    const done = this.request({ kind: 'testNode', requestId, ...request }).then((reply) => {
+      if (reply.kind === 'nodeTested') return reply.result;
+      throw unexpected(reply);
+    });
+    return { requestId, done };
+  }
+
   /** Compiles a flow file; with `graph`, the reply carries its canvas graph too. */
   compile(file: string, options: { graph?: boolean } = {}): Promise<Compiled> {
     const request: CompileRequest = { kind: 'compile', requestId: this.newId(), file, ...(options.graph ? { graph: true } : {}) };
@@ -118,7 +130,7 @@ export class RunWorkerClient {
     return this.child?.pid;
   }
 
-  private request(message: RunRequest | TestRequest | CompileRequest, onEvents?: (events: EngineEvent[]) => void): Promise<WorkerToHost> {
+  private request(message: RunRequest | TestRequest | CompileRequest | TestNodeRequest, onEvents?: (events: EngineEvent[]) => void): Promise<WorkerToHost> {
     const child = this.ensureChild();
     return new Promise<WorkerToHost>((resolve, reject) => {
       this.pending.set(message.requestId, { onEvents, resolve, reject });

@@ -7,7 +7,8 @@
 //   panel), `revealNode` (selects the node's definition in the text editor; the .flow.ts canvas uses it), `runFlow`
 //   (runs the flow like the Run CodeLens).
 // - webview → host, requests: `addNode` (replies with the new node's id), `nodeDetails` (replies with the node's
-//   record in the current or last run, or null).
+//   record in the current or last run, or null), and the node inspector's `nodeRuns`, `nodeTestScope`, `testNode`
+//   (nodeInspectorProtocol.ts).
 // - host → webview, notifications: `didChangeGraph` (the document changed, or the page just loaded: the whole
 //   graph; the webview keeps its viewport and selection), `didChangeRun` (node statuses of the run in progress,
 //   or of the last run).
@@ -18,6 +19,7 @@
 import { z } from 'zod';
 import { NODE_ID_PATTERN } from '../shared/nodeId';
 import type { Range } from '../engine/model/diagnostics';
+import { nodeInspectorInbound, type NodeInspectorReplies } from './nodeInspectorProtocol';
 
 export interface CanvasPosition {
   x: number;
@@ -121,6 +123,7 @@ export const canvasInbound = {
   revealNode: z.object({ nodeId }),
   /** Run the flow, as the Run CodeLens does (spec section 8: a manual run from the canvas). */
   runFlow: z.object({}),
+  ...nodeInspectorInbound,
 };
 export type CanvasInbound = typeof canvasInbound;
 
@@ -128,7 +131,7 @@ export type CanvasInbound = typeof canvasInbound;
 export type CanvasReplies = {
   addNode: { id: string };
   nodeDetails: CanvasNodeDetails | null;
-};
+} & NodeInspectorReplies;
 
 export type CanvasNotifications = {
   didChangeGraph: {
@@ -159,6 +162,8 @@ export interface CanvasUiState {
   selected?: string[];
   inspectorOpen?: boolean;
   paletteOpen?: boolean;
+  /** The inspector's tab: config, runs or test. */
+  inspectorTab?: string;
   /** The view was at fit (not panned or zoomed by the user) when saved: it refits when the pane changes. */
   atFit?: boolean;
 }

@@ -11,13 +11,16 @@
 //   - `didFinishRun`: the run ended: its record, or a message when there is none (its process stopped).
 // - webview → host (commands unless said): `ready` (the page listens: send the run), `cancel`, `rerun`, `resume`,
 //   `revealNode` (select the node in its flow file), `openValue` (a node's input/output/error, or the run's, in a
-//   JSON editor), `copyText`, and the request `saveLogs` (save dialog; answers whether it saved).
+//   JSON editor), `copyText`, `openRun` (show another run of the flow: from the node inspector's Runs), and the
+//   requests `saveLogs` (save dialog; answers whether it saved) and the node inspector's `nodeRuns`,
+//   `nodeTestScope`, `testNode` (nodeInspectorProtocol.ts).
 //
 // Types only are shared with the browser bundle (it imports `type`s from here); the zod schemas run on the host.
 
 import { z } from 'zod';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
+import { nodeInspectorInbound, type NodeInspectorReplies } from './nodeInspectorProtocol';
 
 const id = z.string().min(1).max(512);
 
@@ -34,13 +37,15 @@ export const executionInbound = {
   }),
   copyText: z.object({ text: z.string().max(50_000_000) }),
   saveLogs: z.object({ text: z.string().max(200_000_000), fileName: z.string().min(1).max(255) }),
+  openRun: z.object({ runId: id }),
+  ...nodeInspectorInbound,
 };
 export type ExecutionInbound = typeof executionInbound;
 
 // Type aliases, not interfaces: they must fit webviewIpc's Record<string, unknown> constraints.
 export type ExecutionReplies = {
   saveLogs: { saved: boolean };
-};
+} & NodeInspectorReplies;
 
 export interface RunSnapshot {
   /** Which showing of a run this is; later events and the end name it. */
@@ -79,4 +84,6 @@ export interface ExecutionUiState {
   selected?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   logSearch?: string;
+  /** The node inspector's tab: runs or test. */
+  inspectorTab?: string;
 }

@@ -4,9 +4,10 @@
 //
 // Who sends what:
 // - host → worker: `RunRequest` (run a flow or its tests), `CompileRequest` (load a .flow.ts and report its
-//   diagnostics, and with `graph` its canvas graph), `CancelRequest`. Each request carries a `requestId` the replies repeat.
+//   diagnostics, and with `graph` its canvas graph), `TestNodeRequest` (run one node alone: Test this node),
+//   `CancelRequest`. Each request carries a `requestId` the replies repeat.
 // - worker → host: `Ready` once, then per request: `DidEmitEvents` (batched engine events, at most one message
-//   per ~16 ms), and one terminal reply: `RunDone`, `TestsDone`, `Compiled`, or `RequestFailed`.
+//   per ~16 ms), and one terminal reply: `RunDone`, `TestsDone`, `Compiled`, `NodeTested`, or `RequestFailed`.
 // The host checks every message from the worker with zod before using it.
 
 import { z } from 'zod';
@@ -15,6 +16,8 @@ import type { Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import type { CanvasGraph } from './canvasProtocol';
+import type { SingleNodeResult } from '../engine/run/runSingleNode';
+import { aiMockSchema, httpMockSchema } from './nodeInspectorProtocol';
 
 export const runRequestSchema = z.object({
   kind: z.literal('run'),
@@ -52,10 +55,25 @@ export const compileRequestSchema = z.object({
 });
 export type CompileRequest = z.infer<typeof compileRequestSchema>;
 
+export const testNodeRequestSchema = z.object({
+  kind: z.literal('testNode'),
+  requestId: z.string(),
+  file: z.string(),
+  text: z.string().optional(),
+  nodeId: z.string(),
+  input: z.unknown(),
+  trigger: z.unknown().optional(),
+  nodes: z.record(z.string(), z.unknown()).optional(),
+  mocks: z.object({ http: httpMockSchema.optional(), ai: aiMockSchema.optional() }).optional(),
+  secrets: z.record(z.string(), z.string()),
+  aiBaseUrl: z.string().optional(),
+});
+export type TestNodeRequest = z.infer<typeof testNodeRequestSchema>;
+
 export const cancelRequestSchema = z.object({ kind: z.literal('cancel'), requestId: z.string() });
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 
-export const hostToWorkerSchema = z.discriminatedUnion('kind', [runRequestSchema, testRequestSchema, compileRequestSchema, cancelRequestSchema]);
+export const hostToWorkerSchema = z.discriminatedUnion('kind', [runRequestSchema, testRequestSchema, compileRequestSchema, testNodeRequestSchema, cancelRequestSchema]);
 export type HostToWorker = z.infer<typeof hostToWorkerSchema>;
 
 /**
@@ -112,6 +130,11 @@ export const workerToHostSchema = z.discriminatedUnion('kind', [
     inputs: z.record(z.string(), z.unknown()).optional(),
     /** When the request asked for it and the flow compiled. */
     graph: canvasGraphSchema.optional(),
+  }),
+  z.object({
+    kind: z.literal('nodeTested'),
+    requestId: z.string(),
+    result: envelope<SingleNodeResult>(z.object({ nodeId: z.string(), status: z.enum(['completed', 'failed', 'cancelled']), logs: z.array(z.unknown()) }).passthrough()),
   }),
   z.object({
     kind: z.literal('failed'),

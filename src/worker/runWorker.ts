@@ -12,10 +12,11 @@ import { canvasGraphFromCompiled } from '../language/canvasGraph';
 import type { CanvasGraph } from '../protocol/canvasProtocol';
 import { runFlow, secretsFromEnvironment } from '../api/runFlow';
 import { runFlowTests } from '../api/runTests';
+import { testNode } from '../api/testNode';
 import { HistoryStore } from '../engine/history/historyStore';
 import { hasErrors, type Diagnostic } from '../engine/model/diagnostics';
 import type { EngineEvent } from '../engine/run/events';
-import { hostToWorkerSchema, type RunRequest, type TestRequest, type WorkerToHost } from '../protocol/runWorkerProtocol';
+import { hostToWorkerSchema, type RunRequest, type TestNodeRequest, type TestRequest, type WorkerToHost } from '../protocol/runWorkerProtocol';
 
 const BATCH_MS = 16;
 const running = new Map<string, AbortController>();
@@ -130,6 +131,34 @@ async function handleTests(request: TestRequest): Promise<void> {
   }
 }
 
+/** Test this node: the node alone, with the scope and mocks the request gives; nothing goes to history. */
+async function handleTestNode(request: TestNodeRequest): Promise<void> {
+  const compiled = loadFlow(request.file, { text: request.text });
+  if (!compiled.flow || hasErrors(compiled.diagnostics)) {
+    const first = compiled.diagnostics.find((d) => d.severity === 'error');
+    send({ kind: 'failed', requestId: request.requestId, error: { message: `The flow does not compile: ${first?.message ?? 'unknown error'}`, code: 'invalid-flow' } });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.requestId, controller);
+  try {
+    const flow = compiled.flow;
+    const result = await testNode(flow, {
+      nodeId: request.nodeId,
+      input: request.input,
+      trigger: request.trigger,
+      nodes: request.nodes,
+      mocks: request.mocks,
+      secrets: { ...secretsFromEnvironment(flow.secretNames), ...request.secrets },
+      aiBaseUrl: request.aiBaseUrl,
+      signal: controller.signal,
+    });
+    send({ kind: 'nodeTested', requestId: request.requestId, result });
+  } finally {
+    running.delete(request.requestId);
+  }
+}
+
 function nodeErrorsOf(record: { nodes: Record<string, { status: string; error?: { message: string }; errorHandled?: boolean }> } | undefined): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [id, node] of Object.entries(record?.nodes ?? {})) if (node.error && !node.errorHandled) errors[id] = node.error.message;
@@ -178,6 +207,12 @@ process.on('message', (raw: unknown) => {
       void handleTests(message).catch((error: unknown) =>
         send({ kind: 'failed', requestId: message.requestId, error: { message: (error as Error).message ?? String(error) } }),
       );
+      break;
+    case 'testNode':
+      void handleTestNode(message).catch((error: unknown) => {
+        const e = error as { message?: string; code?: string };
+        send({ kind: 'failed', requestId: message.requestId, error: { message: e.message ?? String(error), code: e.code } });
+      });
       break;
     case 'compile':
       try {

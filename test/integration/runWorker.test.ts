@@ -41,6 +41,15 @@ describe('run worker', () => {
     expect(batches.length).toBeLessThan(events.length);
   });
 
+  it('tests one node alone in the worker: templates against the given scope, the http call mocked', async () => {
+    const file = join(SAMPLES, 'flaky-endpoint.flow.json');
+    const scope = { trigger: { amount: 10, currency: 'USD', ratesUrl: 'https://rates.example.test/latest' }, secrets: {} };
+    const converted = await client.testNode({ file, nodeId: 'convert', input: { status: 200, body: { rates: { USD: 1.5 } } }, ...scope }).done;
+    const rates = await client.testNode({ file, nodeId: 'rates', input: {}, mocks: { http: { status: 200, body: { rates: { USD: 1.2 } } } }, ...scope }).done;
+    expect(converted).toMatchObject({ status: 'completed', output: { amount: 10, currency: 'USD', converted: 15 } });
+    expect(rates).toMatchObject({ status: 'completed', output: { status: 200, body: { rates: { USD: 1.2 } } } });
+  });
+
   it('runs unsaved editor text instead of the file on disk', async () => {
     const file = join(dir, 'edited.flow.json');
     writeFileSync(file, JSON.stringify({ version: 1, id: 'edited', nodes: [{ id: 'a', type: 'transform', config: { output: 'on disk' } }] }));

@@ -63,6 +63,7 @@ export function App(): ReactElement {
   const [selected, setSelected] = useState<string[]>(saved.selected ?? []);
   const [inspectorOpen, setInspectorOpen] = useState(saved.inspectorOpen ?? true);
   const [paletteOpen, setPaletteOpen] = useState(saved.paletteOpen ?? true);
+  const [inspectorTab, setInspectorTab] = useState(saved.inspectorTab ?? 'config');
   const [findOpen, setFindOpen] = useState(false);
   const [connectOpen, setConnectOpen] = useState(false);
   const paneRef = useRef<HTMLDivElement>(null);
@@ -153,8 +154,8 @@ export function App(): ReactElement {
   useAnnouncements(run);
 
   useEffect(() => {
-    actions.saveUiState({ selected, inspectorOpen, paletteOpen });
-  }, [selected, inspectorOpen, paletteOpen]);
+    actions.saveUiState({ selected, inspectorOpen, paletteOpen, inspectorTab });
+  }, [selected, inspectorOpen, paletteOpen, inspectorTab]);
 
   const selectedNode = selected.length === 1 ? allNodes.find((n) => n.id === selected[0]) : undefined;
 
@@ -453,6 +454,9 @@ export function App(): ReactElement {
             onOpenRun={actions.openRun}
             onReveal={() => actions.revealNode(selectedNode.id)}
             onClose={() => setInspectorOpen(false)}
+            inspectorActions={actions.nodeInspector}
+            tab={inspectorTab}
+            onTab={setInspectorTab}
           />
         ) : null}
       </div>

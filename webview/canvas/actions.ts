@@ -2,6 +2,7 @@
 
 import type { CanvasInbound, CanvasNodeDetails, CanvasNotifications, CanvasPosition, CanvasReplies, CanvasUiState } from '../../src/protocol/canvasProtocol';
 import { createHostBridge } from '../shared/hostBridge';
+import type { NodeInspectorActions } from '../shared/NodeInspector';
 
 const bridge = createHostBridge<CanvasInbound, CanvasReplies, CanvasNotifications, CanvasUiState>();
 
@@ -49,3 +50,12 @@ export function runFlow(): void {
 export function revealNode(nodeId: string): void {
   bridge.command('revealNode', { nodeId });
 }
+
+/** The node inspector's Runs and Test tabs. */
+export const nodeInspector: NodeInspectorActions = {
+  nodeRuns: (nodeId, options) => bridge.request('nodeRuns', { nodeId, ...options } as { nodeId: string }),
+  nodeTestScope: (nodeId, runId) => bridge.request('nodeTestScope', { nodeId, runId }),
+  testNode: (params) => bridge.request('testNode', params),
+  cancelNodeTest: (nodeId) => bridge.command('cancelNodeTest', { nodeId }),
+  openRun,
+};

@@ -4,6 +4,7 @@
 import '@vscode/codicons/dist/codicon.css';
 import '../shared/theme.css';
 import '@xyflow/react/dist/style.css';
+import '../shared/nodeInspector.css';
 import './canvas.css';
 import { ReactFlowProvider } from '@xyflow/react';
 import { createRoot } from 'react-dom/client';

@@ -10,6 +10,8 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { RunSnapshot } from '../../src/protocol/executionProtocol';
 import { announce } from '../shared/announce';
+import { Icon } from '../shared/Icon';
+import { NodeInspectorTabs } from '../shared/NodeInspector';
 import * as actions from './actions';
 import { Header } from './Header';
 import { DEFAULT_LOG_FILTER, formatLogText, logFileName, type LogFilter } from './logFilter';
@@ -37,6 +39,9 @@ export function App(): ReactElement {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(saved.expanded ?? []));
   const [selected, setSelected] = useState<string | undefined>(saved.selected);
   const [scrollRequest, setScrollRequest] = useState(0);
+  /** The node the inspector shows (its runs, Test this node); undefined: the inspector is closed. */
+  const [inspected, setInspected] = useState<string | undefined>();
+  const [inspectorTab, setInspectorTab] = useState(saved.inspectorTab ?? 'test');
   const [logFilter, setLogFilter] = useState<LogFilter>({ minLevel: saved.logLevel ?? DEFAULT_LOG_FILTER.minLevel, search: saved.logSearch ?? '' });
   const root = useRef<HTMLDivElement>(null);
   const markedFirstEvent = useRef<number | undefined>(undefined);
@@ -144,8 +149,9 @@ export function App(): ReactElement {
       selected,
       logLevel: logFilter.minLevel,
       logSearch: logFilter.search,
+      inspectorTab,
     });
-  }, [meta, view.runId, expanded, selected, logFilter, saved]);
+  }, [meta, view.runId, expanded, selected, logFilter, saved, inspectorTab]);
 
   const cardActions = useMemo<NodeCardActions>(
     () => ({
@@ -158,6 +164,7 @@ export function App(): ReactElement {
         }),
       onSelect: setSelected,
       onReveal: actions.revealNode,
+      onInspect: setInspected,
       onOpenValue: (id, which) => actions.openValue(which, id),
       onCopy: (text) => {
         actions.copyText(text);
@@ -210,6 +217,27 @@ export function App(): ReactElement {
             <section className="weft-exec-nodes" aria-label="Nodes">
               <h2 className="weft-visually-hidden">Nodes</h2>
               <NodeList nodes={shownView.nodes} version={shownView.version} expanded={expanded} selected={selected} scrollRequest={scrollRequest} actions={cardActions} />
+              {inspected !== undefined ? (
+                <section className="weft-exec-inspector weft-card" aria-label={`Inspector of ${inspected}`}>
+                  <div className="weft-exec-inspector-header">
+                    <h2 className="weft-pane-subtitle">
+                      Node <span className="weft-mono">{inspected}</span>
+                    </h2>
+                    <button type="button" className="icon" aria-label="Close the node inspector" onClick={() => setInspected(undefined)}>
+                      <Icon name="close" />
+                    </button>
+                  </div>
+                  <NodeInspectorTabs
+                    key={inspected}
+                    nodeId={inspected}
+                    nodeType={view.byId.get(inspected)?.type}
+                    actions={actions.nodeInspector}
+                    initialRunId={meta.live ? undefined : view.runId}
+                    tab={inspectorTab}
+                    onTab={setInspectorTab}
+                  />
+                </section>
+              ) : null}
             </section>
             <LogView lines={shownView.logs} version={shownView.version} filter={logFilter} onFilter={setLogFilter} onDownload={onDownload} onSelectNode={openNode} />
           </div>

@@ -18,6 +18,8 @@ export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
   onSelect: (nodeId: string) => void;
   onReveal: (nodeId: string) => void;
+  /** Opens the node inspector (its runs across history, Test this node); absent: no such link. */
+  onInspect?: (nodeId: string) => void;
   onOpenValue: (nodeId: string, which: 'input' | 'output' | 'error') => void;
   onCopy: (text: string) => void;
 }
@@ -110,6 +112,11 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
             <button type="button" className="weft-link" onClick={() => actions.onReveal(node.id)}>
               Reveal in flow file
             </button>
+            {actions.onInspect && (
+              <button type="button" className="weft-link" onClick={() => actions.onInspect?.(node.id)}>
+                Runs and test of this node
+              </button>
+            )}
             {node.skipReason === 'dead-path' && <span className="weft-muted">Skipped: no active incoming edge.</span>}
           </p>
           {node.attempts.length > 1 && (

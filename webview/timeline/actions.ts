@@ -3,6 +3,7 @@
 
 import type { ExecutionInbound, ExecutionNotifications, ExecutionReplies, ExecutionUiState } from '../../src/protocol/executionProtocol';
 import { createHostBridge } from '../shared/hostBridge';
+import type { NodeInspectorActions } from '../shared/NodeInspector';
 
 const bridge = createHostBridge<ExecutionInbound, ExecutionReplies, ExecutionNotifications, ExecutionUiState>();
 
@@ -63,3 +64,12 @@ export function loadUiState(): ExecutionUiState {
 export function saveUiState(state: ExecutionUiState): void {
   bridge.setState(state);
 }
+
+/** The node inspector's Runs and Test tabs; a run opened from Runs replaces the run this panel shows. */
+export const nodeInspector: NodeInspectorActions = {
+  nodeRuns: (nodeId, options) => bridge.request('nodeRuns', { nodeId, ...options } as { nodeId: string }),
+  nodeTestScope: (nodeId, runId) => bridge.request('nodeTestScope', { nodeId, runId }),
+  testNode: (params) => bridge.request('testNode', params),
+  cancelNodeTest: (nodeId) => bridge.command('cancelNodeTest', { nodeId }),
+  openRun: (runId) => bridge.command('openRun', { runId }),
+};

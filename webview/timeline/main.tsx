@@ -2,6 +2,7 @@
 
 import '@vscode/codicons/dist/codicon.css';
 import '../shared/theme.css';
+import '../shared/nodeInspector.css';
 import './timeline.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

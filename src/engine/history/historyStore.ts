@@ -60,12 +60,14 @@ import { selectRuns, type HistoryFilter } from './historyFilter';
 import { emptyIndex, IndexView, parseIndex, type IndexFileData } from './indexView';
 import { isRunOrphaned, LeaseHold, processInstanceId, sweepStaleLeases, type LeaseView } from './ownerLease';
 import { currentHost } from './processAlive';
+import { selectNodeRuns, type NodeRunsPage, type NodeRunsQuery } from './nodeRuns';
 import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
 import { summarize, type RunSummary } from './runSummary';
 import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
 
 export type { HistoryFilter } from './historyFilter';
+export type { NodeRunsPage, NodeRunsQuery, NodeRunSummary } from './nodeRuns';
 export type { RunSummary } from './runSummary';
 export type { CompactionResult } from './compactIndex';
 export type { StatsQuery, StatsReport } from './runStats';
@@ -242,19 +244,29 @@ export class HistoryStore {
    * summaries and their digests alone: no run record is read.
    */
   async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    return aggregateStats((await this.digestedView()).values(), query);
+  }
+
+  /** A node's executions across the flow's runs, newest first, a page at a time: no run record is read (nodeRuns.ts). */
+  async nodeRuns(query: NodeRunsQuery): Promise<NodeRunsPage> {
+    return selectNodeRuns((await this.digestedView()).newestFirst(), query);
+  }
+
+  /** The view whose summaries carry their runs' digests. */
+  private async digestedView(): Promise<IndexView> {
     // digests.json is written by compaction; before the first one (or in a history older than it) the index is
     // all there is, and its summaries carry the digests of runs not yet compacted.
     if (!(await exists(this.digestsPath))) {
       await this.ensureFresh();
-      return aggregateStats(this.view.values(), query);
+      return this.view;
     }
     await this.digests.view.refresh();
     if (this.digests.view.state !== 'ok') {
       // Unreadable or gone meanwhile: the index is complete, if slower to read; the next compaction rewrites it.
       await this.ensureFresh();
-      return aggregateStats(this.view.values(), query);
+      return this.view;
     }
-    return aggregateStats(this.digests.view.values(), query);
+    return this.digests.view;
   }
 
   /** Deletes a run (by id or unique prefix). False when there was no such run. */

@@ -28,6 +28,8 @@ import type { RunWorkerClient } from '../runWorkerClient';
 import { recordedFlowChange } from '../flowVersionAtRun';
 import { historyDirFor } from '../workspacePaths';
 import { WebviewChannel } from './webviewChannel';
+import { nodeInspectorHandlers } from '../nodeInspectorHost';
+import { nodeInspectorDeps } from './nodeInspectorDeps';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { NodeRegistry } from '../../engine/nodes/registry';
 import { FlowDocument } from '../../language/flowDocument';
@@ -133,6 +135,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         openRun: ({ runId }) => vscode.commands.executeCommand('weft.showRun', file, runId),
         revealNode: ({ nodeId }) => this.reveal(document, nodeId),
         runFlow: () => vscode.commands.executeCommand('weft.run', file),
+        ...nodeInspectorHandlers(nodeInspectorDeps(file, this.runs, this.worker)),
       },
       this.log,
     );

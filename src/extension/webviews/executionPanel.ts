@@ -19,6 +19,10 @@ import { outlineOf } from '../flowOutline';
 import { toVsRange } from '../vsRange';
 import type { ActiveRun, RunChange, RunController } from '../runController';
 import { WebviewChannel } from './webviewChannel';
+import { nodeInspectorHandlers } from '../nodeInspectorHost';
+import type { RunWorkerClient } from '../runWorkerClient';
+import { nodeInspectorDeps } from './nodeInspectorDeps';
+import { WeftError } from '../../engine/errors';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { nodeTypesFromJson, recordedFlowChange } from '../flowVersionAtRun';
 import { historyDirFor } from '../workspacePaths';
@@ -60,6 +64,8 @@ export class ExecutionPanelManager implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly runs: RunController,
     private readonly log: vscode.LogOutputChannel,
+    /** Runs Test this node (the node inspector); without it the inspector's Test tab answers with an error. */
+    private readonly worker?: RunWorkerClient,
   ) {
     this.disposables.push(
       runs.onWillStartRun(({ file, started }) => this.prepare(file, started)),
@@ -203,6 +209,12 @@ export class ExecutionPanelManager implements vscode.Disposable {
           vscode.window.setStatusBarMessage('Copied', 2000);
         },
         saveLogs: ({ text, fileName }) => this.saveLogs(text, fileName),
+        openRun: ({ runId }) => this.shown && vscode.commands.executeCommand('weft.showRun', this.shown.file, runId),
+        // The node inspector works on the flow of the run shown (read when asked: the panel switches runs).
+        nodeRuns: (params) => this.inspector().nodeRuns(params),
+        nodeTestScope: (params) => this.inspector().nodeTestScope(params),
+        testNode: (params) => this.inspector().testNode(params),
+        cancelNodeTest: (params) => this.inspector().cancelNodeTest(params),
       },
       this.log,
     );
@@ -228,6 +240,14 @@ export class ExecutionPanelManager implements vscode.Disposable {
         this.ready = false;
       }),
     ];
+  }
+
+  /** The node inspector's handlers for the flow of the run shown. */
+  private inspector(): ReturnType<typeof nodeInspectorHandlers> {
+    const shown = this.shown;
+    if (!shown) throw new WeftError('usage', 'The panel shows no run.');
+    if (!this.worker) throw new WeftError('run-worker', 'Test this node needs the run worker, which this panel was not given.');
+    return nodeInspectorHandlers(nodeInspectorDeps(shown.file, this.runs, this.worker));
   }
 
   /** The whole run, as it is now: the events so far (live), or the record. */

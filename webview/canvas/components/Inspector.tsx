@@ -1,10 +1,12 @@
 // The selected node: a form for its name, disabled flag and config (generated from its type's config schema),
-// and its record in the current or last run, with a way to open that run.
+// and its record in the current or last run, with a way to open that run (the Config tab); with the node
+// inspector's actions, also its runs across history and a test of the node alone (the Runs and Test tabs).
 
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { CanvasNode, CanvasNodeDetails, PaletteEntry } from '../../../src/protocol/canvasProtocol';
 import { fieldText, formFields, parseField, switchedText, type FieldKind, type FormField } from '../schemaForm';
 import { Icon } from '../../shared/Icon';
+import { NodeInspectorTabs, type NodeInspectorActions } from '../../shared/NodeInspector';
 
 export interface InspectorProps {
   node: CanvasNode;
@@ -15,6 +17,11 @@ export interface InspectorProps {
   onOpenRun: (runId: string) => void;
   onReveal: () => void;
   onClose: () => void;
+  /** The Runs and Test tabs' requests; without them the inspector shows the config alone. */
+  inspectorActions?: NodeInspectorActions;
+  /** The tab shown (the app keeps it across selections). */
+  tab?: string;
+  onTab?: (tab: string) => void;
 }
 
 export function Inspector(props: InspectorProps): ReactElement {
@@ -43,17 +50,8 @@ export function Inspector(props: InspectorProps): ReactElement {
     }
   };
 
-  return (
-    <aside id="weft-inspector" className="weft-inspector" aria-label={`Node ${node.id}`}>
-      <div className="weft-pane-header">
-        <h2 className="weft-pane-title">
-          {node.type} <span className="weft-mono">{node.id}</span>
-        </h2>
-        <button type="button" className="icon" aria-label="Close the inspector" onClick={props.onClose}>
-          <Icon name="close" />
-        </button>
-      </div>
-      {entry ? <p className="weft-muted">{entry.title}</p> : null}
+  const configPane = (
+    <>
       <RunDetails details={details} onOpenRun={props.onOpenRun} />
       <form onSubmit={submit}>
         <fieldset disabled={readOnly}>
@@ -88,6 +86,33 @@ export function Inspector(props: InspectorProps): ReactElement {
       <button type="button" className="secondary" onClick={props.onReveal}>
         Show in text
       </button>
+    </>
+  );
+
+  return (
+    <aside id="weft-inspector" className="weft-inspector" aria-label={`Node ${node.id}`}>
+      <div className="weft-pane-header">
+        <h2 className="weft-pane-title">
+          {node.type} <span className="weft-mono">{node.id}</span>
+        </h2>
+        <button type="button" className="icon" aria-label="Close the inspector" onClick={props.onClose}>
+          <Icon name="close" />
+        </button>
+      </div>
+      {entry ? <p className="weft-muted">{entry.title}</p> : null}
+      {props.inspectorActions ? (
+        <NodeInspectorTabs
+          nodeId={node.id}
+          nodeType={node.type}
+          actions={props.inspectorActions}
+          initialRunId={details && !details.live ? details.runId : undefined}
+          tab={props.tab ?? 'config'}
+          onTab={(tab) => props.onTab?.(tab)}
+          before={[{ id: 'config', label: 'Config', render: () => configPane }]}
+        />
+      ) : (
+        configPane
+      )}
     </aside>
   );
 }

@@ -105,4 +105,35 @@ describe('Inspector, a field of any shape', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     expect(onApply).toHaveBeenLastCalledWith({ config: { message: { orderId: '{{ input.id }}' } }, name: '', disabled: false });
   });
+
+  it('has Config, Runs and Test tabs with the node inspector’s actions; Runs lists the node’s runs and opens one', async () => {
+    // ARRANGE
+    const node = canvasGraphFromText(FLOW).nodes.find((n) => n.id === 'fetch')!;
+    const inspectorActions = {
+      nodeRuns: vi.fn(() => Promise.resolve({ runs: [{ runId: 'run-7', runStatus: 'completed', mode: 'run', status: 'completed' as const, startedAt: new Date().toISOString(), durationMs: 12, attempts: 1 }], more: false })),
+      nodeTestScope: vi.fn(),
+      testNode: vi.fn(),
+      cancelNodeTest: vi.fn(),
+      openRun: vi.fn(),
+    };
+    const onTab = vi.fn();
+    const { rerender } = render(
+      <Inspector node={node} entry={entryOf('http')} readOnly={false} details={null} onApply={() => {}} onOpenRun={() => {}} onReveal={() => {}} onClose={() => {}} inspectorActions={inspectorActions} tab="config" onTab={onTab} />,
+    );
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Config', 'Runs', 'Test']);
+    screen.getByRole('button', { name: 'Apply' });
+
+    // ACT
+    fireEvent.click(screen.getByRole('tab', { name: 'Runs' }));
+    expect(onTab).toHaveBeenCalledWith('runs');
+    rerender(
+      <Inspector node={node} entry={entryOf('http')} readOnly={false} details={null} onApply={() => {}} onOpenRun={() => {}} onReveal={() => {}} onClose={() => {}} inspectorActions={inspectorActions} tab="runs" onTab={onTab} />,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: /^Open run run-7: completed/ }));
+
+    // ASSERT
+    expect(inspectorActions.nodeRuns).toHaveBeenCalledWith('fetch', {});
+    expect(inspectorActions.openRun).toHaveBeenCalledWith('run-7');
+    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+  });
 });

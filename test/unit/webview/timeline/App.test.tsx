@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import '../../../support/componentTests';
 import { resolve } from 'node:path';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../src/api/runFlow';
 import { compileFlow } from '../../../../src/engine/model/compileFlow';
@@ -282,5 +282,22 @@ describe('execution panel App', () => {
     expect(drawn).toBeGreaterThan(0);
     expect(drawn).toBeLessThan(100);
     expect(card('n0').dataset.nodeStatus).toBe('completed');
+  });
+
+  it('opens the node inspector from a card: its Test tab asks the host for the shown run’s scope of the node', async () => {
+    // ARRANGE: a recorded run shown whole.
+    render(<App />);
+    notify('didChangeRun', snapshot({ live: false, requestId: undefined, events, record }));
+    fireEvent.click(within(card('tax')).getByRole('button', { name: /^tax/ }));
+
+    // ACT
+    fireEvent.click(within(card('tax')).getByRole('button', { name: 'Runs and test of this node' }));
+
+    // ASSERT: the inspector of tax, on its Test tab, takes its input from the run shown.
+    const inspector = screen.getByRole('region', { name: 'Inspector of tax' });
+    expect(within(inspector).getByRole('tab', { name: 'Test' }).getAttribute('aria-selected')).toBe('true');
+    await waitFor(() => expect(sent()).toContainEqual(expect.objectContaining({ kind: 'request', method: 'nodeTestScope', params: { nodeId: 'tax', runId: record.id } })));
+    fireEvent.click(within(inspector).getByRole('button', { name: 'Close the node inspector' }));
+    expect(screen.queryByRole('region', { name: 'Inspector of tax' })).toBeNull();
   });
 });
