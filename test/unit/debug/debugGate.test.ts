@@ -55,3 +55,23 @@ describe('debug gate (engine)', () => {
     ]);
   });
 });
+
+describe('debug gate and the whole-run timeout', () => {
+  it('a run paused longer than settings.timeoutMs is not timed out (the pause is the user’s time)', async () => {
+    const flow = {
+      version: 1,
+      id: 'short-timeout',
+      settings: { timeoutMs: 20 },
+      nodes: [{ id: 'only', type: 'transform', config: { output: 'ran' } }],
+      edges: [],
+    };
+    // The user looks at the paused node for ten times the run's timeout.
+    const gate: DebugGate = {
+      beforeNode: () => new Promise((resume) => setTimeout(() => resume({ action: 'run' }), 200)),
+      afterNode: () => false,
+    };
+    const record = await runFlow(flow, { history: false, debug: { gate, frames: [] } });
+    expect(record.status).toBe('completed');
+    expect(record.output).toBe('ran');
+  });
+});
