@@ -26,6 +26,22 @@ describe('flow debugger: stepping', () => {
     expect(order).toEqual(['start', 'check', 'small', 'done']);
   });
 
+  it('holds parallel branches while one is paused: step over goes to the other branch, which had not started', async () => {
+    await launch(h, { flow: 'fan.flow.json', input: {}, breakpoints: [{ file: 'fan.flow.json', lines: [{ line: lineOf('fan.flow.json', '"id": "a"') }] }] });
+    expect((await nextStop(h)).nodeId).toBe('a');
+    const bMeanwhile = await h.client.evaluateRequest({ expression: 'nodes.b', context: 'watch', frameId: 1 });
+    expect(bMeanwhile.body.result).toBe('undefined');
+    const threads = await h.client.threadsRequest();
+    expect(threads.body.threads).toHaveLength(1);
+    await h.client.nextRequest({ threadId: 1 });
+    const atB = await nextStop(h);
+    expect(atB.nodeId).toBe('b');
+    const aDone = await h.client.evaluateRequest({ expression: 'nodes.a', context: 'watch', frameId: 1 });
+    expect(aDone.body.result).toBe('"a"');
+    await h.client.nextRequest({ threadId: 1 });
+    expect((await nextStop(h)).nodeId).toBe('join');
+  });
+
   it('steps into a loop’s first iteration, shows the iteration in the call stack, and steps out to the node after the loop', async () => {
     await launch(h, {
       flow: 'loop.flow.json',
