@@ -75,3 +75,21 @@ describe('debug gate and the whole-run timeout', () => {
     expect(record.output).toBe('ran');
   });
 });
+
+describe('debug gate and retries', () => {
+  it('is told of a failed attempt that will be retried, as a handled error', async () => {
+    const flow = {
+      version: 1,
+      id: 'retried',
+      nodes: [{ id: 'call', type: 'http', retry: { maxAttempts: 2, delayMs: 1 }, config: { url: 'http://127.0.0.1:1/nothing-listens-here' } }],
+      edges: [],
+    };
+    const { gate, after } = recordingGate();
+    const record = await runFlow(flow, { history: false, debug: { gate, frames: [] } });
+    expect(record.status).toBe('failed');
+    expect(after.map((a) => [a.nodeId, a.end.ok, a.end.handled, a.end.retrying === true])).toEqual([
+      ['call', false, true, true],
+      ['call', false, false, false],
+    ]);
+  });
+});
