@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launch, lineOf, nextStop, scopeValues, startHarness, type Harness } from './dapHarness';
+import { fixture, launch, lineOf, nextStop, scopeValues, startHarness, type Harness } from './dapHarness';
 
 const SMALL = { file: 'branching.flow.json', lines: [{ line: lineOf('branching.flow.json', '"id": "small"') }] };
 const DONE_LINE = { line: lineOf('branching.flow.json', '"id": "done"') };
@@ -161,5 +161,14 @@ describe('flow debugger: variables, evaluate, set value, skip, exceptions, condi
     await nextStop(h);
     const input = await h.client.evaluateRequest({ expression: 'input', context: 'repl', frameId: 1 });
     expect(JSON.parse(input.body.result)).toEqual({ n: 99, tag: 'mocked' });
+  });
+
+  it('fromRun runs with the input of a recorded run', async () => {
+    const { runFlow } = await import('../../../src/api/runFlow');
+    const earlier = await runFlow(fixture('branching.flow.json'), { input: { n: 33, tag: 'recorded' }, history: h.historyDir });
+    await launch(h, { flow: 'branching.flow.json', fromRun: earlier.id, breakpoints: [{ file: 'branching.flow.json', lines: [{ line: lineOf('branching.flow.json', '"id": "check"') }] }] });
+    await nextStop(h);
+    const input = await h.client.evaluateRequest({ expression: 'input', context: 'repl', frameId: 1 });
+    expect(JSON.parse(input.body.result)).toEqual({ n: 33, tag: 'recorded' });
   });
 });
