@@ -13,6 +13,7 @@ import type { MockDefinition } from '../engine/model/flowSchema';
 import type { NodeServices } from '../engine/nodes/nodeType';
 import { checkSubflowDepth } from '../engine/nodes/subflow';
 import type { NodeRegistry } from '../engine/nodes/registry';
+import type { DebugAttachment, DebugFrame } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
 import { executeFlow } from '../engine/run/executeFlow';
 import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
@@ -54,6 +55,8 @@ export interface RunFlowOptions {
   onCheckpoint?: (record: RunRecord) => Promise<void>;
   /** Input properties the record keeps masked (see ExecuteOptions.maskInputKeys). */
   maskInputKeys?: readonly string[];
+  /** A debugger's gate (src/debug): asked before each node of this run and of its subflow runs starts. */
+  debug?: DebugAttachment;
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
@@ -90,7 +93,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const services = new RunServices(
     options.services?.fetch ?? globalThis.fetch,
     options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
+    (path, input, signal, debugFrames) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef, debugFrames),
     options.services?.aiBaseUrl,
     options.services?.circuits,
   );
@@ -113,6 +116,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     parentExecutionId: options.parentExecutionId,
     durableStart: options.durableStart,
     maskInputKeys: options.maskInputKeys,
+    debug: options.debug,
   });
   if (history && typeof options.history !== 'object') await history.flush();
   return record;
@@ -180,6 +184,7 @@ async function runSubflow(
   signal: AbortSignal,
   options: RunFlowOptions,
   parentId: { id?: string },
+  debugFrames?: readonly DebugFrame[],
 ): Promise<unknown> {
   const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
   const chain = [...(options.subflowChain ?? [parent.file ?? parent.id]), file];
@@ -201,6 +206,7 @@ async function runSubflow(
         services: options.services,
         parentExecutionId: parentId.id,
         trigger: { type: 'subflow', parentFlowId: parent.id },
+        debug: options.debug && debugFrames ? { gate: options.debug.gate, frames: debugFrames } : undefined,
       }),
     )
     .catch((error: unknown) => {

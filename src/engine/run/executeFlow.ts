@@ -9,6 +9,7 @@ import type { ExecutionInfo } from '../expr/scope';
 import type { CompiledFlow } from '../model/compiledFlow';
 import type { MockDefinition } from '../model/flowSchema';
 import type { NodeServices } from '../nodes/nodeType';
+import type { DebugAttachment } from './debugGate';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoAt, isoNow } from './isoClock';
@@ -44,6 +45,8 @@ export interface ExecuteOptions {
    * callback's `code`), which the flow needs and history must not keep.
    */
   maskInputKeys?: readonly string[];
+  /** A debugger's gate: asked before each node starts, told after each ends (debugGate.ts). */
+  debug?: DebugAttachment;
 }
 
 export function newExecutionId(ms = Date.now()): string {
@@ -142,10 +145,13 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   // Created only when it fires: most runs never time out, and an Error with its stack is not free.
   let timeoutError: WeftError | undefined;
-  const timer = setLongTimeout(() => {
-    timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
-    controller.abort(timeoutError);
-  }, flow.settings.timeoutMs);
+  // A debugged run has no whole-run timeout: the time it spends paused is the user's (node timeouts still apply).
+  const timer = options.debug
+    ? NO_TIMER
+    : setLongTimeout(() => {
+        timeoutError = new WeftError('timeout', `The run took longer than ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' });
+        controller.abort(timeoutError);
+      }, flow.settings.timeoutMs);
 
   const reusePlan = options.resume ? planReuse(flow.graph, options.resume.from, options.resume.rerunFrom) : undefined;
   const execution: ExecutionInfo = { id: executionId, flowId: flow.id, startedAt, trigger };
@@ -165,6 +171,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     services: options.services,
     reuse: reusePlan?.reuse ?? EMPTY_MAP,
     savedStates: reusePlan?.savedStates ?? EMPTY_MAP,
+    debug: options.debug,
     emit,
     checkpoint,
     now: isoNow,
@@ -278,6 +285,7 @@ function hasSecrets(secrets: Record<string, string>): boolean {
 const NO_SECRETS = new Redactor({});
 
 const RESOLVED = Promise.resolve();
+const NO_TIMER = { clear: (): void => undefined };
 /** The abort reason nodes still in flight see once their run has ended; one shared instance. */
 const RUN_ENDED = new WeftError('cancelled', 'The run has ended.');
 const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
