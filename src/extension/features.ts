@@ -18,6 +18,9 @@ import { SecretStore } from './secretStore';
 import { HistoryPanelManager } from './webviews/historyPanel';
 import { FlowCanvasEditorProvider } from './webviews/canvasEditor';
 import { ExecutionPanelManager } from './webviews/executionPanel';
+import type { DebugPauses } from './debug/debugPauses';
+import { debugCommandHandlers } from './debug/debugCommands';
+import { FlowDebugConfigurationProvider } from './debug/flowDebugConfiguration';
 
 export interface Features {
   codeLens: FlowCodeLensProvider;
@@ -31,12 +34,13 @@ export interface Features {
   runProblems: RunFailureProblems;
   tests: FlowTestController;
   worker: RunWorkerClient;
+  debug: FlowDebugConfigurationProvider;
   executeCommand(id: string, args: unknown[]): unknown;
   documentOpened(document: vscode.TextDocument): void;
   dispose(): void;
 }
 
-export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void; refreshLiveRuns: () => void }): Features {
+export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void; refreshLiveRuns: () => void; debugPauses: DebugPauses }): Features {
   const worker = new RunWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'runWorker.js').fsPath);
   // Started now, off the click path: the first Run does not wait for a process to boot.
   worker.warmUp();
@@ -57,7 +61,16 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     ...commandHandlers({ runs, secrets, tests, history, execution }),
     ...liveCommandHandlers(live, secrets),
     ...liveMonitorCommandHandlers(monitor, secrets, log),
+    ...debugCommandHandlers(hooks.debugPauses),
   };
+  const debug = new FlowDebugConfigurationProvider(
+    {
+      compile: (file) => worker.compile(file),
+      lastInput: async (file, flowId) => (await runs.lastRun(file, flowId))?.input,
+      secretValues: (names) => secrets.values(names),
+    },
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath,
+  );
   const disposables: vscode.Disposable[] = [
     monitor,
     execution,
@@ -87,6 +100,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     runProblems,
     tests,
     worker,
+    debug,
     executeCommand(id, args) {
       const handler = handlers[id];
       if (!handler) throw new Error(`Weft has no command ${id}.`);
