@@ -55,7 +55,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   runs.setRunViewer(execution);
   const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
-  const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
+  const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log, hooks.debugPauses);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
   const handlers: CommandHandlers = {
     ...commandHandlers({ runs, secrets, tests, history, execution }),

@@ -46,6 +46,10 @@ export function runFlow(): void {
   bridge.command('runFlow', {});
 }
 
+export function debugFlow(): void {
+  bridge.command('debugFlow', {});
+}
+
 export function revealNode(nodeId: string): void {
   bridge.command('revealNode', { nodeId });
 }
