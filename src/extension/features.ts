@@ -51,7 +51,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens, tests);
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
-  const execution = new ExecutionPanelManager(context.extensionUri, runs, log);
+  const execution = new ExecutionPanelManager(context.extensionUri, runs, log, hooks.debugPauses);
   runs.setRunViewer(execution);
   const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);

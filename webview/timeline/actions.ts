@@ -63,3 +63,7 @@ export function loadUiState(): ExecutionUiState {
 export function saveUiState(state: ExecutionUiState): void {
   bridge.setState(state);
 }
+
+export function onDebugPause(handler: (params: ExecutionNotifications['didChangeDebugPause']) => void): () => void {
+  return bridge.on('didChangeDebugPause', handler);
+}
