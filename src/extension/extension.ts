@@ -71,6 +71,7 @@ const COMMANDS = [
   'weft.openLiveRun',
   'weft.debug',
   'weft.skipNode',
+  'weft.toggleBreakpoint',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
