@@ -25,6 +25,8 @@ const node = {
 const entries = [
   { ...node, entryPoints: ['src/weft.ts'], outfile: 'dist/index.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The same command under the name the debug adapter executable runs (`node dist/weft.js dap`): loads cli.js.
+  { ...node, entryPoints: ['src/cli/weftBin.ts'], outfile: 'dist/weft.js', external: ['./cli.js'] },
   { ...node, entryPoints: ['src/worker/runWorker.ts'], outfile: 'dist/runWorker.js' },
   // The VS Code extension: `vscode` is provided by the extension host.
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...node.external, 'vscode'] },

@@ -13,6 +13,7 @@ import type { MockDefinition } from '../engine/model/flowSchema';
 import type { NodeServices } from '../engine/nodes/nodeType';
 import { checkSubflowDepth } from '../engine/nodes/subflow';
 import type { NodeRegistry } from '../engine/nodes/registry';
+import type { DebugAttachment, DebugFrame } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
 import { executeFlow } from '../engine/run/executeFlow';
 import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
@@ -52,6 +53,8 @@ export interface RunFlowOptions {
    * opened. Subflow runs checkpoint here too.
    */
   onCheckpoint?: (record: RunRecord) => Promise<void>;
+  /** A debugger's gate (src/debug): asked before each node of this run and of its subflow runs starts. */
+  debug?: DebugAttachment;
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
@@ -88,7 +91,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const services = new RunServices(
     options.services?.fetch ?? globalThis.fetch,
     options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    (path, input, signal) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef),
+    (path, input, signal, debugFrames) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef, debugFrames),
     options.services?.aiBaseUrl,
     options.services?.circuits,
   );
@@ -110,6 +113,7 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     resume: previous ? { from: previous, rerunFrom: options.rerunFrom } : undefined,
     parentExecutionId: options.parentExecutionId,
     durableStart: options.durableStart,
+    debug: options.debug,
   });
   if (history && typeof options.history !== 'object') await history.flush();
   return record;
@@ -177,6 +181,7 @@ async function runSubflow(
   signal: AbortSignal,
   options: RunFlowOptions,
   parentId: { id?: string },
+  debugFrames?: readonly DebugFrame[],
 ): Promise<unknown> {
   const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
   const chain = [...(options.subflowChain ?? [parent.file ?? parent.id]), file];
@@ -198,6 +203,7 @@ async function runSubflow(
         services: options.services,
         parentExecutionId: parentId.id,
         trigger: { type: 'subflow', parentFlowId: parent.id },
+        debug: options.debug && debugFrames ? { gate: options.debug.gate, frames: debugFrames } : undefined,
       }),
     )
     .catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { closeSharedCodeSandbox } from '../api/sharedSandbox';
 import { WeftError } from '../engine/errors';
 import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
+import { dapCommand } from './commands/dapCommand';
 import { historyCommand } from './commands/historyCommand';
 import { statsCommand } from './commands/statsCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
@@ -39,6 +40,7 @@ Commands:
   status                     queue mode: counts, workers, dead letter   --queue URL [--json]
   retry <job...>             queue mode: retry dead-letter jobs         --queue URL [--all]
   schema                     print the JSON Schema of .flow.json files
+  dap                        the flow debugger: Debug Adapter Protocol over stdio (launch args: flow, input, ...)
 
 Options:
   --history DIR              where run history lives (default .weft)
@@ -124,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand({ queue: v.queue, json: v.json });
       case 'retry':
         return await retryCommand(rest, { queue: v.queue, json: v.json, all: v.all });
+      case 'dap':
+        return await dapCommand();
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;
@@ -140,7 +144,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process and sets its exit code (also the entry of dist/weft.js). */
+export function runAsProcess(): void {
   main(process.argv.slice(2)).then(
     async (code) => {
       // Set first: closing the sandbox may leave nothing that keeps the event loop alive, and Node then exits
@@ -154,3 +159,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsProcess();

@@ -2,6 +2,7 @@
 // workspace's own types are registered the same way; the engine has no switch on type names. `run` sees a
 // context, never the engine's internals.
 
+import type { DebugFrame } from '../run/debugGate';
 import type { z } from 'zod';
 import type { CircuitChange } from '../circuit/callThroughCircuit';
 import type { CircuitRegistry } from '../circuit/circuitRegistry';
@@ -43,8 +44,11 @@ export interface PrepareTools {
 export interface NodeServices {
   /** Runs a compiled sub-graph once, each root getting `input`, with extra names (item, index) in scope. */
   runGraph(graph: CompiledGraph, options: { input: unknown; extra: Partial<Scope>; signal: AbortSignal; iteration: number }): Promise<unknown>;
-  /** Runs another flow file as a child run; resolves with its output or rejects with its error. */
-  runSubflow(path: string, input: unknown, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Runs another flow file as a child run; resolves with its output or rejects with its error. `debugFrames`:
+   * where the calling node runs, passed by the engine while a debugger is attached (the child run is gated too).
+   */
+  runSubflow(path: string, input: unknown, signal: AbortSignal, debugFrames?: readonly DebugFrame[]): Promise<unknown>;
   /** Runs a `code` node's JavaScript in the sandbox. */
   runCode(request: CodeRequest, signal: AbortSignal): Promise<unknown>;
   fetch: typeof fetch;

@@ -113,7 +113,7 @@ export interface NodeFailedEvent extends EventBase {
 export interface NodeSkippedEvent extends EventBase {
   type: 'node.skipped';
   nodeId: string;
-  reason: 'dead-path' | 'disabled';
+  reason: 'dead-path' | 'disabled' | 'debugger';
   loop?: LoopScope;
 }
 /** A node that had started and was stopped: the run was cancelled or failed elsewhere, or timed out. */

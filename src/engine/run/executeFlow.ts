@@ -9,6 +9,7 @@ import type { ExecutionInfo } from '../expr/scope';
 import type { CompiledFlow } from '../model/compiledFlow';
 import type { MockDefinition } from '../model/flowSchema';
 import type { NodeServices } from '../nodes/nodeType';
+import type { DebugAttachment } from './debugGate';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
 import { isoAt, isoNow } from './isoClock';
@@ -38,6 +39,8 @@ export interface ExecuteOptions {
   /** Reuse the completed nodes of an earlier run; with `rerunFrom`, only those not downstream of that node. */
   resume?: { from: RunRecord; rerunFrom?: string };
   parentExecutionId?: string;
+  /** A debugger's gate: asked before each node starts, told after each ends (debugGate.ts). */
+  debug?: DebugAttachment;
 }
 
 export function newExecutionId(ms = Date.now()): string {
@@ -158,6 +161,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
     services: options.services,
     reuse: reusePlan?.reuse ?? EMPTY_MAP,
     savedStates: reusePlan?.savedStates ?? EMPTY_MAP,
+    debug: options.debug,
     emit,
     checkpoint,
     now: isoNow,

@@ -21,6 +21,7 @@ import type { CompiledGraph, CompiledNode } from '../model/compiledFlow';
 import type { CircuitChange } from '../circuit/callThroughCircuit';
 import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel, type NodeProgress } from '../nodes/nodeType';
 import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE } from './buildInput';
+import type { DebugFrame, GatedNode } from './debugGate';
 import { defaultOutput } from './defaultOutput';
 import type { LoopScope } from './events';
 import { droppedLinesNote, LOGS_TRUNCATED_NOTE } from './logBudget';
@@ -65,6 +66,8 @@ export interface GraphRunOptions {
   /** The body belongs directly to `owner`: its iterations are the owner's. */
   ownsIterations?: boolean;
   concurrency: number;
+  /** While a debugger is attached: the frames this graph run's nodes run under (a loop iteration's). */
+  debugFrames?: readonly DebugFrame[];
 }
 
 /** What changes from one iteration of a loop body to the next, when the body's graph run is used again. */
@@ -75,6 +78,7 @@ interface IterationOptions {
   index: number | undefined;
   parentSignal: AbortSignal;
   loop: LoopScope;
+  debugFrames?: readonly DebugFrame[];
 }
 
 export class GraphRun implements NodeRunHost {
@@ -89,6 +93,7 @@ export class GraphRun implements NodeRunHost {
   private readonly ownsIterations: boolean;
   private readonly concurrency: number;
   private readonly topLevel: boolean;
+  private debugFrames?: readonly DebugFrame[];
   /**
    * Loop bodies' graph runs that finished an iteration and can run the next, by body graph: an iteration then
    * allocates no counters and builds no plan (bench: loop per-item cost). Made on the first loop iteration.
@@ -136,6 +141,7 @@ export class GraphRun implements NodeRunHost {
     this.ownsIterations = options.ownsIterations === true;
     this.concurrency = options.concurrency;
     this.topLevel = options.loop === undefined;
+    this.debugFrames = options.debugFrames;
     const n = this.graph.nodes.length;
     this.status = new Uint8Array(n);
     this.queued = new Uint8Array(n);
@@ -194,6 +200,7 @@ export class GraphRun implements NodeRunHost {
     this.nodesTable = options.nodesTable;
     this.parentSignal = options.parentSignal;
     this.loop = options.loop;
+    this.debugFrames = options.debugFrames;
     this.baseScope = this.scopeFor(options.item, options.index);
   }
 
@@ -282,6 +289,7 @@ export class GraphRun implements NodeRunHost {
       return;
     }
     if (node.disabled) return this.passDisabled(node, input);
+    if (this.run.debug !== undefined) return this.startGated(node, input, inputs);
 
     const result = runNode(this, node, input, inputs);
     if (result instanceof Promise) {
@@ -399,6 +407,73 @@ export class GraphRun implements NodeRunHost {
     this.settleOutgoing(node, ports);
   }
 
+  /**
+   * A node's start while a debugger is attached: the gate decides (run, run on another input, skip with an
+   * output), the node runs, the gate hears how it ended and may ask to run it again (restart frame).
+   */
+  private startGated(node: CompiledNode, input: unknown, inputs: readonly InputContribution[]): void {
+    const gate = this.run.debug!.gate;
+    const scope: Scope = { ...this.baseScope, input };
+    const target: GatedNode = {
+      node,
+      nodeId: node.id,
+      frames: this.debugFramesOf(node),
+      input,
+      scope,
+      config: () => (node.type.prepare || node.config.isStatic ? node.rawConfig : node.config.evaluate(scope)),
+    };
+    const runOnce = async (): Promise<void> => {
+      const decision = await gate.beforeNode(target);
+      if (this.done) return;
+      if (decision.action === 'skip') return this.skipForDebugger(node, decision.output);
+      const runInput = decision.input !== undefined ? decision.input : input;
+      let result: NodeResult;
+      try {
+        result = await runNode(this, node, runInput, inputs);
+      } catch (error) {
+        result = { ok: false, error };
+      }
+      if (this.done) return;
+      const handled = node.handlesErrors || node.onError === 'skip';
+      const again = await gate.afterNode(target, result.ok ? { ok: true, output: result.output } : { ok: false, error: result.error, handled });
+      if (this.done) return;
+      if (again) return runOnce();
+      this.onResult(node, runInput, result);
+    };
+    runOnce().then(
+      () => this.drain(),
+      (error: unknown) => {
+        this.onResult(node, input, { ok: false, error });
+        this.drain();
+      },
+    );
+  }
+
+  /** The debugger's "skip node": the node ends skipped, and the output it was given flows on through `out`. */
+  private skipForDebugger(node: CompiledNode, output: unknown): void {
+    const i = node.index;
+    this.running--;
+    this.status[i] = SKIPPED;
+    this.settled++;
+    this.values[i] = output;
+    this.nodesTable[node.id] = output;
+    if (this.topLevel) {
+      const record = this.nodeRecord(node);
+      record.status = 'skipped';
+      record.output = this.run.redactor.value(output);
+      this.run.checkpoint();
+    }
+    this.emit({ type: 'node.skipped', nodeId: node.id, reason: 'debugger' });
+    this.settleOutgoing(node, DEFAULT_PORTS);
+  }
+
+  debugFramesOf(node: CompiledNode): readonly DebugFrame[] {
+    const run = this.run;
+    const own: DebugFrame = { nodeId: node.id, flowId: run.flow.id, executionId: run.executionId };
+    if (run.flow.file !== undefined) own.flowFile = run.flow.file;
+    return [...(this.debugFrames ?? run.debug?.frames ?? []), own];
+  }
+
   /** Spec section 3: a disabled node is recorded as skipped and passes its input on through `out`. */
   private passDisabled(node: CompiledNode, input: unknown): void {
     const i = node.index;
@@ -489,8 +564,14 @@ export class GraphRun implements NodeRunHost {
     this.emit(event);
   }
 
-  onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void {
+  onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown, input: unknown): void | Promise<unknown> {
     this.emit({ type: 'node.retrying', nodeId: node.id, attempt: nextAttempt, delayMs, error: this.serialize(toError(error), node) });
+    const debug = this.run.debug;
+    if (debug === undefined) return;
+    // The failed attempt is a handled error ("All node errors" stops on it); the answer does not change the retry.
+    const scope: Scope = { ...this.baseScope, input };
+    const target: GatedNode = { node, nodeId: node.id, frames: this.debugFramesOf(node), input, scope, config: () => node.config.evaluate(scope) };
+    return Promise.resolve(debug.gate.afterNode(target, { ok: false, error, handled: true, retrying: true }));
   }
 
   log(node: CompiledNode, level: LogLevel, message: string): void {
@@ -547,6 +628,10 @@ export class GraphRun implements NodeRunHost {
       parentSignal: options.signal,
       loop: { loopNodeId: caller.id, iteration: options.iteration },
     };
+    if (this.run.debug !== undefined) {
+      const frames = this.debugFramesOf(caller);
+      iteration.debugFrames = [...frames.slice(0, -1), { ...frames[frames.length - 1], iteration: options.iteration }];
+    }
     const owner = this.topLevel ? this.nodeRecord(caller) : this.owner;
     const free = (this.bodyRuns ??= new Map()).get(graph);
     let body: GraphRun | undefined = free?.pop();
@@ -564,6 +649,7 @@ export class GraphRun implements NodeRunHost {
         owner,
         ownsIterations: this.topLevel,
         concurrency: this.concurrency,
+        debugFrames: iteration.debugFrames,
       });
     }
     const run: GraphRun = body;

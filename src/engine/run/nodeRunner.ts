@@ -12,6 +12,7 @@ import type { InputContribution, LogLevel, NodeContext, NodeOutcome, NodeProgres
 import { DEFAULT_PORT } from '../nodes/nodeType';
 import { setLongTimeout } from './longTimer';
 import { retryDelay } from './retryDelay';
+import type { DebugFrame } from './debugGate';
 import type { RunContext } from './runContext';
 import type { NodeUsage } from './runRecord';
 
@@ -27,7 +28,10 @@ export interface NodeRunHost {
   /** Aborts on cancel, timeout, or an unhandled failure elsewhere in this graph run. */
   readonly signal: AbortSignal;
   onAttemptStarted(node: CompiledNode, attempt: number, input: unknown): void;
-  onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown): void;
+  /** May return a promise (a debugger stopped on the failed attempt): the next attempt waits for it too. */
+  onRetrying(node: CompiledNode, nextAttempt: number, delayMs: number, error: unknown, input: unknown): void | Promise<unknown>;
+  /** Where `node` runs, for a debugger (only called while one is attached). */
+  debugFramesOf(node: CompiledNode): readonly DebugFrame[];
   log(node: CompiledNode, level: LogLevel, message: string): void;
   progress(node: CompiledNode, update: NodeProgress): void;
   circuitChanged(node: CompiledNode, change: CircuitChange): void;
@@ -93,8 +97,9 @@ function afterFailure(
   if (!retryable) return { ok: false, error };
   // A rate limit that says when to come back (429 with Retry-After) is waited for, up to the retry's maxDelayMs.
   const delayMs = Math.max(retryDelay(node.retry, n + 1), Math.min(askedDelayMs(error), node.retry.maxDelayMs));
-  host.onRetrying(node, n + 1, delayMs, error);
-  return sleep(delayMs, host.signal).then(
+  const debuggerStop = host.onRetrying(node, n + 1, delayMs, error, input);
+  const wait = sleep(delayMs, host.signal);
+  return (debuggerStop === undefined ? wait : Promise.all([wait, debuggerStop])).then(
     () => attempt(host, node, input, inputs, n + 1),
     () => ({ ok: false, error }) as NodeResult,
   );
@@ -245,7 +250,8 @@ class RunningNodeContext implements NodeContext {
     this.boundServices ??= {
       fetch: run.fetch,
       runCode: run.runCode,
-      runSubflow: run.runSubflow,
+      // While a debugger is attached the child run is gated too, under this node's frames.
+      runSubflow: host.run.debug === undefined ? run.runSubflow : (path, input, signal) => run.runSubflow(path, input, signal, host.debugFramesOf(node)),
       aiBaseUrl: run.aiBaseUrl,
       circuits: run.circuits,
       runGraph: (graph, options) => host.runGraph(node, graph, options),

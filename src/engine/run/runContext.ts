@@ -5,6 +5,7 @@ import type { ExecutionInfo } from '../expr/scope';
 import type { MockDefinition } from '../model/flowSchema';
 import type { CompiledFlow } from '../model/compiledFlow';
 import type { NodeServices } from '../nodes/nodeType';
+import type { DebugAttachment } from './debugGate';
 import type { EngineEvent } from './events';
 import type { LogBudget } from './logBudget';
 import type { Redactor } from './redact';
@@ -37,6 +38,8 @@ export interface RunContext {
   readonly reuse: ReadonlyMap<string, NodeRecord>;
   /** Node state saved by the run this one resumes (a wait's due time), by node id. */
   readonly savedStates: ReadonlyMap<string, unknown>;
+  /** Set while a debugger is attached: asked before each node starts (debugGate.ts). */
+  readonly debug?: DebugAttachment;
   emit(event: EventDraft): void;
   /** The record changed at a node boundary: persist it (coalesced by the sink). Resolves once durable. */
   checkpoint(): Promise<void>;

@@ -39,7 +39,7 @@ export interface NodeProjection {
   iterationCount?: number;
   error?: SerializedError;
   errorHandled?: true;
-  skipReason?: 'dead-path' | 'disabled';
+  skipReason?: 'dead-path' | 'disabled' | 'debugger';
   reused?: true;
 }
 
