@@ -18,10 +18,14 @@ export interface DebugPause {
   path: string[];
 }
 
-/** The body of the adapter's `weftPaused` event; checked, because it comes from another process. */
-export function pauseFromEvent(sessionId: string, body: unknown): DebugPause | undefined {
+/**
+ * The body of the adapter's `weftPaused` event; checked, because it comes from another process. A pause without
+ * its flow's file (the adapter knows none for that frame) is in the launched flow.
+ */
+export function pauseFromEvent(sessionId: string, body: unknown, launchedFlow?: string): DebugPause | undefined {
   if (!body || typeof body !== 'object') return undefined;
-  const { executionId, flowPath, nodeId, path } = body as Record<string, unknown>;
+  const { executionId, nodeId, path } = body as Record<string, unknown>;
+  const flowPath = typeof (body as Record<string, unknown>).flowPath === 'string' ? ((body as Record<string, unknown>).flowPath as string) : launchedFlow;
   if (typeof flowPath !== 'string' || typeof nodeId !== 'string' || nodeId === '') return undefined;
   const pause: DebugPause = { sessionId, flowPath, nodeId, path: pathOf(path, nodeId) };
   if (typeof executionId === 'string') pause.executionId = executionId;
@@ -47,7 +51,8 @@ export class DebugPauses implements vscode.Disposable {
       vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
         if (event.session.type !== WEFT_DEBUG_TYPE) return;
         if (event.event === 'weftPaused') {
-          const pause = pauseFromEvent(event.session.id, event.body);
+          const launched = (event.session.configuration as { flow?: unknown }).flow;
+          const pause = pauseFromEvent(event.session.id, event.body, typeof launched === 'string' ? launched : undefined);
           if (!pause) return;
           this.sessions.set(event.session.id, event.session);
           this.set(event.session.id, pause);

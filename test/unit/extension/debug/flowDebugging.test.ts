@@ -71,7 +71,7 @@ const { askForInput } = await import('../../../../src/extension/inputForm');
 
 const FLOW = '/w/order-intake.flow.json';
 const requests: { command: string; args: unknown }[] = [];
-const session = (id: string) => ({ id, type: 'weft', customRequest: async (command: string, args: unknown) => void requests.push({ command, args }) });
+const session = (id: string) => ({ id, type: 'weft', configuration: { flow: FLOW }, customRequest: async (command: string, args: unknown) => void requests.push({ command, args }) });
 
 function adapterSays(sessionId: string, event: string, body?: unknown): void {
   for (const l of listeners.custom) l({ session: session(sessionId), event, body });
@@ -112,9 +112,15 @@ describe('where a debug session is paused', () => {
 
   it('ignores other debuggers and malformed bodies', () => {
     const pauses = new DebugPauses();
-    for (const l of listeners.custom) l({ session: { id: 'n', type: 'node' }, event: 'weftPaused', body: { flowPath: FLOW, nodeId: 'x' } });
+    for (const l of listeners.custom) l({ session: { id: 'n', type: 'node', configuration: {} }, event: 'weftPaused', body: { flowPath: FLOW, nodeId: 'x' } });
     adapterSays('s1', 'weftPaused', { flowPath: FLOW });
     expect(pauses.current()).toBeUndefined();
+  });
+
+  it('takes the launched flow when the adapter names no file for the pause', () => {
+    const pauses = new DebugPauses();
+    adapterSays('s1', 'weftPaused', { executionId: 'r1', flowPath: undefined, nodeId: 'tax', path: ['order-intake', 'tax'] });
+    expect(pauses.pauseIn(vscode.Uri.file(FLOW) as never)?.nodeId).toBe('tax');
   });
 });
 
