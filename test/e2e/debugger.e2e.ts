@@ -70,7 +70,7 @@ function debugToolbarButton(page: Page, icon: 'debug-step-over' | 'debug-continu
 }
 
 function variablesRows(page: Page): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Variables/ }) }).locator('.monaco-list-row');
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Variables/i }) }).locator('.monaco-list-row');
 }
 
 describe('Debugger', () => {
@@ -85,7 +85,8 @@ describe('Debugger', () => {
     // ACT 1: F9 on double's line
     await toggleBreakpointOn(page, LINE_OF.double);
     // ASSERT 1: a breakpoint drawn in the gutter on that line
-    const glyph = editor(page).locator('.margin-view-overlays .codicon-debug-breakpoint').first();
+    // Glyph margin decorations are drawn in the margin's widget layer, apart from the line numbers.
+    const glyph = editor(page).locator('.margin .codicon-debug-breakpoint').first();
     await glyph.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     const glyphBox = (await glyph.boundingBox())!;
     const lineBox = (await lineNumber(page, LINE_OF.double).boundingBox())!;
