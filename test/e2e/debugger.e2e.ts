@@ -65,8 +65,9 @@ async function waitForStackFrameLine(page: Page, line: number): Promise<void> {
   }
 }
 
-function debugToolbarButton(page: Page, icon: 'debug-step-over' | 'debug-continue'): Locator {
-  return page.locator(`.debug-toolbar .action-item .codicon-${icon}`).first();
+/** A button of the floating debug toolbar by its name ("Step Over (F10)"), not its icon: icons may repeat. */
+function debugToolbarButton(page: Page, name: 'Step Over' | 'Continue'): Locator {
+  return page.locator(`.debug-toolbar .action-item a.action-label[aria-label^="${name}"]`).first();
 }
 
 function variablesRows(page: Page): Locator {
@@ -104,7 +105,7 @@ describe('Debugger', () => {
     await screenshot(page, 'debugger-paused-at-breakpoint');
 
     // ACT 3: step over
-    await debugToolbarButton(page, 'debug-step-over').click();
+    await debugToolbarButton(page, 'Step Over').click();
     // ASSERT 3: stopped before the next node in execution order
     await waitForStackFrameLine(page, LINE_OF.finish);
 
@@ -117,7 +118,7 @@ describe('Debugger', () => {
     await screenshot(page, 'debugger-paused-canvas');
 
     // ACT 5: continue
-    await debugToolbarButton(page, 'debug-continue').click();
+    await debugToolbarButton(page, 'Continue').click();
     // ASSERT 5: the run ends, the session with it, and the canvas no longer shows a pause
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
     await canvas.locator('[data-node-paused]').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
