@@ -43,6 +43,7 @@ function benchEntries() {
     { ...node, entryPoints: ['test/bench/benchQueue.ts'], outfile: 'dist/benchQueue.js' },
     { ...node, entryPoints: ['test/bench/benchEvents.ts'], outfile: 'dist/benchEvents.js' },
     { ...node, entryPoints: ['test/bench/benchStats.ts'], outfile: 'dist/benchStats.js' },
+    { ...node, entryPoints: ['test/bench/benchDebug.ts'], outfile: 'dist/benchDebug.js' },
   ];
 }
 

@@ -222,7 +222,8 @@ export class WeftDebugSession extends LoggingDebugSession {
       },
     );
     void this.runPromise.then(async () => {
-      if (history !== undefined) await history.flush().catch(() => undefined);
+      // Written like `weft run` writes it, then let go: the session runs one flow.
+      if (history !== undefined) await history.close().catch(() => undefined);
       this.sendTerminated();
     });
   }

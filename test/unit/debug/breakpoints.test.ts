@@ -38,3 +38,31 @@ describe('flow debugger: breakpoints', () => {
     await h.events.next('terminated');
   });
 });
+
+describe('flow debugger: breakpoints in a .flow.ts', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('maps a line inside a node’s definition to the node, and a line outside the nodes to none', async () => {
+    const secondOpens = lineOf('typed.flow.ts', "id: 'second'") - 1;
+    const insideCode = lineOf('typed.flow.ts', 'code: ({ input }');
+    const edges = lineOf('typed.flow.ts', 'edges: [');
+    const [answers] = await launch(h, {
+      flow: 'typed.flow.ts',
+      input: { n: 4 },
+      breakpoints: [{ file: 'typed.flow.ts', lines: [{ line: insideCode }, { line: edges }] }],
+    });
+    expect(answers[0]).toMatchObject({ verified: true, line: secondOpens });
+    expect(answers[1].verified).toBe(false);
+    const stop = await nextStop(h);
+    expect([stop.reason, stop.nodeId]).toEqual(['breakpoint', 'second']);
+    expect(stop.frames[0]).toMatchObject({ line: secondOpens, source: { path: fixture('typed.flow.ts') } });
+    const input = await h.client.evaluateRequest({ expression: 'input.n', context: 'watch', frameId: 1 });
+    expect(input.body.result).toBe('4');
+  });
+});
