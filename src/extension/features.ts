@@ -18,7 +18,7 @@ import { SecretStore } from './secretStore';
 import { HistoryPanelManager } from './webviews/historyPanel';
 import { FlowCanvasEditorProvider } from './webviews/canvasEditor';
 import { ExecutionPanelManager } from './webviews/executionPanel';
-import type { DebugPauses } from './debug/debugPauses';
+import { WEFT_DEBUG_TYPE, type DebugPauses } from './debug/debugPauses';
 import { debugCommandHandlers } from './debug/debugCommands';
 import { FlowDebugConfigurationProvider } from './debug/flowDebugConfiguration';
 
@@ -82,6 +82,10 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     language,
     secrets,
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocumentProvider(runs)),
+    // A debugged run is recorded by the adapter, not the RunController: the History lens learns of it here.
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      if (session.type === WEFT_DEBUG_TYPE) codeLens.refresh();
+    }),
   ];
   void tests.discoverAll();
   void live.restore();

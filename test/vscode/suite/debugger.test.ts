@@ -83,6 +83,12 @@ describe('debug session', () => {
       await session.customRequest('continue', { threadId: 1 });
       // ASSERT: the run ends, and the session with it
       await waitFor('the session to end', () => ended, 30_000);
+      // ASSERT: the debugged run is in the history, and the flow's History lens says so
+      await waitFor(
+        'the History lens to show the debugged run',
+        async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file)) ?? []).some((lens) => /^\$\(history\) History: passed/.test(lens.command?.title ?? '')),
+        30_000,
+      );
     } finally {
       for (const s of subscriptions) s.dispose();
       vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
