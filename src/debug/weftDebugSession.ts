@@ -51,6 +51,8 @@ export interface WeftLaunchArguments extends DebugProtocol.LaunchRequestArgument
   stopOnEntry?: boolean;
   /** Run history directory, or false for none. Default: `.weft` in the workspace root. */
   history?: string | false;
+  /** The workspace root for this launch (relative paths, `.weft`), instead of the adapter's working directory. */
+  cwd?: string;
 }
 
 /** The paused node, for the editor's canvas and execution panel (custom DAP event `weftPaused`). */
@@ -80,7 +82,7 @@ const enum ErrorIds {
 }
 
 export class WeftDebugSession extends LoggingDebugSession {
-  private readonly workspaceRoot: string;
+  private workspaceRoot: string;
   private readonly onShutdown?: () => void;
   private readonly controller: DebugController;
   private readonly variables = new DebugVariables();
@@ -176,6 +178,7 @@ export class WeftDebugSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: WeftLaunchArguments): Promise<void> {
+    if (typeof args.cwd === 'string' && args.cwd !== '') this.workspaceRoot = resolve(this.workspaceRoot, args.cwd);
     let flow: CompiledFlow;
     let launchInput;
     const historyDir = args.history === false ? undefined : this.absolute(args.history ?? '.weft');
@@ -261,7 +264,12 @@ export class WeftDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse): void {
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
+    const stop = this.controller.stopped;
+    if (stop !== undefined && args.frameId !== stop.target.frames.length) {
+      this.sendErrorResponse(response, { id: ErrorIds.NotPaused, format: 'Only the paused node’s own frame can be restarted.', showUser: true });
+      return;
+    }
     if (!this.controller.restartFrame()) return this.notPaused(response);
     this.sendResponse(response);
   }
@@ -347,7 +355,7 @@ export class WeftDebugSession extends LoggingDebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
     const stop = this.controller.stopped;
     const frames = stop?.target.frames ?? [];
-    const stackFrames: StackFrame[] = [];
+    const stackFrames: DebugProtocol.StackFrame[] = [];
     for (let i = frames.length - 1; i >= 0; i--) {
       const frame = frames[i];
       const callee = frames[i + 1];
@@ -356,7 +364,10 @@ export class WeftDebugSession extends LoggingDebugSession {
       if (callee !== undefined && callee.executionId !== frame.executionId) name += ` › ${callee.flowId}`;
       const source = frame.flowFile === undefined ? undefined : new Source(basename(frame.flowFile), frame.flowFile);
       const line = frame.flowFile === undefined ? 0 : (this.locationsOf(frame.flowFile)?.byId(frame.nodeId)?.startLine ?? 0);
-      stackFrames.push(new StackFrame(i + 1, name, source, this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(0)));
+      const stackFrame: DebugProtocol.StackFrame = new StackFrame(i + 1, name, source, this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(0));
+      // Only the paused node runs again; an enclosing loop or subflow call is not restarted from inside it.
+      stackFrame.canRestart = i === frames.length - 1;
+      stackFrames.push(stackFrame);
     }
     response.body = { stackFrames, totalFrames: stackFrames.length };
     this.sendResponse(response);

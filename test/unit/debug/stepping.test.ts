@@ -39,6 +39,9 @@ describe('flow debugger: stepping', () => {
     expect(inBody.reason).toBe('step');
     expect(inBody.frames.map((f) => f.name)).toEqual(['double', 'each › iteration 0']);
     expect(inBody.frames[0].line).toBe(lineOf('loop.flow.json', '"id": "double"') - 1);
+    // Only the paused node's frame restarts: not the loop that holds it.
+    expect(inBody.frames.map((f) => f.canRestart)).toEqual([true, false]);
+    await expect(h.client.restartFrameRequest({ frameId: inBody.frames[1].id })).rejects.toThrow(/own frame/);
     const paused = await h.events.next('weftPaused');
     await h.events.next('weftPaused');
     expect(paused.body.path).toEqual(['loop', 'each']);
