@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Features } from './features';
 import type { LiveRunItem } from './liveMonitor/liveRunList';
 import { isFlowFile } from './workspacePaths';
+import { DebugPauses, WEFT_DEBUG_TYPE } from './debug/debugPauses';
 
 let features: Features | undefined;
 let context: vscode.ExtensionContext | undefined;
@@ -14,6 +15,8 @@ let log: vscode.LogOutputChannel | undefined;
 const codeLensChanged = new vscode.EventEmitter<void>();
 // The same for the Live Runs view: registered at activation, its runs loaded when it is first shown.
 const liveRunsChanged = new vscode.EventEmitter<void>();
+// Debug sessions' pauses: listened to from activation, since a session may start before the features load.
+let debugPauses: DebugPauses | undefined;
 
 /** Loads the features on first use. `require` (not import) so the bundle evaluates them only now. */
 function loaded(): Features {
@@ -21,7 +24,11 @@ function loaded(): Features {
     const started = performance.now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: evaluated on first use
     const { createFeatures } = require('./features') as typeof import('./features');
-    features = createFeatures(context!, log!, { refreshCodeLens: () => codeLensChanged.fire(), refreshLiveRuns: () => liveRunsChanged.fire() });
+    features = createFeatures(context!, log!, {
+      refreshCodeLens: () => codeLensChanged.fire(),
+      refreshLiveRuns: () => liveRunsChanged.fire(),
+      debugPauses: debugPauses!,
+    });
     log!.info(`Weft features loaded in ${Math.round(performance.now() - started)} ms`);
   }
   return features;
@@ -62,6 +69,9 @@ const COMMANDS = [
   'weft.liveConnectionMenu',
   'weft.setLiveServerToken',
   'weft.openLiveRun',
+  'weft.debug',
+  'weft.skipNode',
+  'weft.toggleBreakpoint',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
@@ -81,11 +91,21 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
     log = vscode.window.createOutputChannel('Weft', { log: true });
     const subscriptions = extensionContext.subscriptions;
     subscriptions.push(log);
+    debugPauses = new DebugPauses();
+    subscriptions.push(debugPauses);
 
     // Commands: a thin shim each, so the command table is complete at once and the code loads on first call.
     for (const id of COMMANDS) {
       subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loaded().executeCommand(id, args)));
     }
+    // The flow debugger: the adapter process and the launch configuration, resolved by the features on first use.
+    subscriptions.push(
+      vscode.debug.registerDebugAdapterDescriptorFactory(WEFT_DEBUG_TYPE, { createDebugAdapterDescriptor: (session) => loaded().debug.createDebugAdapterDescriptor(session) }),
+      vscode.debug.registerDebugConfigurationProvider(WEFT_DEBUG_TYPE, {
+        resolveDebugConfiguration: (folder, config) => loaded().debug.resolveDebugConfiguration(folder, config),
+        resolveDebugConfigurationWithSubstitutedVariables: (folder, config) => loaded().debug.resolveDebugConfigurationWithSubstitutedVariables(folder, config),
+      }),
+    );
     // Panels VS Code restores after a reload: registered now, their code loaded when one is restored.
     subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('weft.execution', {

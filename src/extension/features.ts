@@ -18,6 +18,9 @@ import { SecretStore } from './secretStore';
 import { HistoryPanelManager } from './webviews/historyPanel';
 import { FlowCanvasEditorProvider } from './webviews/canvasEditor';
 import { ExecutionPanelManager } from './webviews/executionPanel';
+import { WEFT_DEBUG_TYPE, type DebugPauses } from './debug/debugPauses';
+import { debugCommandHandlers } from './debug/debugCommands';
+import { FlowDebugConfigurationProvider } from './debug/flowDebugConfiguration';
 
 export interface Features {
   codeLens: FlowCodeLensProvider;
@@ -31,12 +34,13 @@ export interface Features {
   runProblems: RunFailureProblems;
   tests: FlowTestController;
   worker: RunWorkerClient;
+  debug: FlowDebugConfigurationProvider;
   executeCommand(id: string, args: unknown[]): unknown;
   documentOpened(document: vscode.TextDocument): void;
   dispose(): void;
 }
 
-export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void; refreshLiveRuns: () => void }): Features {
+export function createFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, hooks: { refreshCodeLens: () => void; refreshLiveRuns: () => void; debugPauses: DebugPauses }): Features {
   const worker = new RunWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'runWorker.js').fsPath);
   // Started now, off the click path: the first Run does not wait for a process to boot.
   worker.warmUp();
@@ -47,17 +51,26 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   const codeLens = new FlowCodeLensProvider(runs, live, hooks.refreshCodeLens, tests);
   const language = new LanguageFeatures(runs, secrets, worker);
   // Created before any run can start: it opens on RunController.onDidStartRun.
-  const execution = new ExecutionPanelManager(context.extensionUri, runs, log, worker);
+  const execution = new ExecutionPanelManager(context.extensionUri, runs, log, worker, hooks.debugPauses);
   runs.setRunViewer(execution);
   const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
-  const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
+  const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log, hooks.debugPauses);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
   const handlers: CommandHandlers = {
     ...commandHandlers({ runs, secrets, tests, history, execution }),
     ...liveCommandHandlers(live, secrets),
     ...liveMonitorCommandHandlers(monitor, secrets, log),
+    ...debugCommandHandlers(hooks.debugPauses),
   };
+  const debug = new FlowDebugConfigurationProvider(
+    {
+      compile: (file) => worker.compile(file),
+      lastInput: async (file, flowId) => (await runs.lastRun(file, flowId))?.input,
+      secretValues: (names) => secrets.values(names),
+    },
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath,
+  );
   const disposables: vscode.Disposable[] = [
     monitor,
     execution,
@@ -69,6 +82,10 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     language,
     secrets,
     vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocumentProvider(runs)),
+    // A debugged run is recorded by the adapter, not the RunController: the History lens learns of it here.
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      if (session.type === WEFT_DEBUG_TYPE) codeLens.refresh();
+    }),
   ];
   void tests.discoverAll();
   void live.restore();
@@ -87,6 +104,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     runProblems,
     tests,
     worker,
+    debug,
     executeCommand(id, args) {
       const handler = handlers[id];
       if (!handler) throw new Error(`Weft has no command ${id}.`);

@@ -47,6 +47,7 @@ export class FlowCodeLensProvider {
     const last = outline.flowId ? await this.lastRun(file, outline.flowId) : undefined;
     const lenses = [
       new vscode.CodeLens(top, { title: '$(play) Run', command: 'weft.run', arguments: [file], tooltip: 'Run this flow (asks for its input)' }),
+      new vscode.CodeLens(top, { title: '$(debug-alt) Debug', command: 'weft.debug', arguments: [file], tooltip: 'Debug this flow: stops at breakpoints on nodes (asks for its input)' }),
       new vscode.CodeLens(top, { title: testsTitle(outline.tests.map((t) => this.tests?.lastResult(file, t.name))), command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
     ];

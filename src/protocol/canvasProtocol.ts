@@ -5,13 +5,14 @@
 //   `connect`, `deleteElements`, `setNodeFields` (each an intent; the host turns it into a minimal edit of the
 //   .flow.json text as a WorkspaceEdit, so undo, redo and dirty state are VS Code's), `openRun` (opens the run
 //   panel), `revealNode` (selects the node's definition in the text editor; the .flow.ts canvas uses it), `runFlow`
-//   (runs the flow like the Run CodeLens).
+//   (runs the flow like the Run CodeLens), `debugFlow` (starts a Weft debug session on the flow, like the Debug
+//   CodeLens).
 // - webview → host, requests: `addNode` (replies with the new node's id), `nodeDetails` (replies with the node's
 //   record in the current or last run, or null), and the node inspector's `nodeRuns`, `nodeTestScope`, `testNode`
 //   (nodeInspectorProtocol.ts).
 // - host → webview, notifications: `didChangeGraph` (the document changed, or the page just loaded: the whole
 //   graph; the webview keeps its viewport and selection), `didChangeRun` (node statuses of the run in progress,
-//   or of the last run).
+//   or of the last run), `didChangeDebugPause` (the node a debug session of this flow is paused before, or none).
 //
 // The host checks every inbound message with the zod schemas below. This file is shared by the extension bundle
 // and the canvas bundle (which imports its types only): zod and types, nothing else.
@@ -124,6 +125,8 @@ export const canvasInbound = {
   /** Run the flow, as the Run CodeLens does (spec section 8: a manual run from the canvas). */
   runFlow: z.object({}),
   ...nodeInspectorInbound,
+  /** Debug the flow, as the Debug CodeLens does (spec section 16). */
+  debugFlow: z.object({}),
 };
 export type CanvasInbound = typeof canvasInbound;
 
@@ -154,6 +157,8 @@ export type CanvasNotifications = {
     /** Output ports that fired, by node id (completed nodes, and failed ones whose error was handled): the edges that carried data. */
     ports: Record<string, string[]>;
   };
+  /** A debug session of this flow stopped before `nodeId` (absent: none is paused here). */
+  didChangeDebugPause: { nodeId?: string };
 };
 
 /** What the canvas keeps across hide/show and reloads: the view, never the data. */

@@ -9,6 +9,7 @@
 //     another (a batch still in flight when the panel switched runs).
 //   - `didReceiveEvents`: more events of a live run, batched (at most one message per ~16 ms).
 //   - `didFinishRun`: the run ended: its record, or a message when there is none (its process stopped).
+//   - `didChangeDebugPause`: where a Weft debug session is paused (a node of a flow file), or nothing.
 // - webview → host (commands unless said): `ready` (the page listens: send the run), `cancel`, `rerun`, `resume`,
 //   `revealNode` (select the node in its flow file), `openValue` (a node's input/output/error, or the run's, in a
 //   JSON editor), `copyText`, `openRun` (show another run of the flow: from the node inspector's Runs), and the
@@ -75,7 +76,17 @@ export type ExecutionNotifications = {
   didChangeRun: RunSnapshot;
   didReceiveEvents: { viewId: number; events: EngineEvent[] };
   didFinishRun: { viewId: number; record?: RunRecord; message?: string };
+  didChangeDebugPause: DebugPauseView;
 };
+
+/** A debug session's pause as the panel shows it; all absent when no session is paused. */
+export interface DebugPauseView {
+  nodeId?: string;
+  /** The node's path (flow › subflow › loop iteration › node). */
+  path?: string[];
+  /** The flow file's base name. */
+  fileName?: string;
+}
 
 /** What the webview keeps across reloads (setState): the run it shows (so a restored panel can ask for it) and UI choices. */
 export interface ExecutionUiState {

@@ -19,7 +19,7 @@ describe('CodeLens', () => {
     const texts = await codeLensTexts(page);
     console.log(`      lenses: ${texts.join(' | ')}`);
     // The flow's own lenses come first, in this order, above its first line.
-    assert.deepEqual(texts.slice(0, 2), ['Run', 'Test']);
-    assert.match(texts[2], /^History: /);
+    assert.deepEqual(texts.slice(0, 3), ['Run', 'Debug', 'Test']);
+    assert.match(texts[3], /^History: /);
   });
 });

@@ -58,6 +58,7 @@ export function App(): ReactElement {
   const [title, setTitle] = useState('');
   const [palette, setPalette] = useState<PaletteEntry[]>([]);
   const [run, setRun] = useState<RunState>({ live: false, statuses: {}, ports: {} });
+  const [pausedNodeId, setPausedNodeId] = useState<string | undefined>();
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const [selected, setSelected] = useState<string[]>(saved.selected ?? []);
@@ -124,6 +125,10 @@ export function App(): ReactElement {
         if (params.palette) setPalette(params.palette);
       }),
       actions.onHost('didChangeRun', setRun),
+      actions.onHost('didChangeDebugPause', ({ nodeId }) => {
+        setPausedNodeId(nodeId);
+        if (nodeId) announce(`Debugger paused before ${nodeId}.`);
+      }),
     ];
     actions.ready();
     return () => offs.forEach((off) => off());
@@ -141,10 +146,10 @@ export function App(): ReactElement {
       selectedRef.current = [pendingSelect.current];
       pendingSelect.current = undefined;
     }
-    const elements = toFlowElements(graph, placed, run, new Set(selectedRef.current));
+    const elements = toFlowElements(graph, placed, { ...run, pausedNodeId }, new Set(selectedRef.current));
     setNodes(elements.nodes);
     setEdges(elements.edges);
-  }, [graph, placed, run, allNodes]);
+  }, [graph, placed, run, pausedNodeId, allNodes]);
 
   // The first picture of a flow opened without a saved view, and the picture after a node is added: at fit.
   useEffect(() => {
@@ -340,6 +345,9 @@ export function App(): ReactElement {
         <span className="weft-toolbar-spacer" />
         <button type="button" onClick={actions.runFlow} aria-label="Run the flow" title="Run the flow (asks for its input)">
           <Icon name="play" /> Run
+        </button>
+        <button type="button" onClick={actions.debugFlow} aria-label="Debug the flow" title="Debug the flow: stops at breakpoints on nodes (asks for its input)">
+          <Icon name="debug-alt" /> Debug
         </button>
         <button type="button" className="icon" onClick={() => setFindOpen(true)} aria-label="Find a node (Ctrl+F)" title="Find a node (Ctrl+F)">
           Find

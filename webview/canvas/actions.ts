@@ -47,6 +47,10 @@ export function runFlow(): void {
   bridge.command('runFlow', {});
 }
 
+export function debugFlow(): void {
+  bridge.command('debugFlow', {});
+}
+
 export function revealNode(nodeId: string): void {
   bridge.command('revealNode', { nodeId });
 }

@@ -13,11 +13,15 @@ export interface RunView {
   ports: Record<string, string[]>;
   /** The run is in progress. */
   live: boolean;
+  /** The node a debug session is paused before (drawn apart from the statuses: it has not run yet). */
+  pausedNodeId?: string;
 }
 
 export interface FlowNodeData extends Record<string, unknown> {
   node: CanvasNode;
   status?: CanvasNodeStatus;
+  /** A debug session is paused before this node. */
+  paused?: boolean;
   readOnly: boolean;
   /** "http node fetchOrder, completed". */
   label: string;
@@ -40,12 +44,13 @@ export function edgeId(owner: string | undefined, index: number): string {
   return `${owner ?? ''}#${index}`;
 }
 
-function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined): string {
+function nodeLabel(node: CanvasNode, status: CanvasNodeStatus | undefined, paused: boolean): string {
   const parts = [`${node.type} node ${node.id}`];
   if (node.name) parts[0] += ` (${node.name})`;
   if (node.disabled) parts.push('disabled');
   if (node.problems?.length) parts.push(`${node.problems.length === 1 ? '1 problem' : `${node.problems.length} problems`}: ${node.problems.join('; ')}`);
   if (status) parts.push(status);
+  if (paused) parts.push('paused here by the debugger');
   return parts.join(', ');
 }
 
@@ -71,12 +76,13 @@ export function toFlowElements(
     const node = byId.get(place.id);
     if (!node) continue;
     const status = run.statuses[node.id];
-    const label = nodeLabel(node, status);
+    const paused = run.pausedNodeId === node.id;
+    const label = nodeLabel(node, status, paused);
     const flowNode: FlowNode = {
       id: node.id,
       type: place.group ? 'weftGroup' : 'weft',
       position: place.position,
-      data: { node, status, readOnly: graph.readOnly, label },
+      data: { node, status, readOnly: graph.readOnly, label, ...(paused ? { paused } : {}) },
       width: place.width,
       height: place.height,
       ariaLabel: label,
@@ -84,11 +90,11 @@ export function toFlowElements(
       draggable: !graph.readOnly,
       connectable: !graph.readOnly,
       deletable: !graph.readOnly,
-      className: ['weft-node', place.group ? 'weft-node-group' : '', status ? `weft-status-${status}` : '', node.disabled ? 'weft-node-disabled' : '']
+      className: ['weft-node', place.group ? 'weft-node-group' : '', status ? `weft-status-${status}` : '', node.disabled ? 'weft-node-disabled' : '', paused ? 'weft-node-paused' : '']
         .filter(Boolean)
         .join(' '),
       // The e2e tests find nodes and their run status by these.
-      domAttributes: { 'data-node-id': node.id, 'data-node-status': status ?? 'none' } as FlowNode['domAttributes'],
+      domAttributes: { 'data-node-id': node.id, 'data-node-status': status ?? 'none', ...(paused ? { 'data-node-paused': 'true' } : {}) } as FlowNode['domAttributes'],
     };
     if (place.parentId !== undefined) {
       flowNode.parentId = place.parentId;

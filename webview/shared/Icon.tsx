@@ -3,7 +3,7 @@
 import type { ReactElement } from 'react';
 
 /** The codicons the webviews use (see node_modules/@vscode/codicons/dist/codicon.css for the others). */
-export type CodiconName = 'chevron-down' | 'chevron-right' | 'copy' | 'refresh' | 'trash' | 'arrow-left' | 'close' | 'play';
+export type CodiconName = 'chevron-down' | 'chevron-right' | 'copy' | 'refresh' | 'trash' | 'arrow-left' | 'close' | 'play' | 'debug-alt' | 'debug-stackframe';
 
 /**
  * Decorative: hidden from screen readers, so the control or text it sits in must say what it means (a button's

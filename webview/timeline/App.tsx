@@ -8,11 +8,12 @@
 // document.body.dataset.firstNodeEventAt, set once per run when the first node event has been rendered.
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import type { RunSnapshot } from '../../src/protocol/executionProtocol';
+import type { DebugPauseView, RunSnapshot } from '../../src/protocol/executionProtocol';
 import { announce } from '../shared/announce';
 import { Icon } from '../shared/Icon';
 import { NodeInspectorTabs } from '../shared/NodeInspector';
 import * as actions from './actions';
+import { DebugPauseBanner } from './DebugPauseBanner';
 import { Header } from './Header';
 import { DEFAULT_LOG_FILTER, formatLogText, logFileName, type LogFilter } from './logFilter';
 import { LogView } from './LogView';
@@ -36,6 +37,7 @@ export function App(): ReactElement {
   const metaRef = useRef<Meta | undefined>(undefined);
   const [version, setVersion] = useState(0);
   const [meta, setMeta] = useState<Meta | undefined>(undefined);
+  const [debugPause, setDebugPause] = useState<DebugPauseView>({});
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(saved.expanded ?? []));
   const [selected, setSelected] = useState<string | undefined>(saved.selected);
   const [scrollRequest, setScrollRequest] = useState(0);
@@ -87,6 +89,7 @@ export function App(): ReactElement {
         setMeta(metaRef.current);
         apply(record ? { kind: 'record', record } : { kind: 'ended', message: message ?? 'The run stopped before it finished.' });
       }),
+      actions.onDebugPause(setDebugPause),
     ];
     actions.ready();
     return () => offs.forEach((off) => off());
@@ -196,6 +199,7 @@ export function App(): ReactElement {
 
   return (
     <div className="weft-exec" ref={root} data-version={version}>
+      <DebugPauseBanner pause={debugPause} />
       {meta ? (
         <>
           <Header

@@ -73,3 +73,6 @@ export const nodeInspector: NodeInspectorActions = {
   cancelNodeTest: (nodeId) => bridge.command('cancelNodeTest', { nodeId }),
   openRun: (runId) => bridge.command('openRun', { runId }),
 };
+export function onDebugPause(handler: (params: ExecutionNotifications['didChangeDebugPause']) => void): () => void {
+  return bridge.on('didChangeDebugPause', handler);
+}

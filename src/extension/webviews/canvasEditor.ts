@@ -34,6 +34,7 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { NodeRegistry } from '../../engine/nodes/registry';
 import { FlowDocument } from '../../language/flowDocument';
 import { nodeRanges } from '../../language/symbols';
+import type { DebugPauses } from '../debug/debugPauses';
 
 type RunView = CanvasNotifications['didChangeRun'];
 
@@ -52,6 +53,8 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
     private readonly runs: RunController,
     private readonly worker: RunWorkerClient,
     private readonly log: vscode.LogOutputChannel,
+    /** Debug sessions' pauses: the node paused before is highlighted on this flow's canvas. */
+    private readonly pauses?: DebugPauses,
   ) {}
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -90,6 +93,13 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       }, RUN_UPDATE_MS);
     };
 
+    let pausedShown: string | undefined;
+    const sendPause = (): void => {
+      const nodeId = this.pauses?.pauseIn(file)?.nodeId;
+      pausedShown = nodeId;
+      void channel.notify('didChangeDebugPause', nodeId === undefined ? {} : { nodeId });
+    };
+
     /** Edits the document; a refused intent (a cycle, a syntax error in the text) is shown to the user. */
     const applyEdits = async (make: (text: string) => Edit[]): Promise<void> => {
       if (!isJson) throw new Error('A .flow.ts canvas is read-only: edit the code.');
@@ -116,6 +126,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
           ({ projection, view: runView, record: lastRecord } = await this.initialRun(file));
           currentRequest = newestRunOf(this.runs.activeRuns(), file)?.requestId;
           await channel.notify('didChangeRun', runView);
+          sendPause();
         },
         moveNodes: ({ positions }) => applyEdits((text) => moveNodes(text, positions)),
         connect: ({ from, port, to }) => applyEdits((text) => connect(text, from, port, to)),
@@ -136,11 +147,19 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         revealNode: ({ nodeId }) => this.reveal(document, nodeId),
         runFlow: () => vscode.commands.executeCommand('weft.run', file),
         ...nodeInspectorHandlers(nodeInspectorDeps(file, this.runs, this.worker)),
+        debugFlow: () => vscode.commands.executeCommand('weft.debug', file),
       },
       this.log,
     );
     disposables.push(channel);
 
+    if (this.pauses) {
+      disposables.push(
+        this.pauses.onDidChange(() => {
+          if (this.pauses?.pauseIn(file)?.nodeId !== pausedShown) sendPause();
+        }),
+      );
+    }
     disposables.push(
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (isJson && event.document === document && event.contentChanges.length > 0) void sendGraph();

@@ -29,6 +29,7 @@ import { historyDirFor } from '../workspacePaths';
 import { errorLocationRange } from '../../language/runFailurePlaces';
 import type { SerializedError } from '../../engine/errors';
 import type { Range } from '../../engine/model/diagnostics';
+import type { DebugPauses } from '../debug/debugPauses';
 
 /** At most one events message per this many ms (about one animation frame). */
 const BATCH_MS = 16;
@@ -66,7 +67,10 @@ export class ExecutionPanelManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Runs Test this node (the node inspector); without it the inspector's Test tab answers with an error. */
     private readonly worker?: RunWorkerClient,
+    /** Debug sessions' pauses: the panel says where one is paused. */
+    private readonly pauses?: DebugPauses,
   ) {
+    if (pauses) this.disposables.push(pauses.onDidChange(() => this.sendDebugPause()));
     this.disposables.push(
       runs.onWillStartRun(({ file, started }) => this.prepare(file, started)),
       runs.onDidStartRun((run) => this.attachLive(run, true)),
@@ -198,6 +202,7 @@ export class ExecutionPanelManager implements vscode.Disposable {
         ready: () => {
           this.ready = true;
           if (this.shown) void this.sendSnapshot();
+          this.sendDebugPause();
         },
         cancel: ({ requestId }) => vscode.commands.executeCommand('weft.cancel', requestId),
         rerun: ({ runId }) => this.shown && vscode.commands.executeCommand('weft.rerun', this.shown.file, runId),
@@ -248,6 +253,13 @@ export class ExecutionPanelManager implements vscode.Disposable {
     if (!shown) throw new WeftError('usage', 'The panel shows no run.');
     if (!this.worker) throw new WeftError('run-worker', 'Test this node needs the run worker, which this panel was not given.');
     return nodeInspectorHandlers(nodeInspectorDeps(shown.file, this.runs, this.worker));
+  }
+
+  /** Where a debug session is paused (the one of the flow shown, else the active one), or nothing. */
+  private sendDebugPause(): void {
+    if (!this.channel || !this.ready || !this.pauses) return;
+    const pause = (this.shown && this.pauses.pauseIn(this.shown.file)) ?? this.pauses.current();
+    void this.channel.notify('didChangeDebugPause', pause ? { nodeId: pause.nodeId, path: pause.path, fileName: basename(pause.flowPath) } : {});
   }
 
   /** The whole run, as it is now: the events so far (live), or the record. */

@@ -90,3 +90,12 @@ describe('Test CodeLens', () => {
     expect(testsTitle([{ outcome: 'passed' }])).toBe('$(pass) Test · 1 passed');
   });
 });
+
+describe('Debug CodeLens', () => {
+  it('sits next to Run above the flow and debugs that file', async () => {
+    const { lenses } = provider(new Map());
+    const top = (await lenses()).filter((l) => l.line === 0);
+    expect(top.map((l) => l.title).slice(0, 2)).toEqual(['$(play) Run', '$(debug-alt) Debug']);
+    expect(String(top[1].args?.[0])).toContain('/w/order-intake.flow.json');
+  });
+});

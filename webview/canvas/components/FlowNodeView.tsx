@@ -4,9 +4,10 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { ReactElement } from 'react';
 import { INPUT_HANDLE, type FlowNode } from '../toFlowElements';
+import { Icon } from '../../shared/Icon';
 
 export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>): ReactElement {
-  const { node, status } = data;
+  const { node, status, paused } = data;
   return (
     <div className={type === 'weftGroup' ? 'weft-flow-node weft-flow-group' : 'weft-flow-node'}>
       <div className="weft-flow-node-header">
@@ -24,7 +25,11 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
             {node.problems.length > 1 ? ` (+${node.problems.length - 1} more)` : ''}
           </div>
         ) : null}
-        {status ? (
+        {paused ? (
+          <span className="weft-paused-badge" title="The debugger is paused before this node">
+            <Icon name="debug-stackframe" /> paused
+          </span>
+        ) : status ? (
           <span className="weft-status" data-status={status}>
             {status}
           </span>
