@@ -44,7 +44,9 @@ export interface NodeServices {
   /** Runs a compiled sub-graph once, each root getting `input`, with extra names (item, index) in scope. */
   runGraph(graph: CompiledGraph, options: { input: unknown; extra: Partial<Scope>; signal: AbortSignal; iteration: number }): Promise<unknown>;
   /** Runs another flow file as a child run; resolves with its output or rejects with its error. */
-  runSubflow(path: string, input: unknown, signal: AbortSignal): Promise<unknown>;
+  runSubflow(path: string, input: unknown, signal: AbortSignal, options?: SubflowRunOptions): Promise<unknown>;
+  /** Loads another flow file (relative to this flow's) and says what it takes: an ai node's tools. */
+  describeSubflow?(path: string): Promise<SubflowDescription>;
   /** Runs a `code` node's JavaScript in the sandbox. */
   runCode(request: CodeRequest, signal: AbortSignal): Promise<unknown>;
   fetch: typeof fetch;
@@ -52,6 +54,32 @@ export interface NodeServices {
   circuits?: CircuitRegistry;
   /** Default base URL of the `ai` node (an OpenAI-compatible API). */
   aiBaseUrl?: string;
+}
+
+export interface SubflowRunOptions {
+  /** Called with the child run's id once it has started. */
+  onStarted?(executionId: string): void;
+}
+
+/** A flow file as a caller sees it: its id, description and `inputs`, and the check of an input against them. */
+export interface SubflowDescription {
+  id: string;
+  description?: string;
+  inputs?: Record<string, unknown>;
+  validateInput(input: unknown): { ok: boolean; value: unknown; errors: { path: string; message: string }[] };
+}
+
+/** An ai node's tool call as `node.progress` reports it (started, then completed or failed). */
+export interface ToolCallProgress {
+  id: string;
+  name: string;
+  status: 'started' | 'completed' | 'failed';
+  arguments: unknown;
+  output?: unknown;
+  error?: string;
+  executionId?: string;
+  durationMs?: number;
+  flow?: string;
 }
 
 export interface CodeRequest {
@@ -72,6 +100,8 @@ export interface NodeProgress {
   /** 0..1. */
   progress?: number;
   message?: string;
+  /** An ai node's tool call, as it starts and ends. */
+  toolCall?: ToolCallProgress;
 }
 
 export interface InputContribution {

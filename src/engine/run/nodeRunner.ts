@@ -246,6 +246,7 @@ class RunningNodeContext implements NodeContext {
       fetch: run.fetch,
       runCode: run.runCode,
       runSubflow: run.runSubflow,
+      describeSubflow: run.describeSubflow,
       aiBaseUrl: run.aiBaseUrl,
       circuits: run.circuits,
       runGraph: (graph, options) => host.runGraph(node, graph, options),
