@@ -13,6 +13,7 @@ import { lineSource } from './logFilter';
 import type { NodeView } from './runState';
 import { Icon } from '../shared/Icon';
 import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedAnswer';
+import { ToolCalls, toolCallsOf } from './ToolCalls';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
@@ -36,6 +37,7 @@ const CARD_LOG_LINES = 200;
 export const NodeCard = memo(function NodeCard({ node, expanded, selected, actions }: NodeCardProps): ReactElement {
   const bodyId = `weft-node-body-${cssId(node.id)}`;
   const [reasoningOpen, setReasoningOpen] = useState(false);
+  const toolCalls = toolCallsOf(node);
   return (
     <article
       className={`weft-card weft-node-card${selected ? ' weft-node-selected' : ''}`}
@@ -79,6 +81,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           )}
         </button>
       </h3>
+      {toolCalls.length > 0 && <ToolCalls calls={toolCalls} />}
       {node.status === 'running' && (node.streamedAnswer !== undefined || node.streamedReasoning !== undefined) && (
         <section className="weft-node-stream" aria-label="Streamed answer">
           {node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}

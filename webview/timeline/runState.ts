@@ -23,7 +23,7 @@
 // attempt segments, per-iteration bars, logs, and the values.
 
 import { describeError, type SerializedError } from '../../src/engine/errors';
-import type { LogLevel } from '../../src/engine/nodes/nodeType';
+import type { LogLevel, ToolCallProgress } from '../../src/engine/nodes/nodeType';
 import type { EngineEvent, LoopScope } from '../../src/engine/run/events';
 import {
   applyRecord,
@@ -98,6 +98,8 @@ export interface NodeView extends NodeProjection {
   streamedReasoning?: string;
   /** The node streamed text in the events (its card then says, politely, when the answer is complete). */
   streamed?: true;
+  /** An ai node's tool calls as its progress events reported them, in the order they started (the output has them once it completed). */
+  toolCalls?: ToolCallProgress[];
   /** Bumped on every change to this node, for memoised components. */
   rev: number;
 }
@@ -219,6 +221,7 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
     case 'node.started':
       // A new attempt streams its answer anew.
       node.streamedAnswer = undefined;
+      node.toolCalls = undefined;
       node.streamedReasoning = undefined;
       closeOpenAttempt(node, ts, 'failed');
       node.attempts.push({ attempt: event.attempt, start: ts, status: 'running' });
@@ -286,6 +289,13 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
 function applyProgress(node: NodeView, event: Extract<NodeEvent, { type: 'node.progress' }>): void {
   // Late pieces of a node that has ended (stopped while its stream was in flight) are not its answer.
   if (node.status !== 'running') return;
+  if (event.toolCall !== undefined) {
+    const calls = (node.toolCalls ??= []);
+    const at = calls.findIndex((call) => call.id === event.toolCall!.id);
+    if (at === -1) calls.push(event.toolCall);
+    else calls[at] = event.toolCall;
+    return;
+  }
   if (event.delta !== undefined) {
     node.streamed = true;
     if (event.channel === 'reasoning') node.streamedReasoning = appendStreamed(node.streamedReasoning ?? '', event.delta);
