@@ -134,7 +134,7 @@ export function toolMessage(record: ToolCallRecord): Record<string, unknown> {
 
 export function tooManyToolCalls(max: number, calls: readonly ToolCallRecord[]): WeftError {
   return new WeftError('tool-call-limit', `The model asked for more than ${max} tool calls (maxToolCalls); the calls made: ${calls.map((c) => c.name).join(', ') || 'none'}`, {
-    kind: 'operational',
+    // Not retried: a model that loops on tools would loop again, at a cost.
     details: { maxToolCalls: max, toolCalls: calls },
   });
 }
