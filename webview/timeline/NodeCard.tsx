@@ -14,6 +14,7 @@ import type { NodeView } from './runState';
 import { Icon } from '../shared/Icon';
 import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedAnswer';
 import { ToolCalls, toolCallsOf } from './ToolCalls';
+import { FeedbackSection, type FeedbackActions } from './FeedbackSection';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
@@ -21,6 +22,8 @@ export interface NodeCardActions {
   onReveal: (nodeId: string) => void;
   onOpenValue: (nodeId: string, which: 'input' | 'output' | 'error') => void;
   onCopy: (text: string) => void;
+  /** Decision feedback on the recorded run's nodes; absent where there is no recorded run to judge. */
+  feedback?: FeedbackActions;
 }
 
 export interface NodeCardProps {
@@ -147,6 +150,9 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           {node.status !== 'running' && node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
           {node.hasOutput && (
             <ValueSection title="Output" value={node.output} onOpen={() => actions.onOpenValue(node.id, 'output')} onCopy={actions.onCopy} />
+          )}
+          {actions.feedback && (node.status === 'completed' || node.status === 'failed') && (
+            <FeedbackSection nodeId={node.id} feedback={node.feedback} actions={actions.feedback} />
           )}
           {node.logs.length > 0 && (
             <section aria-label="Node logs">

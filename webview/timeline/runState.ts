@@ -36,6 +36,7 @@ import {
   type RunViewStatus,
 } from '../../src/engine/run/runProjection';
 import type { NodeUsage, RunRecord } from '../../src/engine/run/runRecord';
+import type { FeedbackEntry } from '../../src/engine/history/feedbackStore';
 import { formatClock } from './format';
 import { appendStreamed } from './streamedText';
 
@@ -98,6 +99,8 @@ export interface NodeView extends NodeProjection {
   streamedReasoning?: string;
   /** The node streamed text in the events (its card then says, politely, when the answer is complete). */
   streamed?: true;
+  /** A person's verdict on the node's output in this recorded run (decision feedback). */
+  feedback?: FeedbackEntry;
   /** An ai node's tool calls as its progress events reported them, in the order they started (the output has them once it completed). */
   toolCalls?: ToolCallProgress[];
   /** Bumped on every change to this node, for memoised components. */
@@ -127,7 +130,9 @@ export type RunInput =
   | { kind: 'events'; events: readonly EngineEvent[] }
   | { kind: 'record'; record: RunRecord }
   /** The run ended without a record (its process stopped): settles a view still running. */
-  | { kind: 'ended'; message: string };
+  | { kind: 'ended'; message: string }
+  /** Decision feedback on nodes of the run, by node id (from the snapshot, or just given). */
+  | { kind: 'feedback'; nodes: Record<string, FeedbackEntry> };
 
 export function createRunView(flowName?: string, startedAt?: number, nodeTypes?: Record<string, string>): RunView {
   const projection = createRunProjection<NodeView>((id, index) => ({
@@ -167,6 +172,14 @@ export function reduceRun(view: RunView, input: RunInput): RunView {
         endRun(view, 'failed', ts);
         view.error = view.error ?? { message: input.message };
         closeStopped(view, ts);
+      }
+      return bump(view);
+    case 'feedback':
+      for (const [id, entry] of Object.entries(input.nodes)) {
+        const node = view.byId.get(id);
+        if (!node) continue;
+        node.feedback = entry;
+        node.rev++;
       }
       return bump(view);
   }

@@ -4,11 +4,10 @@
 //   weft feedback --export jsonl [--flow ID] [--since 7d]    prints the evaluation set
 
 import { readFile, writeFile } from 'node:fs/promises';
-import { parse } from 'jsonc-parser';
 import { WeftError } from '../../engine/errors';
 import { evaluationRows, toJsonl } from '../../engine/history/feedbackExport';
 import { readRunFeedback, saveFeedback, type FeedbackMark } from '../../engine/history/feedbackStore';
-import { createDefaultRegistry } from '../../engine/nodes/builtins';
+import { sideEffectNodesOf } from '../../engine/testing/sideEffectNodes';
 import { testFromFeedback } from '../../engine/testing/testFromFeedback';
 import { appendTestCase } from '../../language/appendTestCase';
 import type { RunRecord } from '../../engine/run/runRecord';
@@ -83,13 +82,4 @@ async function makeTest(historyDir: string, record: RunRecord, nodeId: string, o
   out(`Added test "${name}" to ${file}`);
   for (const warning of result.warnings) out(dim(`note: ${warning}`));
   return EXIT_OK;
-}
-
-/** Ids of the flow's nodes whose type reaches the outside world: the ones a test mocks. */
-export function sideEffectNodesOf(text: string): string[] {
-  const registry = createDefaultRegistry();
-  const flow = parse(text, [], { allowTrailingComma: true }) as { nodes?: { id?: unknown; type?: unknown }[] } | undefined;
-  return (flow?.nodes ?? [])
-    .filter((n) => typeof n?.id === 'string' && typeof n.type === 'string' && registry.get(n.type)?.sideEffect)
-    .map((n) => n.id as string);
 }
