@@ -154,6 +154,22 @@ describe('ai node tools', () => {
     expect(fake.requests).toHaveLength(3);
   });
 
+  it('in a test run, the ai node’s mock stands in for the whole answer, tool calls included: no model, no subflow', async () => {
+    // ARRANGE
+    const file = await writeMainFlow();
+    const mocked = { text: 'Shipped.', model: 'gpt-tools', usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: [{ id: 'c1', name: 'lookup-order', flow: './lookup.flow.json', arguments: { orderId: 'A-17' }, output: { status: 'shipped' }, durationMs: 1 }] };
+
+    // ACT
+    const record = await runFlow(file, { input: { orderId: 'A-17' }, history: join(dir, '.weft'), mode: 'test', mocks: { agent: { output: mocked } } });
+
+    // ASSERT
+    expect(record.status).toBe('completed');
+    expect(record.nodes.agent.output).toEqual(mocked);
+    expect(fake.requests).toHaveLength(0);
+    const history = HistoryStore.open({ dir: join(dir, '.weft') });
+    expect((await history.list()).map((run) => run.flowId)).toEqual(['support']);
+  });
+
   it('reports a tool whose flow file does not exist as unknown-tool-flow at its position', async () => {
     // ARRANGE
     const file = await writeMainFlow({ tools: [{ flow: './missing.flow.json' }] });
