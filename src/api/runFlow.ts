@@ -10,10 +10,10 @@ import type { CompiledFlow } from '../engine/model/compiledFlow';
 import type { Diagnostic } from '../engine/model/diagnostics';
 import { hasErrors } from '../engine/model/diagnostics';
 import type { MockDefinition } from '../engine/model/flowSchema';
-import type { NodeServices } from '../engine/nodes/nodeType';
+import type { NodeServices, SubflowDescription, SubflowRunOptions } from '../engine/nodes/nodeType';
 import { checkSubflowDepth } from '../engine/nodes/subflow';
 import type { NodeRegistry } from '../engine/nodes/registry';
-import type { DebugAttachment, DebugFrame } from '../engine/run/debugGate';
+import type { DebugAttachment } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
 import { executeFlow } from '../engine/run/executeFlow';
 import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
@@ -93,7 +93,8 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
   const services = new RunServices(
     options.services?.fetch ?? globalThis.fetch,
     options.services?.runCode ?? ((request, signal) => sandbox!.run(request, signal)),
-    (path, input, signal, debugFrames) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef, debugFrames),
+    (path, input, signal, subflowOptions) => runSubflow(flow, path, input, signal, { ...options, secrets, history: history ?? false }, executionIdRef, subflowOptions),
+    (path) => describeSubflow(flow, path, options.registry),
     options.services?.aiBaseUrl,
     options.services?.circuits,
   );
@@ -132,6 +133,7 @@ class RunServices implements Omit<NodeServices, 'runGraph'> {
     readonly fetch: NodeServices['fetch'],
     readonly runCode: NodeServices['runCode'],
     readonly runSubflow: NodeServices['runSubflow'],
+    readonly describeSubflow: NonNullable<NodeServices['describeSubflow']>,
     private readonly givenAiBaseUrl: string | undefined,
     // Absent: nodes use the process's registry (processCircuits()), so every run of a process shares it.
     readonly circuits?: NodeServices['circuits'],
@@ -184,9 +186,10 @@ async function runSubflow(
   signal: AbortSignal,
   options: RunFlowOptions,
   parentId: { id?: string },
-  debugFrames?: readonly DebugFrame[],
+  subflowOptions?: SubflowRunOptions,
 ): Promise<unknown> {
-  const file = resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
+  const file = subflowFile(parent, path);
+  const onStarted = subflowOptions?.onStarted;
   const chain = [...(options.subflowChain ?? [parent.file ?? parent.id]), file];
   checkSubflowDepth(chain);
   // The child reads its own secrets: the parent's hold only the names the parent reads, so those the child
@@ -206,7 +209,8 @@ async function runSubflow(
         services: options.services,
         parentExecutionId: parentId.id,
         trigger: { type: 'subflow', parentFlowId: parent.id },
-        debug: options.debug && debugFrames ? { gate: options.debug.gate, frames: debugFrames } : undefined,
+        debug: options.debug && subflowOptions?.debugFrames ? { gate: options.debug.gate, frames: subflowOptions.debugFrames } : undefined,
+        onEvent: onStarted && ((event) => event.type === 'execution.started' && onStarted(event.executionId)),
       }),
     )
     .catch((error: unknown) => {
@@ -218,6 +222,23 @@ async function runSubflow(
   throw new WeftError('subflow', `Subflow ${path} ${child.status}: ${child.error?.message ?? 'no error message'} (run ${child.id})`, {
     details: { childExecutionId: child.id },
   });
+}
+
+function subflowFile(parent: CompiledFlow, path: string): string {
+  return resolve(parent.file ? dirname(parent.file) : process.cwd(), path);
+}
+
+/** An ai node's tool: the subflow's id, description and inputs, loaded as a subflow node would load it. */
+async function describeSubflow(parent: CompiledFlow, path: string, registry: NodeRegistry | undefined): Promise<SubflowDescription> {
+  const flow = await Promise.resolve()
+    .then(() => resolveFlow(subflowFile(parent, path), registry))
+    .catch((error: unknown) => {
+      throw new WeftError('subflow', `Tool flow ${path}: ${(error as Error).message}`, { cause: error });
+    });
+  const description: SubflowDescription = { id: flow.id, validateInput: (input) => flow.validateInput(input) };
+  if (flow.definition.description !== undefined) description.description = flow.definition.description;
+  if (flow.definition.inputs !== undefined) description.inputs = flow.definition.inputs;
+  return description;
 }
 
 /**

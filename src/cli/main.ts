@@ -9,6 +9,7 @@ import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { dapCommand } from './commands/dapCommand';
 import { historyCommand } from './commands/historyCommand';
 import { statsCommand } from './commands/statsCommand';
+import { feedbackCommand } from './commands/feedbackCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
 import { serveCommand } from './commands/serveCommand';
 import { retryCommand, statusCommand } from './commands/statusCommand';
@@ -31,6 +32,10 @@ Commands:
   show <runId>               print one recorded run                       [--json]
   stats                      per-flow and per-node figures over recorded runs
                              [--flow ID] [--since 7d | 24h | 30m | 2026-11-30] [--tests] [--json]
+  feedback <runId> <nodeId>  mark a node's output of a recorded run   --correct | --incorrect
+                             [--category C] [--note N] [--expected JSON]; or --make-test [--name N]: add it as
+                             a test case of the run's .flow.json
+  feedback --export jsonl    print the evaluation set (one judged node a line)   [--flow ID] [--since 7d]
   serve [dirs or files...]   live mode: webhooks and schedules of the flows under dir (default .)
                              [--port 8787] [--host 127.0.0.1] [--rate-limit N per second per flow, default 100]
                              [--concurrency N runs at once, default 64] [--backlog N runs waiting, default 256]
@@ -73,6 +78,14 @@ export async function main(argv: string[]): Promise<number> {
         concurrency: { type: 'string' },
         backlog: { type: 'string' },
         all: { type: 'boolean' },
+        correct: { type: 'boolean' },
+        incorrect: { type: 'boolean' },
+        category: { type: 'string' },
+        note: { type: 'string' },
+        expected: { type: 'string' },
+        export: { type: 'string' },
+        'make-test': { type: 'boolean' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -118,6 +131,18 @@ export async function main(argv: string[]): Promise<number> {
         return await statsCommand(options);
       case 'show':
         return await showCommand(rest[0], options);
+      case 'feedback':
+        return await feedbackCommand(rest, {
+          ...options,
+          correct: v.correct,
+          incorrect: v.incorrect,
+          category: v.category,
+          note: v.note,
+          expected: v.expected,
+          export: v.export,
+          makeTest: v['make-test'],
+          name: v.name,
+        });
       case 'serve':
         return await serveCommand(rest, { port: v.port, host: v.host, rateLimit: v['rate-limit'], historyDir: v.history, concurrency: v.concurrency, backlog: v.backlog, queue: v.queue });
       case 'worker':

@@ -29,6 +29,7 @@ export const WEFT_ERROR_CODES = [
   'missing-secret', // a flow reads a secret that is not set
   'loop-limit', // a loop got more items than maxIterations
   'subflow', // a subflow could not be loaded or failed
+  'tool-call-limit', // an ai node's model asked for more tool calls than its maxToolCalls
   'subflow-depth', // subflows nested more than MAX_SUBFLOW_DEPTH deep (a recursion that did not stop)
   'flow-error', // a `fail` node, or an error thrown by user code
   'history', // the run history could not be read or written

@@ -13,8 +13,10 @@
 // - webview → host (commands unless said): `ready` (the page listens: send the run), `cancel`, `rerun`, `resume`,
 //   `revealNode` (select the node in its flow file), `openValue` (a node's input/output/error, or the run's, in a
 //   JSON editor), `copyText`, `openRun` (show another run of the flow: from the node inspector's Runs), and the
-//   requests `saveLogs` (save dialog; answers whether it saved) and the node inspector's `nodeRuns`,
-//   `nodeTestScope`, `testNode` (nodeInspectorProtocol.ts).
+//   requests `saveLogs` (save dialog; answers whether it saved), the node inspector's `nodeRuns`,
+//   `nodeTestScope`, `testNode` (nodeInspectorProtocol.ts), `giveFeedback` (a verdict on a node of the recorded
+//   run; answers the stored entry or why not) and `makeTestFromFeedback` (adds the node's feedback as a test case
+//   of the .flow.json; answers what it did).
 //
 // Types only are shared with the browser bundle (it imports `type`s from here); the zod schemas run on the host.
 
@@ -22,6 +24,7 @@ import { z } from 'zod';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
 import { nodeInspectorInbound, type NodeInspectorReplies } from './nodeInspectorProtocol';
+import type { FeedbackEntry } from '../engine/history/feedbackStore';
 
 const id = z.string().min(1).max(512);
 
@@ -40,13 +43,26 @@ export const executionInbound = {
   saveLogs: z.object({ text: z.string().max(200_000_000), fileName: z.string().min(1).max(255) }),
   openRun: z.object({ runId: id }),
   ...nodeInspectorInbound,
+  giveFeedback: z.object({
+    runId: id,
+    nodeId: id,
+    verdict: z.enum(['correct', 'incorrect']),
+    category: z.string().max(200).optional(),
+    note: z.string().max(10_000).optional(),
+    /** The expected output as JSON text (checked on the host). */
+    expected: z.string().max(1_000_000).optional(),
+  }),
+  makeTestFromFeedback: z.object({ runId: id, nodeId: id }),
 };
 export type ExecutionInbound = typeof executionInbound;
 
 // Type aliases, not interfaces: they must fit webviewIpc's Record<string, unknown> constraints.
 export type ExecutionReplies = {
   saveLogs: { saved: boolean };
-} & NodeInspectorReplies;
+} & NodeInspectorReplies & {
+  giveFeedback: { entry?: FeedbackEntry; error?: string };
+  makeTestFromFeedback: { message: string; ok: boolean };
+};
 
 export interface RunSnapshot {
   /** Which showing of a run this is; later events and the end name it. */
@@ -70,6 +86,8 @@ export interface RunSnapshot {
   record?: RunRecord;
   /** Why there is nothing to show (a run not found in history). */
   message?: string;
+  /** Decision feedback given on the run's nodes, by node id. */
+  feedback?: Record<string, FeedbackEntry>;
 }
 
 export type ExecutionNotifications = {

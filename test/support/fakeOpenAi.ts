@@ -5,6 +5,8 @@
 // Each model has a queue of behaviours taken in order; the last one repeats, so `script('m', fail())` fails
 // every call and `script('m', fail(), answer('ok'))` fails the first and answers the rest. A model without a
 // script answers "ok". Requests are recorded before they are answered, so a test can wait for one to arrive.
+// `callTools(...)` answers with tool calls (function calling), streamed as OpenAI does: the id and name first,
+// then the arguments' JSON text in fragments.
 
 import type { ServerResponse } from 'node:http';
 import { sendJson, startLocalServer } from './localServer';
@@ -22,6 +24,7 @@ export type FakeBehaviour =
       /** Streamed: send this many events, then nothing more (a server that stalls mid-answer). */
       stallAfter?: number;
     }
+  | { kind: 'tool-calls'; calls: FakeToolCall[]; usage?: { prompt: number; completion: number } }
   | { kind: 'fail'; status: number; message: string }
   | { kind: 'hang' }
   | { kind: 'rate-limit'; retryAfterSeconds: number };
@@ -32,6 +35,18 @@ export function answer(
   options: Omit<Extract<FakeBehaviour, { kind: 'answer' }>, 'kind' | 'text'> = {},
 ): FakeBehaviour {
   return { kind: 'answer', text, ...options };
+}
+
+export interface FakeToolCall {
+  name: string;
+  /** An object (sent as its JSON text) or the raw text the model "wrote" (to send broken JSON). */
+  arguments: Record<string, unknown> | string;
+  id?: string;
+}
+
+/** Answers with these tool calls (finish_reason `tool_calls`, no text). */
+export function callTools(...calls: FakeToolCall[]): FakeBehaviour {
+  return { kind: 'tool-calls', calls };
 }
 
 /** Answers `status` (500 by default) with an OpenAI-shaped error body. */
@@ -127,6 +142,10 @@ function respond(request: ChatRequest, behaviour: FakeBehaviour, response: Serve
         { 'retry-after': String(behaviour.retryAfterSeconds) },
       );
       return;
+    case 'tool-calls':
+      if (request.stream) streamToolCalls(request, behaviour, response);
+      else sendJson(response, 200, toolCallCompletion(request, behaviour));
+      return;
     case 'answer':
       if (request.stream) streamAnswer(request, behaviour, response);
       else sendJson(response, 200, completion(request, behaviour));
@@ -136,7 +155,52 @@ function respond(request: ChatRequest, behaviour: FakeBehaviour, response: Serve
 
 type Answer = Extract<FakeBehaviour, { kind: 'answer' }>;
 
-function usageOf(behaviour: Answer): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+type ToolCalls = Extract<FakeBehaviour, { kind: 'tool-calls' }>;
+
+function toolCallsOf(behaviour: ToolCalls): { id: string; type: 'function'; function: { name: string; arguments: string } }[] {
+  return behaviour.calls.map((call, index) => ({
+    id: call.id ?? `call_${index + 1}`,
+    type: 'function',
+    function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+  }));
+}
+
+function toolCallCompletion(request: ChatRequest, behaviour: ToolCalls): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: request.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: toolCallsOf(behaviour) }, finish_reason: 'tool_calls' }],
+    usage: usageOf(behaviour),
+  };
+}
+
+function streamToolCalls(request: ChatRequest, behaviour: ToolCalls, response: ServerResponse): void {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => ({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: request.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const events: unknown[] = [chunk({ role: 'assistant', content: null })];
+  toolCallsOf(behaviour).forEach((call, index) => {
+    events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+    // The arguments in pieces of 5 characters, as models stream them.
+    for (let at = 0; at < call.function.arguments.length; at += 5) {
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(at, at + 5) } }] }));
+    }
+  });
+  events.push(chunk({}, 'tool_calls'));
+  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
+  if (options?.include_usage === true) events.push({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model: request.model, choices: [], usage: usageOf(behaviour) });
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+  response.end('data: [DONE]\n\n');
+}
+
+function usageOf(behaviour: { usage?: { prompt: number; completion: number } }): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const { prompt, completion: out } = behaviour.usage ?? { prompt: 10, completion: 5 };
   return { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out };
 }

@@ -78,6 +78,7 @@ export function App(): ReactElement {
         }
         viewRef.current = createRunView();
         apply({ kind: 'snapshot', flowName: snapshot.flowName, startedAt: snapshot.startedAt, nodeTypes: snapshot.nodeTypes, events: snapshot.events, record: snapshot.record });
+        if (snapshot.feedback) apply({ kind: 'feedback', nodes: snapshot.feedback });
       }),
       actions.onEvents(({ viewId, events }) => {
         if (viewId !== metaRef.current?.viewId) return;
@@ -173,8 +174,22 @@ export function App(): ReactElement {
         actions.copyText(text);
         announce('Copied');
       },
+      feedback: {
+        onFeedback: async (id, form) => {
+          const runId = viewRef.current.runId;
+          if (runId === undefined) return 'The run has no id yet: give feedback once it is recorded.';
+          const { entry, error } = await actions.giveFeedback(runId, id, form);
+          if (entry) apply({ kind: 'feedback', nodes: { [id]: entry } });
+          return entry ? undefined : (error ?? 'The feedback was not saved.');
+        },
+        onMakeTest: async (id) => {
+          const runId = viewRef.current.runId;
+          if (runId === undefined) return 'The run has no id yet.';
+          return (await actions.makeTestFromFeedback(runId, id)).message;
+        },
+      },
     }),
-    [],
+    [apply],
   );
 
   const selectAndShow = useCallback((id: string) => {

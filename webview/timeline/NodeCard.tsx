@@ -13,6 +13,8 @@ import { lineSource } from './logFilter';
 import type { NodeView } from './runState';
 import { Icon } from '../shared/Icon';
 import { ReasoningSection, StreamedAnswer, streamAnnouncement } from './StreamedAnswer';
+import { ToolCalls, toolCallsOf } from './ToolCalls';
+import { FeedbackSection, type FeedbackActions } from './FeedbackSection';
 
 export interface NodeCardActions {
   onToggle: (nodeId: string) => void;
@@ -22,6 +24,8 @@ export interface NodeCardActions {
   onInspect?: (nodeId: string) => void;
   onOpenValue: (nodeId: string, which: 'input' | 'output' | 'error') => void;
   onCopy: (text: string) => void;
+  /** Decision feedback on the recorded run's nodes; absent where there is no recorded run to judge. */
+  feedback?: FeedbackActions;
 }
 
 export interface NodeCardProps {
@@ -38,6 +42,7 @@ const CARD_LOG_LINES = 200;
 export const NodeCard = memo(function NodeCard({ node, expanded, selected, actions }: NodeCardProps): ReactElement {
   const bodyId = `weft-node-body-${cssId(node.id)}`;
   const [reasoningOpen, setReasoningOpen] = useState(false);
+  const toolCalls = toolCallsOf(node);
   return (
     <article
       className={`weft-card weft-node-card${selected ? ' weft-node-selected' : ''}`}
@@ -81,6 +86,7 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           )}
         </button>
       </h3>
+      {toolCalls.length > 0 && <ToolCalls calls={toolCalls} />}
       {node.status === 'running' && (node.streamedAnswer !== undefined || node.streamedReasoning !== undefined) && (
         <section className="weft-node-stream" aria-label="Streamed answer">
           {node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
@@ -151,6 +157,9 @@ export const NodeCard = memo(function NodeCard({ node, expanded, selected, actio
           {node.status !== 'running' && node.streamedReasoning !== undefined && <ReasoningSection text={node.streamedReasoning} open={reasoningOpen} onToggle={setReasoningOpen} />}
           {node.hasOutput && (
             <ValueSection title="Output" value={node.output} onOpen={() => actions.onOpenValue(node.id, 'output')} onCopy={actions.onCopy} />
+          )}
+          {actions.feedback && (node.status === 'completed' || node.status === 'failed') && (
+            <FeedbackSection nodeId={node.id} feedback={node.feedback} actions={actions.feedback} />
           )}
           {node.logs.length > 0 && (
             <section aria-label="Node logs">

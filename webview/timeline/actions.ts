@@ -45,6 +45,24 @@ export async function saveLogs(text: string, fileName: string): Promise<boolean>
   return saved;
 }
 
+export interface FeedbackForm {
+  verdict: 'correct' | 'incorrect';
+  category?: string;
+  note?: string;
+  /** JSON text of the expected output. */
+  expected?: string;
+}
+
+/** Stores a verdict on a node of the recorded run; resolves with the stored entry, or why it was not stored. */
+export function giveFeedback(runId: string, nodeId: string, form: FeedbackForm): Promise<ExecutionReplies['giveFeedback']> {
+  return bridge.request('giveFeedback', { runId, nodeId, ...form });
+}
+
+/** Adds the node's feedback as a test case of the flow file. */
+export function makeTestFromFeedback(runId: string, nodeId: string): Promise<ExecutionReplies['makeTestFromFeedback']> {
+  return bridge.request('makeTestFromFeedback', { runId, nodeId });
+}
+
 export function onRunChanged(handler: (params: ExecutionNotifications['didChangeRun']) => void): () => void {
   return bridge.on('didChangeRun', handler);
 }

@@ -23,7 +23,7 @@
 // attempt segments, per-iteration bars, logs, and the values.
 
 import { describeError, type SerializedError } from '../../src/engine/errors';
-import type { LogLevel } from '../../src/engine/nodes/nodeType';
+import type { LogLevel, ToolCallProgress } from '../../src/engine/nodes/nodeType';
 import type { EngineEvent, LoopScope } from '../../src/engine/run/events';
 import {
   applyRecord,
@@ -36,6 +36,7 @@ import {
   type RunViewStatus,
 } from '../../src/engine/run/runProjection';
 import type { NodeUsage, RunRecord } from '../../src/engine/run/runRecord';
+import type { FeedbackEntry } from '../../src/engine/history/feedbackStore';
 import { formatClock } from './format';
 import { appendStreamed } from './streamedText';
 
@@ -98,6 +99,10 @@ export interface NodeView extends NodeProjection {
   streamedReasoning?: string;
   /** The node streamed text in the events (its card then says, politely, when the answer is complete). */
   streamed?: true;
+  /** A person's verdict on the node's output in this recorded run (decision feedback). */
+  feedback?: FeedbackEntry;
+  /** An ai node's tool calls as its progress events reported them, in the order they started (the output has them once it completed). */
+  toolCalls?: ToolCallProgress[];
   /** Bumped on every change to this node, for memoised components. */
   rev: number;
 }
@@ -125,7 +130,9 @@ export type RunInput =
   | { kind: 'events'; events: readonly EngineEvent[] }
   | { kind: 'record'; record: RunRecord }
   /** The run ended without a record (its process stopped): settles a view still running. */
-  | { kind: 'ended'; message: string };
+  | { kind: 'ended'; message: string }
+  /** Decision feedback on nodes of the run, by node id (from the snapshot, or just given). */
+  | { kind: 'feedback'; nodes: Record<string, FeedbackEntry> };
 
 export function createRunView(flowName?: string, startedAt?: number, nodeTypes?: Record<string, string>): RunView {
   const projection = createRunProjection<NodeView>((id, index) => ({
@@ -165,6 +172,14 @@ export function reduceRun(view: RunView, input: RunInput): RunView {
         endRun(view, 'failed', ts);
         view.error = view.error ?? { message: input.message };
         closeStopped(view, ts);
+      }
+      return bump(view);
+    case 'feedback':
+      for (const [id, entry] of Object.entries(input.nodes)) {
+        const node = view.byId.get(id);
+        if (!node) continue;
+        node.feedback = entry;
+        node.rev++;
       }
       return bump(view);
   }
@@ -219,6 +234,7 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
     case 'node.started':
       // A new attempt streams its answer anew.
       node.streamedAnswer = undefined;
+      node.toolCalls = undefined;
       node.streamedReasoning = undefined;
       closeOpenAttempt(node, ts, 'failed');
       node.attempts.push({ attempt: event.attempt, start: ts, status: 'running' });
@@ -286,6 +302,13 @@ function applyNodeEvent(view: RunView, node: NodeView, event: NodeEvent): void {
 function applyProgress(node: NodeView, event: Extract<NodeEvent, { type: 'node.progress' }>): void {
   // Late pieces of a node that has ended (stopped while its stream was in flight) are not its answer.
   if (node.status !== 'running') return;
+  if (event.toolCall !== undefined) {
+    const calls = (node.toolCalls ??= []);
+    const at = calls.findIndex((call) => call.id === event.toolCall!.id);
+    if (at === -1) calls.push(event.toolCall);
+    else calls[at] = event.toolCall;
+    return;
+  }
   if (event.delta !== undefined) {
     node.streamed = true;
     if (event.channel === 'reasoning') node.streamedReasoning = appendStreamed(node.streamedReasoning ?? '', event.delta);

@@ -36,6 +36,8 @@ import type { RunSummary } from './runSummary';
 
 export interface CompactionInput {
   runsDir: string;
+  /** Decision feedback, one file per run (feedbackStore.ts): deleted with its run. */
+  feedbackDir?: string;
   journalDir: string;
   indexPath: string;
   view: IndexView;
@@ -146,6 +148,9 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   // Only the files there are: a pruned run whose record was in a segment never had one.
   const prunedFiles = pruned.filter((id) => onDisk.has(id));
   await forEachLimited(prunedFiles, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
+  const feedbackDir = input.feedbackDir;
+  // Feedback lives as long as its run: whether or not the run had a file here (group commit), its verdicts go.
+  if (feedbackDir !== undefined) await forEachLimited(pruned, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(feedbackDir, `${id}.json`)));
   await forEachLimited(staleTemps, BACKGROUND_PARALLELISM, (name) => unlinkQuietly(join(input.runsDir, name)));
   const removedSegments: string[] = [];
   for (const name of folded) {

@@ -65,6 +65,7 @@ import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry 
 import { summarize, type RunSummary } from './runSummary';
 import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
+import { deleteFeedback, FEEDBACK_DIR } from './feedbackStore';
 
 export type { HistoryFilter } from './historyFilter';
 export type { NodeRunsPage, NodeRunsQuery, NodeRunSummary } from './nodeRuns';
@@ -293,6 +294,7 @@ export class HistoryStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw historyError(`Could not delete run ${id}`, error);
     }
     if (existed) await this.appendJournal({ t: this.tick(), del: id });
+    await deleteFeedback(this.dir, id);
     return existed;
   }
 
@@ -488,6 +490,7 @@ export class HistoryStore {
     try {
       const result = await compactIndex({
         runsDir: this.runsDir,
+        feedbackDir: join(this.dir, FEEDBACK_DIR),
         journalDir: this.journalDir,
         indexPath: this.indexPath,
         view: this.view,

@@ -26,6 +26,7 @@ import { closestName } from './closestName';
 import { parseJsonSource } from './jsonSource';
 import { describeIssues } from './schemaIssues';
 import { checkSubflowRecursion } from './subflowRecursion';
+import { checkToolFlows } from './toolFlows';
 import { checkTypes } from '../types/checkTypes';
 import { findUnboundedRef } from './unboundedSchemaRef';
 import { objectLocator } from './sourceLocator';
@@ -114,6 +115,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
+  if (options.file !== undefined) checkToolFlows(ctx, definition, options.file);
   const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
   if (options.checkTypes !== false) checkTypes(ctx, definition);
 

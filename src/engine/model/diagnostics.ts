@@ -19,6 +19,7 @@ export type DiagnosticCode =
   | 'duplicate-flow-id' // v1.1: two files of one `weft validate` run share a flow id
   | 'unknown-property' // v1.1: a template reads a property its value's type does not have (src/engine/types/)
   | 'type-mismatch' // v1.1: an operator or function applied to a value of the wrong type
+  | 'unknown-tool-flow' // v1.1: an ai node's tool names a flow file that does not exist
   // warnings
   | 'not-upstream'
   | 'unreachable-node'

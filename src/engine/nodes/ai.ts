@@ -19,6 +19,8 @@ import { costUsd } from './aiPrices';
 import { readChatStream } from './aiStream';
 import type { StreamChannel } from './aiStream';
 import { DeltaHoldback } from './deltaHoldback';
+import { DEFAULT_MAX_TOOL_CALLS, prepareTools, runToolCall, toolMessage, toolSchema, tooManyToolCalls } from './aiTools';
+import type { RequestedToolCall, ToolCallRecord } from './aiTools';
 import { defineNodeType } from './nodeType';
 import type { NodeContext, NodeOutcome, NodeTypeDefinition } from './nodeType';
 import type { NodeUsage } from '../run/runRecord';
@@ -86,6 +88,13 @@ export const aiConfigSchema = z
       .optional()
       .describe('Models tried in order when the primary fails (timeout, network, 5xx, 429 after its retries) or its circuit is open.'),
     circuitBreaker: circuitBreakerSchema.optional(),
+    tools: z
+      .array(toolSchema)
+      .optional()
+      .describe("Subflows the model may call (function calling): each subflow's `inputs` is the function's parameters; each call runs it as a child run."),
+    maxToolCalls: orTemplate(z.number().int().min(0), 'a whole number, 0 or more')
+      .optional()
+      .describe(`Most tool calls the model may make in one run of the node (default ${DEFAULT_MAX_TOOL_CALLS}); past it the node fails with tool-call-limit.`),
   })
   .strict()
   .refine((config) => config.prompt !== undefined || config.messages !== undefined, {
@@ -106,6 +115,21 @@ export const aiOutputSchema = z.object({
     .describe('Only when a fallback answered: the models tried before it, in order, and why each did not answer.'),
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   costUsd: z.number().optional().describe('Estimated from a built-in price table; absent for models it does not know.'),
+  toolCalls: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        flow: z.string(),
+        arguments: z.unknown(),
+        output: z.unknown().optional(),
+        error: z.string().optional(),
+        executionId: z.string().optional(),
+        durationMs: z.number(),
+      }),
+    )
+    .optional()
+    .describe('Only when the model called tools: each call, in order, with its arguments, result and child run.'),
 });
 
 /** A model that was tried and did not answer, and why. */
@@ -123,6 +147,15 @@ export interface AiOutput {
   skipped?: SkippedModel[];
   usage: { inputTokens: number; outputTokens: number };
   costUsd?: number;
+  toolCalls?: ToolCallRecord[];
+}
+
+/** A model's answer: the output, and the tool calls it asks for (then its text may be empty). */
+interface ModelAnswer {
+  output: AiOutput;
+  toolCalls: RequestedToolCall[];
+  /** The assistant message to send back with the tools' results. */
+  message: Record<string, unknown>;
 }
 
 export const aiNodeType: NodeTypeDefinition<AiConfig> = defineNodeType<AiConfig>({
@@ -144,6 +177,9 @@ export const aiNodeType: NodeTypeDefinition<AiConfig> = defineNodeType<AiConfig>
     '```',
     '',
     'Read the answer downstream as `nodes.classify.json.urgent`.',
+    '',
+    'With `tools: [{ "flow": "./lookup.flow.json" }]` the model may call subflows (their `inputs` are the',
+    "parameters); each call is a child run, listed in the output's `toolCalls`; `maxToolCalls` (default 10) caps them.",
   ].join('\n'),
   configSchema: aiConfigSchema,
   ports: ['out'],
@@ -179,13 +215,59 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
   const keys = targets.map((target) => ctx.scope.secrets[target.secretName]).filter((key): key is string => typeof key === 'string' && key !== '');
   const hide = (text: string): string => keys.reduce((out, key) => redact(out, key), text);
 
+  const { tools, maxToolCalls } = await prepareTools(ctx, config);
+  const options: CallOptions = { stream, timeoutMs, circuit, hide, tools: tools.map((tool) => tool.definition), conversation: [] };
+  const calls: ToolCallRecord[] = [];
+  const total = { inputTokens: 0, outputTokens: 0, costUsd: undefined as number | undefined };
+  for (;;) {
+    const answer = await answerWithFallback(ctx, config, targets, options);
+    const { output } = answer;
+    total.inputTokens += output.usage.inputTokens;
+    total.outputTokens += output.usage.outputTokens;
+    if (output.costUsd !== undefined) total.costUsd = (total.costUsd ?? 0) + output.costUsd;
+    if (answer.toolCalls.length === 0 || tools.length === 0) {
+      output.usage = { inputTokens: total.inputTokens, outputTokens: total.outputTokens };
+      if (total.costUsd !== undefined) output.costUsd = roundCost(total.costUsd);
+      if (calls.length > 0) output.toolCalls = calls;
+      return outcomeOf(ctx, output);
+    }
+    if (calls.length + answer.toolCalls.length > maxToolCalls) throw tooManyToolCalls(maxToolCalls, calls);
+    options.conversation.push(answer.message);
+    for (const call of answer.toolCalls) {
+      const record = await runToolCall(ctx, tools, call);
+      calls.push(record);
+      ctx.log(record.error === undefined ? 'info' : 'warn', `tool ${record.name}${record.error === undefined ? '' : ` refused: ${record.error}`}`);
+      options.conversation.push(toolMessage(record));
+    }
+  }
+}
+
+function roundCost(value: number): number {
+  return Math.round(value * 1e8) / 1e8;
+}
+
+function outcomeOf(ctx: NodeContext<AiConfig>, output: AiOutput): NodeOutcome {
+  ctx.log(
+    'debug',
+    `${output.model}: ${output.usage.inputTokens} tokens in, ${output.usage.outputTokens} out` +
+      (output.costUsd === undefined ? '' : `, about $${output.costUsd}`),
+  );
+  // The usage is also the node's own fact, so history and the run views total it without reading outputs.
+  const usage: NodeUsage = { model: output.model, inputTokens: output.usage.inputTokens, outputTokens: output.usage.outputTokens };
+  if (output.costUsd !== undefined) usage.costUsd = output.costUsd;
+  return { output, usage };
+}
+
+/** One turn of the conversation: the primary model, then the fallbacks in order until one answers. */
+async function answerWithFallback(ctx: NodeContext<AiConfig>, config: Record<string, unknown>, targets: AiTarget[], options: CallOptions): Promise<ModelAnswer> {
+  const { hide } = options;
   const skipped: SkippedModel[] = [];
   const lastAttempt = ctx.attempt >= ctx.maxAttempts;
   for (let index = 0; index < targets.length; index++) {
     const target = targets[index];
-    let output: AiOutput;
+    let answer: ModelAnswer;
     try {
-      output = await callModel(ctx, config, target, { stream, timeoutMs, circuit, hide });
+      answer = await callModel(ctx, config, target, options);
     } catch (error) {
       // Cancelled, or out of the node's own time: no model may be tried, and the engine's error says why.
       if (ctx.signal.aborted) throw error;
@@ -203,16 +285,8 @@ async function runAi(ctx: NodeContext<AiConfig>): Promise<NodeOutcome> {
       ctx.progress({ message: note });
       continue;
     }
-    if (skipped.length > 0) output.skipped = skipped;
-    ctx.log(
-      'debug',
-      `${output.model}: ${output.usage.inputTokens} tokens in, ${output.usage.outputTokens} out` +
-        (output.costUsd === undefined ? '' : `, about $${output.costUsd}`),
-    );
-    // The usage is also the node's own fact, so history and the run views total it without reading outputs.
-    const usage: NodeUsage = { model: output.model, inputTokens: output.usage.inputTokens, outputTokens: output.usage.outputTokens };
-    if (output.costUsd !== undefined) usage.costUsd = output.costUsd;
-    return { output, usage };
+    if (skipped.length > 0) answer.output.skipped = skipped;
+    return answer;
   }
   throw new WeftError('internal', 'The ai node had no model to call.');
 }
@@ -263,10 +337,14 @@ interface CallOptions {
   timeoutMs: number | undefined;
   circuit: CircuitSettings | undefined;
   hide: (text: string) => string;
+  /** The OpenAI `tools` entries (empty: none offered). */
+  tools: Record<string, unknown>[];
+  /** The assistant's tool calls and the tools' results so far, sent after the config's messages. */
+  conversation: Record<string, unknown>[];
 }
 
 /** One model's call, through its circuit breaker when the node has one. */
-async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unknown>, target: AiTarget, options: CallOptions): Promise<AiOutput> {
+async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unknown>, target: AiTarget, options: CallOptions): Promise<ModelAnswer> {
   const apiKey = ctx.scope.secrets[target.secretName];
   if (typeof apiKey !== 'string' || apiKey === '') {
     throw new WeftError(
@@ -281,10 +359,14 @@ async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unkn
   // On the path, so a query the base URL may need (Azure's ?api-version=) stays where it is.
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
   const requestBody = buildRequestBody({ ...config, model: target.model }, url);
+  if (options.tools.length > 0) {
+    requestBody.tools = options.tools;
+    (requestBody.messages as unknown[]).push(...options.conversation);
+  }
   // Usage comes in a last chunk only when asked for; servers that do not know the option ignore it.
   if (options.stream) Object.assign(requestBody, { stream: true, stream_options: { include_usage: true } });
 
-  const call = (): Promise<AiOutput> => askModel(ctx, url, apiKey, requestBody, options);
+  const call = (): Promise<ModelAnswer> => askModel(ctx, url, apiKey, requestBody, options);
   if (options.circuit === undefined) return call();
   return callThroughCircuit(
     {
@@ -317,7 +399,7 @@ function circuitTarget(chatUrl: URL, model: string): string {
   return `ai ${api} ${model}`;
 }
 
-async function askModel(ctx: NodeContext<AiConfig>, url: URL, apiKey: string, requestBody: Record<string, unknown>, options: CallOptions): Promise<AiOutput> {
+async function askModel(ctx: NodeContext<AiConfig>, url: URL, apiKey: string, requestBody: Record<string, unknown>, options: CallOptions): Promise<ModelAnswer> {
   const { hide } = options;
   const model = requestBody.model as string;
   const what = describeRequest('POST', url);
@@ -387,7 +469,7 @@ export function buildRequestBody(config: Record<string, unknown>, url: URL): Rec
  * Maps a chat completions answer to the node's output. `hide` redacts the API key from whatever of the answer
  * goes into an error: a model or a proxy may echo it.
  */
-function readAnswer(text: string, requestedModel: string, wantsJson: boolean, what: string, hide: (text: string) => string): AiOutput {
+function readAnswer(text: string, requestedModel: string, wantsJson: boolean, what: string, hide: (text: string) => string): ModelAnswer {
   const answerError = (message: string, kind: 'operational' | 'user', answer: string): WeftError =>
     unusableAnswer(hide(message), kind, hide(answer.slice(0, DETAIL_LIMIT)));
   let data: unknown;
@@ -401,7 +483,8 @@ function readAnswer(text: string, requestedModel: string, wantsJson: boolean, wh
   const message = choice && isPlainObject(choice.message) ? choice.message : undefined;
   if (message === undefined) throw answerError(`${what} answered without a message (no choices[0].message)`, 'operational', text);
 
-  const content = contentText(message.content);
+  const toolCalls = toolCallsOf(message.tool_calls);
+  const content = contentText(message.content) ?? (toolCalls.length > 0 ? '' : undefined);
   if (content === undefined) {
     if (typeof message.refusal === 'string') throw answerError(`The model refused: ${message.refusal}`, 'user', text);
     throw answerError(`${what} answered with an empty message`, 'operational', text);
@@ -413,6 +496,16 @@ function readAnswer(text: string, requestedModel: string, wantsJson: boolean, wh
   const outputTokens = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
   const output: AiOutput = { text: content, model, usage: { inputTokens, outputTokens } };
 
+  const cost = costUsd(model, inputTokens, outputTokens) ?? costUsd(requestedModel, inputTokens, outputTokens);
+  if (cost !== undefined) output.costUsd = cost;
+  if (toolCalls.length > 0) {
+    const assistant = {
+      role: 'assistant',
+      content: content === '' ? null : content,
+      tool_calls: toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+    };
+    return { output, toolCalls, message: assistant };
+  }
   if (wantsJson) {
     try {
       output.json = JSON.parse(content);
@@ -423,9 +516,20 @@ function readAnswer(text: string, requestedModel: string, wantsJson: boolean, wh
       throw answerError(`The model's answer is not valid JSON${cutOff}${why}`, 'operational', content);
     }
   }
-  const cost = costUsd(model, inputTokens, outputTokens) ?? costUsd(requestedModel, inputTokens, outputTokens);
-  if (cost !== undefined) output.costUsd = cost;
-  return output;
+  return { output, toolCalls, message: { role: 'assistant', content } };
+}
+
+/** The tool calls of an answer's message (`tool_calls: [{ id, function: { name, arguments } }]`). */
+function toolCallsOf(value: unknown): RequestedToolCall[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isPlainObject).map((call, index) => {
+    const fn = isPlainObject(call.function) ? call.function : {};
+    return {
+      id: typeof call.id === 'string' && call.id !== '' ? call.id : `call_${index}`,
+      name: typeof fn.name === 'string' ? fn.name : '',
+      arguments: typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {}),
+    };
+  });
 }
 
 // The error code union has no code for "the API's answer was unusable"; flow-error is the closest, and the

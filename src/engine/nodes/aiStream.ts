@@ -19,6 +19,8 @@ export async function readChatStream(response: Response, onDelta: (delta: string
   let model: string | undefined;
   let usage: unknown;
   let finishReason: unknown = null;
+  // Tool calls arrive in pieces keyed by `index`: the id and name first, the arguments' JSON text in fragments.
+  const toolCalls: { id: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
   // The deltas of the current read, joined while the channel stays the same.
   let pending = '';
   let pendingChannel: StreamChannel = 'answer';
@@ -66,6 +68,16 @@ export async function readChatStream(response: Response, onDelta: (delta: string
       }
     }
     if (typeof delta.refusal === 'string') refusal += delta.refusal;
+    if (Array.isArray(delta.tool_calls)) {
+      for (const piece of delta.tool_calls.filter(isPlainObject)) {
+        const index = typeof piece.index === 'number' ? piece.index : toolCalls.length;
+        const call = (toolCalls[index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+        if (typeof piece.id === 'string') call.id = piece.id;
+        const fn = isPlainObject(piece.function) ? piece.function : {};
+        if (typeof fn.name === 'string') call.function.name += fn.name;
+        if (typeof fn.arguments === 'string') call.function.arguments += fn.arguments;
+      }
+    }
     return false;
   };
 
@@ -75,6 +87,8 @@ export async function readChatStream(response: Response, onDelta: (delta: string
 
   const message: Record<string, unknown> = { role: 'assistant', content: sawContent || refusal === '' ? content : null };
   if (refusal !== '') message.refusal = refusal;
+  const calls = toolCalls.filter((call) => call !== undefined);
+  if (calls.length > 0) message.tool_calls = calls;
   const assembled: Record<string, unknown> = { choices: [{ index: 0, message, finish_reason: finishReason }] };
   if (model !== undefined) assembled.model = model;
   if (usage !== undefined) assembled.usage = usage;

@@ -45,10 +45,12 @@ export interface NodeServices {
   /** Runs a compiled sub-graph once, each root getting `input`, with extra names (item, index) in scope. */
   runGraph(graph: CompiledGraph, options: { input: unknown; extra: Partial<Scope>; signal: AbortSignal; iteration: number }): Promise<unknown>;
   /**
-   * Runs another flow file as a child run; resolves with its output or rejects with its error. `debugFrames`:
-   * where the calling node runs, passed by the engine while a debugger is attached (the child run is gated too).
+   * Runs another flow file as a child run; resolves with its output or rejects with its error. The engine adds
+   * `debugFrames` while a debugger is attached (the child run is gated too).
    */
-  runSubflow(path: string, input: unknown, signal: AbortSignal, debugFrames?: readonly DebugFrame[]): Promise<unknown>;
+  runSubflow(path: string, input: unknown, signal: AbortSignal, options?: SubflowRunOptions): Promise<unknown>;
+  /** Loads another flow file (relative to this flow's) and says what it takes: an ai node's tools. */
+  describeSubflow?(path: string): Promise<SubflowDescription>;
   /** Runs a `code` node's JavaScript in the sandbox. */
   runCode(request: CodeRequest, signal: AbortSignal): Promise<unknown>;
   fetch: typeof fetch;
@@ -56,6 +58,34 @@ export interface NodeServices {
   circuits?: CircuitRegistry;
   /** Default base URL of the `ai` node (an OpenAI-compatible API). */
   aiBaseUrl?: string;
+}
+
+export interface SubflowRunOptions {
+  /** Called with the child run's id once it has started. */
+  onStarted?(executionId: string): void;
+  /** Where the calling node runs, while a debugger is attached: set by the engine, not by node types. */
+  debugFrames?: readonly DebugFrame[];
+}
+
+/** A flow file as a caller sees it: its id, description and `inputs`, and the check of an input against them. */
+export interface SubflowDescription {
+  id: string;
+  description?: string;
+  inputs?: Record<string, unknown>;
+  validateInput(input: unknown): { ok: boolean; value: unknown; errors: { path: string; message: string }[] };
+}
+
+/** An ai node's tool call as `node.progress` reports it (started, then completed or failed). */
+export interface ToolCallProgress {
+  id: string;
+  name: string;
+  status: 'started' | 'completed' | 'failed';
+  arguments: unknown;
+  output?: unknown;
+  error?: string;
+  executionId?: string;
+  durationMs?: number;
+  flow?: string;
 }
 
 export interface CodeRequest {
@@ -76,6 +106,8 @@ export interface NodeProgress {
   /** 0..1. */
   progress?: number;
   message?: string;
+  /** An ai node's tool call, as it starts and ends. */
+  toolCall?: ToolCallProgress;
 }
 
 export interface InputContribution {

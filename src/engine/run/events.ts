@@ -3,7 +3,7 @@
 
 import type { CircuitSnapshot } from '../circuit/circuitBreaker';
 import type { SerializedError } from '../errors';
-import type { LogLevel } from '../nodes/nodeType';
+import type { LogLevel, ToolCallProgress } from '../nodes/nodeType';
 import type { NodeUsage, RunMode, TriggerInfo } from './runRecord';
 
 interface EventBase {
@@ -58,6 +58,8 @@ export interface NodeProgressEvent extends EventBase {
   /** 0..1. */
   progress?: number;
   message?: string;
+  /** v1.1: an ai node's tool call starting, completing or failing (its child run's id, arguments, result). */
+  toolCall?: ToolCallProgress;
   loop?: LoopScope;
 }
 /**

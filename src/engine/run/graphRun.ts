@@ -19,7 +19,8 @@ import { configTexts, misspelledNodeHint } from './errorHints';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph, CompiledNode } from '../model/compiledFlow';
 import type { CircuitChange } from '../circuit/callThroughCircuit';
-import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel, type NodeProgress } from '../nodes/nodeType';
+import { DEFAULT_PORT, ERROR_PORT, type InputContribution, type LogLevel, type NodeProgress, type ToolCallProgress } from '../nodes/nodeType';
+import { isPlainObject } from '../../shared/isPlainObject';
 import { collectContributions, combineContributions, EDGE_ACTIVE, EDGE_INACTIVE } from './buildInput';
 import type { DebugFrame, GatedNode } from './debugGate';
 import { defaultOutput } from './defaultOutput';
@@ -598,7 +599,8 @@ export class GraphRun implements NodeRunHost {
     if (update.channel === 'reasoning') event.channel = 'reasoning';
     if (typeof update.progress === 'number' && update.progress >= 0 && update.progress <= 1) event.progress = update.progress;
     if (typeof update.message === 'string') event.message = this.run.redactor.text(update.message);
-    if (event.delta === undefined && event.progress === undefined && event.message === undefined) return;
+    if (isPlainObject(update.toolCall)) event.toolCall = this.run.redactor.value(update.toolCall) as ToolCallProgress;
+    if (event.delta === undefined && event.progress === undefined && event.message === undefined && event.toolCall === undefined) return;
     this.emit(event);
   }
 

@@ -251,7 +251,11 @@ class RunningNodeContext implements NodeContext {
       fetch: run.fetch,
       runCode: run.runCode,
       // While a debugger is attached the child run is gated too, under this node's frames.
-      runSubflow: host.run.debug === undefined ? run.runSubflow : (path, input, signal) => run.runSubflow(path, input, signal, host.debugFramesOf(node)),
+      runSubflow:
+        host.run.debug === undefined
+          ? run.runSubflow
+          : (path, input, signal, options) => run.runSubflow(path, input, signal, { ...options, debugFrames: host.debugFramesOf(node) }),
+      describeSubflow: run.describeSubflow,
       aiBaseUrl: run.aiBaseUrl,
       circuits: run.circuits,
       runGraph: (graph, options) => host.runGraph(node, graph, options),

@@ -30,6 +30,10 @@ import { errorLocationRange } from '../../language/runFailurePlaces';
 import type { SerializedError } from '../../engine/errors';
 import type { Range } from '../../engine/model/diagnostics';
 import type { DebugPauses } from '../debug/debugPauses';
+import { readRunFeedback, saveFeedback, type FeedbackEntry, type FeedbackMark, type FeedbackVerdict } from '../../engine/history/feedbackStore';
+import { sideEffectNodesOf } from '../../engine/testing/sideEffectNodes';
+import { testFromFeedback } from '../../engine/testing/testFromFeedback';
+import { appendTestCase } from '../../language/appendTestCase';
 
 /** At most one events message per this many ms (about one animation frame). */
 const BATCH_MS = 16;
@@ -220,6 +224,8 @@ export class ExecutionPanelManager implements vscode.Disposable {
         nodeTestScope: (params) => this.inspector().nodeTestScope(params),
         testNode: (params) => this.inspector().testNode(params),
         cancelNodeTest: (params) => this.inspector().cancelNodeTest(params),
+        giveFeedback: ({ runId, nodeId, ...mark }) => this.giveFeedback(runId, nodeId, mark),
+        makeTestFromFeedback: ({ runId, nodeId }) => this.makeTestFromFeedback(runId, nodeId),
       },
       this.log,
     );
@@ -285,6 +291,10 @@ export class ExecutionPanelManager implements vscode.Disposable {
       record: shown.record,
       message: shown.message ?? notice,
     };
+    const runId = snapshot.runId;
+    const feedback = runId ? await readRunFeedback(this.runs.history(shown.file).dir, runId).catch(() => undefined) : undefined;
+    if (shown !== this.shown || !this.channel) return;
+    if (feedback) snapshot.feedback = feedback.nodes;
     this.sent = events.length;
     // The first batch after a snapshot goes at once: it usually holds the first node event.
     this.lastFlush = 0;
@@ -378,6 +388,58 @@ export class ExecutionPanelManager implements vscode.Disposable {
     }
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(found.value, null, 2) ?? 'null' });
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preview: true });
+  }
+
+  /** A verdict on a node of the shown run, stored beside the run in history (never in the flow file). */
+  private async giveFeedback(
+    runId: string,
+    nodeId: string,
+    given: { verdict: FeedbackVerdict; category?: string; note?: string; expected?: string },
+  ): Promise<{ entry?: FeedbackEntry; error?: string }> {
+    const shown = this.shown;
+    if (!shown) return { error: 'No run is shown.' };
+    const mark: FeedbackMark = { verdict: given.verdict, category: given.category?.trim(), note: given.note?.trim() };
+    if (given.expected !== undefined && given.expected.trim() !== '') {
+      try {
+        mark.expected = JSON.parse(given.expected);
+      } catch (error) {
+        return { error: `The expected output is not JSON: ${(error as Error).message}` };
+      }
+    }
+    try {
+      const history = this.runs.history(shown.file);
+      const record = await history.get(runId);
+      if (!record) return { error: `Run ${runId} is not in the history: feedback is kept beside a recorded run.` };
+      return { entry: await saveFeedback(history.dir, record, nodeId, mark) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  /** "Make test from feedback": the node's verdict as a test case of the .flow.json, a minimal edit (undoable). */
+  private async makeTestFromFeedback(runId: string, nodeId: string): Promise<{ message: string; ok: boolean }> {
+    const shown = this.shown;
+    if (!shown) return { ok: false, message: 'No run is shown.' };
+    if (!shown.file.path.endsWith('.flow.json')) return { ok: false, message: 'Tests are added to .flow.json files; in a .flow.ts, add the test case yourself.' };
+    try {
+      const history = this.runs.history(shown.file);
+      const [record, feedback] = await Promise.all([history.get(runId), readRunFeedback(history.dir, runId)]);
+      const entry = feedback?.nodes[nodeId];
+      if (!record || !entry) return { ok: false, message: `Node '${nodeId}' of run ${runId} has no feedback yet.` };
+      const document = await vscode.workspace.openTextDocument(shown.file);
+      const name = `${nodeId} ${entry.verdict === 'correct' ? 'decides as in' : 'corrected from'} run ${runId}`;
+      const { test, warnings } = testFromFeedback(sideEffectNodesOf(document.getText()), record, nodeId, entry, name);
+      const edit = new vscode.WorkspaceEdit();
+      for (const insertion of appendTestCase(document.getText(), test)) {
+        edit.replace(shown.file, new vscode.Range(document.positionAt(insertion.offset), document.positionAt(insertion.offset + insertion.length)), insertion.content);
+      }
+      if (!(await vscode.workspace.applyEdit(edit))) return { ok: false, message: 'The flow file could not be edited.' };
+      const message = `Added test "${name}"${warnings.length ? `. Note: ${warnings.join(' ')}` : '.'}`;
+      void vscode.window.showInformationMessage(message);
+      return { ok: true, message };
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
   }
 
   private async saveLogs(text: string, fileName: string): Promise<{ saved: boolean }> {

@@ -87,4 +87,29 @@ describe('readChatStream', () => {
 
     expect(answer.choices[0].message).toEqual({ role: 'assistant', content: null, refusal: "I can't help." });
   });
+
+  it('assembles tool calls streamed in pieces by index (two calls interleaved), with no text deltas', async () => {
+    // ARRANGE: ids and names first, then argument fragments, the two calls' pieces interleaved.
+    const whole = [
+      chunk({ role: 'assistant', content: null }),
+      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'lookup', arguments: '' } }] }),
+      chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'refund', arguments: '{"am' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"id":' } }] }),
+      chunk({ tool_calls: [{ index: 1, function: { arguments: 'ount":5}' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"A-1"}' } }] }),
+      `data: ${JSON.stringify({ model: 'm-1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
+      'data: [DONE]\n\n',
+    ].join('');
+
+    // ACT
+    const { deltas, answer } = await read(whole.match(/[\s\S]{1,11}/g)!);
+
+    // ASSERT
+    expect(deltas).toEqual([]);
+    expect(answer.choices[0].finish_reason).toBe('tool_calls');
+    expect(answer.choices[0].message.tool_calls).toEqual([
+      { id: 'call_a', type: 'function', function: { name: 'lookup', arguments: '{"id":"A-1"}' } },
+      { id: 'call_b', type: 'function', function: { name: 'refund', arguments: '{"amount":5}' } },
+    ]);
+  });
 });

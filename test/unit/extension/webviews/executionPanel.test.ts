@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flowSourceHash, keepFlowVersion } from '../../../../src/engine/history/flowVersions';
+import { HistoryStore } from '../../../../src/engine/history/historyStore';
+import { readFeedback } from '../../../../src/engine/history/readFeedback';
 import type { EngineEvent } from '../../../../src/engine/run/events';
 import type { RunRecord } from '../../../../src/engine/run/runRecord';
 
@@ -278,6 +280,45 @@ describe('ExecutionPanelManager', () => {
       expect(snapshot.nodeTypes).toEqual({ a: 'code' });
       manager.dispose();
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ExecutionPanelManager: decision feedback', () => {
+  it('stores a verdict from the panel beside the run in history, and sends it with the run when shown again', async () => {
+    // ARRANGE: a recorded run in a real history.
+    const dir = await mkdtemp(join(tmpdir(), 'weft-panel-feedback-'));
+    const store = HistoryStore.open({ dir });
+    try {
+      const record = {
+        id: 'run-fb-1', flowId: 'f', flowHash: 'h', status: 'completed', mode: 'run', trigger: { type: 'manual' }, input: {},
+        startedAt: '2026-03-01T12:00:00.000Z', nodes: { a: { status: 'completed', attempts: 1, output: { label: 'low' } } },
+      } as RunRecord;
+      await store.save(record);
+      await store.flush();
+      const runs = { ...(fakeRuns().runs as object), activeRun: () => undefined, history: () => store } as never;
+      const manager = new ExecutionPanelManager(vscode.Uri.file('/ext'), runs, log);
+      manager.showRecord(vscode.Uri.file('/work/f.flow.json'), record);
+      await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+
+      // ACT
+      await fake.receive!({
+        kind: 'request', id: 41, method: 'giveFeedback',
+        params: { runId: 'run-fb-1', nodeId: 'a', verdict: 'incorrect', category: 'wrong-label', note: ' too low ', expected: '{"label":"high"}' },
+      });
+      await fake.receive!({ kind: 'command', method: 'ready', params: {} });
+      await vi.waitFor(() => expect(fake.posted.filter((m) => m.method === 'didChangeRun').length).toBeGreaterThanOrEqual(2));
+
+      // ASSERT
+      const reply = fake.posted.find((m) => m.kind === 'reply' && (m as unknown as { id: number }).id === 41) as unknown as { result: { entry: unknown } };
+      expect(reply.result.entry).toMatchObject({ verdict: 'incorrect', category: 'wrong-label', note: 'too low', expected: { label: 'high' } });
+      expect(await readFeedback(dir)).toEqual([expect.objectContaining({ runId: 'run-fb-1', nodeId: 'a', verdict: 'incorrect' })]);
+      const again = fake.posted.filter((m) => m.method === 'didChangeRun').at(-1)!;
+      expect(again.params.feedback).toMatchObject({ a: { verdict: 'incorrect', category: 'wrong-label' } });
+      manager.dispose();
+    } finally {
+      await store.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
