@@ -61,14 +61,16 @@ import { emptyIndex, IndexView, parseIndex, type IndexFileData } from './indexVi
 import { isRunOrphaned, LeaseHold, processInstanceId, type LeaseView } from './ownerLease';
 import { currentHost } from './processAlive';
 import { JournalWriter, readJournalRecord, type CommitRecord, type JournalEntry } from './runJournal';
-import { summarize, type RunSummary } from './runSummary';
+import { summarize, type IndexedRun, type RunSummary } from './runSummary';
 import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
+import { insightsFromRuns, readRollupStats, type InsightsReport } from './statsRollup';
 
 export type { HistoryFilter } from './historyFilter';
 export type { RunSummary } from './runSummary';
 export type { CompactionResult } from './compactIndex';
 export type { StatsQuery, StatsReport } from './runStats';
+export type { InsightsReport, TrendPoint } from './statsRollup';
 
 export interface HistoryOptions {
   /** The history directory: `.weft/` of the workspace, or the CLI's `--history DIR`. Created on the first save. */
@@ -242,6 +244,33 @@ export class HistoryStore {
    * summaries and their digests alone: no run record is read.
    */
   async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    // The hourly rollup first (statsRollup.ts): a few small files instead of every run's digest.
+    const rolled = await readRollupStats(this.dir, query, false);
+    if (rolled) {
+      const { stepMs: _stepMs, trends: _trends, ...report } = rolled;
+      return report;
+    }
+    return this.statsFromDigests(query);
+  }
+
+  /**
+   * Stats plus a trend per flow (the Insights view): from the rollup, or, before the first compaction, from the
+   * digests bucketed the same way.
+   */
+  async insights(query: StatsQuery & { untilMs?: number } = {}): Promise<InsightsReport> {
+    const rolled = await readRollupStats(this.dir, { ...query, excludeMode: 'test' });
+    if (rolled) return rolled;
+    const runs = await this.endedRunsForStats();
+    return insightsFromRuns(runs, { ...query, excludeMode: 'test' });
+  }
+
+  private async endedRunsForStats(): Promise<Iterable<IndexedRun>> {
+    if ((await exists(this.digestsPath)) && (await this.digests.view.refresh().then(() => this.digests.view.state === 'ok'))) return this.digests.view.values();
+    await this.ensureFresh();
+    return this.view.values();
+  }
+
+  private async statsFromDigests(query: StatsQuery): Promise<StatsReport> {
     // digests.json is written by compaction; before the first one (or in a history older than it) the index is
     // all there is, and its summaries carry the digests of runs not yet compacted.
     if (!(await exists(this.digestsPath))) {
@@ -480,6 +509,7 @@ export class HistoryStore {
         db: this.db,
         retentionPerFlow: this.retentionPerFlow,
         digests: this.digests,
+        rollupIn: this.dir,
         retired: this.journal.retired,
         active: this.journal.activeSegment,
         readSummary: async (id) => {
