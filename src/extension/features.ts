@@ -18,6 +18,8 @@ import { SecretStore } from './secretStore';
 import { HistoryPanelManager } from './webviews/historyPanel';
 import { FlowCanvasEditorProvider } from './webviews/canvasEditor';
 import { ExecutionPanelManager } from './webviews/executionPanel';
+import { InsightsPanelManager } from './webviews/insightsPanel';
+import { activeFlowFile } from './workspacePaths';
 
 export interface Features {
   codeLens: FlowCodeLensProvider;
@@ -26,6 +28,7 @@ export interface Features {
   live: LiveController;
   monitor: LiveMonitor;
   history: HistoryPanelManager;
+  insights: InsightsPanelManager;
   canvas: FlowCanvasEditorProvider;
   execution: ExecutionPanelManager;
   runProblems: RunFailureProblems;
@@ -51,18 +54,25 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   runs.setRunViewer(execution);
   const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
+  const insights = new InsightsPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
   const handlers: CommandHandlers = {
     ...commandHandlers({ runs, secrets, tests, history, execution }),
     ...liveCommandHandlers(live, secrets),
     ...liveMonitorCommandHandlers(monitor, secrets, log),
+    'weft.openInsights': async (arg?: unknown) => {
+      const file = arg instanceof vscode.Uri ? arg : activeFlowFile();
+      if (!file) return void vscode.window.showInformationMessage('Open a flow file first: Insights show one flow.');
+      await insights.show(file);
+    },
   };
   const disposables: vscode.Disposable[] = [
     monitor,
     execution,
     runProblems,
     history,
+    insights,
     live,
     runs,
     tests,
@@ -82,6 +92,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     live,
     monitor,
     history,
+    insights,
     canvas,
     execution,
     runProblems,

@@ -49,6 +49,7 @@ export class FlowCodeLensProvider {
       new vscode.CodeLens(top, { title: '$(play) Run', command: 'weft.run', arguments: [file], tooltip: 'Run this flow (asks for its input)' }),
       new vscode.CodeLens(top, { title: testsTitle(outline.tests.map((t) => this.tests?.lastResult(file, t.name))), command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
+      new vscode.CodeLens(top, { title: '$(graph) Insights', command: 'weft.openInsights', arguments: [file], tooltip: 'Runs, success, durations, cost and failures of this flow over time' }),
     ];
     const canvasTip = isFlowJson(file) ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
     lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: canvasTip }));
