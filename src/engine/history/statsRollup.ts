@@ -310,6 +310,12 @@ function isWholeDay(start: number, query: StatsQuery): boolean {
   return (query.sinceMs === undefined || start >= Math.floor(query.sinceMs / HOUR_MS) * HOUR_MS) && (query.untilMs === undefined || start + DAY_MS <= query.untilMs);
 }
 
+function dayOverlaps(start: number, query: StatsQuery): boolean {
+  if (query.sinceMs !== undefined && start + DAY_MS <= query.sinceMs) return false;
+  if (query.untilMs !== undefined && start >= query.untilMs) return false;
+  return true;
+}
+
 function inWindow(hour: number, query: StatsQuery): boolean {
   if (query.sinceMs !== undefined && hour + HOUR_MS <= query.sinceMs) return false;
   if (query.untilMs !== undefined && hour >= query.untilMs) return false;
@@ -345,7 +351,8 @@ async function readHours(
       byHour.set(`${file.flowId}\u0000${start}`, { flowId: file.flowId, hour: start, acc: loadAcc(file.total) });
       return true;
     }
-    if (!inWindow(start + DAY_MS - HOUR_MS, query) || (query.untilMs !== undefined && start >= query.untilMs)) return true;
+    // A day the window cuts: its hours, when any of them overlaps the window (the window may end mid-day: now).
+    if (!dayOverlaps(start, query)) return true;
     const file = await readHoursFile(key);
     if (!file || file.version !== 1 || typeof file.hours !== 'object') return false;
     for (const [hourText, stored] of Object.entries(file.hours)) {

@@ -151,6 +151,19 @@ describe('stats rollup', () => {
     expect(await dayFiles()).toEqual(['2026-03-01.json', '2026-03-06.json']);
   });
 
+  it('counts the runs of a day the window ends in (a window ending now, mid-day)', async () => {
+    // ARRANGE: runs at 00:01 and 01:00 of the second day, one the day before
+    const store = open();
+    for (const record of [run('r1', 0, 600), run('r2', 1, 1), run('r3', 1, 60)]) await store.save(record);
+    await store.compact();
+    // ACT: the 24 hours up to 03:00 of the second day
+    const until = START + DAY + 3 * 3_600_000;
+    const report = await open().insights({ sinceMs: until - DAY, untilMs: until });
+    // ASSERT
+    expect(report.runs).toBe(3);
+    expect(report.trends.triage.filter((p) => p.runs > 0).map((p) => new Date(p.startMs).toISOString().slice(5, 13))).toEqual(['03-01T10', '03-02T00', '03-02T01']);
+  });
+
   it('keeps to the window in whole hours and gives a trend with a point per step', async () => {
     // ARRANGE
     const store = open();
