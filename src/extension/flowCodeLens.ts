@@ -56,6 +56,12 @@ export class FlowCodeLensProvider {
     const triggers = outline.triggers;
     const liveState = this.live.liveState(file);
     if (triggers.length > 0 || liveState !== 'inactive') lenses.push(new vscode.CodeLens(top, liveLens(liveState, file)));
+    const liveFailures = this.live.failureCount(file);
+    if (liveFailures > 0) {
+      lenses.push(
+        new vscode.CodeLens(top, { title: `$(error) ${liveFailures} live failure${liveFailures === 1 ? '' : 's'} today`, command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Live runs of this flow that failed since midnight: open its history' }),
+      );
+    }
     for (const trigger of triggers) {
       const line = new vscode.Range(trigger.range.start.line, 0, trigger.range.start.line, 0);
       if (trigger.type === 'webhook') {
