@@ -58,6 +58,7 @@ export function App(): ReactElement {
   const [title, setTitle] = useState('');
   const [palette, setPalette] = useState<PaletteEntry[]>([]);
   const [run, setRun] = useState<RunState>({ live: false, statuses: {}, ports: {} });
+  const [nodeInsights, setNodeInsights] = useState<CanvasNotifications['didChangeNodeInsights']['nodes']>({});
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const [selected, setSelected] = useState<string[]>(saved.selected ?? []);
@@ -123,6 +124,7 @@ export function App(): ReactElement {
         if (params.palette) setPalette(params.palette);
       }),
       actions.onHost('didChangeRun', setRun),
+      actions.onHost('didChangeNodeInsights', (params) => setNodeInsights(params.nodes)),
     ];
     actions.ready();
     return () => offs.forEach((off) => off());
@@ -140,10 +142,10 @@ export function App(): ReactElement {
       selectedRef.current = [pendingSelect.current];
       pendingSelect.current = undefined;
     }
-    const elements = toFlowElements(graph, placed, run, new Set(selectedRef.current));
+    const elements = toFlowElements(graph, placed, run, new Set(selectedRef.current), nodeInsights);
     setNodes(elements.nodes);
     setEdges(elements.edges);
-  }, [graph, placed, run, allNodes]);
+  }, [graph, placed, run, allNodes, nodeInsights]);
 
   // The first picture of a flow opened without a saved view, and the picture after a node is added: at fit.
   useEffect(() => {

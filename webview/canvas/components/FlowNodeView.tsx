@@ -6,7 +6,7 @@ import type { ReactElement } from 'react';
 import { INPUT_HANDLE, type FlowNode } from '../toFlowElements';
 
 export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>): ReactElement {
-  const { node, status } = data;
+  const { node, status, insights } = data;
   return (
     <div className={type === 'weftGroup' ? 'weft-flow-node weft-flow-group' : 'weft-flow-node'}>
       <div className="weft-flow-node-header">
@@ -14,6 +14,7 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
         <div className="weft-flow-node-title">
           <span className="weft-flow-node-type">{node.type}</span>
           {node.disabled ? <span className="weft-flow-node-flag">disabled</span> : null}
+          {insights ? <InsightsBadge nodeId={node.id} insights={insights} /> : null}
         </div>
         <div className="weft-flow-node-id" title={node.name ? `${node.name} (${node.id})` : node.id}>
           {node.name ?? node.id}
@@ -39,5 +40,18 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
         </ul>
       </div>
     </div>
+  );
+}
+
+/** Runs today · success · average time: from the history's stats, so a glance at the canvas says how each node does. */
+function InsightsBadge({ nodeId, insights }: { nodeId: string; insights: NonNullable<FlowNode['data']['insights']> }): ReactElement {
+  const success = `${Math.round(insights.successRatio * 100)}%`;
+  const avg = insights.avgMs === undefined ? undefined : insights.avgMs < 1000 ? `${Math.round(insights.avgMs)} ms` : `${(insights.avgMs / 1000).toFixed(1)} s`;
+  const text = `${insights.runsToday} today · ${success}${avg ? ` · ${avg}` : ''}`;
+  const description = `${nodeId} today: ${insights.runsToday} run${insights.runsToday === 1 ? '' : 's'}, ${success} succeeded${avg ? `, ${avg} on average` : ''}`;
+  return (
+    <span className={insights.successRatio < 1 ? 'weft-node-insights weft-node-insights-failing' : 'weft-node-insights'} title={description} aria-label={description} data-node-insights={nodeId}>
+      {text}
+    </span>
   );
 }
