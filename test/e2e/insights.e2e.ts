@@ -73,5 +73,14 @@ describe('Insights', () => {
     await page.keyboard.press('ArrowRight');
     await frame.waitForFunction(() => document.querySelector('.tile .value')?.textContent === '30', undefined, { timeout: 30_000 });
     await screenshot(page, 'insights-7d');
+
+    // ACT + ASSERT: the canvas shows the same figures as badges on its nodes (runs since local midnight)
+    await page.getByRole('tab', { name: /triage-ticket\.flow\.json/ }).first().click();
+    await codeLens(page, 'Canvas').first().click();
+    const canvas = await webviewFrame(page, '#weft-canvas', 60_000);
+    await canvas.locator('[data-node-insights="classify"]').waitFor({ state: 'visible', timeout: 30_000 });
+    const badge = (await canvas.locator('[data-node-insights="classify"]').textContent()) ?? '';
+    assert.match(badge, /^\d+× · \d+% · \d/);
+    await screenshot(page, 'insights-canvas-badges');
   });
 });

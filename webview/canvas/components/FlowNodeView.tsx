@@ -14,7 +14,6 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
         <div className="weft-flow-node-title">
           <span className="weft-flow-node-type">{node.type}</span>
           {node.disabled ? <span className="weft-flow-node-flag">disabled</span> : null}
-          {insights ? <InsightsBadge nodeId={node.id} insights={insights} /> : null}
         </div>
         <div className="weft-flow-node-id" title={node.name ? `${node.name} (${node.id})` : node.id}>
           {node.name ?? node.id}
@@ -30,6 +29,7 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
             {status}
           </span>
         ) : null}
+        {insights ? <InsightsBadge nodeId={node.id} insights={insights} /> : null}
         <ul className="weft-flow-node-ports" aria-label="output ports">
           {node.ports.map((port) => (
             <li key={port} className={port === 'error' ? 'weft-port weft-port-error' : 'weft-port'}>
@@ -47,7 +47,7 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
 function InsightsBadge({ nodeId, insights }: { nodeId: string; insights: NonNullable<FlowNode['data']['insights']> }): ReactElement {
   const success = `${Math.round(insights.successRatio * 100)}%`;
   const avg = insights.avgMs === undefined ? undefined : insights.avgMs < 1000 ? `${Math.round(insights.avgMs)} ms` : `${(insights.avgMs / 1000).toFixed(1)} s`;
-  const text = `${insights.runsToday} today · ${success}${avg ? ` · ${avg}` : ''}`;
+  const text = `${insights.runsToday}× · ${success}${avg ? ` · ${avg}` : ''}`;
   const description = `${nodeId} today: ${insights.runsToday} run${insights.runsToday === 1 ? '' : 's'}, ${success} succeeded${avg ? `, ${avg} on average` : ''}`;
   return (
     <span className={insights.successRatio < 1 ? 'weft-node-insights weft-node-insights-failing' : 'weft-node-insights'} title={description} aria-label={description} data-node-insights={nodeId}>

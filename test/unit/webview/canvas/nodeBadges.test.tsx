@@ -34,10 +34,10 @@ describe('canvas node badges', () => {
 
     await waitFor(() => expect(view.container.querySelector('[data-node-insights="tax"]')).not.toBeNull());
     const tax = view.container.querySelector('[data-node-insights="tax"]')!;
-    expect(tax.textContent).toBe('12 today · 75% · 1.3 s');
+    expect(tax.textContent).toBe('12× · 75% · 1.3 s');
     expect(tax.getAttribute('aria-label')).toBe('tax today: 12 runs, 75% succeeded, 1.3 s on average');
     expect(tax.classList.contains('weft-node-insights-failing')).toBe(true);
-    expect(view.container.querySelector('[data-node-insights="check"]')?.textContent).toBe('12 today · 100% · 4 ms');
+    expect(view.container.querySelector('[data-node-insights="check"]')?.textContent).toBe('12× · 100% · 4 ms');
     // A node that did not run today has no badge
     const badged = [...view.container.querySelectorAll('[data-node-insights]')].map((e) => e.getAttribute('data-node-insights'));
     expect(badged.sort()).toEqual(['check', 'tax']);
