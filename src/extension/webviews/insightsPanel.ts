@@ -4,6 +4,7 @@
 // FeedbackSource; until feedback storage exists it says "no feedback yet" (noFeedbackYet).
 
 import { basename } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { insightsInbound, windowMs, type DecisionAccuracy, type InsightsInbound, type InsightsNotifications, type InsightsWindow } from '../../protocol/insightsProtocol';
 import type { RunController } from '../runController';
@@ -143,7 +144,8 @@ async function describeFlow(file: vscode.Uri): Promise<{ flowId: string; label: 
   try {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
     if (file.path.endsWith('.json')) {
-      const parsed = JSON.parse(text) as { id?: unknown; name?: unknown };
+      // Flow files are JSON with comments.
+      const parsed = (parseJsonc(text) ?? {}) as { id?: unknown; name?: unknown };
       if (typeof parsed.id === 'string') return { flowId: parsed.id, label: typeof parsed.name === 'string' && parsed.name ? parsed.name : parsed.id };
     }
     const id = /\bid\s*:\s*['"`]([^'"`]+)['"`]/.exec(text)?.[1];
