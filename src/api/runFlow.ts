@@ -19,6 +19,7 @@ import { executeFlow } from '../engine/run/executeFlow';
 import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import { sharedCodeSandbox } from './sharedSandbox';
 import { loadFlow } from './loadFlow';
+import { notifyAfterRun, type NotifyOutcome } from '../engine/run/notifyRun';
 
 export interface RunFlowOptions {
   /** The run input (the trigger payload); validated against the flow's `inputs`, defaults applied. */
@@ -57,6 +58,11 @@ export interface RunFlowOptions {
   maskInputKeys?: readonly string[];
   /** A debugger's gate (src/debug): asked before each node of this run and of its subflow runs starts. */
   debug?: DebugAttachment;
+  /**
+   * After a run whose flow has settings.notify: the outcome of the POST and/or the subflow (never thrown; errors
+   * are in it, without secret values). Not called for test runs nor for runs a notification started.
+   */
+  onNotified?: (outcome: NotifyOutcome) => void;
 }
 
 export async function runFlow(flowOrPath: CompiledFlow | string | object, options: RunFlowOptions = {}): Promise<RunRecord> {
@@ -119,6 +125,26 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     maskInputKeys: options.maskInputKeys,
     debug: options.debug,
   });
+  // Awaited (bounded by the POST's timeout) so that a CLI run posts before its process exits.
+  if (flow.notify !== undefined && options.mode !== 'test' && options.trigger?.type !== 'notify') {
+    const outcome = await notifyAfterRun(flow, record, {
+      fetch: options.services?.fetch ?? globalThis.fetch,
+      secrets,
+      runSubflow: async (path, summary) => {
+        const file = resolve(flow.file ? dirname(flow.file) : process.cwd(), path);
+        const child = await runFlow(resolveFlow(file, options.registry), {
+          input: summary,
+          history: history ?? false,
+          registry: options.registry,
+          services: options.services,
+          parentExecutionId: record.id,
+          trigger: { type: 'notify', parentFlowId: flow.id },
+        });
+        return { status: child.status };
+      },
+    });
+    if (outcome) options.onNotified?.(outcome);
+  }
   if (history && typeof options.history !== 'object') await history.flush();
   return record;
 }

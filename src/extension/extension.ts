@@ -49,6 +49,7 @@ const COMMANDS = [
   'weft.resume',
   'weft.runFromNode',
   'weft.openHistory',
+  'weft.openInsights',
   'weft.showRun',
   'weft.setSecret',
   'weft.deleteSecret',

@@ -21,6 +21,8 @@ import { ExecutionPanelManager } from './webviews/executionPanel';
 import { WEFT_DEBUG_TYPE, type DebugPauses } from './debug/debugPauses';
 import { debugCommandHandlers } from './debug/debugCommands';
 import { FlowDebugConfigurationProvider } from './debug/flowDebugConfiguration';
+import { InsightsPanelManager } from './webviews/insightsPanel';
+import { activeFlowFile } from './workspacePaths';
 
 export interface Features {
   codeLens: FlowCodeLensProvider;
@@ -29,6 +31,7 @@ export interface Features {
   live: LiveController;
   monitor: LiveMonitor;
   history: HistoryPanelManager;
+  insights: InsightsPanelManager;
   canvas: FlowCanvasEditorProvider;
   execution: ExecutionPanelManager;
   runProblems: RunFailureProblems;
@@ -55,6 +58,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
   runs.setRunViewer(execution);
   const runProblems = new RunFailureProblems(runs);
   const history = new HistoryPanelManager(context.extensionUri, runs, log);
+  const insights = new InsightsPanelManager(context.extensionUri, runs, log);
   const canvas = new FlowCanvasEditorProvider(context.extensionUri, runs, worker, log, hooks.debugPauses);
   const monitor = new LiveMonitor(runs, live, secrets, execution, log, { fire: hooks.refreshLiveRuns });
   const handlers: CommandHandlers = {
@@ -62,6 +66,11 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     ...liveCommandHandlers(live, secrets),
     ...liveMonitorCommandHandlers(monitor, secrets, log),
     ...debugCommandHandlers(hooks.debugPauses),
+    'weft.openInsights': async (arg?: unknown) => {
+      const file = arg instanceof vscode.Uri ? arg : activeFlowFile();
+      if (!file) return void vscode.window.showInformationMessage('Open a flow file first: Insights show one flow.');
+      await insights.show(file);
+    },
   };
   const debug = new FlowDebugConfigurationProvider(
     {
@@ -76,6 +85,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     execution,
     runProblems,
     history,
+    insights,
     live,
     runs,
     tests,
@@ -99,6 +109,7 @@ export function createFeatures(context: vscode.ExtensionContext, log: vscode.Log
     live,
     monitor,
     history,
+    insights,
     canvas,
     execution,
     runProblems,

@@ -50,12 +50,19 @@ export class FlowCodeLensProvider {
       new vscode.CodeLens(top, { title: '$(debug-alt) Debug', command: 'weft.debug', arguments: [file], tooltip: 'Debug this flow: stops at breakpoints on nodes (asks for its input)' }),
       new vscode.CodeLens(top, { title: testsTitle(outline.tests.map((t) => this.tests?.lastResult(file, t.name))), command: 'weft.test', arguments: [file], tooltip: "Run this flow's in-file tests" }),
       new vscode.CodeLens(top, { title: historyTitle(last), command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Show the runs of this flow' }),
+      new vscode.CodeLens(top, { title: '$(graph) Insights', command: 'weft.openInsights', arguments: [file], tooltip: 'Runs, success, durations, cost and failures of this flow over time' }),
     ];
     const canvasTip = isFlowJson(file) ? 'Open this flow in the canvas editor' : 'Show this flow as a graph (read-only: edit the code)';
     lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) Canvas', command: 'weft.openCanvas', arguments: [file], tooltip: canvasTip }));
     const triggers = outline.triggers;
     const liveState = this.live.liveState(file);
     if (triggers.length > 0 || liveState !== 'inactive') lenses.push(new vscode.CodeLens(top, liveLens(liveState, file)));
+    const liveFailures = this.live.failureCount(file);
+    if (liveFailures > 0) {
+      lenses.push(
+        new vscode.CodeLens(top, { title: `$(error) ${liveFailures} live failure${liveFailures === 1 ? '' : 's'} today`, command: 'weft.openHistory', arguments: [file, outline.flowId], tooltip: 'Live runs of this flow that failed since midnight: open its history' }),
+      );
+    }
     for (const trigger of triggers) {
       const line = new vscode.Range(trigger.range.start.line, 0, trigger.range.start.line, 0);
       if (trigger.type === 'webhook') {

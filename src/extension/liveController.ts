@@ -10,6 +10,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { RunSummary } from '../engine/history/runSummary';
+import { newLiveFailureTracker, trackLiveFailures } from './liveFailures';
 import type { LiveStatus } from '../live/liveServer';
 import { STATUS_PATH } from '../live/webhookPath';
 import type { RunController } from './runController';
@@ -36,6 +38,9 @@ export class LiveController implements vscode.Disposable {
   private server: ServerProcess | undefined;
   private status: LiveStatus | undefined;
   private readonly lastLiveRunFailed = new Map<string, boolean>();
+  /** Failed live runs seen per flow file (announced once each), and how many failed today: the CodeLens badge. */
+  private readonly failures = newLiveFailureTracker();
+  private readonly failureCounts = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly statusBar = vscode.window.createStatusBarItem('weft.live', vscode.StatusBarAlignment.Left, 9);
@@ -70,6 +75,11 @@ export class LiveController implements vscode.Disposable {
     if (!this.activeFiles().includes(file.fsPath)) return 'inactive';
     if (this.starting) return 'starting';
     return this.lastLiveRunFailed.get(file.fsPath) ? 'failed' : 'active';
+  }
+
+  /** Failed live runs of the flow since local midnight (0 when it is not served). */
+  failureCount(file: vscode.Uri): number {
+    return this.activeFiles().includes(file.fsPath) ? (this.failureCounts.get(file.fsPath) ?? 0) : 0;
   }
 
   /** `http://127.0.0.1:8787`, while the server runs. */
@@ -220,6 +230,7 @@ export class LiveController implements vscode.Disposable {
     const url = this.server?.url;
     if (!url) return;
     const before = JSON.stringify([...this.lastLiveRunFailed]);
+    let countsChanged = false;
     try {
       this.status = JSON.parse(await get(`${url}${STATUS_PATH}`)) as LiveStatus;
     } catch (error) {
@@ -228,11 +239,31 @@ export class LiveController implements vscode.Disposable {
     }
     for (const flow of this.status.flows) {
       const history = this.runs.history(vscode.Uri.file(flow.file));
-      const [last] = await history.list({ flowId: flow.id, mode: 'run', limit: 20 }).then((runs) => runs.filter((r) => r.triggerType !== 'manual'));
+      const recent = await history.list({ flowId: flow.id, mode: 'run', limit: 200 }).then((runs) => runs.filter((r) => r.triggerType !== 'manual'));
+      const [last] = recent;
       this.lastLiveRunFailed.set(flow.file, last?.status === 'failed');
+      const { announce, count } = trackLiveFailures(this.failures, flow.file, recent, new Date().setHours(0, 0, 0, 0));
+      if (this.failureCounts.get(flow.file) !== count) {
+        this.failureCounts.set(flow.file, count);
+        countsChanged = true;
+      }
+      this.announceFailures(flow.file, announce);
     }
-    if (JSON.stringify([...this.lastLiveRunFailed]) !== before) this.fireChanged();
+    if (countsChanged || JSON.stringify([...this.lastLiveRunFailed]) !== before) this.fireChanged();
     else this.updateStatusBar();
+  }
+
+  /** A VS Code notification per new failed live run (weft.live.notifyFailures, default on); at most 3 at once. */
+  private announceFailures(file: string, runs: RunSummary[]): void {
+    if (runs.length === 0 || !vscode.workspace.getConfiguration('weft').get<boolean>('live.notifyFailures', true)) return;
+    const shown = runs.slice(0, 3);
+    for (const run of shown) {
+      const error = run.error ? `: ${run.error.split('\n', 1)[0]}` : '';
+      void vscode.window.showErrorMessage(`Live run of ${run.flowId} failed${error}`, 'Show Run').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('weft.showRun', vscode.Uri.file(file), run.id);
+      });
+    }
+    if (runs.length > shown.length) void vscode.window.showErrorMessage(`${runs.length - shown.length} more live runs of ${basename(file)} failed.`);
   }
 
   private fireChanged(): void {

@@ -12,7 +12,9 @@
 //   (nodeInspectorProtocol.ts).
 // - host → webview, notifications: `didChangeGraph` (the document changed, or the page just loaded: the whole
 //   graph; the webview keeps its viewport and selection), `didChangeRun` (node statuses of the run in progress,
-//   or of the last run), `didChangeDebugPause` (the node a debug session of this flow is paused before, or none).
+//   or of the last run), `didChangeDebugPause` (the node a debug session of this flow is paused before, or none),
+//   `didChangeNodeInsights` (per node, runs since midnight, success ratio, average time, from the history's stats
+//   rollup: the badges; sent on load and when a run ends).
 //
 // The host checks every inbound message with the zod schemas below. This file is shared by the extension bundle
 // and the canvas bundle (which imports its types only): zod and types, nothing else.
@@ -136,7 +138,15 @@ export type CanvasReplies = {
   nodeDetails: CanvasNodeDetails | null;
 } & NodeInspectorReplies;
 
+/** A node's badge: its figures since local midnight (ended, non-test runs in which it ran). */
+export interface CanvasNodeInsights {
+  runsToday: number;
+  successRatio: number;
+  avgMs?: number;
+}
+
 export type CanvasNotifications = {
+  didChangeNodeInsights: { nodes: Record<string, CanvasNodeInsights> };
   didChangeGraph: {
     graph: CanvasGraph;
     /** The file's name, for labels. */

@@ -3,7 +3,8 @@
 //
 // Who sends what:
 // - webview → host, commands: `ready` (the page has mounted and listens: send it the data), `refresh` (list the
-//   runs again), `openRun` (show a run in the execution panel), `rerun` (run its flow again with the same input).
+//   runs again), `openRun` (show a run in the execution panel), `rerun` (run its flow again with the same input),
+//   `openInsights` (the Insights view of a flow, found through the flow file of one of its runs).
 // - webview → host, requests: `deleteRuns` (the host asks the user to confirm, deletes, answers with what it
 //   deleted, then re-sends the list), `getRunPair` (two records to compare, with the flow's node order when the
 //   flow file can be read).
@@ -34,6 +35,7 @@ export const historyInbound = {
   rerun: z.object({ runId }),
   deleteRuns: z.object({ runIds: z.array(runId).min(1).max(MAX_DELETE) }),
   getRunPair: z.object({ a: runId, b: runId }),
+  openInsights: z.object({ flowId: z.string().min(1).max(200) }),
 };
 export type HistoryInbound = typeof historyInbound;
 

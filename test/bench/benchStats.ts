@@ -8,6 +8,8 @@
 // - a cold `weft history` over the index.json beside it, which the digests are kept out of.
 // Prints the numbers and their ratio to the budget; never fails.
 
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { HistoryStore } from '../../src/engine/history/historyStore';
 import type { IndexFileData } from '../../src/engine/history/indexView';
 import { aggregateStats } from '../../src/engine/history/runStats';
 import { indexedRun, statsFields, summarize, withoutDigest } from '../../src/engine/history/runSummary';
+import { writeRollup } from '../../src/engine/history/statsRollup';
 import type { NodeRecord, RunRecord } from '../../src/engine/run/runRecord';
 
 const RUNS = 100_000;
@@ -108,6 +111,9 @@ async function main(): Promise<void> {
     await mkdir(join(dir, 'runs'), { recursive: true });
     await writeFile(join(dir, 'index.json'), JSON.stringify(index));
     await writeFile(join(dir, 'digests.json'), JSON.stringify(digests));
+    const rollupStart = performance.now();
+    await writeRollup(dir, digests.runs, {});
+    line('writing the hourly rollup from scratch (a compaction rewrites only changed days)', performance.now() - rollupStart);
     const mib = async (name: string): Promise<string> => `${((await stat(join(dir, name))).size / 1048576).toFixed(1)} MiB`;
     const cold: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
@@ -118,7 +124,37 @@ async function main(): Promise<void> {
       if (report.flows.length !== FLOWS) throw new Error(`expected ${FLOWS} flows, got ${report.flows.length}`);
       await store.close();
     }
-    line(`cold weft stats --since 7d (digests.json ${await mib('digests.json')}: parse + aggregate)`, median(cold));
+    line(`cold stats --since 7d in a fresh store (rollup: day files of the window + journals)`, median(cold));
+    // What a user waits for: the whole `weft stats` process, from spawn to exit (Node start, the CLI bundle, the query).
+    const cli = join(__dirname, 'cli.js');
+    if (existsSync(cli)) {
+      const processTimes: number[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const start = performance.now();
+        const result = spawnSync(process.execPath, [cli, 'stats', '--history', dir, '--since', '7d'], { encoding: 'utf8' });
+        processTimes.push(performance.now() - start);
+        if (result.status !== 0) throw new Error(`weft stats failed: ${result.stderr}`);
+      }
+      line('cold `weft stats --since 7d` CLI process, end to end', median(processTimes));
+      const bare = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+      const startTimes: number[] = [];
+      for (let i = 0; i < REPEATS && bare.status === 0; i++) {
+        const start = performance.now();
+        spawnSync(process.execPath, [cli, '--help']);
+        startTimes.push(performance.now() - start);
+      }
+      if (startTimes.length > 0) line('  of which: `weft --help` (Node and the CLI bundle starting)', median(startTimes));
+    }
+    await rm(join(dir, 'rollup'), { recursive: true, force: true });
+    const coldDigests: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const store = HistoryStore.open({ dir });
+      const start = performance.now();
+      await store.stats({ sinceMs, excludeMode: 'test' });
+      coldDigests.push(performance.now() - start);
+      await store.close();
+    }
+    line(`without the rollup: digests.json ${await mib('digests.json')}, parse + aggregate`, median(coldDigests));
     // The other readers of the index do not pay for the digests: a cold `weft history`.
     line(`cold weft history --limit 50 (index.json ${await mib('index.json')})`, median(await coldListings(dir)));
   } finally {

@@ -59,6 +59,7 @@ export function App(): ReactElement {
   const [palette, setPalette] = useState<PaletteEntry[]>([]);
   const [run, setRun] = useState<RunState>({ live: false, statuses: {}, ports: {} });
   const [pausedNodeId, setPausedNodeId] = useState<string | undefined>();
+  const [nodeInsights, setNodeInsights] = useState<CanvasNotifications['didChangeNodeInsights']['nodes']>({});
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const [selected, setSelected] = useState<string[]>(saved.selected ?? []);
@@ -129,6 +130,7 @@ export function App(): ReactElement {
         setPausedNodeId(nodeId);
         if (nodeId) announce(`Debugger paused before ${nodeId}.`);
       }),
+      actions.onHost('didChangeNodeInsights', (params) => setNodeInsights(params.nodes)),
     ];
     actions.ready();
     return () => offs.forEach((off) => off());
@@ -146,10 +148,10 @@ export function App(): ReactElement {
       selectedRef.current = [pendingSelect.current];
       pendingSelect.current = undefined;
     }
-    const elements = toFlowElements(graph, placed, { ...run, pausedNodeId }, new Set(selectedRef.current));
+    const elements = toFlowElements(graph, placed, { ...run, pausedNodeId }, new Set(selectedRef.current), nodeInsights);
     setNodes(elements.nodes);
     setEdges(elements.edges);
-  }, [graph, placed, run, pausedNodeId, allNodes]);
+  }, [graph, placed, run, pausedNodeId, allNodes, nodeInsights]);
 
   // The first picture of a flow opened without a saved view, and the picture after a node is added: at fit.
   useEffect(() => {

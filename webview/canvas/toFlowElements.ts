@@ -4,7 +4,7 @@
 // what this returns.
 
 import type { Edge, Node } from '@xyflow/react';
-import type { CanvasGraph, CanvasNode, CanvasNodeStatus } from '../../src/protocol/canvasProtocol';
+import type { CanvasGraph, CanvasNode, CanvasNodeInsights, CanvasNodeStatus } from '../../src/protocol/canvasProtocol';
 import type { PlacedNode } from './autoLayout';
 
 export interface RunView {
@@ -25,6 +25,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   readOnly: boolean;
   /** "http node fetchOrder, completed". */
   label: string;
+  /** Runs today, success ratio and average time (the badge), when the node ran today. */
+  insights?: CanvasNodeInsights;
 }
 
 export interface FlowEdgeData extends Record<string, unknown> {
@@ -59,6 +61,7 @@ export function toFlowElements(
   placed: readonly PlacedNode[],
   run: RunView,
   selected: ReadonlySet<string> = new Set(),
+  insights: Readonly<Record<string, CanvasNodeInsights>> = {},
 ): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const byId = new Map<string, CanvasNode>();
   const edges: FlowEdge[] = [];
@@ -82,7 +85,7 @@ export function toFlowElements(
       id: node.id,
       type: place.group ? 'weftGroup' : 'weft',
       position: place.position,
-      data: { node, status, readOnly: graph.readOnly, label, ...(paused ? { paused } : {}) },
+      data: { node, status, readOnly: graph.readOnly, label, ...(paused ? { paused } : {}), ...(insights[node.id] ? { insights: insights[node.id] } : {}) },
       width: place.width,
       height: place.height,
       ariaLabel: label,

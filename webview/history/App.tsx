@@ -204,6 +204,11 @@ export function App(): JSX.Element {
           <button type="button" className="secondary" onClick={actions.refresh}>
             Refresh
           </button>
+          {filter.flowId ? (
+            <button type="button" className="secondary" onClick={() => actions.openInsights(filter.flowId)}>
+              <span className="codicon codicon-graph" aria-hidden="true" /> Insights
+            </button>
+          ) : null}
         </div>
       </header>
       {filter.flowId && invocations[filter.flowId]?.length ? <WebhookRequests flowId={filter.flowId} invocations={invocations[filter.flowId]} onOpen={actions.openRun} /> : null}

@@ -24,6 +24,11 @@ export function rerun(runId: string): void {
   bridge.command('rerun', { runId });
 }
 
+/** Opens the Insights view of a flow (its figures over time). */
+export function openInsights(flowId: string): void {
+  bridge.command('openInsights', { flowId });
+}
+
 /** Asks the user to confirm, then deletes; resolves with the ids deleted (none if the user said no). */
 export async function deleteRuns(runIds: string[]): Promise<string[]> {
   const { deleted } = await bridge.request('deleteRuns', { runIds });

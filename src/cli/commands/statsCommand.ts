@@ -14,7 +14,8 @@ export async function statsCommand(options: CliOptions): Promise<number> {
   const since = options.since ?? DEFAULT_SINCE;
   const sinceMs = parseSince(since, Date.now());
   const history = openHistory({ ...options, noHistory: false })!;
-  await history.recoverInterrupted();
+  // No recoverInterrupted here: it parses the whole index.json (most of a cold query's time), and stats leave out
+  // runs still marked running anyway; `weft history` and the editor recover them.
   // Test runs are excluded as `weft history` hides them: mocked runs would skew durations and failures.
   const report = await history.stats({ flowId: options.flow, sinceMs, excludeMode: options.tests ? undefined : 'test' });
   if (options.json) {

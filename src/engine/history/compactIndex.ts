@@ -33,6 +33,7 @@ import { currentHost, isProcessAlive } from './processAlive';
 import { selectRunsToPrune } from './retention';
 import { JOURNAL_SUFFIX, readJournalRecord, safeHost, segmentsOfThisProcess, segmentWriter } from './runJournal';
 import type { RunSummary } from './runSummary';
+import { writeRollup } from './statsRollup';
 
 export interface CompactionInput {
   runsDir: string;
@@ -52,6 +53,8 @@ export interface CompactionInput {
    * before index.json, from the same runs and offsets, so that retention removes a run's digest with it.
    */
   digests?: { path: string; view: IndexView; db: Low<IndexFileData> };
+  /** The history directory, when the stats rollup (statsRollup.ts) is kept there; needs `digests`. */
+  rollupIn?: string;
   /** The summary of a run, from its run file; undefined when the file is missing or unreadable. */
   readSummary(id: string): Promise<RunSummary | undefined>;
 }
@@ -136,6 +139,9 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
       return known !== undefined && known.t === run.t ? known.s.digest : undefined;
     });
     await digests.db.write();
+    // The hourly buckets of the same runs (retention applied), before index.json too: a reader that finds the
+    // new manifest reads the journals from the same offsets as index.json's.
+    if (input.rollupIn !== undefined) await writeRollup(input.rollupIn, digests.db.data.runs, digests.db.data.folded);
     // This process's view of it is what was just written: the next query does not parse it again.
     digests.view.adoptData(digests.db.data, await stat(digests.path));
   }

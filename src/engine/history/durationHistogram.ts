@@ -30,6 +30,21 @@ export class DurationHistogram {
     this.count += other.count;
   }
 
+  /** The non-empty buckets as [index, count] pairs: the histogram's stored form (statsRollup.ts). */
+  entries(): Array<[number, number]> {
+    return [...this.counts.entries()];
+  }
+
+  /** Adds stored buckets (from `entries()`) to this histogram. */
+  addEntries(entries: ReadonlyArray<readonly [number, number]>): void {
+    for (const [index, n] of entries) {
+      const next = (this.counts.get(index) ?? 0) + n;
+      if (next === 0) this.counts.delete(index);
+      else this.counts.set(index, next);
+      this.count += n;
+    }
+  }
+
   /**
    * The duration at quantile q (0..1), nearest-rank: the value of the bucket holding the ceil(q*count)-th smallest
    * duration, reported as the bucket's geometric middle. Undefined when empty.

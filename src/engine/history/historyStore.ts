@@ -66,12 +66,14 @@ import { summarize, type RunSummary } from './runSummary';
 import { aggregateStats, type StatsQuery, type StatsReport } from './runStats';
 import { serializeRecord } from './serializeRecord';
 import { deleteFeedback, FEEDBACK_DIR } from './feedbackStore';
+import { insightsFromRuns, readRollupStats, type InsightsReport } from './statsRollup';
 
 export type { HistoryFilter } from './historyFilter';
 export type { NodeRunsPage, NodeRunsQuery, NodeRunSummary } from './nodeRuns';
 export type { RunSummary } from './runSummary';
 export type { CompactionResult } from './compactIndex';
 export type { StatsQuery, StatsReport } from './runStats';
+export type { InsightsReport, TrendPoint } from './statsRollup';
 
 export interface HistoryOptions {
   /** The history directory: `.weft/` of the workspace, or the CLI's `--history DIR`. Created on the first save. */
@@ -245,7 +247,23 @@ export class HistoryStore {
    * summaries and their digests alone: no run record is read.
    */
   async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    // The hourly rollup first (statsRollup.ts): a few small files instead of every run's digest.
+    const rolled = await readRollupStats(this.dir, query, false);
+    if (rolled) {
+      const { stepMs: _stepMs, trends: _trends, ...report } = rolled;
+      return report;
+    }
     return aggregateStats((await this.digestedView()).values(), query);
+  }
+
+  /**
+   * Stats plus a trend per flow (the Insights view): from the rollup, or, before the first compaction, from the
+   * digests bucketed the same way.
+   */
+  async insights(query: StatsQuery & { untilMs?: number } = {}): Promise<InsightsReport> {
+    const rolled = await readRollupStats(this.dir, { ...query, excludeMode: 'test' });
+    if (rolled) return rolled;
+    return insightsFromRuns((await this.digestedView()).values(), { ...query, excludeMode: 'test' });
   }
 
   /** A node's executions across the flow's runs, newest first, a page at a time: no run record is read (nodeRuns.ts). */
@@ -497,6 +515,7 @@ export class HistoryStore {
         db: this.db,
         retentionPerFlow: this.retentionPerFlow,
         digests: this.digests,
+        rollupIn: this.dir,
         retired: this.journal.retired,
         active: this.journal.activeSegment,
         readSummary: async (id) => {

@@ -84,7 +84,7 @@ export interface StatsSource {
   s: RunSummary;
 }
 
-interface NodeAcc {
+export interface NodeAcc {
   runs: number;
   failed: number;
   retries: number;
@@ -93,7 +93,7 @@ interface NodeAcc {
   usage: UsageFigures;
 }
 
-interface FlowAcc {
+export interface FlowAcc {
   runs: number;
   completed: number;
   failed: number;
@@ -123,6 +123,11 @@ export function aggregateStats(runs: Iterable<StatsSource>, query: StatsQuery = 
     if (!flow) flows.set(s.flowId, (flow = newFlow()));
     addRun(flow, run);
   }
+  return reportOf(flows, total, query);
+}
+
+/** The report of accumulated flows (from runs here, or from the hourly buckets of statsRollup.ts). */
+export function reportOf(flows: ReadonlyMap<string, FlowAcc>, total: number, query: StatsQuery): StatsReport {
   const top = query.top ?? 5;
   const report: StatsReport = {
     runs: total,
@@ -133,7 +138,7 @@ export function aggregateStats(runs: Iterable<StatsSource>, query: StatsQuery = 
   return report;
 }
 
-function newFlow(): FlowAcc {
+export function newFlow(): FlowAcc {
   return {
     runs: 0,
     completed: 0,
@@ -147,7 +152,7 @@ function newFlow(): FlowAcc {
   };
 }
 
-function addRun(flow: FlowAcc, run: StatsSource): void {
+export function addRun(flow: FlowAcc, run: StatsSource): void {
   const s = run.s;
   flow.runs++;
   if (s.status === 'completed') flow.completed++;
@@ -171,7 +176,7 @@ function addRun(flow: FlowAcc, run: StatsSource): void {
   for (const [nodeId, n] of Object.entries(digest.n)) {
     let node = flow.nodes.get(nodeId);
     if (!node) {
-      node = { runs: 0, failed: 0, retries: 0, totalMs: 0, histogram: new DurationHistogram(), usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } };
+      node = newNodeAcc();
       flow.nodes.set(nodeId, node);
     }
     node.runs++;
@@ -193,6 +198,47 @@ function addRun(flow: FlowAcc, run: StatsSource): void {
       if (!model) flow.models.set(n.m, (model = { model: n.m, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }));
       model.calls++;
       addUsage(model, ti, to, c);
+    }
+  }
+}
+
+export function newNodeAcc(): NodeAcc {
+  return { runs: 0, failed: 0, retries: 0, totalMs: 0, histogram: new DurationHistogram(), usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } };
+}
+
+/** Adds `from` into `into`: counts and histograms add exactly, a failure group keeps its newest message. */
+export function mergeFlow(into: FlowAcc, from: FlowAcc): void {
+  into.runs += from.runs;
+  into.completed += from.completed;
+  into.failed += from.failed;
+  into.retries += from.retries;
+  into.histogram.merge(from.histogram);
+  addUsage(into.usage, from.usage.inputTokens, from.usage.outputTokens, from.usage.costUsd);
+  for (const [nodeId, n] of from.nodes) {
+    let node = into.nodes.get(nodeId);
+    if (!node) into.nodes.set(nodeId, (node = newNodeAcc()));
+    node.runs += n.runs;
+    node.failed += n.failed;
+    node.retries += n.retries;
+    node.totalMs += n.totalMs;
+    node.histogram.merge(n.histogram);
+    addUsage(node.usage, n.usage.inputTokens, n.usage.outputTokens, n.usage.costUsd);
+  }
+  for (const [name, m] of from.models) {
+    let model = into.models.get(name);
+    if (!model) into.models.set(name, (model = { model: name, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }));
+    model.calls += m.calls;
+    addUsage(model, m.inputTokens, m.outputTokens, m.costUsd);
+  }
+  for (const [key, group] of from.failures) {
+    const known = into.failures.get(key);
+    if (!known) into.failures.set(key, { ...group });
+    else {
+      known.count += group.count;
+      if (group.ms > known.ms) {
+        known.ms = group.ms;
+        known.message = group.message;
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import { CompileContext } from './compileContext';
 import { DEFAULT_CONCURRENCY, DEFAULT_RUN_TIMEOUT_MS } from './compiledFlow';
 import type { CompiledFlow } from './compiledFlow';
 import { compileGraph } from './compileGraph';
+import { compileNotify } from './compileNotify';
 import { compileTriggers } from './compileTriggers';
 import { hasErrors } from './diagnostics';
 import type { Diagnostic, Range } from './diagnostics';
@@ -112,6 +113,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   const { graph, scope } = compileGraph(ctx, { nodes: definition.nodes, edges: definition.edges, output: definition.output }, []);
   const validateInput = inputValidator(ctx, definition);
   const triggers = compileTriggers(ctx, definition, scope, validateInput);
+  const notify = compileNotify(ctx, definition, scope);
   checkTests(ctx, definition);
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
@@ -132,6 +134,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     tests: definition.tests ?? [],
     validateInput,
     triggers,
+    ...(notify === undefined ? {} : { notify }),
     secretNames,
     secretReads,
     diagnostics: [],

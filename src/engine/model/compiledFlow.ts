@@ -88,6 +88,8 @@ export interface CompiledFlow {
   validateInput(input: unknown): InputValidation;
   /** The flow's triggers with their defaults applied, in the order written (see CompiledTrigger). */
   triggers: CompiledTrigger[];
+  /** settings.notify, checked (compileNotify.ts); absent when the flow has none. */
+  notify?: CompiledNotify;
   /** Secret names the flow's templates read (`secrets.NAME`). */
   secretNames: string[];
   /** Each read of a secret during a run, with who reads it: what decides the secrets a run needs. */
@@ -158,3 +160,13 @@ export interface SecretRead {
 export const DEFAULT_RUN_TIMEOUT_MS = 300_000;
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_RETRY: ResolvedRetry = { maxAttempts: 1, delayMs: 1000, backoff: 'exponential', maxDelayMs: 30_000 };
+
+/** settings.notify as the compiler accepted it: what to do after a run ends (engine/run/notifyRun.ts). */
+export interface CompiledNotify {
+  on: 'failure' | 'completion' | 'always';
+  url?: string;
+  /** The signing secret as written (a template), never its value. */
+  secret?: { template: string; compiled: CompiledValue; secretNames: string[] };
+  /** A flow file, relative to this flow's file. */
+  subflow?: string;
+}

@@ -16,6 +16,7 @@ export type DiagnosticCode =
   | 'internal' // a bug in Weft's compiler, reported instead of thrown
   | 'file-too-large' // a flow or module file over the size Weft reads (src/engine/load/readSourceFile.ts)
   | 'invalid-trigger' // v1.1: a bad cron, time zone, webhook path or method, schedule input, or a duplicate trigger
+  | 'invalid-notify' // v1.1: settings.notify without a target, with a URL that is not http(s), or a secret without a URL
   | 'duplicate-flow-id' // v1.1: two files of one `weft validate` run share a flow id
   | 'unknown-property' // v1.1: a template reads a property its value's type does not have (src/engine/types/)
   | 'type-mismatch' // v1.1: an operator or function applied to a value of the wrong type

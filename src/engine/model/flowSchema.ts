@@ -93,10 +93,20 @@ export const testCaseSchema = z
   })
   .strict();
 
+export const notifySchema = z
+  .object({
+    on: z.enum(['failure', 'completion', 'always']).describe('failure: failed or interrupted runs; completion: completed runs; always: every ended run.'),
+    url: z.string().optional().describe('POST a JSON summary of the run here (http or https).'),
+    secret: z.string().optional().describe('Template, usually {{secrets.NAME}}: signs the POST (X-Weft-Signature-256: sha256=<HMAC-SHA256 of the body>).'),
+    subflow: z.string().optional().describe('Run this flow file (relative to this one) with the summary as input.'),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     timeoutMs: z.number().positive().optional().describe('Whole-run timeout (default 300000).'),
     concurrency: z.number().int().min(1).optional().describe('Most nodes running at once (default 16).'),
+    notify: notifySchema.optional().describe('After a run ends: post a signed summary to a URL, or run a subflow with it (v1.1).'),
   })
   .strict();
 
@@ -127,3 +137,4 @@ export type TriggerDefinition = z.infer<typeof triggerSchema>;
 export type MockDefinition = z.infer<typeof mockSchema>;
 export type TestCaseDefinition = z.infer<typeof testCaseSchema>;
 export type FlowDefinition = z.infer<typeof flowSchema>;
+export type NotifyDefinition = z.infer<typeof notifySchema>;

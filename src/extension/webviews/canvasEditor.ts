@@ -78,11 +78,25 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
       const graph = isJson ? canvasGraphFromText(document.getText()) : await this.flowTsGraph(file);
       const palette = readyOnce ? undefined : this.paletteEntries();
       readyOnce = true;
+      flowId = graph.flowId;
       const title = canvasTitle(graph, file);
       // VS Code (1.100) names a custom editor's tab after its file and ignores this; the title is also the webview
       // page's and its toolbar's, and a VS Code that honours it shows it on the tab (see docs/decisions.md).
       panel.title = title;
       await channel.notify('didChangeGraph', { graph, fileName: basename(file.fsPath), title, ...(palette ? { palette } : {}) });
+    };
+
+    let flowId: string | undefined;
+    /** The badges: each node's runs since local midnight, success ratio and average time (engine/history/statsRollup.ts). */
+    const sendNodeInsights = async (): Promise<void> => {
+      if (flowId === undefined) return;
+      const untilMs = Date.now();
+      const report = await this.runs.history(file).insights({ flowId, sinceMs: new Date(untilMs).setHours(0, 0, 0, 0), untilMs });
+      const nodes: CanvasNotifications['didChangeNodeInsights']['nodes'] = {};
+      for (const node of report.flows.find((flow) => flow.flowId === flowId)?.nodes ?? []) {
+        nodes[node.nodeId] = { runsToday: node.runs, successRatio: node.successRatio, ...(node.runs > 0 && node.totalMs > 0 ? { avgMs: node.totalMs / node.runs } : {}) };
+      }
+      await channel.notify('didChangeNodeInsights', { nodes });
     };
 
     const sendRun = (): void => {
@@ -127,6 +141,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
           currentRequest = newestRunOf(this.runs.activeRuns(), file)?.requestId;
           await channel.notify('didChangeRun', runView);
           sendPause();
+          await sendNodeInsights().catch((error: unknown) => this.log.warn(`Canvas badges: ${String(error)}`));
         },
         moveNodes: ({ positions }) => applyEdits((text) => moveNodes(text, positions)),
         connect: ({ from, port, to }) => applyEdits((text) => connect(text, from, port, to)),
@@ -183,6 +198,7 @@ export class FlowCanvasEditorProvider implements vscode.CustomTextEditorProvider
         }
         if (change.record) {
           lastRecord = change.record;
+          void sendNodeInsights().catch((error: unknown) => this.log.warn(`Canvas badges: ${String(error)}`));
           projection = projectRecord(change.record);
         } else if (!folded) {
           for (const event of change.events) foldEvent(projection, event);

@@ -119,6 +119,11 @@ export class HistoryPanelManager implements vscode.Disposable {
       },
       deleteRuns: ({ runIds }) => this.deleteRuns(runIds),
       getRunPair: ({ a, b }) => this.runPair(a, b),
+      openInsights: async ({ flowId }) => {
+        const run = [...this.summaries.values()].find((summary) => summary.flowId === flowId && summary.flowFile !== undefined);
+        if (!run?.flowFile) return void vscode.window.showInformationMessage(`No run of ${flowId} says which file it came from: open the flow and use its Insights CodeLens.`);
+        await vscode.commands.executeCommand('weft.openInsights', vscode.Uri.file(run.flowFile));
+      },
     };
     this.channel = new WebviewChannel(panel.webview, historyInbound, handlers, this.log);
     this.panelSubscriptions = [

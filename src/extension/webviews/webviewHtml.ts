@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-export type WebviewApp = 'timeline' | 'history' | 'canvas' | 'inputForm';
+export type WebviewApp = 'timeline' | 'history' | 'canvas' | 'inputForm' | 'insights';
 
 /** Options for a webview that runs one of our bundles and reads nothing else from disk. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {

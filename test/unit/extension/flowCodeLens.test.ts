@@ -36,11 +36,11 @@ const TEXT = [
 
 type Outcome = 'passed' | 'failed';
 
-function provider(results: Map<string, { outcome: Outcome; durationMs?: number }>): { lenses: () => Promise<{ line: number; title: string; args?: unknown[] }[]>; finish: () => void; refreshed: () => number } {
+function provider(results: Map<string, { outcome: Outcome; durationMs?: number }>, liveFailures = 0): { lenses: () => Promise<{ line: number; title: string; args?: unknown[] }[]>; finish: () => void; refreshed: () => number } {
   let finishListener: () => void = () => undefined;
   let refreshes = 0;
   const runs = { onDidChangeRun: () => ({ dispose: () => undefined }), lastRun: async () => undefined } as never;
-  const live = { onDidChange: () => ({ dispose: () => undefined }), liveState: () => 'inactive' } as never;
+  const live = { onDidChange: () => ({ dispose: () => undefined }), liveState: () => (liveFailures > 0 ? 'failed' : 'inactive'), failureCount: () => liveFailures } as never;
   const tests = {
     lastResult: (_file: unknown, name: string) => results.get(name),
     onDidFinishTests: (listener: () => void) => ((finishListener = listener), { dispose: () => undefined }),
@@ -97,5 +97,15 @@ describe('Debug CodeLens', () => {
     const top = (await lenses()).filter((l) => l.line === 0);
     expect(top.map((l) => l.title).slice(0, 2)).toEqual(['$(play) Run', '$(debug-alt) Debug']);
     expect(String(top[1].args?.[0])).toContain('/w/order-intake.flow.json');
+  });
+});
+
+describe('Flow CodeLens: Insights and live failures', () => {
+  it('offers Insights on every flow, and a count of today\'s failed live runs when there are some', async () => {
+    const quiet = (await provider(new Map()).lenses()).map((l) => l.title);
+    expect(quiet).toContain('$(graph) Insights');
+    expect(quiet.some((t) => t.includes('live failure'))).toBe(false);
+    const failing = (await provider(new Map(), 2).lenses()).find((l) => l.title.includes('live failure'));
+    expect(failing).toMatchObject({ title: '$(error) 2 live failures today', args: [expect.anything(), 'order-intake'] });
   });
 });

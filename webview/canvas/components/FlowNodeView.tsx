@@ -7,7 +7,7 @@ import { INPUT_HANDLE, type FlowNode } from '../toFlowElements';
 import { Icon } from '../../shared/Icon';
 
 export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>): ReactElement {
-  const { node, status, paused } = data;
+  const { node, status, paused, insights } = data;
   return (
     <div className={type === 'weftGroup' ? 'weft-flow-node weft-flow-group' : 'weft-flow-node'}>
       <div className="weft-flow-node-header">
@@ -34,6 +34,7 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
             {status}
           </span>
         ) : null}
+        {insights ? <InsightsBadge nodeId={node.id} insights={insights} /> : null}
         <ul className="weft-flow-node-ports" aria-label="output ports">
           {node.ports.map((port) => (
             <li key={port} className={port === 'error' ? 'weft-port weft-port-error' : 'weft-port'}>
@@ -44,5 +45,18 @@ export function FlowNodeView({ data, isConnectable, type }: NodeProps<FlowNode>)
         </ul>
       </div>
     </div>
+  );
+}
+
+/** Runs today · success · average time: from the history's stats, so a glance at the canvas says how each node does. */
+function InsightsBadge({ nodeId, insights }: { nodeId: string; insights: NonNullable<FlowNode['data']['insights']> }): ReactElement {
+  const success = `${Math.round(insights.successRatio * 100)}%`;
+  const avg = insights.avgMs === undefined ? undefined : insights.avgMs < 1000 ? `${Math.round(insights.avgMs)} ms` : `${(insights.avgMs / 1000).toFixed(1)} s`;
+  const text = `${insights.runsToday}× · ${success}${avg ? ` · ${avg}` : ''}`;
+  const description = `${nodeId} today: ${insights.runsToday} run${insights.runsToday === 1 ? '' : 's'}, ${success} succeeded${avg ? `, ${avg} on average` : ''}`;
+  return (
+    <span className={insights.successRatio < 1 ? 'weft-node-insights weft-node-insights-failing' : 'weft-node-insights'} title={description} aria-label={description} data-node-insights={nodeId}>
+      {text}
+    </span>
   );
 }
