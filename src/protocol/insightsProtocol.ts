@@ -24,9 +24,9 @@ export const insightsInbound = {
 export type InsightsInbound = typeof insightsInbound;
 
 /** Decision accuracy from feedback marked on runs (correct / incorrect); `none` until feedback storage is wired. */
-export type DecisionAccuracy =
-  | { state: 'none' }
-  | { state: 'some'; correct: number; incorrect: number; byNode: Array<{ nodeId: string; correct: number; incorrect: number }> };
+import type { DecisionAccuracy } from '../engine/history/decisionAccuracy';
+
+export type { DecisionAccuracy };
 
 export type InsightsNotifications = {
   didChangeInsights: {

@@ -1,12 +1,14 @@
 // The Insights panel's host side: one panel, reused, showing one flow's figures over a window (24 h, 7 d, 30 d)
 // from the history's stats rollup (engine/history/statsRollup.ts): a query reads a few small files, so the panel
-// asks again whenever the window changes or a run of the flow ends. Decision accuracy comes through a
-// FeedbackSource; until feedback storage exists it says "no feedback yet" (noFeedbackYet).
+// asks again whenever the window changes or a run of the flow ends. Decision accuracy comes from the feedback
+// marked on the window's runs (historyFeedback), through a FeedbackSource that tests can replace.
 
 import { basename } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { insightsInbound, windowMs, type DecisionAccuracy, type InsightsInbound, type InsightsNotifications, type InsightsWindow } from '../../protocol/insightsProtocol';
+import { decisionAccuracy } from '../../engine/history/decisionAccuracy';
+import { readFeedback } from '../../engine/history/readFeedback';
 import type { RunController } from '../runController';
 import { historyDirFor } from '../workspacePaths';
 import { WebviewChannel, type InboundHandlers } from './webviewChannel';
@@ -17,8 +19,10 @@ export interface FeedbackSource {
   accuracy(historyDir: string, query: { flowId: string; sinceMs: number }): Promise<DecisionAccuracy>;
 }
 
-/** The source until feedback storage (issue 13, "Decision feedback") is wired in: nothing marked yet. */
-export const noFeedbackYet: FeedbackSource = { accuracy: () => Promise.resolve({ state: 'none' }) };
+/** The feedback marked in the history directory (`weft feedback`, the execution panel), on runs of the window. */
+export const historyFeedback: FeedbackSource = {
+  accuracy: async (historyDir, { flowId, sinceMs }) => decisionAccuracy(await readFeedback(historyDir, { flowId, since: sinceMs })),
+};
 
 /** Runs that end close together cause one query, not one each. */
 const REFRESH_DELAY_MS = 300;
@@ -41,7 +45,7 @@ export class InsightsPanelManager implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly runs: RunController,
     private readonly log: vscode.LogOutputChannel,
-    private readonly feedback: FeedbackSource = noFeedbackYet,
+    private readonly feedback: FeedbackSource = historyFeedback,
   ) {
     this.subscriptions.push(
       runs.onDidChangeRun((change) => {
