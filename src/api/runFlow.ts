@@ -145,7 +145,8 @@ export async function runFlow(flowOrPath: CompiledFlow | string | object, option
     });
     if (outcome) options.onNotified?.(outcome);
   }
-  if (history && typeof options.history !== 'object') await history.flush();
+  // A store this call opened is this call's to close: its journal's file handle and its lease go with it.
+  if (history && typeof options.history !== 'object') await history.close();
   return record;
 }
 
