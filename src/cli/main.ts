@@ -6,6 +6,7 @@ import { closeSharedCodeSandbox } from '../api/sharedSandbox';
 import { WeftError } from '../engine/errors';
 import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
+import { exportCommand } from './commands/exportCommand';
 import { historyCommand } from './commands/historyCommand';
 import { statsCommand } from './commands/statsCommand';
 import { resumeCommand, runCommand } from './commands/runCommand';
@@ -38,6 +39,7 @@ Commands:
   worker [dirs or files...]  queue mode: run the enqueued runs   --queue URL [--concurrency 5]
   status                     queue mode: counts, workers, dead letter   --queue URL [--json]
   retry <job...>             queue mode: retry dead-letter jobs         --queue URL [--all]
+  export <file.flow.json>    write the equivalent typed .flow.ts  [-o file.flow.ts | -o -] [--force]
   schema                     print the JSON Schema of .flow.json files
 
 Options:
@@ -71,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
         concurrency: { type: 'string' },
         backlog: { type: 'string' },
         all: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -124,6 +128,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand({ queue: v.queue, json: v.json });
       case 'retry':
         return await retryCommand(rest, { queue: v.queue, json: v.json, all: v.all });
+      case 'export':
+        return exportCommand(rest, { output: v.output, force: v.force });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;

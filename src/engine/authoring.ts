@@ -3,7 +3,6 @@
 // a workspace module calls are the same function.
 
 import type { FlowDefinition, NodeDefinition } from './model/flowSchema';
-import type { LogLevel } from './nodes/nodeType';
 
 export { defineNodeType } from './nodes/nodeType';
 
@@ -21,17 +20,21 @@ export type FlowDefinitionLike = Omit<FlowDefinition, 'nodes'> & { nodes: FlowNo
 
 /**
  * What a `code` node's function receives in a `.flow.ts` (spec section 7), for authors who want to type it:
- * `code: ({ input }: FlowCodeContext<{ email: string }>) => ...`.
+ * `code: ({ input }: FlowCodeContext<{ email: string }>) => ...`. `Nodes` types `nodes.<id>`: `weft export`
+ * writes it from the types Weft infers for the graph, so a misspelled property is a `tsc` error.
  */
-export interface FlowCodeContext<Input = unknown, Trigger = unknown> {
+export interface FlowCodeContext<Input = unknown, Trigger = unknown, Nodes = Record<string, unknown>> {
   input: Input;
   trigger: Trigger;
-  nodes: Record<string, unknown>;
+  nodes: Nodes;
   variables: Record<string, unknown>;
   item?: unknown;
   index?: number;
   execution: { id: string; flowId: string; startedAt: string; trigger?: unknown };
-  log(message: string, level?: LogLevel): void;
+  /** A line in the node's log; values that are not strings are written as JSON. */
+  log(...values: unknown[]): void;
+  /** Fires when the node is cancelled or times out. */
+  signal: AbortSignal;
 }
 
 /**

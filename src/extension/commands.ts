@@ -17,6 +17,7 @@ import { runUri } from './runDocuments';
 import { SECRET_NAME, type SecretStore } from './secretStore';
 import { FLOW_TEMPLATES } from './flowTemplates';
 import { activeFlowFile, isFlowJson } from './workspacePaths';
+import { convertToFlowTs } from './convertToFlowTs';
 
 export interface CommandDeps {
   runs: RunController;
@@ -68,6 +69,7 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       await tests.runTests(new vscode.TestRunRequest([item], undefined, tests.runProfile), cancel.token);
       cancel.dispose();
     },
+    'weft.convertToFlowTs': (arg?: unknown) => convertToFlowTs(arg),
     'weft.cancel': (requestId?: unknown) => runs.cancel(typeof requestId === 'string' ? requestId : undefined),
     'weft.rerun': async (arg?: unknown, runId?: unknown) => {
       const file = await flowFile(arg);

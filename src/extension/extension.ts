@@ -62,6 +62,7 @@ const COMMANDS = [
   'weft.liveConnectionMenu',
   'weft.setLiveServerToken',
   'weft.openLiveRun',
+  'weft.convertToFlowTs',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [

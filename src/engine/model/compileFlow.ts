@@ -115,7 +115,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   checkLayout(ctx, definition);
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
-  if (options.checkTypes !== false) checkTypes(ctx, definition);
+  const valueTypes = options.checkTypes !== false ? checkTypes(ctx, definition) : undefined;
 
   const flow: CompiledFlow = {
     definition,
@@ -133,6 +133,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     secretNames,
     secretReads,
     diagnostics: [],
+    ...(valueTypes ? { valueTypes } : {}),
   };
   if (options.file !== undefined) flow.file = options.file;
   const idRange = rangeOf(locator, ['id']);
