@@ -63,6 +63,9 @@ const COMMANDS = [
   'weft.setLiveServerToken',
   'weft.openLiveRun',
   'weft.convertToFlowTs',
+  'weft.openRunVersion',
+  'weft.diffRunVersion',
+  'weft.runRunVersion',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
@@ -87,6 +90,16 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
     for (const id of COMMANDS) {
       subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loaded().executeCommand(id, args)));
     }
+    // The read-only documents of flow versions kept in history (runVersions.ts), its code loaded on first use.
+    subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider('weft-version', {
+        provideTextDocumentContent: (uri) => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated on first use, as the features
+          const { FlowVersionContentProvider } = require('./runVersions') as typeof import('./runVersions');
+          return new FlowVersionContentProvider().provideTextDocumentContent(uri);
+        },
+      }),
+    );
     // Panels VS Code restores after a reload: registered now, their code loaded when one is restored.
     subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('weft.execution', {
