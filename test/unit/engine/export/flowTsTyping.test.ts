@@ -26,6 +26,20 @@ const READS_A_NODE = JSON.stringify({
   edges: [{ from: 'shape', to: 'double' }],
 });
 
+/** Written by hand, no types declared: `flow()` infers the node ids, so `nodes.<id>` is checked. */
+const HAND_WRITTEN = `import { flow } from 'weft';
+
+export default flow({
+  version: 1,
+  id: 'hand-written',
+  nodes: [
+    { id: 'score', type: 'transform', config: { output: { value: 80 } } },
+    { id: 'label', type: 'code', config: { code: ({ nodes }) => ({ hot: nodes.score.value >= 80 }) } },
+  ],
+  edges: [{ from: 'score', to: 'label' }],
+});
+`;
+
 function exported(name: string, text: string): string {
   const result = exportFlowSource(text, join(scratch, `${name}.flow.json`));
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
@@ -61,20 +75,22 @@ function tsc(files: Record<string, string>): string {
 }
 
 describe('.flow.ts typing from the graph', () => {
-  it('tsc passes the clean exports and reports a seeded typo in input and in nodes.<id>', () => {
+  it('tsc passes the clean modules and reports a seeded typo in input and nodes.<id> (exported) and in a node id (hand-written)', () => {
     // ARRANGE
     const signup = exported('normalize-signup', readFileSync(join(ROOT, 'samples/normalize-signup.flow.json'), 'utf8'));
     const reads = exported('reads-a-node', READS_A_NODE);
     const signupTypo = signup.replace('input.email.trim()', 'input.emial.trim()');
     const readsTypo = reads.replace('nodes.shape.total', 'nodes.shape.totl');
+    const handTypo = HAND_WRITTEN.replace('nodes.score.value', 'nodes.scroe.value');
     expect(signupTypo).not.toBe(signup);
     expect(readsTypo).not.toBe(reads);
     // ACT
-    const clean = tsc({ 'normalize-signup.flow.ts': signup, 'reads-a-node.flow.ts': reads });
-    const typos = tsc({ 'normalize-signup.flow.ts': signupTypo, 'reads-a-node.flow.ts': readsTypo });
+    const clean = tsc({ 'normalize-signup.flow.ts': signup, 'reads-a-node.flow.ts': reads, 'hand-written.flow.ts': HAND_WRITTEN });
+    const typos = tsc({ 'normalize-signup.flow.ts': signupTypo, 'reads-a-node.flow.ts': readsTypo, 'hand-written.flow.ts': handTypo });
     // ASSERT
     expect(clean).toBe('');
     expect(typos).toMatch(/normalize-signup\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'emial' does not exist/);
     expect(typos).toMatch(/reads-a-node\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'totl' does not exist/);
+    expect(typos).toMatch(/hand-written\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'scroe' does not exist/);
   }, 120_000);
 });
