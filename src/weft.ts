@@ -8,6 +8,7 @@ export { runFlowTests, runFlowTest } from './api/runTests';
 export type { TestResult, TestMismatch, RunTestsOptions } from './api/runTests';
 export { loadFlow } from './api/loadFlow';
 export { flow, defineNodeType } from './engine/authoring';
+export type { FlowCodeContext } from './engine/authoring';
 export { HistoryStore } from './engine/history/historyStore';
 export { NodeRegistry } from './engine/nodes/registry';
 export { createDefaultRegistry } from './engine/nodes/builtins';

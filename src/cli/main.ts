@@ -7,6 +7,7 @@ import { WeftError } from '../engine/errors';
 import { generateFlowJsonSchema } from '../engine/model/generateJsonSchema';
 import { createDefaultRegistry } from '../engine/nodes/builtins';
 import { dapCommand } from './commands/dapCommand';
+import { exportCommand } from './commands/exportCommand';
 import { historyCommand } from './commands/historyCommand';
 import { statsCommand } from './commands/statsCommand';
 import { feedbackCommand } from './commands/feedbackCommand';
@@ -44,6 +45,7 @@ Commands:
   worker [dirs or files...]  queue mode: run the enqueued runs   --queue URL [--concurrency 5]
   status                     queue mode: counts, workers, dead letter   --queue URL [--json]
   retry <job...>             queue mode: retry dead-letter jobs         --queue URL [--all]
+  export <file.flow.json>    write the equivalent typed .flow.ts  [-o file.flow.ts | -o -] [--force]
   schema                     print the JSON Schema of .flow.json files
   dap                        the flow debugger: Debug Adapter Protocol over stdio (launch args: flow, input, ...)
 
@@ -86,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         export: { type: 'string' },
         'make-test': { type: 'boolean' },
         name: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -153,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
         return await retryCommand(rest, { queue: v.queue, json: v.json, all: v.all });
       case 'dap':
         return await dapCommand();
+      case 'export':
+        return exportCommand(rest, { output: v.output, force: v.force });
       case 'schema':
         out(JSON.stringify(generateFlowJsonSchema(createDefaultRegistry()), null, 2));
         return EXIT_OK;

@@ -17,6 +17,8 @@ import { runUri } from './runDocuments';
 import { SECRET_NAME, type SecretStore } from './secretStore';
 import { FLOW_TEMPLATES } from './flowTemplates';
 import { activeFlowFile, isFlowJson } from './workspacePaths';
+import { convertToFlowTs } from './convertToFlowTs';
+import { runVersionHandlers } from './runVersions';
 
 export interface CommandDeps {
   runs: RunController;
@@ -68,6 +70,8 @@ export function commandHandlers({ runs, secrets, tests, history, execution }: Co
       await tests.runTests(new vscode.TestRunRequest([item], undefined, tests.runProfile), cancel.token);
       cancel.dispose();
     },
+    'weft.convertToFlowTs': (arg?: unknown) => convertToFlowTs(arg),
+    ...runVersionHandlers(runs),
     'weft.cancel': (requestId?: unknown) => runs.cancel(typeof requestId === 'string' ? requestId : undefined),
     'weft.rerun': async (arg?: unknown, runId?: unknown) => {
       const file = await flowFile(arg);

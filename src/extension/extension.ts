@@ -73,6 +73,10 @@ const COMMANDS = [
   'weft.debug',
   'weft.skipNode',
   'weft.toggleBreakpoint',
+  'weft.convertToFlowTs',
+  'weft.openRunVersion',
+  'weft.diffRunVersion',
+  'weft.runRunVersion',
 ];
 
 const FLOW_SELECTOR: vscode.DocumentSelector = [
@@ -105,6 +109,16 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
       vscode.debug.registerDebugConfigurationProvider(WEFT_DEBUG_TYPE, {
         resolveDebugConfiguration: (folder, config) => loaded().debug.resolveDebugConfiguration(folder, config),
         resolveDebugConfigurationWithSubstitutedVariables: (folder, config) => loaded().debug.resolveDebugConfigurationWithSubstitutedVariables(folder, config),
+      }),
+    );
+    // The read-only documents of flow versions kept in history (runVersions.ts), its code loaded on first use.
+    subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider('weft-version', {
+        provideTextDocumentContent: (uri) => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated on first use, as the features
+          const { FlowVersionContentProvider } = require('./runVersions') as typeof import('./runVersions');
+          return new FlowVersionContentProvider().provideTextDocumentContent(uri);
+        },
       }),
     );
     // Panels VS Code restores after a reload: registered now, their code loaded when one is restored.

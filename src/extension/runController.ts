@@ -24,6 +24,8 @@ export interface RunOptions {
   rerunFrom?: string;
   /** Use this input instead of asking (re-run with the same input). */
   input?: unknown;
+  /** Run this .flow.json text instead of the file's: a version kept in history ("Run This Version"). */
+  text?: string;
 }
 
 export interface ActiveRun {
@@ -163,7 +165,8 @@ export class RunController implements vscode.Disposable {
     const compiled = await this.worker.compile(file.fsPath).catch(() => undefined);
     const flowName = compiled?.flowId ?? basename(file.fsPath);
     const errors = compiled?.diagnostics.filter((d) => d.severity === 'error') ?? [];
-    if (!document.isDirty && errors.length > 0) {
+    // A kept version is run as it was, whatever the file on disk holds now.
+    if (!document.isDirty && options.text === undefined && errors.length > 0) {
       // The Problems view lists the errors at their places; the status bar says why nothing ran, until fixed.
       this.compileFailure.show(file, errors[0].message, errors.length);
       this.log.error(`${basename(file.fsPath)} does not compile: ${errors[0].message}`);
@@ -201,7 +204,7 @@ export class RunController implements vscode.Disposable {
     const { requestId, done } = this.worker.run(
       {
         file: file.fsPath,
-        text: document.isDirty && file.path.endsWith('.json') ? document.getText() : undefined,
+        text: options.text ?? (document.isDirty && file.path.endsWith('.json') ? document.getText() : undefined),
         input,
         secrets,
         historyDir: historyDirFor(file),
@@ -221,7 +224,7 @@ export class RunController implements vscode.Disposable {
 
     // The text this run compiles (a .flow.json), kept under its hash once the run ends: a run opened later is then
     // shown against the version it ran (flowVersionAtRun.ts).
-    const ranText = file.path.endsWith('.json') ? document.getText() : undefined;
+    const ranText = options.text ?? (file.path.endsWith('.json') ? document.getText() : undefined);
     try {
       const record = await done;
       this.finish(activeRun, record);

@@ -4,7 +4,8 @@
 // Who sends what:
 // - webview → host, commands: `ready` (the page has mounted and listens: send it the data), `refresh` (list the
 //   runs again), `openRun` (show a run in the execution panel), `rerun` (run its flow again with the same input),
-//   `openInsights` (the Insights view of a flow, found through the flow file of one of its runs).
+//   `openInsights` (the Insights view of a flow, found through the flow file of one of its runs), `versionAction`
+//   (the flow version the run ran: open it, diff it with the file, or run it again).
 // - webview → host, requests: `deleteRuns` (the host asks the user to confirm, deletes, answers with what it
 //   deleted, then re-sends the list), `getRunPair` (two records to compare, with the flow's node order when the
 //   flow file can be read).
@@ -33,6 +34,7 @@ export const historyInbound = {
   refresh: z.object({}),
   openRun: z.object({ runId }),
   rerun: z.object({ runId }),
+  versionAction: z.object({ runId, action: z.enum(['open', 'diff', 'run']) }),
   deleteRuns: z.object({ runIds: z.array(runId).min(1).max(MAX_DELETE) }),
   getRunPair: z.object({ a: runId, b: runId }),
   openInsights: z.object({ flowId: z.string().min(1).max(200) }),

@@ -195,6 +195,15 @@ export function App(): JSX.Element {
           <button type="button" className="secondary" disabled={!activeRun} onClick={() => activeRun && actions.rerun(activeRun.id)}>
             Re-run
           </button>
+          <button type="button" className="secondary" disabled={!activeRun} onClick={() => activeRun && actions.versionAction(activeRun.id, 'open')}>
+            Open Version
+          </button>
+          <button type="button" className="secondary" disabled={!activeRun} onClick={() => activeRun && actions.versionAction(activeRun.id, 'diff')}>
+            Diff with Current
+          </button>
+          <button type="button" className="secondary" disabled={!activeRun} onClick={() => activeRun && actions.versionAction(activeRun.id, 'run')}>
+            Run This Version
+          </button>
           <button type="button" className="secondary" disabled={marked.length !== MAX_MARKED} onClick={startCompare}>
             Compare ({marked.length}/{MAX_MARKED})
           </button>

@@ -29,6 +29,11 @@ export function openInsights(flowId: string): void {
   bridge.command('openInsights', { flowId });
 }
 
+/** The flow version the run ran: open it read-only, diff it with the file as it is now, or run it again. */
+export function versionAction(runId: string, action: 'open' | 'diff' | 'run'): void {
+  bridge.command('versionAction', { runId, action });
+}
+
 /** Asks the user to confirm, then deletes; resolves with the ids deleted (none if the user said no). */
 export async function deleteRuns(runIds: string[]): Promise<string[]> {
   const { deleted } = await bridge.request('deleteRuns', { runIds });

@@ -119,7 +119,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   if (options.file !== undefined) checkToolFlows(ctx, definition, options.file);
   const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
-  if (options.checkTypes !== false) checkTypes(ctx, definition);
+  const valueTypes = options.checkTypes !== false ? checkTypes(ctx, definition) : undefined;
 
   const flow: CompiledFlow = {
     definition,
@@ -138,6 +138,7 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
     secretNames,
     secretReads,
     diagnostics: [],
+    ...(valueTypes ? { valueTypes } : {}),
   };
   if (options.file !== undefined) flow.file = options.file;
   // On first read: a range means the syntax tree, which a clean compile otherwise never builds (a sixth of

@@ -5,6 +5,7 @@ import type { Cron } from 'croner';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { NodeTypeDefinition } from '../nodes/nodeType';
 import type { Diagnostic, Range } from './diagnostics';
+import type { FlowValueTypes } from '../types/checkTypes';
 import type { FlowDefinition, NodeDefinition, TestCaseDefinition } from './flowSchema';
 
 export interface ResolvedRetry {
@@ -95,6 +96,8 @@ export interface CompiledFlow {
   /** Each read of a secret during a run, with who reads it: what decides the secrets a run needs. */
   secretReads: SecretRead[];
   diagnostics: Diagnostic[];
+  /** The inferred types of the top-level nodes (absent when type checks were off): typed `.flow.ts` export. */
+  valueTypes?: FlowValueTypes;
 }
 
 /**

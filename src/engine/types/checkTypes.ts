@@ -50,11 +50,21 @@ const EXECUTION = closedObject({
 });
 const MAX_VALUE_DEPTH = 200;
 
-export function checkTypes(ctx: CompileContext, definition: FlowDefinition): void {
+/** The types found for the top-level graph: what `weft export` writes as the TypeScript types of code functions. */
+export interface FlowValueTypes {
+  trigger: ValueType;
+  /** By node id: the node's input and output. */
+  nodes: ReadonlyMap<string, { input: ValueType; output: ValueType }>;
+}
+
+export function checkTypes(ctx: CompileContext, definition: FlowDefinition): FlowValueTypes | undefined {
   try {
-    new TypeChecker(ctx, definition).run();
+    const checker = new TypeChecker(ctx, definition);
+    checker.run();
+    return checker.rootTypes();
   } catch (error) {
     ctx.report('internal', 'warning', `The type checks stopped on a bug in Weft: ${error instanceof Error ? error.message : String(error)}`, []);
+    return undefined;
   }
 }
 
@@ -117,6 +127,14 @@ class TypeChecker {
     if (!root) return;
     this.typeGraph(root, this.triggerType, undefined);
     this.reportSkips();
+  }
+
+  rootTypes(): FlowValueTypes {
+    const nodes = new Map<string, { input: ValueType; output: ValueType }>();
+    for (const node of this.ctx.scopes[0]?.nodes ?? []) {
+      nodes.set(node.id, { input: this.inputs.get(node) ?? UNKNOWN, output: this.outputs.get(node) ?? UNKNOWN });
+    }
+    return { trigger: this.triggerType, nodes };
   }
 
   /** Types the nodes and templates of one graph; returns the type of the graph's output. */

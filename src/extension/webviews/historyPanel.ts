@@ -117,6 +117,10 @@ export class HistoryPanelManager implements vscode.Disposable {
       rerun: async ({ runId }) => {
         await vscode.commands.executeCommand('weft.rerun', await this.flowFileOf(runId), runId);
       },
+      versionAction: async ({ runId, action }) => {
+        const command = { open: 'weft.openRunVersion', diff: 'weft.diffRunVersion', run: 'weft.runRunVersion' }[action];
+        await vscode.commands.executeCommand(command, await this.flowFileOf(runId), runId);
+      },
       deleteRuns: ({ runIds }) => this.deleteRuns(runIds),
       getRunPair: ({ a, b }) => this.runPair(a, b),
       openInsights: async ({ flowId }) => {

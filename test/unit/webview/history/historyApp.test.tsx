@@ -232,6 +232,21 @@ describe('history panel', () => {
     expect(sent().at(-1)).toMatchObject({ kind: 'request', method: 'deleteRuns', params: { runIds: ['run-4'] } });
   });
 
+  it('asks the host for the flow version the run under the cursor ran: open, diff with current, run again', async () => {
+    // ARRANGE
+    render(<App />);
+    sendRuns(manySummaries(5));
+    await waitFor(() => expect(rows().length).toBe(5));
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    // ACT + ASSERT
+    fireEvent.click(screen.getByRole('button', { name: 'Open Version' }));
+    expect(sent().at(-1)).toMatchObject({ kind: 'command', method: 'versionAction', params: { runId: 'run-3', action: 'open' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Diff with Current' }));
+    expect(sent().at(-1)).toMatchObject({ method: 'versionAction', params: { runId: 'run-3', action: 'diff' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run This Version' }));
+    expect(sent().at(-1)).toMatchObject({ method: 'versionAction', params: { runId: 'run-3', action: 'run' } });
+  });
+
   it('keeps its filters across hide and show, and the host sends the runs again', async () => {
     // ARRANGE
     const first = render(<App />);

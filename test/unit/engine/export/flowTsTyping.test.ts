@@ -1,0 +1,96 @@
+// `.flow.ts` typing (issue 14): a code function's `input` and `nodes.<id>` are typed from the graph in the
+// exported module, with no build step. Checked by running the real `tsc` on exported samples: the clean module
+// compiles, and the same module with a seeded typo in its code is reported at that property.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportFlowSource } from '../../../../src/engine/export/exportFlowSource';
+
+const ROOT = join(__dirname, '../../../..');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const scratch = mkdtempSync(join(tmpdir(), 'weft-flowts-types-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A flow whose code node reads the output of a transform: `nodes.shape` has a known, closed type. */
+const READS_A_NODE = JSON.stringify({
+  version: 1,
+  id: 'reads-a-node',
+  inputs: { type: 'object', properties: { total: { type: 'number' }, email: { type: 'string' } }, required: ['total', 'email'] },
+  nodes: [
+    { id: 'shape', type: 'transform', config: { output: { total: '{{ trigger.total }}', email: '{{ trigger.email }}' } } },
+    { id: 'double', type: 'code', config: { code: 'return { doubled: nodes.shape.total * 2, to: input.email };' } },
+  ],
+  edges: [{ from: 'shape', to: 'double' }],
+});
+
+/** Written by hand, no types declared: `flow()` infers the node ids, so `nodes.<id>` is checked. */
+const HAND_WRITTEN = `import { flow } from 'weft';
+
+export default flow({
+  version: 1,
+  id: 'hand-written',
+  nodes: [
+    { id: 'score', type: 'transform', config: { output: { value: 80 } } },
+    { id: 'label', type: 'code', config: { code: ({ nodes }) => ({ hot: nodes.score.value >= 80 }) } },
+  ],
+  edges: [{ from: 'score', to: 'label' }],
+});
+`;
+
+function exported(name: string, text: string): string {
+  const result = exportFlowSource(text, join(scratch, `${name}.flow.json`));
+  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+  return result.text;
+}
+
+/** Runs tsc (strict, `weft` resolved to this package's entry) on the modules; returns its report. */
+function tsc(files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(scratch, name), text);
+  writeFileSync(
+    join(scratch, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        skipLibCheck: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+        paths: { weft: [join(ROOT, 'src/weft.ts')] },
+      },
+      files: Object.keys(files),
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [TSC, '-p', join(scratch, 'tsconfig.json')], { encoding: 'utf8', cwd: scratch });
+    return '';
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
+}
+
+describe('.flow.ts typing from the graph', () => {
+  it('tsc passes the clean modules and reports a seeded typo in input and nodes.<id> (exported) and in a node id (hand-written)', () => {
+    // ARRANGE
+    const signup = exported('normalize-signup', readFileSync(join(ROOT, 'samples/normalize-signup.flow.json'), 'utf8'));
+    const reads = exported('reads-a-node', READS_A_NODE);
+    const signupTypo = signup.replace('input.email.trim()', 'input.emial.trim()');
+    const readsTypo = reads.replace('nodes.shape.total', 'nodes.shape.totl');
+    const handTypo = HAND_WRITTEN.replace('nodes.score.value', 'nodes.scroe.value');
+    expect(signupTypo).not.toBe(signup);
+    expect(readsTypo).not.toBe(reads);
+    // ACT
+    const clean = tsc({ 'normalize-signup.flow.ts': signup, 'reads-a-node.flow.ts': reads, 'hand-written.flow.ts': HAND_WRITTEN });
+    const typos = tsc({ 'normalize-signup.flow.ts': signupTypo, 'reads-a-node.flow.ts': readsTypo, 'hand-written.flow.ts': handTypo });
+    // ASSERT
+    expect(clean).toBe('');
+    expect(typos).toMatch(/normalize-signup\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'emial' does not exist/);
+    expect(typos).toMatch(/reads-a-node\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'totl' does not exist/);
+    expect(typos).toMatch(/hand-written\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'scroe' does not exist/);
+  }, 120_000);
+});
