@@ -104,6 +104,11 @@ globalThis[Symbol.for('weft.e2e.artifacts')] = artifacts;
 const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180_000, slow: 20_000 });
 if (args.grep) mocha.grep(args.grep);
 mocha.rootHooks({
+  // Each scenario starts from a workbench with nothing open (vsCodePage.ts resetWorkbench), not from what the one
+  // before it left.
+  async beforeEach() {
+    await globalThis[Symbol.for('weft.e2e.reset')]?.();
+  },
   // What the screen showed when a scenario failed: the first thing to look at.
   async afterEach() {
     const test = this.currentTest;

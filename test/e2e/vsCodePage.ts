@@ -20,6 +20,22 @@ export function e2eSession(): VsCodeSession & { workspace: string; liveWebhookPo
   return session as VsCodeSession & { workspace: string; liveWebhookPort: number };
 }
 
+/** Where each scenario bundle offers resetWorkbench to the runner's beforeEach (the first one loaded wins). */
+export const E2E_RESET_KEY = Symbol.for('weft.e2e.reset');
+
+/**
+ * What every scenario starts from, whatever the one before it left (an execution panel beside the editor, a picker,
+ * a failed scenario's hidden side bar): every file saved (the workspace is a throwaway copy) and every editor and
+ * panel closed, the Explorer shown. Called by runE2e.mjs before each scenario.
+ */
+export async function resetWorkbench(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'File: Save All Files');
+  await runCommand(page, 'View: Close All Editors');
+  await runCommand(page, 'View: Show Explorer');
+}
+(globalThis as Record<symbol, unknown>)[E2E_RESET_KEY] ??= () => resetWorkbench(e2eSession().page);
+
 /** Escapes text for use inside a RegExp. */
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
