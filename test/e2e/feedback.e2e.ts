@@ -57,6 +57,9 @@ describe('Decision feedback', () => {
 
     // ASSERT 2: the panel says so, and the editor holds the new test (an unsaved edit: undo works).
     await feedback.getByText(/Added test/).waitFor({ timeout: 30_000 });
+    // The test is appended at the end of the file: the end of the editor is where a person looks for it.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
     await page.locator('.monaco-editor .view-lines', { hasText: 'corrected from run' }).first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'feedback-test-made');
     assert.ok(existsSync(join(workspace, '.weft', 'feedback')));

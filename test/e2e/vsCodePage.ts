@@ -25,14 +25,17 @@ export const E2E_RESET_KEY = Symbol.for('weft.e2e.reset');
 
 /**
  * What every scenario starts from, whatever the one before it left (an execution panel beside the editor, a picker,
- * a failed scenario's hidden side bar): every file saved (the workspace is a throwaway copy) and every editor and
- * panel closed, the Explorer shown. Called by runE2e.mjs before each scenario.
+ * a failed scenario's hidden side bar): every file saved (the workspace is a throwaway copy), every editor and
+ * the bottom panel closed, the Explorer shown. Called by runE2e.mjs before each scenario.
  */
 export async function resetWorkbench(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
   await runCommand(page, 'File: Save All Files');
   await runCommand(page, 'View: Close All Editors');
   await runCommand(page, 'View: Show Explorer');
+  // The bottom panel (a debug console, a terminal) takes half the editor's height: lines a scenario looks for
+  // would be scrolled out of view.
+  if (await page.locator('[id="workbench.parts.panel"]').isVisible()) await runCommand(page, 'View: Hide Panel');
 }
 (globalThis as Record<symbol, unknown>)[E2E_RESET_KEY] ??= () => resetWorkbench(e2eSession().page);
 
