@@ -155,6 +155,9 @@ export class RedisCircuitStore implements CircuitStore {
 
   async settle(target: string, settings: CircuitSettings, admission: StoreAdmission, outcome: CircuitOutcome): Promise<CircuitSettled> {
     const probe = admission.admitted && admission.probe;
+    // A success (or a release) of a call admitted while closed changes nothing, only a probe's does: no round
+    // trip. This is the common case, so a healthy target costs one round trip per call (admit), not two.
+    if (outcome !== 'failed' && !probe) return { transition: undefined };
     const reply = await this.scripts.weftCircuitSettle(
       circuitKey(target),
       circuitFailuresKey(target),
@@ -171,6 +174,7 @@ export class RedisCircuitStore implements CircuitStore {
       `${this.now()}-${randomUUID()}`,
     );
     const transition = (reply[0] || undefined) as CircuitTransition;
+    if (transition === undefined) return { transition };
     return { transition, circuit: snapshot(target, settings, String(reply[1]) as CircuitState, Number(reply[2]), Number(reply[3])) };
   }
 

@@ -35,7 +35,7 @@ export async function callThroughCircuit<T>(options: CircuitCall<T>, call: () =>
     // The call happened: a store that cannot count it (a shared store's Redis failing) must not turn its result
     // into an error, nor hide the call's own error. The count is lost; a probe's lease lets another call probe.
     const settled = await store.settle(target, settings, admission, outcome).catch(() => undefined);
-    if (settled?.transition !== undefined) options.onChange({ transition: settled.transition, circuit: settled.circuit });
+    if (settled !== undefined && settled.transition !== undefined) options.onChange({ transition: settled.transition, circuit: settled.circuit });
   };
   let result: T;
   try {

@@ -43,7 +43,7 @@ export class CircuitRegistry implements CircuitStore {
     if (outcome === 'succeeded') transition = breaker.succeeded(admission);
     else if (outcome === 'failed') transition = breaker.failed(admission);
     else breaker.released(admission);
-    return Promise.resolve({ transition, circuit: breaker.snapshot() });
+    return Promise.resolve(transition === undefined ? { transition } : { transition, circuit: breaker.snapshot() });
   }
 
   circuits(): Promise<CircuitSnapshot[]> {

@@ -17,10 +17,8 @@ export type StoreAdmission =
 /** How an admitted call ended: `released` when its outcome says nothing of the target (cancelled). */
 export type CircuitOutcome = 'succeeded' | 'failed' | 'released';
 
-export interface CircuitSettled {
-  transition: CircuitTransition;
-  circuit: CircuitSnapshot;
-}
+/** A transition with the circuit after it; none, when the outcome changed nothing (the circuit is not read then). */
+export type CircuitSettled = { transition: Exclude<CircuitTransition, undefined>; circuit: CircuitSnapshot } | { transition: undefined };
 
 export interface CircuitStore {
   /** Whether a call of `target` may go out now; the settings of the latest caller apply. */
