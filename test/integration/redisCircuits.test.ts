@@ -135,6 +135,27 @@ describe('circuits shared through Redis', () => {
     expect(probe.changes.map((change) => change.transition)).toEqual(['closed']);
   });
 
+  it('counts only failures within the window, and is not closed by a call admitted before it opened', async () => {
+    // ARRANGE
+    const time = clock();
+    const workerA = worker(time.now);
+    const workerB = worker(time.now);
+    await fail(workerA);
+    time.advance(60_000);
+
+    // ACT: the first failure has left the window; B's call is admitted while closed and still in flight
+    const inFlight = await workerB.admit(TARGET, SETTINGS);
+    const afterWindow = await fail(workerA);
+    const opening = await fail(workerA);
+    const lateSuccess = await workerB.settle(TARGET, SETTINGS, inFlight, 'succeeded');
+
+    // ASSERT
+    expect(afterWindow).toEqual([]);
+    expect(opening.map((change) => change.transition)).toEqual(['opened']);
+    expect(lateSuccess.transition).toBeUndefined();
+    expect((await workerB.admit(TARGET, SETTINGS)).admitted).toBe(false);
+  });
+
   it('keeps every key with a TTL', async () => {
     // ARRANGE
     const time = clock(Date.now());
