@@ -135,6 +135,19 @@ describe('circuits shared through Redis', () => {
     expect(probe.changes.map((change) => change.transition)).toEqual(['closed']);
   });
 
+  it('tells exactly one caller of the opening when many failures on two workers land at once', async () => {
+    // ARRANGE
+    const time = clock();
+    const workers = [worker(time.now), worker(time.now)];
+
+    // ACT: 20 failing calls, half on each worker, all in flight together
+    const changes = (await Promise.all(Array.from({ length: 20 }, (_, index) => fail(workers[index % 2])))).flat();
+
+    // ASSERT
+    expect(changes.map((change) => change.transition)).toEqual(['opened']);
+    expect(changes[0].circuit.failures).toBe(2);
+  });
+
   it('counts only failures within the window, and is not closed by a call admitted before it opened', async () => {
     // ARRANGE
     const time = clock();
