@@ -143,7 +143,7 @@ export interface LiveStatus {
   heldBodyBytes: number;
   /**
    * The circuit breakers of this process's ai and http calls, one per target called with `circuitBreaker`, in
-   * first-use order. In queue mode the workers call the targets, so their circuits are not here.
+   * first-use order. In queue mode the workers call the targets: the circuits they share in Redis, by target.
    */
   circuits: CircuitSnapshot[];
   /** Runs executing and waiting for a slot, and the bounds. */
@@ -383,8 +383,9 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       } else if (request.method !== 'GET' && request.method !== 'HEAD') {
         refuseUnrouted(request, response, 405, '/_weft/status accepts GET.', { allow: 'GET, HEAD' });
       } else if (queue) {
-        queue.status().then(
-          (queueStatus) => send(response, 200, { ...status(), queue: queueStatus }),
+        // The workers call the targets: the circuits shown are the ones they share in Redis.
+        Promise.all([queue.status(), queue.circuits().catch(() => [])]).then(
+          ([queueStatus, circuits]) => send(response, 200, { ...status(), circuits, queue: queueStatus }),
           (error: unknown) => send(response, 200, { ...status(), queue: { error: (error as Error).message } }),
         );
       } else {

@@ -3,6 +3,7 @@
 // dispatcher that enqueues runs instead of running them, the schedules armed as queue job schedulers, and the
 // queue's part of `/_weft/status`.
 
+import type { CircuitSnapshot } from '../engine/circuit/circuitBreaker';
 import type { HistoryStore } from '../engine/history/historyStore';
 import type { EngineEvent } from '../engine/run/events';
 import type { Activation } from './activateFlows';
@@ -25,6 +26,8 @@ export interface QueueMode {
   armSchedules(): Promise<void>;
   /** The queue's part of `/_weft/status`: counts, workers, dead letter. */
   status(): Promise<unknown>;
+  /** The circuit breakers the workers share: `/_weft/status` lists these instead of this process's. */
+  circuits(): Promise<CircuitSnapshot[]>;
   /** Stops relaying (after what was read is in history) and closes the connections. */
   close(): Promise<void>;
 }

@@ -33,3 +33,18 @@ export const WORKER_KEY_PREFIX = 'weft:worker:';
 export function workerKey(workerId: string): string {
   return `${WORKER_KEY_PREFIX}${workerId}`;
 }
+
+/**
+ * The circuit breakers the workers share (src/queue/redisCircuitStore.ts): per target a hash (state, when it
+ * opened, the probe in flight, the settings) and a sorted set of the failures in the window; an index of the
+ * targets (member: target, score: when its keys expire) for `/_weft/status`. Every key has a TTL.
+ */
+export function circuitKey(target: string): string {
+  return `weft:circuit:${target}`;
+}
+export function circuitFailuresKey(target: string): string {
+  return `weft:circuit:${target}:failures`;
+}
+export const CIRCUITS_INDEX = 'weft:circuits';
+/** An open circuit nobody calls is forgotten this long after its cooldown ended (it is closed again then). */
+export const OPEN_CIRCUIT_KEEP_MS = 24 * 3600 * 1000;

@@ -14,6 +14,7 @@ import { QUEUE_NAME, QUEUE_PREFIX } from './queueKeys';
 import { armQueueSchedules } from './queueSchedules';
 import { readQueueStatus } from './queueStatus';
 import { RecordRelay } from './recordRelay';
+import { RedisCircuitStore } from './redisCircuitStore';
 import type { RunJobData } from './runJob';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -40,6 +41,7 @@ export function queueMode(url: string): QueueModeFactory {
       onError: (error) => context.log({ level: 'warn', kind: 'server', message: `Queue relay: ${error.message}; retrying.` }),
     });
     await relay.start();
+    const circuits = new RedisCircuitStore(producer);
     const dispatcher = new QueueDispatcher({ queue, redis: producer, relay, history: context.history, sources, onEnqueue: context.onEnqueue });
     context.log({ level: 'info', kind: 'server', message: `Queue mode: runs go to ${shown}; this serve runs none itself (start workers with \`weft worker --queue ${shown}\`).` });
 
@@ -50,6 +52,7 @@ export function queueMode(url: string): QueueModeFactory {
         if (ids.length > 0) context.log({ level: 'info', kind: 'schedule', message: `${ids.length} schedule${ids.length === 1 ? '' : 's'} armed in the queue (each fires once per due time, whichever serve armed it).` });
       },
       status: async () => ({ url: shown, ...(await readQueueStatus(queue, producer)) }),
+      circuits: () => circuits.circuits(),
       close: async () => {
         await relay.stop();
         await queue.close().catch(() => undefined);

@@ -32,6 +32,7 @@ import { isTerminal, type RunRecord } from '../engine/run/runRecord';
 import { activateFlows, type Activation } from '../live/activateFlows';
 import { connected, durableConnection, parseRedisUrl, shownRedisUrl } from './queueConnection';
 import { CANCEL_CHANNEL, QUEUE_NAME, QUEUE_PREFIX, runKey, workerKey } from './queueKeys';
+import { RedisCircuitStore } from './redisCircuitStore';
 import { RunCheckpoints } from './runCheckpoints';
 import { scheduledExecutionId, type RunJobData } from './runJob';
 
@@ -126,6 +127,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const subscriber = durableConnection(target, 'weft-worker-cancel');
   await Promise.all([connected(redis, 30_000, shown), connected(subscriber, 30_000, shown)]);
   const checkpoints = new RunCheckpoints(redis);
+  // Every worker of the queue shares the circuit breakers of its ai and http targets (spec section 7).
+  const circuits = new RedisCircuitStore(redis);
   durable = () => checkpoints.flush().catch(() => undefined);
   const active = new Map<string, ActiveRun>();
   const earlyCancels = new Map<string, number>();
@@ -213,6 +216,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           resumeFrom,
           rerunFrom,
           registry: options.registry,
+          services: { circuits },
           onCheckpoint: (r) => checkpoints.save(r),
           onEvent: (event) => checkpoints.event(event, flow.id),
           maskInputKeys: data.maskInputKeys,

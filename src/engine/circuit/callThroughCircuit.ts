@@ -7,8 +7,8 @@
 // target answered, so it counts as a success. A cancelled call counts as nothing.
 
 import { WeftError } from '../errors';
-import type { CircuitAdmission, CircuitBreaker, CircuitSettings, CircuitSnapshot, CircuitTransition } from './circuitBreaker';
-import type { CircuitRegistry } from './circuitRegistry';
+import type { CircuitSettings, CircuitSnapshot } from './circuitBreaker';
+import type { CircuitOutcome, CircuitStore } from './circuitStore';
 
 export interface CircuitChange {
   transition: 'opened' | 'closed';
@@ -16,7 +16,8 @@ export interface CircuitChange {
 }
 
 export interface CircuitCall<T> {
-  registry: CircuitRegistry;
+  /** The process's registry, or a store shared by queue mode's workers. */
+  store: CircuitStore;
   /** `ai https://api.example.com/v1 gpt-4o-mini`, `http api.example.com:8443`: never holds a secret. */
   target: string;
   settings: CircuitSettings;
@@ -27,33 +28,30 @@ export interface CircuitCall<T> {
 }
 
 export async function callThroughCircuit<T>(options: CircuitCall<T>, call: () => Promise<T>): Promise<T> {
-  const breaker = options.registry.breaker(options.target, options.settings);
-  const admission = breaker.admit();
-  if (!admission.admitted) throw circuitOpenError(breaker.snapshot(), admission.retryAt);
-  const report = (transition: CircuitTransition): void => {
-    if (transition !== undefined) options.onChange({ transition, circuit: breaker.snapshot() });
+  const { store, target, settings } = options;
+  const admission = await store.admit(target, settings);
+  if (!admission.admitted) throw circuitOpenError(admission.circuit, admission.retryAt);
+  const settle = async (outcome: CircuitOutcome): Promise<void> => {
+    // The call happened: a store that cannot count it (a shared store's Redis failing) must not turn its result
+    // into an error, nor hide the call's own error. The count is lost; a probe's lease lets another call probe.
+    const settled = await store.settle(target, settings, admission, outcome).catch(() => undefined);
+    if (settled !== undefined && settled.transition !== undefined) options.onChange({ transition: settled.transition, circuit: settled.circuit });
   };
   let result: T;
   try {
     result = await call();
   } catch (error) {
-    settleFailure(error, admission, breaker, report);
+    await settle(outcomeOfError(error));
     throw error;
   }
-  report(options.failedAnswer?.(result) ? breaker.failed(admission) : breaker.succeeded(admission));
+  await settle(options.failedAnswer?.(result) ? 'failed' : 'succeeded');
   return result;
 }
 
-function settleFailure(
-  error: unknown,
-  admission: CircuitAdmission,
-  breaker: CircuitBreaker,
-  report: (transition: CircuitTransition) => void,
-): void {
+function outcomeOfError(error: unknown): CircuitOutcome {
   const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
-  if (code === 'cancelled') breaker.released(admission);
-  else if (kind === 'user') report(breaker.succeeded(admission));
-  else report(breaker.failed(admission));
+  if (code === 'cancelled') return 'released';
+  return kind === 'user' ? 'succeeded' : 'failed';
 }
 
 /** The error of a call refused by an open circuit. Operational: a retry after the cooldown may pass. */

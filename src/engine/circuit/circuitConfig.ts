@@ -21,7 +21,7 @@ export const circuitBreakerSchema = z
   })
   .strict()
   .describe(
-    'A circuit breaker per target (base URL and model, or host), shared by every run of this process: after `failures` ' +
+    'A circuit breaker per target (base URL and model, or host), shared by every run of this process (by every worker in queue mode): after `failures` ' +
       'failures within `windowMs` calls fail fast with code circuit-open until, after `cooldownMs`, one probe call succeeds.',
   );
 

@@ -370,7 +370,7 @@ async function callModel(ctx: NodeContext<AiConfig>, config: Record<string, unkn
   if (options.circuit === undefined) return call();
   return callThroughCircuit(
     {
-      registry: ctx.services.circuits ?? processCircuits(),
+      store: ctx.services.circuits ?? processCircuits(),
       target: circuitTarget(url, target.model),
       settings: options.circuit,
       onChange: (change) => ctx.circuitChanged(change),

@@ -122,7 +122,7 @@ async function runHttp(ctx: NodeContext<HttpConfig>): Promise<NodeOutcome> {
       ? await call()
       : await callThroughCircuit(
           {
-            registry: ctx.services.circuits ?? processCircuits(),
+            store: ctx.services.circuits ?? processCircuits(),
             // Per host (and port): one sick server, whatever path or method the nodes call on it.
             target: `http ${plan.url.host}`,
             settings: circuit,

@@ -5,7 +5,7 @@
 import type { DebugFrame } from '../run/debugGate';
 import type { z } from 'zod';
 import type { CircuitChange } from '../circuit/callThroughCircuit';
-import type { CircuitRegistry } from '../circuit/circuitRegistry';
+import type { CircuitStore } from '../circuit/circuitStore';
 import type { CompiledValue } from '../expr/exprTypes';
 import type { Scope } from '../expr/scope';
 import type { CompiledGraph } from '../model/compiledFlow';
@@ -55,7 +55,7 @@ export interface NodeServices {
   runCode(request: CodeRequest, signal: AbortSignal): Promise<unknown>;
   fetch: typeof fetch;
   /** The circuit breakers of ai and http nodes' targets; absent: the process's own (processCircuits()). */
-  circuits?: CircuitRegistry;
+  circuits?: CircuitStore;
   /** Default base URL of the `ai` node (an OpenAI-compatible API). */
   aiBaseUrl?: string;
 }

@@ -64,8 +64,8 @@ export interface NodeProgressEvent extends EventBase {
 }
 /**
  * A circuit breaker of an ai or http node's target opened (after too many failures, or a failed probe) or
- * closed (its probe succeeded). The circuit is the process's, not the run's: the event goes out in the run whose
- * call changed it, and is not kept in the record.
+ * closed (its probe succeeded). The circuit is the process's (in queue mode, every worker's), not the run's: the
+ * event goes out once, in the run whose call changed it, and is not kept in the record.
  */
 export interface CircuitOpenedEvent extends EventBase {
   type: 'circuit.opened';

@@ -3,7 +3,9 @@
 // - lists the runs in the Live Runs view as they arrive (LiveRunList, LiveRunsView);
 // - hands each run's events to the RunController as a followed server run, so the execution panel and the canvas
 //   show webhook and schedule runs live exactly as they show the editor's own (one path, one projection);
-// - shows the connection in the status bar: connected, reconnecting (with when), disconnected.
+// - shows the connection in the status bar: connected, reconnecting (with when), disconnected;
+// - shows the server's open circuit breakers beside it (OpenCircuits, CircuitStatusItem): from its status on
+//   connecting, then from the circuit.opened / circuit.closed events.
 // A `stream.reset` (events were missed) reloads the list from the run API and ends the followed runs that ended.
 
 import { existsSync } from 'node:fs';
@@ -16,9 +18,11 @@ import type { LiveController } from '../liveController';
 import type { RunController } from '../runController';
 import type { SecretStore } from '../secretStore';
 import type { ExecutionPanelManager } from '../webviews/executionPanel';
+import { CircuitStatusItem } from './circuitStatusItem';
 import { LiveEventClient, type ConnectionState, type StreamEvent } from './liveEventClient';
 import { LIVE_RUNS_KEPT, LiveRunList } from './liveRunList';
 import { LiveRunsView } from './liveRunsView';
+import { OpenCircuits } from './openCircuits';
 import { RunApiClient } from './runApiClient';
 
 /** A run's record may reach the server's history a moment after its last event: read it again this many times. */
@@ -53,6 +57,10 @@ export class LiveMonitor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private countdown: ReturnType<typeof setInterval> | undefined;
   private generation = 0;
+  private readonly openCircuits = new OpenCircuits();
+  private readonly circuitItem = new CircuitStatusItem();
+  /** Redraws the circuits' tooltip when the soonest retry time passes ("the next call probes it"). */
+  private circuitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly runs: RunController,
@@ -85,6 +93,8 @@ export class LiveMonitor implements vscode.Disposable {
     this.target = target;
     this.list.clear();
     this.view.refresh();
+    this.openCircuits.clear();
+    this.showCircuits();
     if (!target) {
       this.updateStatusBar(undefined);
       return;
@@ -153,6 +163,7 @@ export class LiveMonitor implements vscode.Disposable {
 
   private onEvent(event: StreamEvent): void {
     if (this.list.apply(event)) this.view.refresh();
+    if (this.openCircuits.apply(event)) this.showCircuits();
     const { cursor: _cursor, ...engineEvent } = event;
     this.follow(event.executionId, engineEvent as EngineEvent, event.flowId);
   }
@@ -209,6 +220,14 @@ export class LiveMonitor implements vscode.Disposable {
     } catch (error) {
       this.log.warn(`Live events: the runs could not be listed: ${(error as Error).message}`);
     }
+    try {
+      const circuits = await api.circuits();
+      if (api !== this.api) return;
+      this.openCircuits.replace(circuits);
+      this.showCircuits();
+    } catch (error) {
+      this.log.warn(`Live events: the circuit breakers could not be read: ${(error as Error).message}`);
+    }
     for (const [executionId, followed] of this.followed) {
       if (followed.ended || !followed.file) continue;
       const record = await this.readRecord(executionId, followed.file, 1);
@@ -240,6 +259,16 @@ export class LiveMonitor implements vscode.Disposable {
       if (!followed.ended) this.runs.endServerRun(executionId);
       this.followed.delete(executionId);
     }
+  }
+
+  private showCircuits(): void {
+    if (this.circuitTimer) clearTimeout(this.circuitTimer);
+    this.circuitTimer = undefined;
+    const open = this.openCircuits.list();
+    const now = Date.now();
+    this.circuitItem.show(open, this.target?.serverUrl ?? 'the server', now);
+    const next = open.map((circuit) => Date.parse(circuit.retryAt ?? '')).find((time) => time > now);
+    if (next !== undefined) this.circuitTimer = setTimeout(() => this.showCircuits(), next - now + 50);
   }
 
   private onState(state: ConnectionState): void {
@@ -299,7 +328,9 @@ export class LiveMonitor implements vscode.Disposable {
     this.generation++;
     this.disconnect('the editor closed');
     if (this.countdown) clearInterval(this.countdown);
+    if (this.circuitTimer) clearTimeout(this.circuitTimer);
     this.statusBar.dispose();
+    this.circuitItem.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

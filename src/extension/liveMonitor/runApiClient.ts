@@ -1,11 +1,14 @@
 // The parts of a `weft serve`'s run API (spec section 14) the live monitor reads: the recent runs, to fill the
-// Live Runs view and to reload it after a `stream.reset`, one run's record when it ends or is opened, and cancel.
+// Live Runs view and to reload it after a `stream.reset`, one run's record when it ends or is opened, cancel, and
+// the status's open circuits.
 // The token goes in the Authorization header, never in the URL (which proxies log).
 
+import type { CircuitSnapshot } from '../../engine/circuit/circuitBreaker';
 import type { RunSummary } from '../../engine/history/runSummary';
 import type { RunRecord } from '../../engine/run/runRecord';
 
 const RUNS_PATH = '/_weft/runs';
+const STATUS_PATH = '/_weft/status';
 const TIMEOUT_MS = 10_000;
 
 export class RunApiError extends Error {
@@ -31,6 +34,12 @@ export class RunApiClient {
 
   async record(executionId: string): Promise<RunRecord> {
     return (await this.request('GET', `${RUNS_PATH}/${encodeURIComponent(executionId)}`)) as RunRecord;
+  }
+
+  /** The server's circuit breakers (`/_weft/status`; in queue mode, the ones its workers share). */
+  async circuits(): Promise<CircuitSnapshot[]> {
+    const answer = (await this.request('GET', STATUS_PATH)) as { circuits?: CircuitSnapshot[] };
+    return Array.isArray(answer.circuits) ? answer.circuits : [];
   }
 
   async cancel(executionId: string): Promise<void> {
