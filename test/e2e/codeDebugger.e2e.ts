@@ -3,7 +3,7 @@
 // attached to the Weft session as a child session, maps the line through the module's source map); continue,
 // and the run completes and the session closes. Screenshot of the stop.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import type { Locator, Page } from 'playwright-core';
@@ -97,14 +97,21 @@ describe('Debugging a .flow.ts with its code', () => {
     const callStack = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Call Stack/i }) }).locator('.monaco-list-row');
     await callStack.filter({ hasText: 'orderTotal' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     console.log(`      call stack: ${(await callStack.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+    // js-debug reads the adapter's own sources too: none of them may pass for a broken source map.
+    assert.equal(await page.locator('.repl').getByText('Could not read source map').count(), 0, 'no source map error in the Debug Console');
     await screenshot(page, 'code-debugger-stopped-in-helper');
 
     // ACT 2: continue
     const toolbar = page.locator('.debug-toolbar');
     await continueButton(page).click();
 
-    // ASSERT 2: the run ends, and the session with it
+    // ASSERT 2: the session ends, and the run it recorded completed with the helper's result
     await toolbar.waitFor({ state: 'hidden', timeout: 60_000 });
+    const runs = join(workspace, '.weft', 'runs');
+    const records = existsSync(runs) ? readdirSync(runs).map((f) => JSON.parse(readFileSync(join(runs, f), 'utf8')) as { flowId: string; status: string; output?: unknown }) : [];
+    const run = records.find((r) => r.flowId === 'e2e-code-debug');
+    assert.equal(run?.status, 'completed', `the debugged run completed (runs: ${records.map((r) => `${r.flowId}:${r.status}`).join(', ')})`);
+    assert.deepEqual(run?.output, { total: 11 });
     await screenshot(page, 'code-debugger-ended');
   });
 });
