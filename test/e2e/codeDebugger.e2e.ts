@@ -1,7 +1,8 @@
 // A person debugs a .flow.ts together with the workspace TypeScript it calls: F9 on a line inside a helper in
 // lib/, Debug above the flow, and the editor stops in the helper's .ts source (VS Code's JavaScript debugger,
-// attached to the Weft session as a child session, maps the line through the module's source map); continue,
-// and the run completes and the session closes. Screenshot of the stop.
+// attached to the Weft session as a child session, maps the line through the module's source map), with its
+// locals in Variables; step out goes back to the flow's code function; continue, and the run completes and the
+// session closes. Screenshots of both stops.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +33,9 @@ export default flow({
   edges: [{ from: 'lines', to: 'total' }],
 });
 `;
+
+/** The line of the flow's code function that calls the helper. */
+const FLOW_CODE_LINE = 9;
 
 const STEP_TIMEOUT = 30_000;
 
@@ -97,15 +101,25 @@ describe('Debugging a .flow.ts with its code', () => {
     const callStack = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Call Stack/i }) }).locator('.monaco-list-row');
     await callStack.filter({ hasText: 'orderTotal' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     console.log(`      call stack: ${(await callStack.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+    // The helper's locals in Variables (js-debug's Local scope, expanded: `lines`)
+    const variables = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Variables/i }) }).locator('.monaco-list-row');
+    await variables.filter({ hasText: /^\s*lines\b/ }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     // js-debug reads the adapter's own sources too: none of them may pass for a broken source map.
     assert.equal(await page.locator('.repl').getByText('Could not read source map').count(), 0, 'no source map error in the Debug Console');
     await screenshot(page, 'code-debugger-stopped-in-helper');
 
-    // ACT 2: continue
+    // ACT 2: step out of the helper
+    await page.locator('.debug-toolbar .action-item a.action-label[aria-label^="Step Out"]').first().click();
+    // ASSERT 2: back in the flow's code function, at its call of the helper (the engine's frames are skipped)
+    await editorTab(page, 'e2e-code-debug.flow.ts').and(page.locator('.tab.active')).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    await waitForStackFrameLine(page, FLOW_CODE_LINE);
+    await screenshot(page, 'code-debugger-stepped-out-to-flow');
+
+    // ACT 3: continue
     const toolbar = page.locator('.debug-toolbar');
     await continueButton(page).click();
 
-    // ASSERT 2: the session ends, and the run it recorded completed with the helper's result
+    // ASSERT 3: the session ends, and the run it recorded completed with the helper's result
     await toolbar.waitFor({ state: 'hidden', timeout: 60_000 });
     const runs = join(workspace, '.weft', 'runs');
     const records = existsSync(runs) ? readdirSync(runs).map((f) => JSON.parse(readFileSync(join(runs, f), 'utf8')) as { flowId: string; status: string; output?: unknown }) : [];
