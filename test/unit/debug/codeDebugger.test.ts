@@ -62,10 +62,17 @@ class CdpClient {
     );
   }
 
-  next<T>(method: string): Promise<T> {
+  next<T>(method: string, timeoutMs = 60_000): Promise<T> {
     const queued = this.queued.get(method);
     if (queued && queued.length > 0) return Promise.resolve(queued.shift() as T);
-    return new Promise((got) => this.waiting.set(method, [...(this.waiting.get(method) ?? []), got as (params: unknown) => void]));
+    return new Promise((got, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no ${method} within ${timeoutMs} ms`)), timeoutMs);
+      const waiter = (params: unknown): void => {
+        clearTimeout(timer);
+        got(params as T);
+      };
+      this.waiting.set(method, [...(this.waiting.get(method) ?? []), waiter]);
+    });
   }
 
   close(): void {
@@ -112,7 +119,8 @@ describe('weft dap: debugging a .flow.ts with its code', () => {
   it('announces its inspector, waits for the JavaScript debugger, and stops at a breakpoint in the helper’s .ts source', async () => {
     const { client, events, exited } = start();
     await client.initializeRequest({ adapterID: 'weft', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const launched = client.launchRequest({ flow: 'code-helper.flow.ts', debugCode: true, history: historyDir } as DebugProtocol.LaunchRequestArguments);
+    // The adapter waits for the ready request, however long a loaded machine takes to get there (default: 10 s).
+    const launched = client.launchRequest({ flow: 'code-helper.flow.ts', debugCode: true, codeDebuggerTimeout: 120_000, history: historyDir } as DebugProtocol.LaunchRequestArguments);
     await events.next('initialized');
     await client.configurationDoneRequest();
 
@@ -131,7 +139,9 @@ describe('weft dap: debugging a .flow.ts with its code', () => {
     await client.customRequest('weftCodeDebuggerReady');
 
     // The run goes on and stops inside orderTotal, at the .ts line through the module's source map.
-    const paused = await cdp.next<Paused>('Debugger.paused');
+    const paused = await cdp.next<Paused>('Debugger.paused').catch((error: Error) => {
+      throw new Error(`${error.message}; adapter said: ${events.outputs().join('')}`);
+    });
     const top = paused.callFrames[0];
     expect(top.functionName).toBe('orderTotal');
     const script = cdp.scripts.get(top.location.scriptId)!;
