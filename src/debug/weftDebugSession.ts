@@ -32,6 +32,7 @@ import { hasErrors } from '../engine/model/diagnostics';
 import type { GatedNode } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
 import type { RunRecord } from '../engine/run/runRecord';
+import { CodeDebugger } from './codeDebugger';
 import { DebugController, debugScope, type NodeBreakpoint, type Stop } from './debugController';
 import { DebugVariables, preview } from './debugVariables';
 import { resolveLaunchInput, type LaunchInputArguments } from './launchInput';
@@ -53,6 +54,14 @@ export interface WeftLaunchArguments extends DebugProtocol.LaunchRequestArgument
   history?: string | false;
   /** The workspace root for this launch (relative paths, `.weft`), instead of the adapter's working directory. */
   cwd?: string;
+  /**
+   * Debug the flow's code too (a `.flow.ts`'s functions and the workspace modules they import): the adapter opens
+   * the Node inspector of its process on 127.0.0.1, sends `weftCodeDebugger` ({ host, port, url }) and waits,
+   * before loading the flow, for the `weftCodeDebuggerReady` request (at most `codeDebuggerTimeout` ms, default
+   * 10000). Default false: a client must attach a JavaScript debugger for it (VS Code's extension sets it for .flow.ts).
+   */
+  debugCode?: boolean;
+  codeDebuggerTimeout?: number;
 }
 
 /** The paused node, for the editor's canvas and execution panel (custom DAP event `weftPaused`). */
@@ -72,6 +81,8 @@ export interface WeftSkipNodeArguments {
 const THREAD_ID = 1;
 /** How long launch waits for configurationDone from a client that never sends it. */
 const CONFIGURATION_WAIT_MS = 2000;
+/** How long launch waits for the client's JavaScript debugger to attach (debugCode) before running without it. */
+const CODE_DEBUGGER_WAIT_MS = 10_000;
 
 const enum ErrorIds {
   Launch = 1001,
@@ -94,6 +105,7 @@ export class WeftDebugSession extends LoggingDebugSession {
   private flow?: CompiledFlow;
   private runPromise?: Promise<RunRecord | undefined>;
   private terminatedSent = false;
+  private codeDebugger?: CodeDebugger;
 
   constructor(options: WeftDebugSessionOptions = {}) {
     super();
@@ -148,7 +160,10 @@ export class WeftDebugSession extends LoggingDebugSession {
     let locations: FlowNodeLocations | undefined;
     let problem: string | undefined;
     if (file === undefined) problem = 'Breakpoints go in a flow file (.flow.json or .flow.ts).';
-    else {
+    else if (!/\.flow\.(?:json|ts)$/i.test(file)) {
+      // A workspace module's line: the JavaScript debugger attached with debugCode binds it, not the flow debugger.
+      problem = 'Not a flow file: a breakpoint in the code a .flow.ts calls stops when the flow is debugged with its code (debugCode).';
+    } else {
       try {
         locations = locateFlowNodes(file);
         this.locations.set(file, locations);
@@ -187,6 +202,8 @@ export class WeftDebugSession extends LoggingDebugSession {
     try {
       if (typeof args.flow !== 'string' || args.flow === '') throw new Error('The launch configuration needs `flow`: the flow file to debug.');
       const file = this.absolute(args.flow);
+      // Before the flow's modules load, so the JavaScript debugger sees them parsed and binds their breakpoints.
+      if (args.debugCode === true && !args.noDebug) await this.attachCodeDebugger(args.codeDebuggerTimeout);
       const compiled = loadFlow(file);
       if (!compiled.flow || hasErrors(compiled.diagnostics)) {
         const first = compiled.diagnostics.find((d) => d.severity === 'error');
@@ -282,11 +299,16 @@ export class WeftDebugSession extends LoggingDebugSession {
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
     this.stopRun();
     await this.runPromise;
+    this.codeDebugger?.close();
     this.sendResponse(response);
     this.shutdown();
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'weftCodeDebuggerReady') {
+      this.codeDebugger?.ready();
+      return this.sendResponse(response);
+    }
     if (command !== 'weftSkipNode') return super.customRequest(command, response, args);
     const output = (args as WeftSkipNodeArguments | undefined)?.output;
     if (!this.controller.skip(output)) {
@@ -295,6 +317,21 @@ export class WeftDebugSession extends LoggingDebugSession {
     }
     this.sendResponse(response);
     this.sendEvent(new ContinuedEvent(THREAD_ID, true));
+  }
+
+  /** Opens the inspector, announces it and waits for the client's JavaScript debugger (see codeDebugger.ts). */
+  private async attachCodeDebugger(timeoutMs: number | undefined): Promise<void> {
+    this.codeDebugger = new CodeDebugger();
+    const where = this.codeDebugger.open();
+    if (where === undefined) {
+      this.sendEvent(new OutputEvent('The Node inspector could not be opened: breakpoints in the flow’s code will not stop.\n', 'console'));
+      return;
+    }
+    this.sendEvent(new Event('weftCodeDebugger', where));
+    const wait = typeof timeoutMs === 'number' && timeoutMs >= 0 ? timeoutMs : CODE_DEBUGGER_WAIT_MS;
+    if (!(await this.codeDebugger.waitUntilReady(wait))) {
+      this.sendEvent(new OutputEvent(`No JavaScript debugger attached within ${wait} ms: the flow runs, its code breakpoints will not stop.\n`, 'console'));
+    }
   }
 
   private stopRun(): void {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Features } from './features';
 import type { LiveRunItem } from './liveMonitor/liveRunList';
 import { isFlowFile } from './workspacePaths';
+import { CodeDebugSessions } from './debug/codeDebugSessions';
 import { DebugPauses, WEFT_DEBUG_TYPE } from './debug/debugPauses';
 
 let features: Features | undefined;
@@ -98,6 +99,8 @@ export function activate(extensionContext: vscode.ExtensionContext): WeftExtensi
     subscriptions.push(log);
     debugPauses = new DebugPauses();
     subscriptions.push(debugPauses);
+    // A .flow.ts debugged with its code: VS Code's JavaScript debugger attached to the adapter as a child session.
+    subscriptions.push(new CodeDebugSessions(vscode.Uri.joinPath(extensionContext.extensionUri, 'dist').fsPath));
 
     // Commands: a thin shim each, so the command table is complete at once and the code loads on first call.
     for (const id of COMMANDS) {

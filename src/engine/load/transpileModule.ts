@@ -25,7 +25,9 @@ export interface TranspiledModule {
 }
 
 const ESM_SYNTAX = /^[ \t]*(?:import\s*[\s{*'"]|export\s*[\s{*])/m;
-const MAP_PREFIX = '\n//# sourceMappingURL=data:application/json;base64,';
+// In two pieces: written whole, this line is itself a source map comment to a debugger that reads this file's
+// text (js-debug, attached to `weft dap`, reads dist/cli.js's sources and reported a broken map here).
+const MAP_PREFIX = '\n//# ' + 'sourceMappingURL=data:application/json;base64,';
 
 /** Transpiles `source`, the text of `file`; throws a ModuleLoadError at the position of a syntax error. */
 export function transpileModule(file: string, source: string): TranspiledModule {

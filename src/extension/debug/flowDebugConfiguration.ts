@@ -9,6 +9,9 @@ import { askForInput } from '../inputForm';
 import { activeFlowFile } from '../workspacePaths';
 import { WEFT_DEBUG_TYPE } from './debugPauses';
 
+/** VS Code's built-in JavaScript debugger, which attaches to the adapter for a .flow.ts's code. */
+const JS_DEBUG_EXTENSION = 'ms-vscode.js-debug';
+
 /** A launch configuration of type `weft` (spec section 16). */
 export interface FlowLaunchConfiguration extends vscode.DebugConfiguration {
   flow?: string;
@@ -17,6 +20,8 @@ export interface FlowLaunchConfiguration extends vscode.DebugConfiguration {
   fromTest?: string;
   fromRun?: string;
   stopOnEntry?: boolean;
+  /** Debug the flow's code with VS Code's JavaScript debugger (codeDebugSessions.ts); default true for a .flow.ts. */
+  debugCode?: boolean;
 }
 
 /** What the configuration provider needs of the rest of the extension. */
@@ -65,6 +70,8 @@ export class FlowDebugConfigurationProvider implements vscode.DebugConfiguration
     const flow = config.flow && !isAbsolute(config.flow) && folder ? join(folder.uri.fsPath, config.flow) : config.flow;
     if (!flow) return undefined;
     const resolved: FlowLaunchConfiguration = { ...config, flow };
+    // A .flow.ts's code is the workspace's TypeScript: debugged with it, when VS Code's JavaScript debugger is there.
+    if (resolved.debugCode === undefined && /\.flow\.ts$/i.test(flow) && vscode.extensions.getExtension(JS_DEBUG_EXTENSION) !== undefined) resolved.debugCode = true;
     if (hasInputSource(resolved)) return resolved;
     const compiled = await this.deps.compile(flow).catch(() => undefined);
     if (!compiled?.inputs || Object.keys(compiled.inputs).length === 0) return resolved;

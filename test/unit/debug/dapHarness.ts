@@ -11,7 +11,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { WeftDebugSession } from '../../../src/debug/weftDebugSession';
 
 export const FIXTURES = resolve(__dirname, '../../fixtures/debug');
-const EVENT_TYPES = ['stopped', 'terminated', 'exited', 'output', 'weftPaused', 'weftResumed', 'continued', 'initialized'];
+const EVENT_TYPES = ['stopped', 'terminated', 'exited', 'output', 'weftPaused', 'weftResumed', 'continued', 'initialized', 'weftCodeDebugger'];
 /** Generous: the machine is shared; a slow answer is not a wrong one. */
 const WAIT_MS = 60_000;
 
