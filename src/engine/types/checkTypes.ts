@@ -55,11 +55,18 @@ export interface FlowValueTypes {
   trigger: ValueType;
   /** By node id: the node's input and output. */
   nodes: ReadonlyMap<string, { input: ValueType; output: ValueType }>;
+  /** The run's output: the `output` template's, else the only sink's (unknown with several). */
+  output: ValueType;
 }
 
-export function checkTypes(ctx: CompileContext, definition: FlowDefinition): FlowValueTypes | undefined {
+export interface TypeCheckOptions {
+  /** The output type of the flow a subflow node runs (its `flow` as written); unknown without it. */
+  subflowOutput?: (flowPath: string) => ValueType;
+}
+
+export function checkTypes(ctx: CompileContext, definition: FlowDefinition, options: TypeCheckOptions = {}): FlowValueTypes | undefined {
   try {
-    const checker = new TypeChecker(ctx, definition);
+    const checker = new TypeChecker(ctx, definition, options);
     checker.run();
     return checker.rootTypes();
   } catch (error) {
@@ -103,10 +110,12 @@ class TypeChecker {
   private readonly bodies = new Map<CompiledNode, GraphScope>();
   private readonly guarantees = new Map<GraphScope, RunGuarantees>();
   private readonly pendingSkips: PendingSkip[] = [];
+  private rootOutput: ValueType = UNKNOWN;
 
   constructor(
     private readonly ctx: CompileContext,
     definition: FlowDefinition,
+    private readonly options: TypeCheckOptions,
   ) {
     this.triggerType = definition.inputs === undefined ? UNKNOWN : fromJsonSchema(definition.inputs);
     this.variables = (definition.variables ?? {}) as Record<string, unknown>;
@@ -125,7 +134,7 @@ class TypeChecker {
   run(): void {
     const root = this.ctx.scopes[0];
     if (!root) return;
-    this.typeGraph(root, this.triggerType, undefined);
+    this.rootOutput = this.typeGraph(root, this.triggerType, undefined);
     this.reportSkips();
   }
 
@@ -134,7 +143,7 @@ class TypeChecker {
     for (const node of this.ctx.scopes[0]?.nodes ?? []) {
       nodes.set(node.id, { input: this.inputs.get(node) ?? UNKNOWN, output: this.outputs.get(node) ?? UNKNOWN });
     }
-    return { trigger: this.triggerType, nodes };
+    return { trigger: this.triggerType, nodes, output: this.rootOutput };
   }
 
   /** Types the nodes and templates of one graph; returns the type of the graph's output. */
@@ -179,7 +188,8 @@ class TypeChecker {
         const element = elementOf(configValue('items') ?? UNKNOWN);
         bodyOutput = this.typeGraph(body, element, element);
       }
-      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput }));
+      const { subflowOutput } = this.options;
+      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput, ...(subflowOutput ? { subflowOutput } : {}) }));
     }
 
     let output: ValueType | undefined;
