@@ -29,9 +29,9 @@ export interface OutputTypeFacts {
   /** The type of the templated config value at `key` (e.g. `output`, `items`), when it was compiled. */
   configValue(key: string): ValueType | undefined;
   /** A loop's body output per iteration. */
-  bodyOutput?: ValueType;
+  bodyOutput?: ValueType | undefined;
   /** The output type of the flow at a subflow's `flow` path; absent when the flow has no file to resolve it from. */
-  subflowOutput?: (flowPath: string) => ValueType;
+  subflowOutput?: ((flowPath: string) => ValueType) | undefined;
 }
 
 /** `{ error: { message, ... } }`: what `out` carries when a node with onError "skip" failed. */

@@ -53,6 +53,11 @@ export function objectOf(props: Iterable<[string, PropertyType]> = [], options: 
   return type;
 }
 
+/** A closed object with these properties; the map becomes the type's own (no copy), so it must not change after. */
+export function closedObjectOf(props: Map<string, PropertyType>): ValueType {
+  return { kind: 'object', props, open: false };
+}
+
 /** A closed object of required properties: `closedObject({ a: NUMBER })`. */
 export function closedObject(props: Record<string, ValueType>, optional: readonly string[] = []): ValueType {
   return objectOf(Object.entries(props).map(([key, type]) => [key, { type, optional: optional.includes(key) }]));
@@ -67,20 +72,37 @@ const MAX_UNION_MEMBERS = 32;
 /** The union of the types, flattened, with repeated scalars dropped; unknown absorbs everything. */
 export function unionOf(types: readonly ValueType[]): ValueType {
   const members: ValueType[] = [];
-  const add = (type: ValueType): boolean => {
-    if (type.kind === 'unknown') return false;
-    if (type.kind === 'union') return type.members.every(add);
-    if (type.kind !== 'array' && type.kind !== 'object' && members.some((m) => m.kind === type.kind)) return true;
-    if (members.includes(type)) return true;
-    members.push(type);
-    return true;
-  };
-  for (const type of types) if (!add(type)) return UNKNOWN;
+  for (const type of types) if (!addMember(members, type)) return UNKNOWN;
   if (members.some((m) => m.kind === 'any-json')) return ANY_JSON;
   if (members.length === 0) return UNKNOWN;
   if (members.length === 1) return members[0];
   if (members.length > MAX_UNION_MEMBERS) return UNKNOWN;
   return { kind: 'union', members };
+}
+
+/** Adds a type's members to a union being built; false when it is unknown (which absorbs the union). */
+function addMember(members: ValueType[], type: ValueType): boolean {
+  if (type.kind === 'unknown') return false;
+  if (type.kind === 'union') {
+    for (const member of type.members) if (!addMember(members, member)) return false;
+    return true;
+  }
+  if (type.kind !== 'array' && type.kind !== 'object' && members.some((m) => m.kind === type.kind)) return true;
+  if (members.includes(type)) return true;
+  members.push(type);
+  return true;
+}
+
+/** `unionOf([a, b])`, without building anything in the common cases (`a ?? b`, `a ? b : c` of one type). */
+export function unionOfTwo(a: ValueType, b: ValueType): ValueType {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return UNKNOWN;
+  if (a === b && a.kind !== 'union') return a;
+  if (a.kind === b.kind && isScalar(a)) return a;
+  return unionOf([a, b]);
+}
+
+function isScalar(type: ValueType): boolean {
+  return type.kind === 'null' || type.kind === 'boolean' || type.kind === 'number' || type.kind === 'string';
 }
 
 /** The members of a type: itself, or a union's members. */
