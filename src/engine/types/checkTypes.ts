@@ -35,6 +35,7 @@ import {
   NUMBER,
   objectOf,
   OPEN_OBJECT,
+  propertyTypeOf,
   readProperty,
   STRING,
   typeOfLiteral,
@@ -94,6 +95,8 @@ interface Reader {
   input: ValueType;
   item?: ValueType;
 }
+
+const NO_USES: readonly TemplateUse[] = [];
 
 /**
  * The checker is the expressions' environment itself: what is being typed (the reader, the path of the string and
@@ -172,7 +175,9 @@ class TypeChecker implements TypeEnvironment {
     // A node's templates are all in its config, at [...basePath, 'nodes', index, 'config', ...].
     const configDepth = scope.basePath.length + 3;
 
-    for (const index of scope.order) {
+    const order = scope.order;
+    for (let k = 0; k < order.length; k++) {
+      const index = order[k];
       const node = scope.nodes[index];
       const contributions = node.incoming.map((edge) => {
         const source = edge.port === ERROR_PORT ? errorPortType(this.inputs.get(edge.from) ?? UNKNOWN) : (this.outputs.get(edge.from) ?? UNKNOWN);
@@ -184,22 +189,29 @@ class TypeChecker implements TypeEnvironment {
       this.inputs.set(node, input);
 
       // The types of the node's templated config values: `items`, `output`, or the whole config.
-      const results: { use: TemplateUse; type: ValueType }[] = [];
+      const uses = byReader.get(index) ?? NO_USES;
+      const typed: ValueType[] = [];
       const reader: Reader = { scope, reader: index, input };
-      const itemReader: Reader = { scope, reader: index, input, item };
-      for (const use of byReader.get(index) ?? []) {
-        if (mapUses.size > 0 && mapUses.has(use)) continue;
-        const type = this.typeOfUse(use, use.itemScope ? itemReader : reader);
-        results.push({ use, type });
-        if (node.type.type === 'filter' && isConfigKey(use.path, configDepth, 'items')) itemReader.item = elementOf(type);
+      let itemReader: Reader | undefined;
+      for (let u = 0; u < uses.length; u++) {
+        const use = uses[u];
+        if (mapUses.size > 0 && mapUses.has(use)) {
+          typed.push(UNKNOWN);
+          continue;
+        }
+        const type = this.typeOfUse(use, use.itemScope ? (itemReader ??= { scope, reader: index, input, item }) : reader);
+        typed.push(type);
+        if (node.type.type === 'filter' && isConfigKey(use.path, configDepth, 'items')) (itemReader ??= { scope, reader: index, input, item }).item = elementOf(type);
       }
       const configValue = (key: string): ValueType | undefined => {
-        const own = results.find((r) => isConfigKey(r.use.path, configDepth, key));
-        if (own) return own.type;
-        const whole = results.find((r) => r.use.path.length === configDepth);
-        if (!whole) return undefined;
-        const read = readProperty(whole.type, key);
-        return read.found ? read.type : undefined;
+        let whole: ValueType | undefined;
+        for (let u = 0; u < uses.length; u++) {
+          if (mapUses.size > 0 && mapUses.has(uses[u])) continue;
+          const path = uses[u].path;
+          if (isConfigKey(path, configDepth, key)) return typed[u];
+          if (whole === undefined && path.length === configDepth) whole = typed[u];
+        }
+        return whole === undefined ? undefined : propertyTypeOf(whole, key);
       };
       let bodyOutput: ValueType | undefined;
       const body = this.bodies.get(node);

@@ -15,6 +15,7 @@ import {
   membersOf,
   NUMBER,
   objectOf,
+  propertyTypeOf,
   readProperty,
   STRING,
   typeOfLiteral,
@@ -120,9 +121,10 @@ export class ExpressionTyper {
       if (objectType.kind === 'object' && objectType.index && objectType.props.size === 0) return objectType.index;
       return UNKNOWN;
     }
+    const found = propertyTypeOf(objectType, key);
+    if (found !== undefined) return found;
     const read = readProperty(objectType, key);
-    if (read.found) return read.type;
-    this.unknownProperty(String(key), node, objectType, read.known);
+    this.unknownProperty(String(key), node, objectType, read.found ? [] : read.known);
     return UNKNOWN;
   }
 
@@ -210,6 +212,11 @@ export class ExpressionTyper {
   /** `+` adds numbers, and joins text with text, a number or a boolean; anything else means nothing. */
   private plus(node: Extract<ExprNode, { kind: 'binary' }>, left: ValueType, right: ValueType): ValueType {
     if (isOpaque(left) || isOpaque(right)) return isOnly(left, 'string') || isOnly(right, 'string') ? STRING : UNKNOWN;
+    // The common case, one kind on each side, without the member lists.
+    if (left.kind !== 'union' && right.kind !== 'union') {
+      if (left.kind === 'number' && right.kind === 'number') return NUMBER;
+      if ((left.kind === 'string' && CONCATENABLE.has(right.kind)) || (right.kind === 'string' && CONCATENABLE.has(left.kind))) return STRING;
+    }
     let number = false;
     let text = false;
     for (const a of membersOf(left)) {
@@ -248,7 +255,7 @@ export class ExpressionTyper {
 }
 
 function isOnly(type: ValueType, kind: ValueKind): boolean {
-  return membersOf(type).every((m) => m.kind === kind);
+  return type.kind === 'union' ? type.members.every((m) => m.kind === kind) : type.kind === kind;
 }
 
 function isOpaqueMember(type: ValueType): boolean {

@@ -117,7 +117,8 @@ export function isOpaque(type: ValueType): boolean {
 
 /** True when the value may be of one of the kinds (an opaque type may be anything). */
 export function mayBe(type: ValueType, kinds: ReadonlySet<ValueKind>): boolean {
-  return membersOf(type).some((m) => isOpaque(m) || kinds.has(m.kind));
+  if (type.kind !== 'union') return isOpaque(type) || kinds.has(type.kind);
+  return type.members.some((m) => isOpaque(m) || kinds.has(m.kind));
 }
 
 /** The type with null taken out (what `a ?? b` keeps of `a`). */
@@ -135,6 +136,28 @@ export type PropertyRead =
   | { found: false; known: string[] };
 
 const INDEX = /^(0|[1-9]\d*)$/;
+
+/**
+ * The type `readProperty` finds for `key`, or undefined when it finds none; the common reads (a declared
+ * property, an open object, an opaque value) build nothing.
+ */
+export function propertyTypeOf(type: ValueType, key: string | number): ValueType | undefined {
+  switch (type.kind) {
+    case 'unknown':
+    case 'any-json':
+      return type;
+    case 'object': {
+      const prop = type.props.get(String(key));
+      if (prop) return prop.type;
+      if (type.index) return type.index;
+      return type.open ? UNKNOWN : undefined;
+    }
+    default: {
+      const read = readProperty(type, key);
+      return read.found ? read.type : undefined;
+    }
+  }
+}
 
 /** What reading `key` of a value of this type gives, as the run-time path reader does (src/engine/expr/member.ts). */
 export function readProperty(type: ValueType, key: string | number): PropertyRead {
