@@ -47,6 +47,8 @@ export interface CompileOptions {
   loadImports?: (specifiers: string[], fromFile: string) => { types: NodeTypeDefinition[]; diagnostics: Diagnostic[] };
   /** False: skip the type checks (unknown-property, type-mismatch, maybe-skipped); for measuring their cost. Default true. */
   checkTypes?: boolean;
+  /** Told the CPU time (ms, this process) the type checks took: the benchmark's measure of them alone. */
+  onTypeCheckCpu?: (ms: number) => void;
 }
 
 export interface CompileResult {
@@ -121,7 +123,12 @@ function compile(source: string | object, options: CompileOptions, diagnostics: 
   if (options.file !== undefined) checkSubflowRecursion(ctx, definition, options.file);
   if (options.file !== undefined) checkToolFlows(ctx, definition, options.file);
   const { secretNames, secretReads } = checkReferences(ctx, definition.variables ?? {}, ['variables']);
+  const started = options.onTypeCheckCpu ? process.cpuUsage() : undefined;
   const valueTypes = options.checkTypes !== false ? checkTypes(ctx, definition, typeCheckOptions(options)) : undefined;
+  if (started) {
+    const spent = process.cpuUsage(started);
+    options.onTypeCheckCpu!((spent.user + spent.system) / 1000);
+  }
 
   const flow: CompiledFlow = {
     definition,
