@@ -19,6 +19,7 @@ import type { RunWorkerClient } from './runWorkerClient';
 import type { SecretStore } from './secretStore';
 import { toVsRange } from './vsRange';
 import { flowFileKind } from '../shared/flowFiles';
+import { OBSERVED_RUNS } from '../language/observedFields';
 import { isFlowFile } from './workspacePaths';
 
 const DEBOUNCE_MS = 150;
@@ -48,6 +49,8 @@ export class LanguageFeatures implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly documents = new Map<string, { version: number; flow: FlowDocument }>();
   private readonly lastRuns = new Map<string, RunRecord | undefined>();
+  /** The recent runs of each document's flow, newest first: keys observed in their outputs (completion, hover). */
+  private readonly recentRuns = new Map<string, readonly RunRecord[]>();
   private readonly registry = createDefaultRegistry();
 
   constructor(
@@ -69,6 +72,7 @@ export class LanguageFeatures implements vscode.Disposable {
       runs.onDidChangeRun((change) => {
         if (!change.record) return;
         this.lastRuns.clear();
+        this.recentRuns.clear();
         this.documents.clear();
       }),
       secrets.onDidChange(() => {
@@ -117,6 +121,7 @@ export class LanguageFeatures implements vscode.Disposable {
     const flow = FlowDocument.create(document.getText(), document.uri.fsPath, {
       registry: this.registry,
       lastRun: this.lastRuns.get(key),
+      recentRuns: this.recentRuns.get(key) ?? [],
       // Secrets come from the editor's storage or, as in the CLI, the environment.
       knownSecrets: names ? new Set([...names, ...Object.keys(process.env)]) : undefined,
     });
@@ -128,8 +133,9 @@ export class LanguageFeatures implements vscode.Disposable {
     const key = document.uri.toString();
     if (this.lastRuns.has(key)) return;
     const { flowId } = outlineOf(document.getText(), true);
-    const last = flowId ? await this.runs.lastRun(document.uri, flowId).catch(() => undefined) : undefined;
-    this.lastRuns.set(key, last);
+    const recent = flowId ? await this.runs.recentRuns(document.uri, flowId, OBSERVED_RUNS).catch(() => [] as RunRecord[]) : [];
+    this.lastRuns.set(key, recent[0]);
+    this.recentRuns.set(key, recent);
     this.documents.delete(key);
   }
 

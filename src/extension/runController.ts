@@ -129,6 +129,14 @@ export class RunController implements vscode.Disposable {
     return latest ? this.history(file).get(latest.id) : undefined;
   }
 
+  /** The newest `limit` runs of the flow, newest first (records that cannot be read are left out). */
+  async recentRuns(file: vscode.Uri, flowId: string, limit: number): Promise<RunRecord[]> {
+    const history = this.history(file);
+    const summaries = await history.list({ flowId, mode: 'run', limit });
+    const records = await Promise.all(summaries.map((summary) => history.get(summary.id).catch(() => undefined)));
+    return records.filter((record): record is RunRecord => record !== undefined);
+  }
+
   /** The latest run of the flow in `file` (its id read from the text). */
   async lastRunOfFile(file: vscode.Uri): Promise<RunRecord | undefined> {
     const document = await vscode.workspace.openTextDocument(file);

@@ -28,6 +28,8 @@ import { jsonPreview } from './runScope';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
 import { portList } from './nodePorts';
 import { isPlainObject } from '../shared/isPlainObject';
+import type { RunRecord } from '../engine/run/runRecord';
+import { observedFields, observedLabel } from './observedFields';
 
 export type CompletionKind = 'nodeType' | 'nodeId' | 'port' | 'configKey' | 'field' | 'function' | 'variable' | 'secret' | 'scopeRoot';
 
@@ -248,6 +250,7 @@ function pathCompletions(doc: FlowDocument, partial: PartialPath, reader: ModelN
       if (typeof id !== 'string') return [];
       const rest = steps.slice(1);
       const items = valueFields(run?.nodes[id]?.output, rest, run ? `in run ${run.id}` : undefined);
+      addObservedFields(items, doc.context.recentRuns, id, rest);
       const type = doc.nodeTypeOf(doc.model.byId.get(id));
       if (type?.outputSchema) mergeFields(items, schemaFields(schemaAt(type.outputSchema, rest)));
       return items;
@@ -341,6 +344,18 @@ function inputSchemaFields(doc: FlowDocument, steps: (string | number)[]): NameI
     if (typeof property?.description === 'string') item.documentation = property.description;
     return item;
   });
+}
+
+/** The keys recent runs' outputs had at this path, marked as observed (beside the last run's preview, if any). */
+function addObservedFields(items: NameItem[], runs: readonly RunRecord[] | undefined, id: string, steps: (string | number)[]): void {
+  const observed = runs && runs.length > 0 ? observedFields(runs, id, steps) : undefined;
+  if (!observed) return;
+  for (const { key, runs: found } of observed.keys) {
+    const label = observedLabel(found, observed.runs);
+    const existing = items.find((i) => i.label === key);
+    if (existing) existing.detail = existing.detail ? `${existing.detail} · ${label}` : label;
+    else items.push({ label: key, kind: 'field', detail: label });
+  }
 }
 
 /** Adds `more` to `items`, completing the details of names both have. */

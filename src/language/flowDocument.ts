@@ -26,6 +26,11 @@ export interface LanguageContext {
   registry: NodeRegistry;
   /** The latest run of this flow: values for hover and fields for completion. */
   lastRun?: RunRecord;
+  /**
+   * The most recent runs of this flow, newest first (up to OBSERVED_RUNS): the keys their outputs had are offered
+   * as "observed" in completion and hover, never checked.
+   */
+  recentRuns?: readonly RunRecord[];
   /** Secret names set in the editor's secret storage (or the environment); undefined: unknown, no warnings. */
   knownSecrets?: ReadonlySet<string>;
   /** The time now in ms since the epoch, for ages like "5 min ago". Default: Date.now. */

@@ -22,6 +22,7 @@ import { targetAt } from './targetAt';
 import { scheduleHover, triggersOf } from './triggerOutline';
 import { describeSchema, isOptionalSchema, objectShape, schemaAt, schemaDescription } from './zodShape';
 import { portList } from './nodePorts';
+import { observedFields, observedLabel } from './observedFields';
 
 export interface Hover {
   /** Markdown. */
@@ -112,6 +113,8 @@ function nodeHover(doc: FlowDocument, id: string): string {
   } else {
     const run = doc.context.lastRun;
     if (run) parts.push(nodeRunSummary(doc, run, id));
+    const observed = observedKeysDoc(doc, id, []);
+    if (observed) parts.push(observed);
   }
   return parts.join('\n\n');
 }
@@ -162,6 +165,8 @@ function pathHover(doc: FlowDocument, reference: ExpressionReference, step: numb
   else if (reference.root === 'variables') parts.push(jsonBlock(evaluateIn(source, { ...emptyScope(), variables: doc.variables })));
   const described = outputFieldDoc(doc, reference, steps);
   if (described) parts.push(described);
+  const observed = reference.root === 'nodes' && typeof steps[0] === 'string' ? observedKeysDoc(doc, steps[0], steps.slice(1)) : undefined;
+  if (observed) parts.push(observed);
   if (parts.length === 1) return undefined;
   return { contents: parts.join('\n\n'), range };
 }
@@ -211,6 +216,19 @@ function outputFieldDoc(doc: FlowDocument, reference: ExpressionReference, steps
   const description = schemaDescription(schema);
   return `${describeSchema(schema)}${description ? `: ${description}` : ''}`;
 }
+
+/** For node `id`'s output and paths into it: the keys recent runs' outputs had there, marked as observed. */
+function observedKeysDoc(doc: FlowDocument, id: string, steps: (string | number)[]): string | undefined {
+  const runs = doc.context.recentRuns;
+  if (!runs || runs.length === 0) return undefined;
+  const observed = observedFields(runs, id, steps);
+  if (!observed || observed.keys.length === 0) return undefined;
+  const shown = observed.keys.slice(0, MAX_OBSERVED_KEYS).map(({ key, runs: found }) => `- \`${key}\`: ${observedLabel(found, observed.runs)}`);
+  if (observed.keys.length > MAX_OBSERVED_KEYS) shown.push(`- … and ${observed.keys.length - MAX_OBSERVED_KEYS} more`);
+  return `*Keys observed in recent runs* (what ran, not a guarantee):\n${shown.join('\n')}`;
+}
+
+const MAX_OBSERVED_KEYS = 20;
 
 function runLabel(doc: FlowDocument, run: RunRecord): string {
   return `run \`${run.id}\` (${describeAge(run.startedAt, doc.now())})`;

@@ -18,8 +18,8 @@ import { closestName } from '../model/closestName';
 import { answerUpstream } from '../model/upstream';
 import type { UpstreamQuery } from '../model/upstream';
 import type { JsonPath } from '../../shared/jsonPath';
-import { inferExpression } from './inferExpression';
-import type { TypeEnvironment, TypeProblemReport } from './inferExpression';
+import { ExpressionTyper } from './inferExpression';
+import type { TypeEnvironment, TypeProblemCode } from './inferExpression';
 import { assignObjects, errorPortType, outputTypeOf } from './nodeOutputTypes';
 import { computeRunGuarantees } from './runGuarantees';
 import type { RunGuarantees } from './runGuarantees';
@@ -27,12 +27,15 @@ import {
   arrayOf,
   BOOLEAN,
   closedObject,
+  closedObjectOf,
   elementOf,
   fromJsonSchema,
   isOpaque,
+  NULL,
   NUMBER,
   objectOf,
   OPEN_OBJECT,
+  propertyTypeOf,
   readProperty,
   STRING,
   typeOfLiteral,
@@ -55,11 +58,18 @@ export interface FlowValueTypes {
   trigger: ValueType;
   /** By node id: the node's input and output. */
   nodes: ReadonlyMap<string, { input: ValueType; output: ValueType }>;
+  /** The run's output: the `output` template's, else the only sink's (unknown with several). */
+  output: ValueType;
 }
 
-export function checkTypes(ctx: CompileContext, definition: FlowDefinition): FlowValueTypes | undefined {
+export interface TypeCheckOptions {
+  /** The output type of the flow a subflow node runs (its `flow` as written); unknown without it. */
+  subflowOutput?: (flowPath: string) => ValueType;
+}
+
+export function checkTypes(ctx: CompileContext, definition: FlowDefinition, options: TypeCheckOptions = {}): FlowValueTypes | undefined {
   try {
-    const checker = new TypeChecker(ctx, definition);
+    const checker = new TypeChecker(ctx, definition, options);
     checker.run();
     return checker.rootTypes();
   } catch (error) {
@@ -78,12 +88,6 @@ interface PendingSkip {
   end: number;
 }
 
-/** The names a template sees; `entry` also takes the path of the string it is in (for a maybe-skipped warning). */
-interface ReaderNames {
-  root: TypeEnvironment['root'];
-  entry(pathOf: () => JsonPath, ...args: Parameters<TypeEnvironment['entry']>): ValueType;
-}
-
 /** Who reads: the node (undefined for a graph's output and flow-level values) and what its names are. */
 interface Reader {
   scope: GraphScope;
@@ -92,9 +96,17 @@ interface Reader {
   item?: ValueType;
 }
 
-class TypeChecker {
+const NO_USES: readonly TemplateUse[] = [];
+
+/**
+ * The checker is the expressions' environment itself: what is being typed (the reader, the path of the string and
+ * the offset of the expression in it) is set before each expression, instead of closures and path copies per
+ * template. The editor runs these checks on every edit (`bench --types` measures them).
+ */
+class TypeChecker implements TypeEnvironment {
   private readonly triggerType: ValueType;
   private readonly variables: Record<string, unknown>;
+  private readonly variableTypes = new Map<string, ValueType>();
   private readonly outputs = new Map<CompiledNode, ValueType>();
   private readonly inputs = new Map<CompiledNode, ValueType>();
   /** Templates by graph, then by reader (-1: read at the end of the graph). */
@@ -103,10 +115,26 @@ class TypeChecker {
   private readonly bodies = new Map<CompiledNode, GraphScope>();
   private readonly guarantees = new Map<GraphScope, RunGuarantees>();
   private readonly pendingSkips: PendingSkip[] = [];
+  private rootOutput: ValueType = UNKNOWN;
+  private readonly typer = new ExpressionTyper(this, (code, message, start, end, data) =>
+    this.reportAt(code, 'error', message, this.currentPath(), this.offset + start, this.offset + end, data),
+  );
+  /**
+   * The objects typeOfValue is inside (a cycle in an object source ends there); empty between templates. An array,
+   * not a Set: it is a few deep, and hashing every object of a flow costs more than scanning them.
+   */
+  private readonly walking: object[] = [];
+  // What is being typed: its reader, the path of the templated value, the steps from there to the string being
+  // typed, and the offset in that string of the expression being typed.
+  private reader: Reader | undefined;
+  private base: JsonPath = [];
+  private inner: JsonPath = [];
+  private offset = 0;
 
   constructor(
     private readonly ctx: CompileContext,
     definition: FlowDefinition,
+    private readonly options: TypeCheckOptions,
   ) {
     this.triggerType = definition.inputs === undefined ? UNKNOWN : fromJsonSchema(definition.inputs);
     this.variables = (definition.variables ?? {}) as Record<string, unknown>;
@@ -125,7 +153,7 @@ class TypeChecker {
   run(): void {
     const root = this.ctx.scopes[0];
     if (!root) return;
-    this.typeGraph(root, this.triggerType, undefined);
+    this.rootOutput = this.typeGraph(root, this.triggerType, undefined);
     this.reportSkips();
   }
 
@@ -134,7 +162,7 @@ class TypeChecker {
     for (const node of this.ctx.scopes[0]?.nodes ?? []) {
       nodes.set(node.id, { input: this.inputs.get(node) ?? UNKNOWN, output: this.outputs.get(node) ?? UNKNOWN });
     }
-    return { trigger: this.triggerType, nodes };
+    return { trigger: this.triggerType, nodes, output: this.rootOutput };
   }
 
   /** Types the nodes and templates of one graph; returns the type of the graph's output. */
@@ -143,8 +171,13 @@ class TypeChecker {
     if (!scope.order) return UNKNOWN;
     const mapUses = new Set<TemplateUse>();
     for (const node of scope.nodes) for (const edge of node.incoming) if (edge.map) mapUses.add(this.byCompiled.get(edge.map)!);
+    const { subflowOutput } = this.options;
+    // A node's templates are all in its config, at [...basePath, 'nodes', index, 'config', ...].
+    const configDepth = scope.basePath.length + 3;
 
-    for (const index of scope.order) {
+    const order = scope.order;
+    for (let k = 0; k < order.length; k++) {
+      const index = order[k];
       const node = scope.nodes[index];
       const contributions = node.incoming.map((edge) => {
         const source = edge.port === ERROR_PORT ? errorPortType(this.inputs.get(edge.from) ?? UNKNOWN) : (this.outputs.get(edge.from) ?? UNKNOWN);
@@ -155,23 +188,30 @@ class TypeChecker {
       const input = contributions.length === 0 ? rootInput : contributions.length === 1 ? contributions[0].type : combineInputs(contributions.map((c) => c.type));
       this.inputs.set(node, input);
 
-      const uses = (byReader.get(index) ?? []).filter((u) => !mapUses.has(u));
-      const configPath = [...scope.basePath, 'nodes', index, 'config'];
-      let ownItem = item;
       // The types of the node's templated config values: `items`, `output`, or the whole config.
-      const results: { use: TemplateUse; type: ValueType }[] = [];
-      for (const use of uses) {
-        const type = this.typeOfUse(use, { scope, reader: index, input, item: use.itemScope ? ownItem : undefined });
-        results.push({ use, type });
-        if (node.type.type === 'filter' && isAt(use.path, configPath, 'items')) ownItem = elementOf(type);
+      const uses = byReader.get(index) ?? NO_USES;
+      const typed: ValueType[] = [];
+      const reader: Reader = { scope, reader: index, input };
+      let itemReader: Reader | undefined;
+      for (let u = 0; u < uses.length; u++) {
+        const use = uses[u];
+        if (mapUses.size > 0 && mapUses.has(use)) {
+          typed.push(UNKNOWN);
+          continue;
+        }
+        const type = this.typeOfUse(use, use.itemScope ? (itemReader ??= { scope, reader: index, input, item }) : reader);
+        typed.push(type);
+        if (node.type.type === 'filter' && isConfigKey(use.path, configDepth, 'items')) (itemReader ??= { scope, reader: index, input, item }).item = elementOf(type);
       }
       const configValue = (key: string): ValueType | undefined => {
-        const own = results.find((r) => isAt(r.use.path, configPath, key));
-        if (own) return own.type;
-        const whole = results.find((r) => samePath(r.use.path, configPath));
-        if (!whole) return undefined;
-        const read = readProperty(whole.type, key);
-        return read.found ? read.type : undefined;
+        let whole: ValueType | undefined;
+        for (let u = 0; u < uses.length; u++) {
+          if (mapUses.size > 0 && mapUses.has(uses[u])) continue;
+          const path = uses[u].path;
+          if (isConfigKey(path, configDepth, key)) return typed[u];
+          if (whole === undefined && path.length === configDepth) whole = typed[u];
+        }
+        return whole === undefined ? undefined : propertyTypeOf(whole, key);
       };
       let bodyOutput: ValueType | undefined;
       const body = this.bodies.get(node);
@@ -179,13 +219,13 @@ class TypeChecker {
         const element = elementOf(configValue('items') ?? UNKNOWN);
         bodyOutput = this.typeGraph(body, element, element);
       }
-      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput }));
+      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput, subflowOutput }));
     }
 
     let output: ValueType | undefined;
     const outputPath = [...scope.basePath, 'output'];
     for (const use of byReader.get(-1) ?? []) {
-      const type = this.typeOfUse(use, { scope, input: UNKNOWN, item: use.itemScope ? item : undefined });
+      const type = this.typeOfUse(use, { scope, input: UNKNOWN, ...(use.itemScope && item !== undefined ? { item } : {}) });
       if (samePath(use.path, outputPath)) output = type;
     }
     if (output) return output;
@@ -194,42 +234,49 @@ class TypeChecker {
   }
 
   private typeOfUse(use: TemplateUse, reader: Reader): ValueType {
-    const env = this.environment(reader);
-    if (use.kind === 'condition') return this.typeOfCondition(use, env);
-    return this.typeOfValue(use.value, [], use.path, env, 0, new Set());
+    this.reader = reader;
+    this.base = use.path;
+    this.inner = [];
+    if (use.kind === 'condition') return this.typeOfCondition(use);
+    return this.typeOfValue(use.value, 0);
   }
 
-  /** A JSON value whose strings may hold templates: its shape, each template typed by its expression. */
-  private typeOfValue(value: unknown, inner: JsonPath, base: JsonPath, env: ReaderNames, depth: number, ancestors: Set<object>): ValueType {
-    if (typeof value === 'string') return this.typeOfString(value, inner, base, env);
+  /** A JSON value whose strings may hold templates (at `this.inner` from the use's path): its shape, each template typed. */
+  private typeOfValue(value: unknown, depth: number): ValueType {
+    if (typeof value === 'string') return this.typeOfString(value);
     if (typeof value !== 'object' || value === null) return typeOfLiteral(value);
-    if (depth > MAX_VALUE_DEPTH || ancestors.has(value)) return UNKNOWN;
-    const proto = Object.getPrototypeOf(value);
-    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return UNKNOWN;
-    ancestors.add(value);
+    if (depth > MAX_VALUE_DEPTH || this.walking.includes(value)) return UNKNOWN;
+    const isArray = Array.isArray(value);
+    if (!isArray) {
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return UNKNOWN;
+    }
+    const inner = this.inner;
+    this.walking.push(value);
     try {
-      if (Array.isArray(value)) {
+      if (isArray) {
+        if (value.length === 0) return arrayOf(UNKNOWN);
         const elements: ValueType[] = [];
         for (let i = 0; i < value.length; i++) {
           inner.push(i);
-          elements.push(this.typeOfValue(value[i], inner, base, env, depth + 1, ancestors));
+          elements.push(this.typeOfValue(value[i], depth + 1));
           inner.pop();
         }
-        return arrayOf(elements.length === 0 ? UNKNOWN : unionOf(elements));
+        return arrayOf(unionOf(elements));
       }
-      const props: [string, PropertyType][] = [];
+      const props = new Map<string, PropertyType>();
       for (const key of Object.keys(value)) {
         inner.push(key);
-        props.push([key, { type: this.typeOfValue((value as Record<string, unknown>)[key], inner, base, env, depth + 1, ancestors), optional: false }]);
+        props.set(key, requiredProperty(this.typeOfValue((value as Record<string, unknown>)[key], depth + 1)));
         inner.pop();
       }
-      return objectOf(props);
+      return closedObjectOf(props);
     } finally {
-      ancestors.delete(value);
+      this.walking.pop();
     }
   }
 
-  private typeOfString(text: string, inner: JsonPath, base: JsonPath, env: ReaderNames): ValueType {
+  private typeOfString(text: string): ValueType {
     if (!text.includes('{{')) return STRING;
     const segments = scanTemplateString(text);
     let only: ValueType | undefined;
@@ -237,47 +284,48 @@ class TypeChecker {
       if (segment.kind !== 'template') continue;
       const compiled = getCompiledExpression(segment.span.source);
       if (!compiled.ok) continue;
-      // The path is only built when something is reported.
-      const pathOf = inner.length === 0 ? (): JsonPath => base : once(() => [...base, ...inner]);
-      only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart, pathOf, env);
+      only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart);
     }
     // One template and nothing around it keeps its type; anything else is text.
     return segments.length === 1 && segments[0].kind === 'template' ? (only ?? UNKNOWN) : STRING;
   }
 
-  private typeOfCondition(use: TemplateUse, env: ReaderNames): ValueType {
+  private typeOfCondition(use: TemplateUse): ValueType {
     const value = use.value;
     if (typeof value === 'string') {
       const segments = scanTemplateString(value);
       if (segments.every((s) => s.kind === 'text')) {
         const compiled = getCompiledExpression(value);
-        if (compiled.ok) this.infer(compiled.node, value, 0, () => use.path, env);
+        if (compiled.ok) this.infer(compiled.node, value, 0);
       } else {
-        this.typeOfString(value, [], use.path, env);
+        this.typeOfString(value);
       }
       return BOOLEAN;
     }
     if (typeof value === 'object' && value !== null) {
-      this.typeOfValue(value, [], use.path, env, 0, new Set());
+      this.typeOfValue(value, 0);
       for (const { path, reference } of collectConditionReferences(value)) {
-        if (isVarString(path)) this.checkVarPath(reference.root, reference.path, [...use.path, ...path], env);
+        if (isVarString(path)) this.checkVarPath(reference.root, reference.path, [...use.path, ...path]);
       }
     }
     return BOOLEAN;
   }
 
   /** A JSON Logic `var` path ("nodes.x.json.urgent"): read step by step, a missing step reported on its text. */
-  private checkVarPath(root: string, steps: (string | number)[], path: JsonPath, env: ReaderNames): void {
+  private checkVarPath(root: string, steps: (string | number)[], path: JsonPath): void {
+    this.base = path;
+    this.inner = [];
+    this.offset = 0;
     let offset = root.length + 1;
     let type: ValueType;
     let rest = steps;
     if (root === 'nodes' || root === 'variables') {
       if (typeof steps[0] !== 'string') return;
-      type = env.entry(() => path, root, steps[0], { start: 0, end: offset + steps[0].length }, false);
+      type = this.entry(root, steps[0], 0, offset + steps[0].length, false);
       offset += steps[0].length + 1;
       rest = steps.slice(1);
     } else {
-      type = env.root(root);
+      type = this.root(root);
     }
     for (const [i, step] of rest.entries()) {
       if (isOpaque(type)) return;
@@ -297,49 +345,59 @@ class TypeChecker {
     }
   }
 
-  private infer(node: ExprNode, source: string, offset: number, pathOf: () => JsonPath, env: ReaderNames): ValueType {
-    const report: TypeProblemReport = (code, message, start, end, data) => this.reportAt(code, 'error', message, pathOf(), offset + start, offset + end, data);
-    const scoped: TypeEnvironment = {
-      root: env.root,
-      entry: (root, key, at, guarded) => env.entry(pathOf, root, key, { start: offset + at.start, end: offset + at.end }, guarded),
-    };
-    return inferExpression(node, source, scoped, report);
+  /** Types the expression found at `offset` in the string being typed. */
+  private infer(node: ExprNode, source: string, offset: number): ValueType {
+    this.offset = offset;
+    return this.typer.typeOf(node, source);
   }
 
-  private reportAt(code: 'unknown-property' | 'type-mismatch' | 'maybe-skipped', severity: 'error' | 'warning', message: string, path: JsonPath, start: number, end: number, data?: Record<string, unknown>): void {
+  /** The path of the string being typed (a copy is made only when something is reported). */
+  private currentPath(): JsonPath {
+    return this.inner.length === 0 ? this.base : [...this.base, ...this.inner];
+  }
+
+  private reportAt(code: TypeProblemCode | 'maybe-skipped', severity: 'error' | 'warning', message: string, path: JsonPath, start: number, end: number, data?: Record<string, unknown>): void {
     this.ctx.report(code, severity, message, path, data ? { start, end, data } : { start, end });
   }
 
-  private environment(reader: Reader): ReaderNames {
-    const { scope } = reader;
-    return {
-      root: (name) => {
-        switch (name) {
-          case 'trigger':
-            return this.triggerType;
-          case 'input':
-            return reader.input;
-          case 'secrets':
-            return SECRETS;
-          case 'execution':
-            return EXECUTION;
-          case 'item':
-            return reader.item ?? UNKNOWN;
-          case 'index':
-            return reader.item === undefined ? UNKNOWN : NUMBER;
-          default:
-            return UNKNOWN;
-        }
-      },
-      entry: (pathOf, root, key, at, guarded) => {
-        if (root === 'variables') return Object.hasOwn(this.variables, key) ? typeOfLiteral(this.variables[key]) : UNKNOWN;
-        return this.nodeOutput(scope, reader.reader, key, pathOf, at, guarded);
-      },
-    };
+  /** TypeEnvironment: a root name as the current reader sees it. */
+  root(name: string): ValueType {
+    const reader = this.reader;
+    switch (name) {
+      case 'trigger':
+        return this.triggerType;
+      case 'input':
+        return reader?.input ?? UNKNOWN;
+      case 'secrets':
+        return SECRETS;
+      case 'execution':
+        return EXECUTION;
+      case 'item':
+        return reader?.item ?? UNKNOWN;
+      case 'index':
+        return reader?.item === undefined ? UNKNOWN : NUMBER;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /** TypeEnvironment: `nodes.<key>` or `variables.<key>` read by the current reader; offsets into the expression. */
+  entry(root: 'nodes' | 'variables', key: string, start: number, end: number, guarded: boolean): ValueType {
+    if (root === 'variables') return this.variableType(key);
+    const reader = this.reader;
+    if (!reader) return UNKNOWN;
+    return this.nodeOutput(reader.scope, reader.reader, key, this.offset + start, this.offset + end, guarded);
+  }
+
+  private variableType(key: string): ValueType {
+    if (!Object.hasOwn(this.variables, key)) return UNKNOWN;
+    let type = this.variableTypes.get(key);
+    if (type === undefined) this.variableTypes.set(key, (type = typeOfLiteral(this.variables[key])));
+    return type;
   }
 
   /** `nodes.<id>` read by `reader` of `scope`: its type, noting a read that may find it skipped. */
-  private nodeOutput(scope: GraphScope, reader: number | undefined, id: string, pathOf: () => JsonPath, at: { start: number; end: number }, guarded: boolean): ValueType {
+  private nodeOutput(scope: GraphScope, reader: number | undefined, id: string, start: number, end: number, guarded: boolean): ValueType {
     let s: GraphScope | undefined = scope;
     let r = reader;
     let target: number | undefined;
@@ -352,7 +410,7 @@ class TypeChecker {
     if (!s || target === undefined) return UNKNOWN;
     const node = s.nodes[target];
     if (r !== undefined && r !== target && !guarded && s.order && !this.guaranteesOf(s).ranBefore(target, r)) {
-      this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path: pathOf(), start: at.start, end: at.end });
+      this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path: this.currentPath(), start, end });
     }
     return this.outputs.get(node) ?? UNKNOWN;
   }
@@ -409,17 +467,20 @@ function alwaysFires(node: CompiledNode, port: string): boolean {
   return node.ports.length === 1 && node.ports[0] === DEFAULT_PORT;
 }
 
-function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
-
 function samePath(a: JsonPath, b: JsonPath): boolean {
   return a.length === b.length && a.every((step, i) => step === b[i]);
 }
 
-function isAt(path: JsonPath, configPath: JsonPath, key: string): boolean {
-  return path.length === configPath.length + 1 && path[path.length - 1] === key && configPath.every((s, i) => s === path[i]);
+/** Whether a node's template is its config's `key` (`configDepth`: the length of the config's path). */
+function isConfigKey(path: JsonPath, configDepth: number, key: string): boolean {
+  return path.length === configDepth + 1 && path[configDepth] === key;
+}
+
+const REQUIRED = new Map<ValueType, PropertyType>([STRING, NUMBER, BOOLEAN, NULL, UNKNOWN].map((t) => [t, { type: t, optional: false }]));
+
+/** `{ type, optional: false }`, shared for the scalar types (a transform's output has many). */
+function requiredProperty(type: ValueType): PropertyType {
+  return REQUIRED.get(type) ?? { type, optional: false };
 }
 
 /** The path of a `var` operation's string: `{"var": "a.b"}` or `{"var": ["a.b", fallback]}`. */

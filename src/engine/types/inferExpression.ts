@@ -15,11 +15,13 @@ import {
   membersOf,
   NUMBER,
   objectOf,
+  propertyTypeOf,
   readProperty,
   STRING,
   typeOfLiteral,
   UNKNOWN,
   unionOf,
+  unionOfTwo,
   withoutNull,
 } from './valueType';
 import type { ValueKind, ValueType } from './valueType';
@@ -32,7 +34,7 @@ export interface TypeEnvironment {
    * `nodes.<key>` and `variables.<key>`: the first step of these is the compiler's reference check
    * (unknown-reference), so a missing key here is silent. `guarded`: the read has a fallback (`??`, `||`, a test).
    */
-  entry(root: 'nodes' | 'variables', key: string, at: { start: number; end: number }, guarded: boolean): ValueType;
+  entry(root: 'nodes' | 'variables', key: string, start: number, end: number, guarded: boolean): ValueType;
 }
 
 export type TypeProblemCode = 'unknown-property' | 'type-mismatch';
@@ -51,17 +53,28 @@ const ARITHMETIC_WORDS: Record<string, string> = { '-': 'subtract', '*': 'multip
 
 /** The type of `node`; problems go to `report`. `source` is the expression's text, for messages. */
 export function inferExpression(node: ExprNode, source: string, env: TypeEnvironment, report: TypeProblemReport): ValueType {
-  return new Inference(source, env, report).infer(node, false);
+  return new ExpressionTyper(env, report).typeOf(node, source);
 }
 
-class Inference {
+/**
+ * Types expressions one after another in one environment and with one report: a compile types thousands of
+ * templates, and one typer for all of them keeps that from allocating per template (bench --types).
+ */
+export class ExpressionTyper {
+  private source = '';
+
   constructor(
-    private readonly source: string,
     private readonly env: TypeEnvironment,
     private readonly report: TypeProblemReport,
   ) {}
 
-  infer(node: ExprNode, guarded: boolean): ValueType {
+  /** The type of `node`, whose text is `source`. */
+  typeOf(node: ExprNode, source: string): ValueType {
+    this.source = source;
+    return this.infer(node, false);
+  }
+
+  private infer(node: ExprNode, guarded: boolean): ValueType {
     switch (node.kind) {
       case 'literal':
         return typeOfLiteral(node.value);
@@ -85,7 +98,7 @@ class Inference {
         return this.binary(node, guarded);
       case 'conditional':
         this.infer(node.test, true);
-        return unionOf([this.infer(node.consequent, guarded), this.infer(node.alternate, guarded)]);
+        return unionOfTwo(this.infer(node.consequent, guarded), this.infer(node.alternate, guarded));
     }
   }
 
@@ -98,7 +111,7 @@ class Inference {
         this.infer(property, guarded);
         return UNKNOWN;
       }
-      return this.env.entry(object.name, String(key), { start: node.start, end: node.end }, guarded);
+      return this.env.entry(object.name, String(key), node.start, node.end, guarded);
     }
     const objectType = this.infer(object, guarded);
     if (key === undefined) {
@@ -108,9 +121,10 @@ class Inference {
       if (objectType.kind === 'object' && objectType.index && objectType.props.size === 0) return objectType.index;
       return UNKNOWN;
     }
+    const found = propertyTypeOf(objectType, key);
+    if (found !== undefined) return found;
     const read = readProperty(objectType, key);
-    if (read.found) return read.type;
-    this.unknownProperty(String(key), node, objectType, read.known);
+    this.unknownProperty(String(key), node, objectType, read.found ? [] : read.known);
     return UNKNOWN;
   }
 
@@ -133,12 +147,14 @@ class Inference {
 
   private call(node: Extract<ExprNode, { kind: 'call' }>, guarded: boolean): ValueType {
     // `default(a, b)` is a fallback like `a ?? b`: a read inside its first argument is guarded.
-    const args = node.args.map((arg, i) => this.infer(arg, guarded || (node.callee === 'default' && i === 0)));
-    const signature = FUNCTION_SIGNATURES[node.callee];
+    const args: ValueType[] = [];
+    for (let i = 0; i < node.args.length; i++) args.push(this.infer(node.args[i], guarded || (node.callee === 'default' && i === 0)));
+    const signature = Object.hasOwn(FUNCTION_SIGNATURES, node.callee) ? FUNCTION_SIGNATURES[node.callee] : undefined;
     if (!signature) return UNKNOWN;
-    args.forEach((type, i) => {
+    for (let i = 0; i < args.length; i++) {
+      const type = args[i];
       const accepted = acceptedKinds(signature, i);
-      if (!accepted || mayBe(type, accepted)) return;
+      if (!accepted || mayBe(type, accepted)) continue;
       const arg = node.args[i];
       this.report(
         'type-mismatch',
@@ -147,7 +163,7 @@ class Inference {
         arg.end,
         { function: node.callee, argument: i, type: describeType(type) },
       );
-    });
+    }
     if (numericElementsRefused(node.callee, args)) {
       const arg = node.args[0];
       this.report('type-mismatch', `${node.callee}() adds up numbers, but ${this.text(arg)} is ${describeType(args[0])}`, arg.start, arg.end, {
@@ -168,10 +184,10 @@ class Inference {
     const right = this.infer(node.right, guarded || fallback);
     switch (op) {
       case '??':
-        return unionOf([withoutNull(left), right]);
+        return unionOfTwo(withoutNull(left), right);
       case '||':
       case '&&':
-        return unionOf([left, right]);
+        return unionOfTwo(left, right);
       case '==':
       case '!=':
       case '<':
@@ -196,6 +212,11 @@ class Inference {
   /** `+` adds numbers, and joins text with text, a number or a boolean; anything else means nothing. */
   private plus(node: Extract<ExprNode, { kind: 'binary' }>, left: ValueType, right: ValueType): ValueType {
     if (isOpaque(left) || isOpaque(right)) return isOnly(left, 'string') || isOnly(right, 'string') ? STRING : UNKNOWN;
+    // The common case, one kind on each side, without the member lists.
+    if (left.kind !== 'union' && right.kind !== 'union') {
+      if (left.kind === 'number' && right.kind === 'number') return NUMBER;
+      if ((left.kind === 'string' && CONCATENABLE.has(right.kind)) || (right.kind === 'string' && CONCATENABLE.has(left.kind))) return STRING;
+    }
     let number = false;
     let text = false;
     for (const a of membersOf(left)) {
@@ -234,7 +255,7 @@ class Inference {
 }
 
 function isOnly(type: ValueType, kind: ValueKind): boolean {
-  return membersOf(type).every((m) => m.kind === kind);
+  return type.kind === 'union' ? type.members.every((m) => m.kind === kind) : type.kind === kind;
 }
 
 function isOpaqueMember(type: ValueType): boolean {

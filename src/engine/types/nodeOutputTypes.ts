@@ -1,7 +1,7 @@
 // What each node outputs, as a type (spec section 7's table): declared by a schema (`http`'s responseSchema,
 // `ai`'s schema, `code`'s outputSchema, a custom type's zod outputSchema), built from a `transform`'s template,
 // or by the node's rule (if, switch, split, wait and log pass their input on; merge, loop and filter build
-// theirs). A `subflow`'s output is unknown: reading the child file at every keystroke costs more than it tells.
+// theirs). A `subflow`'s output is its child flow's (subflowOutputType.ts, asked through `subflowOutput`).
 
 import type { CompiledNode } from '../model/compiledFlow';
 import { isPlainObject } from '../../shared/isPlainObject';
@@ -29,7 +29,9 @@ export interface OutputTypeFacts {
   /** The type of the templated config value at `key` (e.g. `output`, `items`), when it was compiled. */
   configValue(key: string): ValueType | undefined;
   /** A loop's body output per iteration. */
-  bodyOutput?: ValueType;
+  bodyOutput?: ValueType | undefined;
+  /** The output type of the flow at a subflow's `flow` path; absent when the flow has no file to resolve it from. */
+  subflowOutput?: ((flowPath: string) => ValueType) | undefined;
 }
 
 /** `{ error: { message, ... } }`: what `out` carries when a node with onError "skip" failed. */
@@ -96,7 +98,7 @@ const RULES: Readonly<Record<string, Rule>> = {
       isPlainObject(config.responseSchema) ? fromJsonSchema(config.responseSchema) : UNKNOWN,
     ),
   ai: (facts, config) => withProperty(declared(facts, AI_FALLBACK), 'json', isPlainObject(config.schema) ? fromJsonSchema(config.schema) : UNKNOWN),
-  subflow: () => UNKNOWN,
+  subflow: (facts, config) => (typeof config.flow === 'string' && facts.subflowOutput ? facts.subflowOutput(config.flow) : UNKNOWN),
   fail: () => UNKNOWN,
 };
 

@@ -53,6 +53,11 @@ export function objectOf(props: Iterable<[string, PropertyType]> = [], options: 
   return type;
 }
 
+/** A closed object with these properties; the map becomes the type's own (no copy), so it must not change after. */
+export function closedObjectOf(props: Map<string, PropertyType>): ValueType {
+  return { kind: 'object', props, open: false };
+}
+
 /** A closed object of required properties: `closedObject({ a: NUMBER })`. */
 export function closedObject(props: Record<string, ValueType>, optional: readonly string[] = []): ValueType {
   return objectOf(Object.entries(props).map(([key, type]) => [key, { type, optional: optional.includes(key) }]));
@@ -67,20 +72,37 @@ const MAX_UNION_MEMBERS = 32;
 /** The union of the types, flattened, with repeated scalars dropped; unknown absorbs everything. */
 export function unionOf(types: readonly ValueType[]): ValueType {
   const members: ValueType[] = [];
-  const add = (type: ValueType): boolean => {
-    if (type.kind === 'unknown') return false;
-    if (type.kind === 'union') return type.members.every(add);
-    if (type.kind !== 'array' && type.kind !== 'object' && members.some((m) => m.kind === type.kind)) return true;
-    if (members.includes(type)) return true;
-    members.push(type);
-    return true;
-  };
-  for (const type of types) if (!add(type)) return UNKNOWN;
+  for (const type of types) if (!addMember(members, type)) return UNKNOWN;
   if (members.some((m) => m.kind === 'any-json')) return ANY_JSON;
   if (members.length === 0) return UNKNOWN;
   if (members.length === 1) return members[0];
   if (members.length > MAX_UNION_MEMBERS) return UNKNOWN;
   return { kind: 'union', members };
+}
+
+/** Adds a type's members to a union being built; false when it is unknown (which absorbs the union). */
+function addMember(members: ValueType[], type: ValueType): boolean {
+  if (type.kind === 'unknown') return false;
+  if (type.kind === 'union') {
+    for (const member of type.members) if (!addMember(members, member)) return false;
+    return true;
+  }
+  if (type.kind !== 'array' && type.kind !== 'object' && members.some((m) => m.kind === type.kind)) return true;
+  if (members.includes(type)) return true;
+  members.push(type);
+  return true;
+}
+
+/** `unionOf([a, b])`, without building anything in the common cases (`a ?? b`, `a ? b : c` of one type). */
+export function unionOfTwo(a: ValueType, b: ValueType): ValueType {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return UNKNOWN;
+  if (a === b && a.kind !== 'union') return a;
+  if (a.kind === b.kind && isScalar(a)) return a;
+  return unionOf([a, b]);
+}
+
+function isScalar(type: ValueType): boolean {
+  return type.kind === 'null' || type.kind === 'boolean' || type.kind === 'number' || type.kind === 'string';
 }
 
 /** The members of a type: itself, or a union's members. */
@@ -95,7 +117,8 @@ export function isOpaque(type: ValueType): boolean {
 
 /** True when the value may be of one of the kinds (an opaque type may be anything). */
 export function mayBe(type: ValueType, kinds: ReadonlySet<ValueKind>): boolean {
-  return membersOf(type).some((m) => isOpaque(m) || kinds.has(m.kind));
+  if (type.kind !== 'union') return isOpaque(type) || kinds.has(type.kind);
+  return type.members.some((m) => isOpaque(m) || kinds.has(m.kind));
 }
 
 /** The type with null taken out (what `a ?? b` keeps of `a`). */
@@ -113,6 +136,28 @@ export type PropertyRead =
   | { found: false; known: string[] };
 
 const INDEX = /^(0|[1-9]\d*)$/;
+
+/**
+ * The type `readProperty` finds for `key`, or undefined when it finds none; the common reads (a declared
+ * property, an open object, an opaque value) build nothing.
+ */
+export function propertyTypeOf(type: ValueType, key: string | number): ValueType | undefined {
+  switch (type.kind) {
+    case 'unknown':
+    case 'any-json':
+      return type;
+    case 'object': {
+      const prop = type.props.get(String(key));
+      if (prop) return prop.type;
+      if (type.index) return type.index;
+      return type.open ? UNKNOWN : undefined;
+    }
+    default: {
+      const read = readProperty(type, key);
+      return read.found ? read.type : undefined;
+    }
+  }
+}
 
 /** What reading `key` of a value of this type gives, as the run-time path reader does (src/engine/expr/member.ts). */
 export function readProperty(type: ValueType, key: string | number): PropertyRead {
