@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { visit } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '../../..');
@@ -63,5 +64,22 @@ describe('command ids', () => {
   it('named in package.json menus and keybindings are declared', () => {
     const named = [...Object.values(manifest.contributes.menus).flat(), ...manifest.contributes.keybindings].map((item) => item.command);
     expect(named.filter((id) => !declared.has(id))).toEqual([]);
+  });
+});
+
+describe('package.json', () => {
+  it('repeats no key in any object (JSON keeps the last one: the menus of the first would be lost without a word)', () => {
+    const repeated: string[] = [];
+    const keysByObject: Set<string>[] = [];
+    visit(readFileSync(join(ROOT, 'package.json'), 'utf8'), {
+      onObjectBegin: () => void keysByObject.push(new Set()),
+      onObjectEnd: () => void keysByObject.pop(),
+      onObjectProperty: (name, offset) => {
+        const keys = keysByObject[keysByObject.length - 1];
+        if (keys.has(name)) repeated.push(`${name} at offset ${offset}`);
+        keys.add(name);
+      },
+    });
+    expect(repeated).toEqual([]);
   });
 });
