@@ -10,7 +10,7 @@ import { sampleOf } from '../../src/shared/schemaSample';
 import * as actions from './actions';
 import { drawnFields } from './drawnFields';
 import { placeErrors } from './errorPlacement';
-import { parseJson } from './jsonParseError';
+import { parseJson } from '../shared/jsonParseError';
 import { SchemaField, fieldId, type FieldContext } from './SchemaField';
 import { inSchemaOrder } from './schemaOrder';
 import { removeAt, setAt, toPointer, type Path } from './valuePath';

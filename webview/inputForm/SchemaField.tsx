@@ -7,7 +7,7 @@
 import { useEffect, useState, type JSX } from 'react';
 import { enumChoices, fieldKind, itemsOf, propertiesOf, requiredOf, resolveRef, type JsonSchema } from '../../src/shared/schemaKind';
 import { defaultsOf } from '../../src/shared/schemaSample';
-import { parseJson } from './jsonParseError';
+import { parseJson } from '../shared/jsonParseError';
 import { toPointer, type Path } from './valuePath';
 
 export interface FieldContext {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drawnFields } from '../../../../webview/inputForm/drawnFields';
 import { placeErrors } from '../../../../webview/inputForm/errorPlacement';
-import { parseJson } from '../../../../webview/inputForm/jsonParseError';
+import { parseJson } from '../../../../webview/shared/jsonParseError';
 import { inSchemaOrder } from '../../../../webview/inputForm/schemaOrder';
 import { getAt, removeAt, setAt, toPointer } from '../../../../webview/inputForm/valuePath';
 
