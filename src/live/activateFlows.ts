@@ -8,8 +8,7 @@ import type { Cron } from 'croner';
 import { loadFlow } from '../api/loadFlow';
 import { secretsFromEnvironment } from '../api/runFlow';
 import { findFlowFiles } from '../engine/load/findFlowFiles';
-import type { CompiledValue } from '../engine/expr/exprTypes';
-import type { Scope } from '../engine/expr/scope';
+import { evaluateSecretTemplate } from '../engine/expr/secretTemplate';
 import type { CompiledFlow, WebhookMethod } from '../engine/model/compiledFlow';
 import { hasErrors, type Diagnostic, type Range } from '../engine/model/diagnostics';
 import type { NodeRegistry } from '../engine/nodes/registry';
@@ -137,7 +136,7 @@ export function activateFlows(paths: string | readonly string[], options: Activa
         }
         let secret: string | undefined;
         if (trigger.secret !== undefined) {
-          secret = evaluateSecret(trigger.secret.compiled, flow, secrets);
+          secret = evaluateSecretTemplate(trigger.secret.compiled, flow, secrets, 'webhook');
           if (secret === undefined) {
             const names = trigger.secret.secretNames;
             const hint = names.length > 0 ? `: set the environment variable ${names.join(', ')}` : '';
@@ -169,24 +168,3 @@ export function activateFlows(paths: string | readonly string[], options: Activa
   return activation;
 }
 
-/** The secret template's value, or undefined when it comes out empty (the secret is not set). */
-function evaluateSecret(template: CompiledValue, flow: CompiledFlow, secrets: Record<string, string>): string | undefined {
-  const scope: Scope = {
-    trigger: undefined,
-    input: undefined,
-    nodes: {},
-    variables: flow.variables,
-    secrets,
-    execution: { id: '', flowId: flow.id, startedAt: '', trigger: { type: 'webhook' } },
-  };
-  // A value that is not a string is taken as its text; a template that cannot be evaluated gives no secret.
-  let value: unknown;
-  try {
-    value = template.evaluate(scope);
-  } catch {
-    return undefined;
-  }
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === '' ? undefined : text;
-}

@@ -5,7 +5,7 @@
 
 import { createHmac } from 'node:crypto';
 import type { CompiledFlow, CompiledNotify } from '../model/compiledFlow';
-import type { Scope } from '../expr/scope';
+import { evaluateSecretTemplate } from '../expr/secretTemplate';
 import type { RunRecord, RunStatus } from './runRecord';
 
 /** What is posted, and what a notify subflow gets as input. */
@@ -92,7 +92,7 @@ export async function notifyAfterRun(flow: CompiledFlow, record: RunRecord, serv
       const body = JSON.stringify(summary);
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'weft-notify' };
       if (notify.secret !== undefined) {
-        secret = evaluateSecret(notify.secret.compiled, flow, services.secrets);
+        secret = evaluateSecretTemplate(notify.secret.compiled, flow, services.secrets, 'notify');
         if (secret === undefined) {
           const names = notify.secret.secretNames;
           throw new Error(`the notify secret ${notify.secret.template} is empty${names.length > 0 ? ` (set ${names.join(', ')})` : ''}: not posted unsigned`);
@@ -122,23 +122,3 @@ export async function notifyAfterRun(flow: CompiledFlow, record: RunRecord, serv
   return outcome;
 }
 
-/** The secret template's value, or undefined when it comes out empty (the secret is not set). */
-function evaluateSecret(template: NonNullable<CompiledNotify['secret']>['compiled'], flow: CompiledFlow, secrets: Record<string, string>): string | undefined {
-  const scope: Scope = {
-    trigger: undefined,
-    input: undefined,
-    nodes: {},
-    variables: flow.variables,
-    secrets,
-    execution: { id: '', flowId: flow.id, startedAt: '', trigger: { type: 'notify' } },
-  };
-  let value: unknown;
-  try {
-    value = template.evaluate(scope);
-  } catch {
-    return undefined;
-  }
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === '' ? undefined : text;
-}
