@@ -45,11 +45,13 @@ function worker(now: () => number): RedisCircuitStore {
   return new RedisCircuitStore(connection, now);
 }
 
-async function fail(store: RedisCircuitStore): Promise<CircuitChange[]> {
+/** A call that fails with HTTP 503 (after `before`, when given), through the store's circuit; the changes it was told. */
+async function fail(store: RedisCircuitStore, before?: () => Promise<void>): Promise<CircuitChange[]> {
   const changes: CircuitChange[] = [];
-  await callThroughCircuit({ store, target: TARGET, settings: SETTINGS, onChange: (change) => changes.push(change) }, () =>
-    Promise.reject(new WeftError('http-status', 'HTTP 503')),
-  ).catch((error: unknown) => {
+  await callThroughCircuit({ store, target: TARGET, settings: SETTINGS, onChange: (change) => changes.push(change) }, async () => {
+    await before?.();
+    throw new WeftError('http-status', 'HTTP 503');
+  }).catch((error: unknown) => {
     if ((error as WeftError).code !== 'http-status') throw error;
   });
   return changes;
@@ -140,8 +142,16 @@ describe('circuits shared through Redis', () => {
     const time = clock();
     const workers = [worker(time.now), worker(time.now)];
 
-    // ACT: 20 failing calls, half on each worker, all in flight together
-    const changes = (await Promise.all(Array.from({ length: 20 }, (_, index) => fail(workers[index % 2])))).flat();
+    // ACT: 20 failing calls, half on each worker, all in flight together: none fails before all 20 are admitted
+    const calls = 20;
+    let admitted = 0;
+    let allAdmitted!: () => void;
+    const gate = new Promise<void>((resolve) => (allAdmitted = resolve));
+    const failOnceAllAdmitted = async (): Promise<void> => {
+      if (++admitted === calls) allAdmitted();
+      await gate;
+    };
+    const changes = (await Promise.all(Array.from({ length: calls }, (_, index) => fail(workers[index % 2], failOnceAllAdmitted)))).flat();
 
     // ASSERT
     expect(changes.map((change) => change.transition)).toEqual(['opened']);

@@ -308,13 +308,16 @@ describe('ExecutionPanelManager: decision feedback', () => {
         params: { runId: 'run-fb-1', nodeId: 'a', verdict: 'incorrect', category: 'wrong-label', note: ' too low ', expected: '{"label":"high"}' },
       });
       await fake.receive!({ kind: 'command', method: 'ready', params: {} });
-      await vi.waitFor(() => expect(fake.posted.filter((m) => m.method === 'didChangeRun').length).toBeGreaterThanOrEqual(2));
+      // The run as shown again carries the verdict (the first ready's answer may arrive after it: wait for state).
+      const withFeedback = (): (typeof fake.posted)[number] | undefined =>
+        fake.posted.find((m) => m.method === 'didChangeRun' && (m.params as { feedback?: Record<string, unknown> }).feedback?.a !== undefined);
+      await vi.waitFor(() => expect(withFeedback()).toBeDefined());
 
       // ASSERT
       const reply = fake.posted.find((m) => m.kind === 'reply' && (m as unknown as { id: number }).id === 41) as unknown as { result: { entry: unknown } };
       expect(reply.result.entry).toMatchObject({ verdict: 'incorrect', category: 'wrong-label', note: 'too low', expected: { label: 'high' } });
       expect(await readFeedback(dir)).toEqual([expect.objectContaining({ runId: 'run-fb-1', nodeId: 'a', verdict: 'incorrect' })]);
-      const again = fake.posted.filter((m) => m.method === 'didChangeRun').at(-1)!;
+      const again = withFeedback()!;
       expect(again.params.feedback).toMatchObject({ a: { verdict: 'incorrect', category: 'wrong-label' } });
       manager.dispose();
     } finally {
