@@ -12,6 +12,7 @@ import type { NodeServices } from '../nodes/nodeType';
 import type { DebugAttachment } from './debugGate';
 import type { EngineEvent } from './events';
 import { GraphRun, type GraphOutcome } from './graphRun';
+import { eventEmitter } from './eventEmitter';
 import { isoAt, isoNow } from './isoClock';
 import { LogBudget } from './logBudget';
 import { setLongTimeout } from './longTimer';
@@ -106,22 +107,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   if (options.resume?.rerunFrom) record.rerunFrom = options.resume.rerunFrom;
   if (options.parentExecutionId) record.parentExecutionId = options.parentExecutionId;
 
-  let seq = 0;
-  const onEvent = options.onEvent;
-  const emit = (draft: EventDraft): void => {
-    seq++;
-    if (!onEvent) return;
-    const event = draft as EngineEvent;
-    event.executionId = executionId;
-    event.seq = seq;
-    // A draft that brings its time brings the record's (see EventDraft).
-    if (event.ts === undefined) event.ts = isoNow();
-    try {
-      onEvent(event);
-    } catch {
-      // A subscriber's bug must not break the run; subscribers report their own failures.
-    }
-  };
+  const emit = eventEmitter(executionId, options.onEvent);
 
   const checkpointSink = options.onCheckpoint;
   let checkpointFailure: unknown;

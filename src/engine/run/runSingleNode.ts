@@ -14,12 +14,13 @@ import type { InputContribution, NodeServices } from '../nodes/nodeType';
 import type { EngineEvent } from './events';
 import { newExecutionId } from './executeFlow';
 import { GraphRun } from './graphRun';
+import { eventEmitter } from './eventEmitter';
 import { isoAt, isoNow } from './isoClock';
 import { LogBudget } from './logBudget';
 import { setLongTimeout } from './longTimer';
 import { runNode } from './nodeRunner';
 import { Redactor } from './redact';
-import type { EventDraft, RunContext } from './runContext';
+import type { RunContext } from './runContext';
 import type { LogEntry, NodeRecord, NodeUsage, RunRecord } from './runRecord';
 import { mockedFetch, type SingleNodeMocks } from './singleNodeMocks';
 
@@ -90,21 +91,7 @@ export async function runSingleNode(flow: CompiledFlow, options: SingleNodeOptio
     controller.abort(new WeftError('timeout', `The test took longer than the flow's ${flow.settings.timeoutMs} ms and was stopped.`, { kind: 'operational' }));
   }, flow.settings.timeoutMs);
 
-  let seq = 0;
-  const onEvent = options.onEvent;
-  const emit = (draft: EventDraft): void => {
-    seq++;
-    if (!onEvent) return;
-    const event = draft as EngineEvent;
-    event.executionId = executionId;
-    event.seq = seq;
-    if (event.ts === undefined) event.ts = isoNow();
-    try {
-      onEvent(event);
-    } catch {
-      // A subscriber's bug must not break the trial.
-    }
-  };
+  const emit = eventEmitter(executionId, options.onEvent);
 
   const services = options.mocks ? { ...servicesOf(options.services), fetch: mockedFetch(options.mocks, options.services.fetch) } : options.services;
   const run: RunContext = {
