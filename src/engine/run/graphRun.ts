@@ -421,7 +421,8 @@ export class GraphRun implements NodeRunHost {
       frames: this.debugFramesOf(node),
       input,
       scope,
-      config: () => (node.type.prepare || node.config.isStatic ? node.rawConfig : node.config.evaluate(scope)),
+      // Resolved for the debugger's Config scope: with secret values masked, as every other way out of a run.
+      config: () => this.run.redactor.value(node.type.prepare || node.config.isStatic ? node.rawConfig : node.config.evaluate(scope)),
     };
     const runOnce = async (): Promise<void> => {
       const decision = await gate.beforeNode(target);
@@ -571,7 +572,7 @@ export class GraphRun implements NodeRunHost {
     if (debug === undefined) return;
     // The failed attempt is a handled error ("All node errors" stops on it); the answer does not change the retry.
     const scope: Scope = { ...this.baseScope, input };
-    const target: GatedNode = { node, nodeId: node.id, frames: this.debugFramesOf(node), input, scope, config: () => node.config.evaluate(scope) };
+    const target: GatedNode = { node, nodeId: node.id, frames: this.debugFramesOf(node), input, scope, config: () => this.run.redactor.value(node.config.evaluate(scope)) };
     return Promise.resolve(debug.gate.afterNode(target, { ok: false, error, handled: true, retrying: true }));
   }
 

@@ -35,6 +35,20 @@ describe('flow debugger: variables, evaluate, set value, skip, exceptions, condi
     expect(execution.node.value).toBe('"small"');
   });
 
+  it('shows the Config with secret values hidden, as history and logs keep them', async () => {
+    process.env.WEFT_DEBUG_TEST_TOKEN = 'tok-debug-9f8e7d6c';
+    try {
+      await launch(h, { flow: 'secret.flow.json', breakpoints: [{ file: 'secret.flow.json', lines: [{ line: lineOf('secret.flow.json', '"id": "call"') }] }] });
+      await nextStop(h);
+      const config = await scopeValues(h, 1, 'Config');
+      const shown = JSON.stringify(await h.client.variablesRequest({ variablesReference: config.output.variablesReference }));
+      expect(shown).toContain('Bearer ***');
+      expect(shown).not.toContain('tok-debug-9f8e7d6c');
+    } finally {
+      delete process.env.WEFT_DEBUG_TEST_TOKEN;
+    }
+  });
+
   it('pages a large array (indexed variables)', async () => {
     const items = Array.from({ length: 250 }, (_, i) => i);
     await launch(h, { flow: 'loop.flow.json', input: { items }, breakpoints: [{ file: 'loop.flow.json', lines: [{ line: lineOf('loop.flow.json', '"id": "each"') }] }] });
