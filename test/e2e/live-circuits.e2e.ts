@@ -53,9 +53,14 @@ describe('Live circuits', () => {
       const item = page.locator('.part.statusbar [aria-label^="Weft: 1 circuit open"]').first();
       await item.waitFor({ state: 'visible', timeout: 60_000 });
       assert.match((await item.getAttribute('aria-label')) ?? '', new RegExp(`http ${downHost.replace(/\./g, '\\.')}`));
-      await item.hover();
+      // Hovered again until the tooltip shows: the status bar moves the item when another item's text changes
+      // ("Live: reconnecting"), taking it from under the pointer.
       const tooltip = page.locator('.monaco-hover', { hasText: 'Open circuits on' }).first();
-      await tooltip.waitFor({ state: 'visible', timeout: 30_000 });
+      await until('the circuit tooltip on hover', async () => {
+        await page.mouse.move(0, 0);
+        await item.hover();
+        return (await tooltip.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true).catch(() => false)) || undefined;
+      });
       assert.match((await tooltip.textContent()) ?? '', /open after 1 failure within 60 s; retries at/);
       await screenshot(page, 'live-circuit-open');
     } finally {

@@ -149,7 +149,15 @@ export function App(): ReactElement {
       pendingSelect.current = undefined;
     }
     const elements = toFlowElements(graph, placed, { ...run, pausedNodeId }, new Set(selectedRef.current), nodeInsights);
-    setNodes(elements.nodes);
+    // Each node keeps the size React Flow measured: a node given without `measured` loses its handles' places
+    // (xyflow resets them to re-measure), and its edges vanish until a resize that may never come.
+    setNodes((current) => {
+      const measured = new Map(current.map((node) => [node.id, node.measured]));
+      return elements.nodes.map((node) => {
+        const size = measured.get(node.id);
+        return size ? { ...node, measured: size } : node;
+      });
+    });
     setEdges(elements.edges);
   }, [graph, placed, run, pausedNodeId, allNodes, nodeInsights]);
 
