@@ -25,6 +25,11 @@ async function restoredPanel(page: Page, timeoutMs: number): Promise<Frame> {
   }
 }
 
+/** Whether the workbench logged that its IndexedDB was closed under it (VS Code for the Web, not the extension). */
+function lostWorkbenchStorage(logs: string[]): boolean {
+  return logs.some((line) => /vscode-web-db.*closed/i.test(line));
+}
+
 describe('Window reload', () => {
   it('restores the execution panel with the run it showed', async function () {
     // A reload starts the workbench and the extension host again.
@@ -39,11 +44,27 @@ describe('Window reload', () => {
     assert.ok(runId);
 
     // ACT
+    const session = e2eSession();
+    let logsBefore = session.logs.length;
     await reloadWindow(page);
 
     // ASSERT: the panel is back, with the same run, completed.
-    const reloadedAt = Date.now();
-    const after = await restoredPanel(page, 90_000);
+    let reloadedAt = Date.now();
+    let after = await restoredPanel(page, 60_000).catch((error: unknown) => error as Error);
+    if (after instanceof Error && lostWorkbenchStorage(session.logs.slice(logsBefore))) {
+      // VS Code for the Web closed its own IndexedDB while saving the workbench on reload (a fault of the
+      // workbench, logged as "database 'vscode-web-db' is closed"): the restored tab's webview never loads, whoever
+      // owns it. A person reloads again; so does the scenario, once, and only for that logged fault.
+      console.log('      the workbench lost its storage on reload; reloading once more');
+      logsBefore = session.logs.length;
+      await reloadWindow(page);
+      reloadedAt = Date.now();
+      after = await restoredPanel(page, 60_000).catch((error: unknown) => error as Error);
+    }
+    if (after instanceof Error) {
+      console.log(session.logs.slice(logsBefore).slice(-60).join('\n'));
+      throw after;
+    }
     await after.waitForSelector('[data-run-status="completed"]', { timeout: 30_000 });
     assert.equal(await shownRunId(after), runId);
     console.log(`      panel restored ${Date.now() - reloadedAt} ms after the workbench came back`);

@@ -26,17 +26,54 @@ const READS_A_NODE = JSON.stringify({
   edges: [{ from: 'shape', to: 'double' }],
 });
 
-/** Written by hand, no types declared: `flow()` infers the node ids, so `nodes.<id>` is checked. */
+/**
+ * Written by hand, no types declared: `flow()` infers the node ids, so `nodes.<id>` is checked, and types `input`
+ * from the `inputs` schema (required, defaulted, optional and nullable properties, arrays, enums).
+ */
 const HAND_WRITTEN = `import { flow } from 'weft';
 
 export default flow({
   version: 1,
   id: 'hand-written',
+  inputs: {
+    type: 'object',
+    properties: {
+      email: { type: 'string' },
+      employees: { type: 'integer', default: 1 },
+      tags: { type: 'array', items: { type: 'string' } },
+      plan: { enum: ['free', 'team'] },
+      note: { type: ['string', 'null'] },
+    },
+    required: ['email'],
+  },
   nodes: [
     { id: 'score', type: 'transform', config: { output: { value: 80 } } },
-    { id: 'label', type: 'code', config: { code: ({ nodes }) => ({ hot: nodes.score.value >= 80 }) } },
+    {
+      id: 'label',
+      type: 'code',
+      config: {
+        code: ({ input, nodes }) => {
+          const domain: string = input.email.split('@')[1];
+          const size: number = input.employees;
+          const tags: string[] = input.tags ?? [];
+          const plan: 'free' | 'team' | undefined = input.plan;
+          const note: string | null | undefined = input.note;
+          return { hot: nodes.score.value >= 80, domain, size, tags, plan, note };
+        },
+      },
+    },
   ],
   edges: [{ from: 'score', to: 'label' }],
+});
+`;
+
+/** Without `inputs`, `input` stays open (any), as before: no error for code that reads what it likes. */
+const NO_INPUTS = `import { flow } from 'weft';
+
+export default flow({
+  version: 1,
+  id: 'no-inputs',
+  nodes: [{ id: 'read', type: 'code', config: { code: ({ input }) => input.anything.goes } }],
 });
 `;
 
@@ -81,16 +118,20 @@ describe('.flow.ts typing from the graph', () => {
     const reads = exported('reads-a-node', READS_A_NODE);
     const signupTypo = signup.replace('input.email.trim()', 'input.emial.trim()');
     const readsTypo = reads.replace('nodes.shape.total', 'nodes.shape.totl');
-    const handTypo = HAND_WRITTEN.replace('nodes.score.value', 'nodes.scroe.value');
+    const handTypo = HAND_WRITTEN.replace('nodes.score.value', 'nodes.scroe.value').replace('input.email.split', 'input.emial.split');
+    const handMisuse = HAND_WRITTEN.replace('const size: number = input.employees', 'const size: string = input.employees');
     expect(signupTypo).not.toBe(signup);
     expect(readsTypo).not.toBe(reads);
     // ACT
-    const clean = tsc({ 'normalize-signup.flow.ts': signup, 'reads-a-node.flow.ts': reads, 'hand-written.flow.ts': HAND_WRITTEN });
+    const clean = tsc({ 'normalize-signup.flow.ts': signup, 'reads-a-node.flow.ts': reads, 'hand-written.flow.ts': HAND_WRITTEN, 'no-inputs.flow.ts': NO_INPUTS });
     const typos = tsc({ 'normalize-signup.flow.ts': signupTypo, 'reads-a-node.flow.ts': readsTypo, 'hand-written.flow.ts': handTypo });
+    const misuse = tsc({ 'hand-written.flow.ts': handMisuse });
     // ASSERT
     expect(clean).toBe('');
     expect(typos).toMatch(/normalize-signup\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'emial' does not exist/);
     expect(typos).toMatch(/reads-a-node\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'totl' does not exist/);
     expect(typos).toMatch(/hand-written\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'scroe' does not exist/);
+    expect(typos).toMatch(/hand-written\.flow\.ts\(\d+,\d+\): error TS2\d+: Property 'emial' does not exist/);
+    expect(misuse).toMatch(/hand-written\.flow\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
   }, 120_000);
 });
