@@ -68,12 +68,9 @@ export class LanguageFeatures implements vscode.Disposable {
         this.collection.delete(d.uri);
         this.documents.delete(d.uri.toString());
       }),
-      // A finished run changes hover values and completion fields: forget the cached last runs.
-      runs.onDidChangeRun((change) => {
-        if (!change.record) return;
-        this.lastRuns.clear();
-        this.recentRuns.clear();
-        this.documents.clear();
+      // A finished run changes its own flow's hover values and completion fields, no other flow's.
+      runs.onDidChangeRun(({ file, record }) => {
+        if (record) this.rememberRun(file.toString(), record);
       }),
       secrets.onDidChange(() => {
         for (const d of vscode.workspace.textDocuments) this.schedule(d);
@@ -127,6 +124,20 @@ export class LanguageFeatures implements vscode.Disposable {
     });
     this.documents.set(key, { version: document.version, flow });
     return flow;
+  }
+
+  /**
+   * Puts a run that just ended at the head of its flow's cached recent runs: the record is in hand, so the 10
+   * records are not read again from history. Test runs are not among them (recentRuns reads mode `run` only).
+   */
+  private rememberRun(key: string, record: RunRecord): void {
+    if (record.mode !== 'run') return;
+    this.documents.delete(key);
+    const cached = this.recentRuns.get(key);
+    if (!cached) return;
+    const recent = [record, ...cached.filter((r) => r.id !== record.id)].slice(0, OBSERVED_RUNS);
+    this.lastRuns.set(key, record);
+    this.recentRuns.set(key, recent);
   }
 
   private async refreshLastRun(document: vscode.TextDocument): Promise<void> {

@@ -125,6 +125,30 @@ describe('weft in VS Code', () => {
     assert.ok(titles.some((t) => t.includes('completed')), 'node CodeLens shows the last run');
   });
 
+  it("hovers a template's value in the flow's latest run, and follows each new run", async () => {
+    const uri = workspaceFile('order-intake.flow.json');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const lines = document.getText().split('\n');
+    // In the node that reads it on the path these runs take (a total under the review threshold goes to `tax`).
+    const line = lines.findIndex((l, index) => index > lines.findIndex((t) => t.includes('"id": "tax"')) && l.includes('input.orderId'));
+    const position = new vscode.Position(line, lines[line].indexOf('input.orderId') + 'input.'.length);
+    const hoverText = async (): Promise<string> => {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    };
+    for (const orderId of ['HOVER-1', 'HOVER-2']) {
+      const record = await vscode.commands.executeCommand<{ id: string; status: string }>('weft.run', uri, { input: { orderId, total: 80 } });
+      assert.equal(record?.status, 'completed');
+      let shown = '';
+      await waitFor(`the hover to show the run of ${orderId}`, async () => ((shown = await hoverText()).includes(`"${orderId}"`) ? true : undefined)).catch(
+        (error: Error) => {
+          throw new Error(`${error.message} The run was ${record?.id}; the hover said: ${shown}`);
+        },
+      );
+    }
+  });
+
   it('lists every flow test in Test Explorer and reports their results', async () => {
     const features = api.ready();
     await features.tests.discoverAll();
