@@ -15,7 +15,7 @@ import { checkSubflowDepth } from '../engine/nodes/subflow';
 import type { NodeRegistry } from '../engine/nodes/registry';
 import type { DebugAttachment } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
-import { executeFlow } from '../engine/run/executeFlow';
+import { executeFlow, maskedInputSecrets } from '../engine/run/executeFlow';
 import type { RunMode, RunRecord, TriggerInfo } from '../engine/run/runRecord';
 import { sharedCodeSandbox } from './sharedSandbox';
 import { loadFlow } from './loadFlow';
@@ -221,6 +221,8 @@ async function runSubflow(
   checkSubflowDepth(chain);
   // The child reads its own secrets: the parent's hold only the names the parent reads, so those the child
   // alone reads come from the environment, as for any run (not in a test run, which reads none from there).
+  // What the parent's record masks (a GET webhook's `?token=`) stays masked in the child's record.
+  const parentMasked = maskedInputSecrets(options.input, options.maskInputKeys);
   const child = await Promise.resolve()
     .then(() => resolveFlow(file, options.registry))
     .then((flow) =>
@@ -228,7 +230,7 @@ async function runSubflow(
         subflowChain: chain,
         input,
         signal,
-        secrets: options.mode === 'test' ? options.secrets : { ...secretsFromEnvironment(flow.secretNames), ...options.secrets },
+        secrets: options.mode === 'test' ? { ...options.secrets, ...parentMasked } : { ...secretsFromEnvironment(flow.secretNames), ...options.secrets, ...parentMasked },
         history: options.history,
         onCheckpoint: options.onCheckpoint,
         mode: options.mode,

@@ -99,6 +99,30 @@ describe('weft serve keeps credentials and bodies out of records and logs', () =
     expect(everything).not.toContain('query-key-4242');
   });
 
+  it("keeps a GET webhook's credential parameters masked in the records of the subflows its run starts", async () => {
+    // ARRANGE: an OAuth-style callback passes its `code` on to a child flow, which uses it (and so records it).
+    const callback = flow(
+      'callback',
+      [{ type: 'webhook', method: 'GET', secret: '{{ secrets.HOOK_SECRET }}' }],
+      [{ id: 'exchange', type: 'subflow', config: { flow: './exchange.flow.json', input: { code: '{{ input.code }}', state: '{{ input.state }}' } } }],
+    );
+    const exchange = flow('exchange', [], [transform({ exchanged: '{{ input.code }}', state: '{{ input.state }}' })]);
+    const { server, history, dir } = await serve({ 'callback.flow.json': callback, 'exchange.flow.json': exchange });
+    // ACT
+    const reply = await call(server.url, '/hooks/callback?code=oauth-code-98765&state=s-1', { method: 'GET', headers: bearer });
+    await waitFor('the run and its subflow to end', async () => (server.inFlight() === 0 ? true : undefined));
+    await server.close({ graceMs: 1000 });
+    // ASSERT: the child ran with the real code (it is in no record), and the state, not a credential, is kept.
+    expect(reply.status).toBe(202);
+    const parent = (await history.get((reply.json as { executionId: string }).executionId)) as RunRecord;
+    expect(parent.status).toBe('completed');
+    const [childId] = await runIds(history, 'exchange');
+    const child = (await history.get(childId)) as RunRecord;
+    expect(child.status).toBe('completed');
+    expect(child.output).toEqual({ exchanged: '***', state: 's-1' });
+    expect(await historyText(join(dir, '.weft'))).not.toContain('oauth-code-98765');
+  });
+
   it('answers 400 to a body that is not JSON without echoing any of it to the client, the log, the invocation log or the status', async () => {
     // ARRANGE
     const { server, logs, dir } = await serve({ 'open.flow.json': flow('open', [{ type: 'webhook' }], [transform(1)]) });

@@ -85,7 +85,7 @@ export async function executeFlow(flow: CompiledFlow, options: ExecuteOptions): 
   const secrets = options.secrets ?? {};
   const input = options.input;
   const masked = maskedInput(input, options.maskInputKeys);
-  const redactor = hasSecrets(secrets) || masked.values.length > 0 ? new Redactor({ ...secrets, ...Object.fromEntries(masked.values.map((value, i) => [`\0masked-input-${i}`, value])) }) : NO_SECRETS;
+  const redactor = hasSecrets(secrets) || masked.values.length > 0 ? new Redactor({ ...secrets, ...maskedValuesAsSecrets(masked.values) }) : NO_SECRETS;
 
   const nodes: Record<string, NodeRecord> = {};
   for (const node of flow.graph.nodes) nodes[node.id] = { status: 'pending', attempts: 0 };
@@ -249,6 +249,19 @@ const nodeIdsCache = new WeakMap<CompiledFlow, string[]>();
 
 /** Values shorter than this are masked only where they are recorded as input: they would mask unrelated text. */
 const MIN_MASKED_VALUE = 8;
+
+/**
+ * The values of masked input properties, as secrets (names no template can spell): a run redacts them wherever
+ * they appear in its record, and a subflow it starts gets them too, so the child's record never holds what the
+ * parent's masks (api/runFlow.ts).
+ */
+export function maskedInputSecrets(input: unknown, keys: readonly string[] | undefined): Record<string, string> {
+  return maskedValuesAsSecrets(maskedInput(input, keys).values);
+}
+
+function maskedValuesAsSecrets(values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value, i) => [`\0masked-input-${i}`, value]));
+}
 
 function maskedInput(input: unknown, keys: readonly string[] | undefined): { recorded: unknown; values: string[] } {
   if (keys === undefined || keys.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return { recorded: input, values: [] };
