@@ -18,13 +18,32 @@ interface Container {
   entries?: () => Record<string, unknown>;
 }
 
+/** What hides secret values in a shown text (the engine's Redactor). */
+export interface ShownTextRedactor {
+  text(text: string): string;
+}
+
+const SHOW_AS_IS: ShownTextRedactor = { text: (text) => text };
+
 export class DebugVariables {
   private readonly containers = new Map<number, Container>();
   private nextReference = 1;
+  private redactor: ShownTextRedactor = SHOW_AS_IS;
 
-  clear(): void {
+  /** Forgets the references, and from now hides the values `redactor` knows in every value shown. */
+  clear(redactor: ShownTextRedactor = SHOW_AS_IS): void {
     this.containers.clear();
     this.nextReference = 1;
+    this.redactor = redactor;
+  }
+
+  /**
+   * One line of a value as the Variables view, a watch or the debug console shows it. The values of a stop are
+   * the run's in memory, where a node may have echoed a secret (`Bearer {{ secrets.TOKEN }}`): shown, it is
+   * hidden as history and logs hide it.
+   */
+  shownPreview(value: unknown): string {
+    return this.redactor.text(preview(value));
   }
 
   /** A scope: its named entries, each expandable. */
@@ -61,7 +80,7 @@ export class DebugVariables {
   }
 
   variable(name: string, value: unknown, path: string | undefined, settable = false): DebugProtocol.Variable {
-    const variable: DebugProtocol.Variable = { name, value: preview(value), type: typeOf(value), variablesReference: 0 };
+    const variable: DebugProtocol.Variable = { name, value: this.shownPreview(value), type: typeOf(value), variablesReference: 0 };
     if (path !== undefined) variable.evaluateName = path;
     if (value !== null && typeof value === 'object') {
       // Children of a settable value are settable too: they belong to the same object.
@@ -95,7 +114,7 @@ function typeOf(value: unknown): string {
 }
 
 /** One line of a value: JSON, cut to a preview; arrays and objects say their size. */
-export function preview(value: unknown): string {
+function preview(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `Array(${value.length})${value.length <= 10 ? ' ' + cut(safeJson(value)) : ''}`;
   const text = safeJson(value);

@@ -31,10 +31,11 @@ import type { CompiledFlow } from '../engine/model/compiledFlow';
 import { hasErrors } from '../engine/model/diagnostics';
 import type { GatedNode } from '../engine/run/debugGate';
 import type { EngineEvent } from '../engine/run/events';
+import { Redactor } from '../engine/run/redact';
 import type { RunRecord } from '../engine/run/runRecord';
 import { CodeDebugger } from './codeDebugger';
 import { DebugController, debugScope, type NodeBreakpoint, type Stop } from './debugController';
-import { DebugVariables, preview } from './debugVariables';
+import { DebugVariables } from './debugVariables';
 import { resolveLaunchInput, type LaunchInputArguments } from './launchInput';
 import { locateFlowNodes, type FlowNodeLocations } from './nodeLocations';
 import { completionsAt, evaluateInScope, parseNewValue } from './scopeExpressions';
@@ -347,7 +348,8 @@ export class WeftDebugSession extends LoggingDebugSession {
   }
 
   private onStopped(stop: Stop): void {
-    this.variables.clear();
+    // The run's own secret values, to hide wherever a value shown holds one (debugScope hides them as names).
+    this.variables.clear(new Redactor(stop.target.scope.secrets));
     const event = new StoppedEvent(stop.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     event.body.allThreadsStopped = true;
     if (stop.breakpointId !== undefined) event.body.hitBreakpointIds = [stop.breakpointId];
@@ -476,7 +478,7 @@ export class WeftDebugSession extends LoggingDebugSession {
     }
     const shown = this.variables.variable('result', value, undefined);
     response.body = {
-      result: args.context === 'repl' && value !== null && typeof value === 'object' ? preview(value) : shown.value,
+      result: args.context === 'repl' && value !== null && typeof value === 'object' ? this.variables.shownPreview(value) : shown.value,
       type: shown.type,
       variablesReference: shown.variablesReference,
       indexedVariables: shown.indexedVariables,

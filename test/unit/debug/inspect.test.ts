@@ -49,6 +49,23 @@ describe('flow debugger: variables, evaluate, set value, skip, exceptions, condi
     }
   });
 
+  it('hides a secret value a node echoed in its output, in the Nodes scope and in what the debug console evaluates', async () => {
+    process.env.WEFT_DEBUG_TEST_TOKEN = 'tok-debug-9f8e7d6c';
+    try {
+      await launch(h, { flow: 'secret.flow.json', breakpoints: [{ file: 'secret.flow.json', lines: [{ line: lineOf('secret.flow.json', '"id": "after"') }] }] });
+      await nextStop(h);
+      const nodes = await scopeValues(h, 1, 'Nodes');
+      const call = await h.client.variablesRequest({ variablesReference: nodes.call.variablesReference });
+      const watched = await h.client.evaluateRequest({ expression: 'nodes.call.auth', context: 'watch', frameId: 1 });
+      const printed = await h.client.evaluateRequest({ expression: '{{ nodes.call }}', context: 'repl', frameId: 1 });
+      const shown = JSON.stringify([nodes, call.body, watched.body, printed.body]);
+      expect(shown).toContain('Bearer ***');
+      expect(shown).not.toContain('tok-debug-9f8e7d6c');
+    } finally {
+      delete process.env.WEFT_DEBUG_TEST_TOKEN;
+    }
+  });
+
   it('pages a large array (indexed variables)', async () => {
     const items = Array.from({ length: 250 }, (_, i) => i);
     await launch(h, { flow: 'loop.flow.json', input: { items }, breakpoints: [{ file: 'loop.flow.json', lines: [{ line: lineOf('loop.flow.json', '"id": "each"') }] }] });
