@@ -3,12 +3,14 @@
 // object literals and strings with `}}` in them; when that finds no end (an unterminated quote, say), the first
 // `}}` ends it and the parser reports what is wrong inside.
 
+import type { CompiledExpression } from './compileCache';
 import type { TemplateSpan } from './exprTypes';
 
 export type TemplateSegment =
   /** Literal text, with `\{{` already turned into `{{`. `start`/`end` cover the raw text. */
   | { kind: 'text'; text: string; start: number; end: number }
-  | { kind: 'template'; span: TemplateSpan }
+  /** `compiled`: the expression parsed, kept here by compiledTemplate (compileCache.ts) the first time it is asked. */
+  | { kind: 'template'; span: TemplateSpan; compiled: CompiledExpression | undefined }
   /** A `{{` with no `}}` after it: from `start` to the end of the string. */
   | { kind: 'unclosed'; start: number; end: number };
 
@@ -62,6 +64,7 @@ function scan(text: string): TemplateSegment[] {
     segments.push({
       kind: 'template',
       span: { start: open, end: close + 2, source: text.slice(open + 2, close), sourceStart: open + 2 },
+      compiled: undefined,
     });
     i = close + 2;
     literalStart = i;

@@ -7,7 +7,7 @@
 // compiling, so one is reported as a warning.
 
 import type { ExprNode } from '../expr/exprTypes';
-import { getCompiledExpression } from '../expr/compileCache';
+import { compiledTemplate, getCompiledExpression } from '../expr/compileCache';
 import { collectConditionReferences } from '../expr/references';
 import { scanTemplateString } from '../expr/templateScan';
 import { ERROR_PORT, DEFAULT_PORT } from '../nodes/nodeType';
@@ -228,6 +228,7 @@ class TypeChecker implements TypeEnvironment {
     const reader: Reader = { scope, reader: 0, input: UNKNOWN, item: undefined };
     const itemReader: Reader = { scope, reader: 0, input: UNKNOWN, item };
     const facts = new NodeFacts(this.uses, usedTypes, next, scope.basePath.length + 3, edgeMaps, this.options.subflowOutput);
+    // Written over, never truncated: `length = 0` would free the array's storage and the next push allocate it again.
     const edgeTypes: ValueType[] = [];
 
     const order = scope.order;
@@ -235,15 +236,14 @@ class TypeChecker implements TypeEnvironment {
       const index = order[k];
       const node = scope.nodes[index];
       const incoming = node.incoming;
-      edgeTypes.length = 0;
       for (let e = 0; e < incoming.length; e++) {
         const edge = incoming[e];
         const from = edge.from.index;
         const source = edge.port === ERROR_PORT ? errorPortType(inputs[from]) : outputs[from];
         const mapIndex = edge.map && this.byCompiled ? this.byCompiled.get(edge.map) : undefined;
-        edgeTypes.push(mapIndex === undefined ? source : this.typeOfUse(this.uses[mapIndex], { scope, reader: index, input: source, item }));
+        edgeTypes[e] = mapIndex === undefined ? source : this.typeOfUse(this.uses[mapIndex], { scope, reader: index, input: source, item });
       }
-      const input = edgeTypes.length === 0 ? rootInput : edgeTypes.length === 1 ? edgeTypes[0] : combineInputs(edgeTypes);
+      const input = incoming.length === 0 ? rootInput : incoming.length === 1 ? edgeTypes[0] : combineInputs(edgeTypes.slice(0, incoming.length));
       inputs[index] = input;
 
       // The types of the node's templated config values: `items`, `output`, or the whole config.
@@ -292,7 +292,8 @@ class TypeChecker implements TypeEnvironment {
   private typeOfUse(use: TemplateUse, reader: Reader): ValueType {
     this.reader = reader;
     this.base = use.path;
-    this.inner = [];
+    // typeOfValue leaves it as it found it: kept, not replaced or truncated (either would allocate again).
+    if (this.inner.length > 0) this.inner = [];
     if (use.kind === 'condition') return this.typeOfCondition(use);
     return this.typeOfValue(use.value, 0);
   }
@@ -340,7 +341,7 @@ class TypeChecker implements TypeEnvironment {
     let only: ValueType | undefined;
     for (const segment of segments) {
       if (segment.kind !== 'template') continue;
-      const compiled = getCompiledExpression(segment.span.source);
+      const compiled = compiledTemplate(segment);
       if (!compiled.ok) continue;
       only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart);
     }
