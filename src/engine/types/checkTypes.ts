@@ -253,13 +253,24 @@ class TypeChecker implements TypeEnvironment {
       itemReader.input = input;
       itemReader.item = item;
       const firstOfNode = first ? first[index] : -1;
+      facts.clearConfig();
+      let wholeSeen = false;
       for (let u = firstOfNode; u >= 0; u = next[u]) {
         const use = this.uses[u];
         if (edgeMaps !== undefined && edgeMaps[u] === 1) {
           usedTypes[u] = UNKNOWN;
           continue;
         }
-        const type = this.typeOfUse(use, use.itemScope ? itemReader : reader);
+        const useReader = use.itemScope ? itemReader : reader;
+        if (!wholeSeen && use.path.length === facts.configDepth) {
+          wholeSeen = true;
+          if (use.kind === 'template' && this.typeOfConfig(use, useReader, facts)) {
+            facts.configUse = u;
+            usedTypes[u] = UNKNOWN;
+            continue;
+          }
+        }
+        const type = this.typeOfUse(use, useReader);
         usedTypes[u] = type;
         if (node.type.type === 'filter' && isConfigKey(use.path, facts.configDepth, 'items')) itemReader.item = elementOf(type);
       }
@@ -296,6 +307,35 @@ class TypeChecker implements TypeEnvironment {
     if (this.inner.length > 0) this.inner = [];
     if (use.kind === 'condition') return this.typeOfCondition(use);
     return this.typeOfValue(use.value, 0);
+  }
+
+  /**
+   * A node's whole config (the templates of a node type without `prepare`), typed key by key into `facts` instead
+   * of as one object type: only configValue reads it, by key, so no map of its keys is built for every node.
+   * False, with nothing typed, when the config is no plain object (typeOfUse types it then).
+   */
+  private typeOfConfig(use: TemplateUse, reader: Reader, facts: NodeFacts): boolean {
+    const value = use.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    this.reader = reader;
+    this.base = use.path;
+    if (this.inner.length > 0) this.inner = [];
+    const inner = this.inner;
+    // As typeOfValue does for the config object itself (depth 0), its values at depth 1.
+    this.walking.push(value);
+    try {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        inner.push(key);
+        facts.addConfigKey(key, this.typeOfValue((value as Record<string, unknown>)[key], 1));
+        inner.pop();
+      }
+    } finally {
+      this.walking.pop();
+    }
+    return true;
   }
 
   /** A JSON value whose strings may hold templates (at `this.inner` from the use's path): its shape, each template typed. */
@@ -547,6 +587,24 @@ class NodeFacts implements OutputTypeFacts {
     readonly subflowOutput: ((flowPath: string) => ValueType) | undefined,
   ) {}
 
+  /** The use whose value is the whole config, typed key by key (typeOfConfig); -1: none. */
+  configUse = -1;
+  // Written over for each node, never truncated.
+  private readonly configKeys: string[] = [];
+  private readonly configTypes: ValueType[] = [];
+  private configCount = 0;
+
+  clearConfig(): void {
+    this.configUse = -1;
+    this.configCount = 0;
+  }
+
+  addConfigKey(key: string, type: ValueType): void {
+    this.configKeys[this.configCount] = key;
+    this.configTypes[this.configCount] = type;
+    this.configCount++;
+  }
+
   set(node: CompiledNode, input: ValueType, firstUse: number, edgeTypes: readonly ValueType[]): void {
     this.node = node;
     this.input = input;
@@ -562,14 +620,18 @@ class NodeFacts implements OutputTypeFacts {
 
   configValue(key: string): ValueType | undefined {
     const depth = this.configDepth;
-    let whole: ValueType | undefined;
+    let whole = -1;
     for (let u = this.firstUse; u >= 0; u = this.nextUse[u]) {
       if (this.edgeMaps !== undefined && this.edgeMaps[u] === 1) continue;
       const path = this.uses[u].path;
       if (isConfigKey(path, depth, key)) return this.usedTypes[u];
-      if (whole === undefined && path.length === depth) whole = this.usedTypes[u];
+      if (whole < 0 && path.length === depth) whole = u;
     }
-    return whole === undefined ? undefined : propertyTypeOf(whole, key);
+    if (whole < 0) return undefined;
+    if (whole !== this.configUse) return propertyTypeOf(this.usedTypes[whole], key);
+    // What propertyTypeOf finds on the closed object typeOfValue would have built.
+    for (let i = 0; i < this.configCount; i++) if (this.configKeys[i] === key) return this.configTypes[i];
+    return undefined;
   }
 }
 
