@@ -16,8 +16,9 @@ export type TemplateSegment =
 
 /**
  * The segments of `text`, in order. Adjacent text is merged into one segment. Shared between callers (do not
- * modify): compiling, reference checks and type checks each scan every string of a flow, and the editor compiles
- * on every edit, so each text is scanned once while it stays among the last MAX_SCANNED.
+ * modify them; only compiledTemplate fills a template's `compiled`): compiling, reference checks and type checks
+ * each scan every string of a flow, and the editor compiles on every edit, so each text is scanned once while it
+ * stays among the last MAX_SCANNED.
  */
 export function scanTemplateString(text: string): readonly TemplateSegment[] {
   const cached = scanned.get(text);
