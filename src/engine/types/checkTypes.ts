@@ -576,6 +576,12 @@ class NodeFacts implements OutputTypeFacts {
   private firstUse = -1;
   private edgeTypes: readonly ValueType[] = [];
   private built: { from: string; type: ValueType }[] | undefined;
+  /** The use whose value is the whole config, typed key by key (typeOfConfig); -1: none. */
+  configUse = -1;
+  // The whole config's keys and their types; written over for each node, never truncated.
+  private readonly configKeys: string[] = [];
+  private readonly configTypes: ValueType[] = [];
+  private configCount = 0;
 
   constructor(
     private readonly uses: readonly TemplateUse[],
@@ -586,13 +592,6 @@ class NodeFacts implements OutputTypeFacts {
     private readonly edgeMaps: Uint8Array | undefined,
     readonly subflowOutput: ((flowPath: string) => ValueType) | undefined,
   ) {}
-
-  /** The use whose value is the whole config, typed key by key (typeOfConfig); -1: none. */
-  configUse = -1;
-  // Written over for each node, never truncated.
-  private readonly configKeys: string[] = [];
-  private readonly configTypes: ValueType[] = [];
-  private configCount = 0;
 
   clearConfig(): void {
     this.configUse = -1;
