@@ -30,7 +30,7 @@ class EventEmitter {
 const NAMESPACES = ['commands', 'languages', 'tests', 'extensions', 'env', 'Uri', 'Range', 'Position', 'Location', 'Hover', 'CodeLens', 'CompletionItem',
   'CompletionItemKind', 'CodeAction', 'CodeActionKind', 'Diagnostic', 'DiagnosticSeverity', 'StatusBarAlignment', 'TestRunProfileKind', 'TestMessage',
   'TestRunRequest', 'WorkspaceEdit', 'ThemeIcon', 'CancellationTokenSource', 'ViewColumn', 'DocumentSymbol', 'SymbolKind', 'MarkdownString', 'TextEdit',
-  'SnippetString', 'ThemeColor'];
+  'SnippetString', 'ThemeColor', 'debug'];
 
 export const vscodeStub = new Proxy(
   {

@@ -6,6 +6,7 @@ import type { ExprNode } from './exprTypes';
 import { compileExpression, type Evaluator } from './evaluate';
 import { ExpressionSyntaxError } from './expressionSyntaxError';
 import { parseExpression } from './parser';
+import type { TemplateSegment } from './templateScan';
 
 export type CompiledExpression =
   | { ok: true; node: ExprNode; evaluate: Evaluator }
@@ -32,4 +33,12 @@ export function getCompiledExpression(source: string): CompiledExpression {
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   cache.set(source, entry);
   return entry;
+}
+
+/**
+ * getCompiledExpression for a template of a scanned string, kept on the segment: the segments of a string are
+ * cached (templateScan.ts), so a string typed on every compile finds its expressions without a lookup each.
+ */
+export function compiledTemplate(segment: Extract<TemplateSegment, { kind: 'template' }>): CompiledExpression {
+  return (segment.compiled ??= getCompiledExpression(segment.span.source));
 }

@@ -3,19 +3,22 @@
 // object literals and strings with `}}` in them; when that finds no end (an unterminated quote, say), the first
 // `}}` ends it and the parser reports what is wrong inside.
 
+import type { CompiledExpression } from './compileCache';
 import type { TemplateSpan } from './exprTypes';
 
 export type TemplateSegment =
   /** Literal text, with `\{{` already turned into `{{`. `start`/`end` cover the raw text. */
   | { kind: 'text'; text: string; start: number; end: number }
-  | { kind: 'template'; span: TemplateSpan }
+  /** `compiled`: the expression parsed, kept here by compiledTemplate (compileCache.ts) the first time it is asked. */
+  | { kind: 'template'; span: TemplateSpan; compiled: CompiledExpression | undefined }
   /** A `{{` with no `}}` after it: from `start` to the end of the string. */
   | { kind: 'unclosed'; start: number; end: number };
 
 /**
  * The segments of `text`, in order. Adjacent text is merged into one segment. Shared between callers (do not
- * modify): compiling, reference checks and type checks each scan every string of a flow, and the editor compiles
- * on every edit, so each text is scanned once while it stays among the last MAX_SCANNED.
+ * modify them; only compiledTemplate fills a template's `compiled`): compiling, reference checks and type checks
+ * each scan every string of a flow, and the editor compiles on every edit, so each text is scanned once while it
+ * stays among the last MAX_SCANNED.
  */
 export function scanTemplateString(text: string): readonly TemplateSegment[] {
   const cached = scanned.get(text);
@@ -62,6 +65,7 @@ function scan(text: string): TemplateSegment[] {
     segments.push({
       kind: 'template',
       span: { start: open, end: close + 2, source: text.slice(open + 2, close), sourceStart: open + 2 },
+      compiled: undefined,
     });
     i = close + 2;
     literalStart = i;

@@ -7,7 +7,7 @@
 // compiling, so one is reported as a warning.
 
 import type { ExprNode } from '../expr/exprTypes';
-import { getCompiledExpression } from '../expr/compileCache';
+import { compiledTemplate, getCompiledExpression } from '../expr/compileCache';
 import { collectConditionReferences } from '../expr/references';
 import { scanTemplateString } from '../expr/templateScan';
 import { ERROR_PORT, DEFAULT_PORT } from '../nodes/nodeType';
@@ -21,6 +21,7 @@ import type { JsonPath } from '../../shared/jsonPath';
 import { ExpressionTyper } from './inferExpression';
 import type { TypeEnvironment, TypeProblemCode } from './inferExpression';
 import { assignObjects, errorPortType, outputTypeOf } from './nodeOutputTypes';
+import type { OutputTypeFacts } from './nodeOutputTypes';
 import { computeRunGuarantees } from './runGuarantees';
 import type { RunGuarantees } from './runGuarantees';
 import {
@@ -96,8 +97,6 @@ interface Reader {
   item?: ValueType;
 }
 
-const NO_USES: readonly TemplateUse[] = [];
-
 /**
  * The checker is the expressions' environment itself: what is being typed (the reader, the path of the string and
  * the offset of the expression in it) is set before each expression, instead of closures and path copies per
@@ -107,11 +106,20 @@ class TypeChecker implements TypeEnvironment {
   private readonly triggerType: ValueType;
   private readonly variables: Record<string, unknown>;
   private readonly variableTypes = new Map<string, ValueType>();
-  private readonly outputs = new Map<CompiledNode, ValueType>();
-  private readonly inputs = new Map<CompiledNode, ValueType>();
-  /** Templates by graph, then by reader (-1: read at the end of the graph). */
-  private readonly templates = new Map<GraphScope, Map<number, TemplateUse[]>>();
-  private readonly byCompiled = new Map<unknown, TemplateUse>();
+  /** The inputs and outputs found so far, by graph, then by node index (unknown until typed). */
+  private readonly graphTypes = new Map<GraphScope, GraphTypes>();
+  /**
+   * The compile's templates (ctx.templates), listed by graph and reader without a list per node: `firstUse` gives,
+   * for each reader index (the node count: read at the end of the graph), the first of its templates, and
+   * `nextUse` the one after each (-1: none). Source order is kept.
+   */
+  private readonly uses: readonly TemplateUse[];
+  private readonly firstUse = new Map<GraphScope, Int32Array>();
+  private readonly nextUse: Int32Array;
+  /** The type found for each template, by its index in `uses`. */
+  private readonly usedTypes: ValueType[];
+  /** Template index by compiled value, for edge maps; built when a graph has one. */
+  private byCompiled: Map<unknown, number> | undefined;
   private readonly bodies = new Map<CompiledNode, GraphScope>();
   private readonly guarantees = new Map<GraphScope, RunGuarantees>();
   private readonly pendingSkips: PendingSkip[] = [];
@@ -138,14 +146,18 @@ class TypeChecker implements TypeEnvironment {
   ) {
     this.triggerType = definition.inputs === undefined ? UNKNOWN : fromJsonSchema(definition.inputs);
     this.variables = (definition.variables ?? {}) as Record<string, unknown>;
-    for (const use of ctx.templates) {
-      let byReader = this.templates.get(use.scope);
-      if (!byReader) this.templates.set(use.scope, (byReader = new Map()));
-      const key = use.reader ?? -1;
-      const list = byReader.get(key);
-      if (list) list.push(use);
-      else byReader.set(key, [use]);
-      this.byCompiled.set(use.compiled, use);
+    const uses = ctx.templates;
+    this.uses = uses;
+    this.usedTypes = new Array<ValueType>(uses.length);
+    this.nextUse = new Int32Array(uses.length);
+    // Backwards, each use put in front of its reader's list: the lists come out in source order.
+    for (let i = uses.length - 1; i >= 0; i--) {
+      const use = uses[i];
+      let first = this.firstUse.get(use.scope);
+      if (!first) this.firstUse.set(use.scope, (first = new Int32Array(use.scope.nodes.length + 1).fill(-1)));
+      const key = use.reader ?? use.scope.nodes.length;
+      this.nextUse[i] = first[key];
+      first[key] = i;
     }
     for (const scope of ctx.scopes) if (scope.parent) this.bodies.set(scope.parent.scope.nodes[scope.parent.owner], scope);
   }
@@ -157,88 +169,173 @@ class TypeChecker implements TypeEnvironment {
     this.reportSkips();
   }
 
+  /** The map by node id is built when read (`weft export` reads it; the editor's compiles do not). */
   rootTypes(): FlowValueTypes {
-    const nodes = new Map<string, { input: ValueType; output: ValueType }>();
-    for (const node of this.ctx.scopes[0]?.nodes ?? []) {
-      nodes.set(node.id, { input: this.inputs.get(node) ?? UNKNOWN, output: this.outputs.get(node) ?? UNKNOWN });
+    const root = this.ctx.scopes[0];
+    const types = root ? this.graphTypes.get(root) : undefined;
+    let nodes: Map<string, { input: ValueType; output: ValueType }> | undefined;
+    return {
+      trigger: this.triggerType,
+      get nodes() {
+        if (nodes) return nodes;
+        nodes = new Map();
+        for (const node of root?.nodes ?? []) {
+          nodes.set(node.id, { input: types?.inputs[node.index] ?? UNKNOWN, output: types?.outputs[node.index] ?? UNKNOWN });
+        }
+        return nodes;
+      },
+      output: this.rootOutput,
+    };
+  }
+
+  private typesOf(scope: GraphScope): GraphTypes {
+    let types = this.graphTypes.get(scope);
+    if (!types) {
+      const count = scope.nodes.length;
+      types = { inputs: new Array<ValueType>(count).fill(UNKNOWN), outputs: new Array<ValueType>(count).fill(UNKNOWN) };
+      this.graphTypes.set(scope, types);
     }
-    return { trigger: this.triggerType, nodes, output: this.rootOutput };
+    return types;
+  }
+
+  /** Marks the templates that are edge maps of this graph (typed with their edge, not with their node). */
+  private edgeMapsOf(scope: GraphScope): Uint8Array | undefined {
+    let maps: Uint8Array | undefined;
+    for (const node of scope.nodes) {
+      for (const edge of node.incoming) {
+        if (!edge.map) continue;
+        if (!this.byCompiled) {
+          this.byCompiled = new Map();
+          for (let i = 0; i < this.uses.length; i++) this.byCompiled.set(this.uses[i].compiled, i);
+        }
+        const index = this.byCompiled.get(edge.map);
+        if (index === undefined) continue;
+        (maps ??= new Uint8Array(this.uses.length))[index] = 1;
+      }
+    }
+    return maps;
   }
 
   /** Types the nodes and templates of one graph; returns the type of the graph's output. */
   private typeGraph(scope: GraphScope, rootInput: ValueType, item: ValueType | undefined): ValueType {
-    const byReader = this.templates.get(scope) ?? new Map<number, TemplateUse[]>();
     if (!scope.order) return UNKNOWN;
-    const mapUses = new Set<TemplateUse>();
-    for (const node of scope.nodes) for (const edge of node.incoming) if (edge.map) mapUses.add(this.byCompiled.get(edge.map)!);
-    const { subflowOutput } = this.options;
-    // A node's templates are all in its config, at [...basePath, 'nodes', index, 'config', ...].
-    const configDepth = scope.basePath.length + 3;
+    const first = this.firstUse.get(scope);
+    const next = this.nextUse;
+    const usedTypes = this.usedTypes;
+    const edgeMaps = this.edgeMapsOf(scope);
+    const { inputs, outputs } = this.typesOf(scope);
+    // One reader, one facts object and one list of edge types for the whole graph, set again for each node.
+    const reader: Reader = { scope, reader: 0, input: UNKNOWN, item: undefined };
+    const itemReader: Reader = { scope, reader: 0, input: UNKNOWN, item };
+    const facts = new NodeFacts(this.uses, usedTypes, next, scope.basePath.length + 3, edgeMaps, this.options.subflowOutput);
+    // Written over, never truncated: `length = 0` would free the array's storage and the next push allocate it again.
+    const edgeTypes: ValueType[] = [];
 
     const order = scope.order;
     for (let k = 0; k < order.length; k++) {
       const index = order[k];
       const node = scope.nodes[index];
-      const contributions = node.incoming.map((edge) => {
-        const source = edge.port === ERROR_PORT ? errorPortType(this.inputs.get(edge.from) ?? UNKNOWN) : (this.outputs.get(edge.from) ?? UNKNOWN);
-        const mapUse = edge.map ? this.byCompiled.get(edge.map) : undefined;
-        const type = mapUse ? this.typeOfUse(mapUse, { scope, reader: index, input: source, item }) : source;
-        return { from: edge.from.id, type };
-      });
-      const input = contributions.length === 0 ? rootInput : contributions.length === 1 ? contributions[0].type : combineInputs(contributions.map((c) => c.type));
-      this.inputs.set(node, input);
+      const incoming = node.incoming;
+      for (let e = 0; e < incoming.length; e++) {
+        const edge = incoming[e];
+        const from = edge.from.index;
+        const source = edge.port === ERROR_PORT ? errorPortType(inputs[from]) : outputs[from];
+        const mapIndex = edge.map && this.byCompiled ? this.byCompiled.get(edge.map) : undefined;
+        edgeTypes[e] = mapIndex === undefined ? source : this.typeOfUse(this.uses[mapIndex], { scope, reader: index, input: source, item });
+      }
+      const input = incoming.length === 0 ? rootInput : incoming.length === 1 ? edgeTypes[0] : combineInputs(edgeTypes.slice(0, incoming.length));
+      inputs[index] = input;
 
       // The types of the node's templated config values: `items`, `output`, or the whole config.
-      const uses = byReader.get(index) ?? NO_USES;
-      const typed: ValueType[] = [];
-      const reader: Reader = { scope, reader: index, input };
-      let itemReader: Reader | undefined;
-      for (let u = 0; u < uses.length; u++) {
-        const use = uses[u];
-        if (mapUses.size > 0 && mapUses.has(use)) {
-          typed.push(UNKNOWN);
+      reader.reader = index;
+      reader.input = input;
+      itemReader.reader = index;
+      itemReader.input = input;
+      itemReader.item = item;
+      const firstOfNode = first ? first[index] : -1;
+      facts.clearConfig();
+      let wholeSeen = false;
+      for (let u = firstOfNode; u >= 0; u = next[u]) {
+        const use = this.uses[u];
+        if (edgeMaps !== undefined && edgeMaps[u] === 1) {
+          usedTypes[u] = UNKNOWN;
           continue;
         }
-        const type = this.typeOfUse(use, use.itemScope ? (itemReader ??= { scope, reader: index, input, item }) : reader);
-        typed.push(type);
-        if (node.type.type === 'filter' && isConfigKey(use.path, configDepth, 'items')) (itemReader ??= { scope, reader: index, input, item }).item = elementOf(type);
-      }
-      const configValue = (key: string): ValueType | undefined => {
-        let whole: ValueType | undefined;
-        for (let u = 0; u < uses.length; u++) {
-          if (mapUses.size > 0 && mapUses.has(uses[u])) continue;
-          const path = uses[u].path;
-          if (isConfigKey(path, configDepth, key)) return typed[u];
-          if (whole === undefined && path.length === configDepth) whole = typed[u];
+        const useReader = use.itemScope ? itemReader : reader;
+        if (!wholeSeen && use.path.length === facts.configDepth) {
+          wholeSeen = true;
+          if (use.kind === 'template' && this.typeOfConfig(use, useReader, facts)) {
+            facts.configUse = u;
+            usedTypes[u] = UNKNOWN;
+            continue;
+          }
         }
-        return whole === undefined ? undefined : propertyTypeOf(whole, key);
-      };
-      let bodyOutput: ValueType | undefined;
+        const type = this.typeOfUse(use, useReader);
+        usedTypes[u] = type;
+        if (node.type.type === 'filter' && isConfigKey(use.path, facts.configDepth, 'items')) itemReader.item = elementOf(type);
+      }
+      facts.set(node, input, firstOfNode, edgeTypes);
       const body = this.bodies.get(node);
       if (body) {
-        const element = elementOf(configValue('items') ?? UNKNOWN);
-        bodyOutput = this.typeGraph(body, element, element);
+        const element = elementOf(facts.configValue('items') ?? UNKNOWN);
+        facts.bodyOutput = this.typeGraph(body, element, element);
       }
-      this.outputs.set(node, outputTypeOf({ node, input, contributions, configValue, bodyOutput, subflowOutput }));
+      outputs[index] = outputTypeOf(facts);
     }
 
     let output: ValueType | undefined;
     const outputPath = [...scope.basePath, 'output'];
-    for (const use of byReader.get(-1) ?? []) {
+    for (let u = first ? first[scope.nodes.length] : -1; u >= 0; u = next[u]) {
+      const use = this.uses[u];
       const type = this.typeOfUse(use, { scope, input: UNKNOWN, ...(use.itemScope && item !== undefined ? { item } : {}) });
       if (samePath(use.path, outputPath)) output = type;
     }
     if (output) return output;
-    const sinks = scope.nodes.filter((n) => n.outgoing.length === 0);
-    return sinks.length === 1 ? (this.outputs.get(sinks[0]) ?? UNKNOWN) : UNKNOWN;
+    let sink = -1;
+    for (const n of scope.nodes) {
+      if (n.outgoing.length > 0) continue;
+      if (sink >= 0) return UNKNOWN;
+      sink = n.index;
+    }
+    return sink >= 0 ? outputs[sink] : UNKNOWN;
   }
 
   private typeOfUse(use: TemplateUse, reader: Reader): ValueType {
     this.reader = reader;
     this.base = use.path;
-    this.inner = [];
+    // typeOfValue leaves it as it found it: kept, not replaced or truncated (either would allocate again).
+    if (this.inner.length > 0) this.inner = [];
     if (use.kind === 'condition') return this.typeOfCondition(use);
     return this.typeOfValue(use.value, 0);
+  }
+
+  /**
+   * A node's whole config (the templates of a node type without `prepare`), typed key by key into `facts` instead
+   * of as one object type: only configValue reads it, by key, so no map of its keys is built for every node.
+   * False, with nothing typed, when the config is no plain object (typeOfUse types it then).
+   */
+  private typeOfConfig(use: TemplateUse, reader: Reader, facts: NodeFacts): boolean {
+    const value = use.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    this.reader = reader;
+    this.base = use.path;
+    if (this.inner.length > 0) this.inner = [];
+    const inner = this.inner;
+    // As typeOfValue does for the config object itself (depth 0), its values at depth 1.
+    this.walking.push(value);
+    try {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        inner.push(key);
+        facts.addConfigKey(key, this.typeOfValue((value as Record<string, unknown>)[key], 1));
+        inner.pop();
+      }
+    } finally {
+      this.walking.pop();
+    }
+    return true;
   }
 
   /** A JSON value whose strings may hold templates (at `this.inner` from the use's path): its shape, each template typed. */
@@ -265,7 +362,9 @@ class TypeChecker implements TypeEnvironment {
         return arrayOf(unionOf(elements));
       }
       const props = new Map<string, PropertyType>();
-      for (const key of Object.keys(value)) {
+      // for-in, not Object.keys: no array of keys per object (the prototype is Object.prototype or null, above).
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
         inner.push(key);
         props.set(key, requiredProperty(this.typeOfValue((value as Record<string, unknown>)[key], depth + 1)));
         inner.pop();
@@ -282,7 +381,7 @@ class TypeChecker implements TypeEnvironment {
     let only: ValueType | undefined;
     for (const segment of segments) {
       if (segment.kind !== 'template') continue;
-      const compiled = getCompiledExpression(segment.span.source);
+      const compiled = compiledTemplate(segment);
       if (!compiled.ok) continue;
       only = this.infer(compiled.node, segment.span.source, segment.span.sourceStart);
     }
@@ -408,11 +507,10 @@ class TypeChecker implements TypeEnvironment {
       s = s.parent?.scope;
     }
     if (!s || target === undefined) return UNKNOWN;
-    const node = s.nodes[target];
-    if (r !== undefined && r !== target && !guarded && s.order && !this.guaranteesOf(s).ranBefore(target, r)) {
+    if (r !== undefined && r !== target && !guarded && s.order && !onlySourceOf(s.nodes[r], target) && !this.guaranteesOf(s).ranBefore(target, r)) {
       this.pendingSkips.push({ scope: s, query: { reader: r, target }, targetId: id, readerId: s.nodes[r].id, path: this.currentPath(), start, end });
     }
-    return this.outputs.get(node) ?? UNKNOWN;
+    return this.graphTypes.get(s)?.outputs[target] ?? UNKNOWN;
   }
 
   private guaranteesOf(scope: GraphScope): RunGuarantees {
@@ -451,6 +549,88 @@ class TypeChecker implements TypeEnvironment {
         );
       });
     }
+  }
+}
+
+/** Whether every edge into `reader` comes from node `target`: then `target` has run whenever `reader` runs. */
+function onlySourceOf(reader: CompiledNode, target: number): boolean {
+  const incoming = reader.incoming;
+  if (incoming.length === 0) return false;
+  for (let e = 0; e < incoming.length; e++) if (incoming[e].from.index !== target) return false;
+  return true;
+}
+
+interface GraphTypes {
+  inputs: ValueType[];
+  outputs: ValueType[];
+}
+
+/**
+ * What outputTypeOf is told about one node, as one object per graph set again for each node: its templates are a
+ * list in the checker's arrays, and `contributions` (read by merge only) is built when read.
+ */
+class NodeFacts implements OutputTypeFacts {
+  node!: CompiledNode;
+  input: ValueType = UNKNOWN;
+  bodyOutput: ValueType | undefined;
+  private firstUse = -1;
+  private edgeTypes: readonly ValueType[] = [];
+  private built: { from: string; type: ValueType }[] | undefined;
+  /** The use whose value is the whole config, typed key by key (typeOfConfig); -1: none. */
+  configUse = -1;
+  // The whole config's keys and their types; written over for each node, never truncated.
+  private readonly configKeys: string[] = [];
+  private readonly configTypes: ValueType[] = [];
+  private configCount = 0;
+
+  constructor(
+    private readonly uses: readonly TemplateUse[],
+    private readonly usedTypes: readonly ValueType[],
+    private readonly nextUse: Int32Array,
+    /** The length of a node config's path: [...basePath, 'nodes', index, 'config']. */
+    readonly configDepth: number,
+    private readonly edgeMaps: Uint8Array | undefined,
+    readonly subflowOutput: ((flowPath: string) => ValueType) | undefined,
+  ) {}
+
+  clearConfig(): void {
+    this.configUse = -1;
+    this.configCount = 0;
+  }
+
+  addConfigKey(key: string, type: ValueType): void {
+    this.configKeys[this.configCount] = key;
+    this.configTypes[this.configCount] = type;
+    this.configCount++;
+  }
+
+  set(node: CompiledNode, input: ValueType, firstUse: number, edgeTypes: readonly ValueType[]): void {
+    this.node = node;
+    this.input = input;
+    this.firstUse = firstUse;
+    this.edgeTypes = edgeTypes;
+    this.built = undefined;
+    this.bodyOutput = undefined;
+  }
+
+  get contributions(): readonly { from: string; type: ValueType }[] {
+    return (this.built ??= this.node.incoming.map((edge, i) => ({ from: edge.from.id, type: this.edgeTypes[i] })));
+  }
+
+  configValue(key: string): ValueType | undefined {
+    const depth = this.configDepth;
+    let whole = -1;
+    for (let u = this.firstUse; u >= 0; u = this.nextUse[u]) {
+      if (this.edgeMaps !== undefined && this.edgeMaps[u] === 1) continue;
+      const path = this.uses[u].path;
+      if (isConfigKey(path, depth, key)) return this.usedTypes[u];
+      if (whole < 0 && path.length === depth) whole = u;
+    }
+    if (whole < 0) return undefined;
+    if (whole !== this.configUse) return propertyTypeOf(this.usedTypes[whole], key);
+    // What propertyTypeOf finds on the closed object typeOfValue would have built.
+    for (let i = 0; i < this.configCount; i++) if (this.configKeys[i] === key) return this.configTypes[i];
+    return undefined;
   }
 }
 

@@ -80,10 +80,12 @@ export class ExpressionTyper {
         return typeOfLiteral(node.value);
       case 'identifier':
         return node.name === 'nodes' || node.name === 'variables' ? UNKNOWN : this.env.root(node.name);
+      // No closures in this function: V8 would allocate their context on every call, and it is called for every
+      // part of every expression of a flow.
       case 'array':
-        return arrayOf(node.elements.length === 0 ? UNKNOWN : unionOf(node.elements.map((e) => this.infer(e, guarded))));
+        return this.arrayLiteral(node, guarded);
       case 'object':
-        return objectOf(node.entries.map((e) => [e.key, { type: this.infer(e.value, guarded), optional: false }]));
+        return this.objectLiteral(node, guarded);
       case 'member':
         return this.member(node, guarded);
       case 'call':
@@ -100,6 +102,14 @@ export class ExpressionTyper {
         this.infer(node.test, true);
         return unionOfTwo(this.infer(node.consequent, guarded), this.infer(node.alternate, guarded));
     }
+  }
+
+  private arrayLiteral(node: Extract<ExprNode, { kind: 'array' }>, guarded: boolean): ValueType {
+    return arrayOf(node.elements.length === 0 ? UNKNOWN : unionOf(node.elements.map((e) => this.infer(e, guarded))));
+  }
+
+  private objectLiteral(node: Extract<ExprNode, { kind: 'object' }>, guarded: boolean): ValueType {
+    return objectOf(node.entries.map((e) => [e.key, { type: this.infer(e.value, guarded), optional: false }]));
   }
 
   private member(node: Extract<ExprNode, { kind: 'member' }>, guarded: boolean): ValueType {
@@ -147,8 +157,8 @@ export class ExpressionTyper {
 
   private call(node: Extract<ExprNode, { kind: 'call' }>, guarded: boolean): ValueType {
     // `default(a, b)` is a fallback like `a ?? b`: a read inside its first argument is guarded.
-    const args: ValueType[] = [];
-    for (let i = 0; i < node.args.length; i++) args.push(this.infer(node.args[i], guarded || (node.callee === 'default' && i === 0)));
+    const args = new Array<ValueType>(node.args.length);
+    for (let i = 0; i < node.args.length; i++) args[i] = this.infer(node.args[i], guarded || (node.callee === 'default' && i === 0));
     const signature = Object.hasOwn(FUNCTION_SIGNATURES, node.callee) ? FUNCTION_SIGNATURES[node.callee] : undefined;
     if (!signature) return UNKNOWN;
     for (let i = 0; i < args.length; i++) {
