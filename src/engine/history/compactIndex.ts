@@ -156,7 +156,12 @@ export async function compactIndex(input: CompactionInput): Promise<CompactionRe
   await forEachLimited(prunedFiles, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(input.runsDir, `${id}.json`)));
   const feedbackDir = input.feedbackDir;
   // Feedback lives as long as its run: whether or not the run had a file here (group commit), its verdicts go.
-  if (feedbackDir !== undefined) await forEachLimited(pruned, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(feedbackDir, `${id}.json`)));
+  // Only the files there are (one listing): few runs get feedback, and a failed unlink costs an error per run.
+  if (feedbackDir !== undefined && pruned.length > 0) {
+    const withFeedback = await fileNamesIn(feedbackDir);
+    const prunedFeedback = pruned.filter((id) => withFeedback.has(`${id}.json`));
+    await forEachLimited(prunedFeedback, BACKGROUND_PARALLELISM, (id) => unlinkQuietly(join(feedbackDir, `${id}.json`)));
+  }
   await forEachLimited(staleTemps, BACKGROUND_PARALLELISM, (name) => unlinkQuietly(join(input.runsDir, name)));
   const removedSegments: string[] = [];
   for (const name of folded) {
@@ -262,6 +267,16 @@ async function listRunFiles(runsDir: string): Promise<{ ids: Set<string>; staleT
 }
 
 /** Deletes a file; true when it is gone (deleted now or before), false when it could not be deleted. */
+/** The names in a directory; none when it does not exist (yet). */
+async function fileNamesIn(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+}
+
 async function unlinkQuietly(path: string): Promise<boolean> {
   try {
     await unlink(path);
