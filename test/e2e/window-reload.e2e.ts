@@ -35,7 +35,8 @@ describe('Window reload', () => {
     // A reload starts the workbench and the extension host again.
     this.timeout(300_000);
     // ARRANGE: the panel shows the last run of e2e-timeline (run it again if an earlier scenario closed it).
-    const { page } = e2eSession();
+    const session = e2eSession();
+    const { page } = session;
     await openFile(page, 'e2e-timeline.flow.json');
     await runCommand(page, 'Weft: Run Flow');
     const before = await webviewFrame(page, '#weft-timeline');
@@ -44,7 +45,6 @@ describe('Window reload', () => {
     assert.ok(runId);
 
     // ACT
-    const session = e2eSession();
     let logsBefore = session.logs.length;
     await reloadWindow(page);
 
