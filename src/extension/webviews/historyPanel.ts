@@ -23,6 +23,7 @@ import { outlineOf } from '../flowOutline';
 import type { RunController } from '../runController';
 import { historyDirFor, isFlowFile } from '../workspacePaths';
 import { WebviewChannel, type InboundHandlers } from './webviewChannel';
+import { bindPanelLifetime } from './panelLifetime';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** Runs that end close together (a test run, a burst of webhooks) cause one list, not one each. */
@@ -33,7 +34,6 @@ export class HistoryPanelManager implements vscode.Disposable {
 
   private panel: vscode.WebviewPanel | undefined;
   private channel: WebviewChannel<HistoryInbound, HistoryNotifications> | undefined;
-  private panelSubscriptions: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The flow file or folder the panel shows the history of. */
   private scope: vscode.Uri | undefined;
@@ -129,23 +129,17 @@ export class HistoryPanelManager implements vscode.Disposable {
         await vscode.commands.executeCommand('weft.openInsights', vscode.Uri.file(run.flowFile));
       },
     };
-    this.channel = new WebviewChannel(panel.webview, historyInbound, handlers, this.log);
-    this.panelSubscriptions = [
-      this.channel,
-      // Without retainContextWhenHidden a hidden page is gone; it says `ready` again when shown.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.pageReady = false;
-      }),
-      panel.onDidDispose(() => {
-        if (this.panel !== panel) return;
-        for (const subscription of this.panelSubscriptions) subscription.dispose();
-        this.panelSubscriptions = [];
+    const channel = new WebviewChannel(panel.webview, historyInbound, handlers, this.log);
+    this.channel = channel;
+    bindPanelLifetime(panel, () => this.panel === panel, [channel], {
+      hidden: () => (this.pageReady = false),
+      disposed: () => {
         this.panel = undefined;
         this.channel = undefined;
         this.pageReady = false;
         this.summaries.clear();
-      }),
-    ];
+      },
+    });
   }
 
   private history(): ReturnType<RunController['history']> {

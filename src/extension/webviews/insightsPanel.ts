@@ -12,6 +12,7 @@ import { readFeedback } from '../../engine/history/readFeedback';
 import type { RunController } from '../runController';
 import { historyDirFor } from '../workspacePaths';
 import { WebviewChannel, type InboundHandlers } from './webviewChannel';
+import { bindPanelLifetime } from './panelLifetime';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** Where decision accuracy comes from: feedback marked on runs (correct / incorrect) in a history directory. */
@@ -32,7 +33,6 @@ export class InsightsPanelManager implements vscode.Disposable {
 
   private panel: vscode.WebviewPanel | undefined;
   private channel: WebviewChannel<InsightsInbound, InsightsNotifications> | undefined;
-  private panelSubscriptions: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private file: vscode.Uri | undefined;
   private flowId: string | undefined;
@@ -85,21 +85,16 @@ export class InsightsPanelManager implements vscode.Disposable {
         if (this.file) await vscode.commands.executeCommand('weft.openHistory', this.file, this.flowId);
       },
     };
-    this.channel = new WebviewChannel(panel.webview, insightsInbound, handlers, this.log);
-    this.panelSubscriptions = [
-      this.channel,
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.pageReady = false;
-      }),
-      panel.onDidDispose(() => {
-        if (this.panel !== panel) return;
-        for (const subscription of this.panelSubscriptions) subscription.dispose();
-        this.panelSubscriptions = [];
+    const channel = new WebviewChannel(panel.webview, insightsInbound, handlers, this.log);
+    this.channel = channel;
+    bindPanelLifetime(panel, () => this.panel === panel, [channel], {
+      hidden: () => (this.pageReady = false),
+      disposed: () => {
         this.panel = undefined;
         this.channel = undefined;
         this.pageReady = false;
-      }),
-    ];
+      },
+    });
   }
 
   private scheduleRefresh(): void {
