@@ -8,9 +8,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tscReport } from '../support/tscReport';
 
 const ROOT = join(__dirname, '../..');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const scratch = mkdtempSync(join(tmpdir(), 'weft-package-types-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -32,19 +32,11 @@ export default flow({
 /** tsc over one .flow.ts in a project that depends on the package; its report ('' when clean). */
 function tscInProject(project: string, flowText: string, moduleResolution: 'Bundler' | 'NodeNext'): string {
   writeFileSync(join(project, 'greet.flow.ts'), flowText);
-  writeFileSync(
-    join(project, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: moduleResolution === 'Bundler' ? 'ESNext' : 'NodeNext', moduleResolution, skipLibCheck: false, types: ['node'] },
-      files: ['greet.flow.ts'],
-    }),
+  return tscReport(
+    project,
+    { strict: true, noEmit: true, target: 'ES2022', module: moduleResolution === 'Bundler' ? 'ESNext' : 'NodeNext', moduleResolution, skipLibCheck: false, types: ['node'] },
+    ['greet.flow.ts'],
   );
-  try {
-    execFileSync(process.execPath, [TSC, '-p', join(project, 'tsconfig.json')], { encoding: 'utf8', cwd: project });
-    return '';
-  } catch (error) {
-    return String((error as { stdout?: string }).stdout ?? error);
-  }
 }
 
 describe('the weft package types', () => {

@@ -2,15 +2,14 @@
 // exported module, with no build step. Checked by running the real `tsc` on exported samples: the clean module
 // compiles, and the same module with a seeded typo in its code is reported at that property.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportFlowSource } from '../../../../src/engine/export/exportFlowSource';
+import { tscReport } from '../../../support/tscReport';
 
 const ROOT = join(__dirname, '../../../..');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const scratch = mkdtempSync(join(tmpdir(), 'weft-flowts-types-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -86,29 +85,21 @@ function exported(name: string, text: string): string {
 /** Runs tsc (strict, `weft` resolved to this package's entry) on the modules; returns its report. */
 function tsc(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(scratch, name), text);
-  writeFileSync(
-    join(scratch, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        skipLibCheck: true,
-        types: ['node'],
-        typeRoots: [join(ROOT, 'node_modules/@types')],
-        paths: { weft: [join(ROOT, 'src/weft.ts')] },
-      },
-      files: Object.keys(files),
-    }),
+  return tscReport(
+    scratch,
+    {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules/@types')],
+      paths: { weft: [join(ROOT, 'src/weft.ts')] },
+    },
+    Object.keys(files),
   );
-  try {
-    execFileSync(process.execPath, [TSC, '-p', join(scratch, 'tsconfig.json')], { encoding: 'utf8', cwd: scratch });
-    return '';
-  } catch (error) {
-    return String((error as { stdout?: string }).stdout ?? error);
-  }
 }
 
 describe('.flow.ts typing from the graph', () => {
