@@ -266,7 +266,6 @@ async function listRunFiles(runsDir: string): Promise<{ ids: Set<string>; staleT
   return { ids, staleTemps };
 }
 
-/** Deletes a file; true when it is gone (deleted now or before), false when it could not be deleted. */
 /** The names in a directory; none when it does not exist (yet). */
 async function fileNamesIn(dir: string): Promise<Set<string>> {
   try {
@@ -277,6 +276,7 @@ async function fileNamesIn(dir: string): Promise<Set<string>> {
   }
 }
 
+/** Deletes a file; true when it is gone (deleted now or before), false when it could not be deleted. */
 async function unlinkQuietly(path: string): Promise<boolean> {
   try {
     await unlink(path);
